@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what genvirt needs to build and test on Debian 12 (as root).
+# Does nothing when everything is already there.
+set -euo pipefail
+
+packages=(
+    # build
+    gcc meson ninja-build pkg-config libglib2.0-dev libxml2-dev libjson-c-dev
+    # fuzzing (clang's libFuzzer) and memory checking
+    clang clang-format valgrind
+    # the real hypervisor: capability probing, argv checks and (later) running domains
+    qemu-system-x86 qemu-utils
+    # the stock clients genvirtd is tested against (never linked into genvirt)
+    libvirt-clients python3-libvirt
+    # test scripts
+    python3 git
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: missing packages: ${missing[*]} (run as root to install them)" >&2
+    exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

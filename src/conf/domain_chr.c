@@ -1,0 +1,95 @@
+/*
+ * domain_chr.c: <devices>/<serial> and <devices>/<console> (pty)
+ */
+#include <gvconfig.h>
+
+#include "domain_chr.h"
+#include "gverror.h"
+#include "gvxml.h"
+
+GV_ENUM_IMPL(
+    gvDomainChrType,
+    GV_DOMAIN_CHR_TYPE_LAST, [GV_DOMAIN_CHR_TYPE_NONE] = "none", [GV_DOMAIN_CHR_TYPE_PTY] = "pty");
+
+GV_ENUM_IMPL(gvDomainChrDevice, GV_DOMAIN_CHR_DEVICE_LAST, [GV_DOMAIN_CHR_DEVICE_SERIAL] = "serial",
+             [GV_DOMAIN_CHR_DEVICE_CONSOLE] = "console");
+
+GV_ENUM_IMPL(gvDomainChrConsoleTarget,
+             GV_DOMAIN_CHR_CONSOLE_TARGET_LAST, [GV_DOMAIN_CHR_CONSOLE_TARGET_NONE] = "none",
+             [GV_DOMAIN_CHR_CONSOLE_TARGET_SERIAL] = "serial",
+             [GV_DOMAIN_CHR_CONSOLE_TARGET_VIRTIO] = "virtio");
+
+void
+gvDomainChrDefFree(gvDomainChrDef *def)
+{
+    g_free(def);
+}
+
+gvDomainChrDef *
+gvDomainChrDefParseXML(xmlNodePtr node, gvDomainChrDevice device, GError **error)
+{
+    static const char *const attrs[] = { "type", NULL };
+    static const gvXMLChildSpec children[] = { { "target", 1 }, { NULL, 0 } };
+    static const char *const serialTargetAttrs[] = { "port", NULL };
+    static const char *const consoleTargetAttrs[] = { "type", "port", NULL };
+    g_autoptr(gvDomainChrDef) def = g_new0(gvDomainChrDef, 1);
+    xmlNodePtr target;
+    int v = GV_DOMAIN_CHR_TYPE_NONE;
+
+    def->device = device;
+    def->port = -1;
+    if (gvXMLCheckNode(node, attrs, children, false, error) < 0)
+        return NULL;
+    if (gvXMLPropEnum(node, "type", gvDomainChrTypeTypeFromString,
+                      GV_XML_PROP_REQUIRED | GV_XML_PROP_NONZERO, &v, error) < 0)
+        return NULL;
+    def->type = v;
+
+    if ((target = gvXMLNodeGetChild(node, "target"))) {
+        unsigned int port;
+        int rc;
+
+        if (gvXMLCheckNode(target,
+                           device == GV_DOMAIN_CHR_DEVICE_CONSOLE ? consoleTargetAttrs
+                                                                  : serialTargetAttrs,
+                           NULL, false, error) < 0)
+            return NULL;
+        if ((rc = gvXMLPropUInt(target, "port", GV_XML_PROP_NONE, &port, error)) < 0)
+            return NULL;
+        if (rc > 0) {
+            if (port > 3) {
+                g_autofree char *path = gvXMLNodePath(target);
+
+                gvReportError(error, GV_ERR_XML_ERROR,
+                              "invalid value '%u' for attribute 'port' of %s: expected 0 to 3",
+                              port, path);
+                return NULL;
+            }
+            def->port = (int)port;
+        }
+        if (device == GV_DOMAIN_CHR_DEVICE_CONSOLE) {
+            v = GV_DOMAIN_CHR_CONSOLE_TARGET_NONE;
+            if (gvXMLPropEnum(target, "type", gvDomainChrConsoleTargetTypeFromString,
+                              GV_XML_PROP_NONZERO, &v, error) < 0)
+                return NULL;
+            def->target = v;
+        }
+    }
+    return g_steal_pointer(&def);
+}
+
+void
+gvDomainChrDefFormat(gvBuffer *buf, const gvDomainChrDef *def)
+{
+    const char *elem = gvDomainChrDeviceTypeToString(def->device);
+
+    gvBufferAsprintf(buf, "<%s type='%s'>\n", elem, gvDomainChrTypeTypeToString(def->type));
+    gvBufferAdjustIndent(buf, 2);
+    if (def->device == GV_DOMAIN_CHR_DEVICE_CONSOLE)
+        gvBufferAsprintf(buf, "<target type='%s' port='%d'/>\n",
+                         gvDomainChrConsoleTargetTypeToString(def->target), def->port);
+    else
+        gvBufferAsprintf(buf, "<target port='%d'/>\n", def->port);
+    gvBufferAdjustIndent(buf, -2);
+    gvBufferAsprintf(buf, "</%s>\n", elem);
+}

@@ -1,0 +1,701 @@
+/*
+ * domain_conf.c: the <domain> definition, its root and the small
+ * top-level elements (os, features, cpu, clock, lifecycle); devices live in
+ * one file each.
+ */
+#include <gvconfig.h>
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include "domain_conf.h"
+#include "gverror.h"
+#include "gvxml.h"
+
+GV_ENUM_IMPL(gvDomainVirt, GV_DOMAIN_VIRT_LAST, [GV_DOMAIN_VIRT_NONE] = "none",
+             [GV_DOMAIN_VIRT_QEMU] = "qemu", [GV_DOMAIN_VIRT_KVM] = "kvm");
+
+GV_ENUM_IMPL(
+    gvDomainOS,
+    GV_DOMAIN_OS_TYPE_LAST, [GV_DOMAIN_OS_TYPE_NONE] = "none", [GV_DOMAIN_OS_TYPE_HVM] = "hvm");
+
+GV_ENUM_IMPL(
+    gvArch,
+    GV_ARCH_LAST, [GV_ARCH_NONE] = "none", [GV_ARCH_X86_64] = "x86_64", [GV_ARCH_I686] = "i686");
+
+GV_ENUM_IMPL(gvDomainBoot, GV_DOMAIN_BOOT_LAST, [GV_DOMAIN_BOOT_NONE] = "none",
+             [GV_DOMAIN_BOOT_HD] = "hd", [GV_DOMAIN_BOOT_CDROM] = "cdrom",
+             [GV_DOMAIN_BOOT_NETWORK] = "network", [GV_DOMAIN_BOOT_FLOPPY] = "fd");
+
+GV_ENUM_IMPL(
+    gvDomainFeature,
+    GV_DOMAIN_FEATURE_LAST, [GV_DOMAIN_FEATURE_ACPI] = "acpi", [GV_DOMAIN_FEATURE_APIC] = "apic");
+
+GV_ENUM_IMPL(
+    gvDomainCPUMode, GV_DOMAIN_CPU_MODE_LAST, [GV_DOMAIN_CPU_MODE_NONE] = "none",
+    [GV_DOMAIN_CPU_MODE_HOST_PASSTHROUGH] = "host-passthrough",
+    [GV_DOMAIN_CPU_MODE_HOST_MODEL] = "host-model", [GV_DOMAIN_CPU_MODE_CUSTOM] = "custom");
+
+GV_ENUM_IMPL(
+    gvDomainClockOffset, GV_DOMAIN_CLOCK_OFFSET_LAST, [GV_DOMAIN_CLOCK_OFFSET_NONE] = "none",
+    [GV_DOMAIN_CLOCK_OFFSET_UTC] = "utc", [GV_DOMAIN_CLOCK_OFFSET_LOCALTIME] = "localtime");
+
+GV_ENUM_IMPL(gvDomainLifecycle, GV_DOMAIN_LIFECYCLE_LAST, [GV_DOMAIN_LIFECYCLE_NONE] = "none",
+             [GV_DOMAIN_LIFECYCLE_DESTROY] = "destroy", [GV_DOMAIN_LIFECYCLE_RESTART] = "restart",
+             [GV_DOMAIN_LIFECYCLE_PRESERVE] = "preserve");
+
+gvDomainDef *
+gvDomainDefNew(void)
+{
+    gvDomainDef *def = g_new0(gvDomainDef, 1);
+
+    def->id = -1;
+    def->disks = g_ptr_array_new_with_free_func((GDestroyNotify)gvDomainDiskDefFree);
+    def->nets = g_ptr_array_new_with_free_func((GDestroyNotify)gvDomainNetDefFree);
+    def->serials = g_ptr_array_new_with_free_func((GDestroyNotify)gvDomainChrDefFree);
+    def->consoles = g_ptr_array_new_with_free_func((GDestroyNotify)gvDomainChrDefFree);
+    def->graphics = g_ptr_array_new_with_free_func((GDestroyNotify)gvDomainGraphicsDefFree);
+    return def;
+}
+
+void
+gvDomainDefFree(gvDomainDef *def)
+{
+    if (!def)
+        return;
+    g_free(def->name);
+    g_free(def->title);
+    g_free(def->description);
+    g_free(def->os.machine);
+    if (def->cpu) {
+        g_free(def->cpu->model);
+        g_free(def->cpu);
+    }
+    g_free(def->emulator);
+    g_ptr_array_unref(def->disks);
+    g_ptr_array_unref(def->nets);
+    g_ptr_array_unref(def->serials);
+    g_ptr_array_unref(def->consoles);
+    g_ptr_array_unref(def->graphics);
+    gvDomainGenidDefFree(def->genid);
+    g_free(def);
+}
+
+/* ---- <memory>, <currentMemory> ---------------------------------------- */
+
+typedef struct {
+    const char *unit;
+    unsigned long long bytes;
+} gvMemoryUnit;
+
+static const gvMemoryUnit gvMemoryUnits[] = {
+    { "b", 1 },
+    { "bytes", 1 },
+    { "KB", 1000ULL },
+    { "k", 1024ULL },
+    { "KiB", 1024ULL },
+    { "MB", 1000ULL * 1000 },
+    { "M", 1024ULL * 1024 },
+    { "MiB", 1024ULL * 1024 },
+    { "GB", 1000ULL * 1000 * 1000 },
+    { "G", 1024ULL * 1024 * 1024 },
+    { "GiB", 1024ULL * 1024 * 1024 },
+    { "TB", 1000ULL * 1000 * 1000 * 1000 },
+    { "T", 1024ULL * 1024 * 1024 * 1024 },
+    { "TiB", 1024ULL * 1024 * 1024 * 1024 },
+};
+
+/* Parses <memory unit='...'>N</memory> into KiB, rounding bytes up. */
+static int
+gvDomainMemoryParseXML(xmlNodePtr node, unsigned long long *kib, GError **error)
+{
+    static const char *const attrs[] = { "unit", NULL };
+    g_autofree char *unit = NULL;
+    unsigned long long scale = 1024;
+    unsigned long long value;
+    unsigned long long maxValue;
+    size_t i;
+
+    if (gvXMLCheckNode(node, attrs, NULL, true, error) < 0)
+        return -1;
+    if (gvXMLPropString(node, "unit", GV_XML_PROP_NONE, &unit, error) < 0)
+        return -1;
+    if (unit) {
+        bool found = false;
+
+        for (i = 0; i < G_N_ELEMENTS(gvMemoryUnits); i++) {
+            if (g_str_equal(gvMemoryUnits[i].unit, unit)) {
+                scale = gvMemoryUnits[i].bytes;
+                found = true;
+                break;
+            }
+        }
+        if (!found) {
+            g_autofree char *path = gvXMLNodePath(node);
+
+            gvReportError(
+                error, GV_ERR_XML_ERROR,
+                "unknown value '%s' for attribute 'unit' of %s: expected b, bytes, k, KiB, M, MiB, G, GiB, T, TiB, KB, MB, GB or TB",
+                unit, path);
+            return -1;
+        }
+    }
+    /* bound the value so that value * scale cannot overflow */
+    maxValue = GV_DOMAIN_MEMORY_MAX_KIB * 1024 / scale;
+    if (gvXMLNodeContentULongLong(node, maxValue, &value, error) < 0)
+        return -1;
+    *kib = (value * scale + 1023) / 1024;
+    return 0;
+}
+
+/* ---- <os> --------------------------------------------------------------- */
+
+static int
+gvDomainOSDefParseXML(xmlNodePtr node, gvDomainOSDef *os, GError **error)
+{
+    static const gvXMLChildSpec children[] = { { "type", 1 },
+                                               { "boot", GV_DOMAIN_BOOT_MAX },
+                                               { NULL, 0 } };
+    static const char *const typeAttrs[] = { "arch", "machine", NULL };
+    static const char *const bootAttrs[] = { "dev", NULL };
+    xmlNodePtr cur;
+
+    if (gvXMLCheckNode(node, NULL, children, false, error) < 0)
+        return -1;
+    if ((cur = gvXMLNodeGetChild(node, "type"))) {
+        g_autofree char *type = gvXMLNodeContent(cur, true);
+        int v = GV_ARCH_NONE;
+
+        if (gvXMLCheckNode(cur, typeAttrs, NULL, true, error) < 0)
+            return -1;
+        if ((v = gvDomainOSTypeFromString(type)) <= 0) {
+            g_autofree char *path = gvXMLNodePath(cur);
+
+            gvReportError(error, GV_ERR_XML_ERROR, "unknown OS type '%s' in %s: expected 'hvm'",
+                          type, path);
+            return -1;
+        }
+        os->type = v;
+        v = GV_ARCH_NONE;
+        if (gvXMLPropEnum(cur, "arch", gvArchTypeFromString, GV_XML_PROP_NONZERO, &v, error) < 0)
+            return -1;
+        os->arch = v;
+        if (gvXMLPropString(cur, "machine", GV_XML_PROP_NONZERO, &os->machine, error) < 0)
+            return -1;
+        if (os->machine &&
+            strspn(os->machine, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                "0123456789._-") != strlen(os->machine)) {
+            g_autofree char *path = gvXMLNodePath(cur);
+
+            gvReportError(
+                error, GV_ERR_XML_ERROR,
+                "invalid value '%s' for attribute 'machine' of %s: expected letters, digits, '.', '_' or '-'",
+                os->machine, path);
+            return -1;
+        }
+    }
+    for (cur = node->children; cur; cur = cur->next) {
+        int v = GV_DOMAIN_BOOT_NONE;
+
+        if (cur->type != XML_ELEMENT_NODE || !g_str_equal((const char *)cur->name, "boot"))
+            continue;
+        if (gvXMLCheckNode(cur, bootAttrs, NULL, false, error) < 0)
+            return -1;
+        if (gvXMLPropEnum(cur, "dev", gvDomainBootTypeFromString,
+                          GV_XML_PROP_REQUIRED | GV_XML_PROP_NONZERO, &v, error) < 0)
+            return -1;
+        os->boot[os->nboot++] = v;
+    }
+    return 0;
+}
+
+static void
+gvDomainOSDefFormat(gvBuffer *buf, const gvDomainOSDef *os)
+{
+    size_t i;
+
+    gvBufferAddLit(buf, "<os>\n");
+    gvBufferAdjustIndent(buf, 2);
+    gvBufferAsprintf(buf, "<type arch='%s' machine='%s'>%s</type>\n", gvArchTypeToString(os->arch),
+                     os->machine, gvDomainOSTypeToString(os->type));
+    for (i = 0; i < os->nboot; i++)
+        gvBufferAsprintf(buf, "<boot dev='%s'/>\n", gvDomainBootTypeToString(os->boot[i]));
+    gvBufferAdjustIndent(buf, -2);
+    gvBufferAddLit(buf, "</os>\n");
+}
+
+/* ---- <features> --------------------------------------------------------- */
+
+static int
+gvDomainFeaturesParseXML(xmlNodePtr node, bool *features, GError **error)
+{
+    static const gvXMLChildSpec children[] = { { "acpi", 1 }, { "apic", 1 }, { NULL, 0 } };
+    xmlNodePtr cur;
+
+    if (gvXMLCheckNode(node, NULL, children, false, error) < 0)
+        return -1;
+    for (cur = node->children; cur; cur = cur->next) {
+        int f;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        /* gvXMLCheckNode let only known features through */
+        f = gvDomainFeatureTypeFromString((const char *)cur->name);
+        g_assert(f >= 0);
+        if (gvXMLCheckNode(cur, NULL, NULL, false, error) < 0)
+            return -1;
+        features[f] = true;
+    }
+    return 0;
+}
+
+static void
+gvDomainFeaturesFormat(gvBuffer *buf, const bool *features)
+{
+    g_auto(gvBuffer) childBuf = GV_BUFFER_INIT_CHILD(buf);
+    size_t i;
+
+    for (i = 0; i < GV_DOMAIN_FEATURE_LAST; i++) {
+        if (features[i])
+            gvBufferAsprintf(&childBuf, "<%s/>\n", gvDomainFeatureTypeToString(i));
+    }
+    gvXMLFormatElement(buf, "features", NULL, &childBuf);
+}
+
+/* ---- <cpu> -------------------------------------------------------------- */
+
+static gvDomainCPUDef *
+gvDomainCPUDefParseXML(xmlNodePtr node, GError **error)
+{
+    static const char *const attrs[] = { "mode", NULL };
+    static const gvXMLChildSpec children[] = { { "model", 1 }, { NULL, 0 } };
+    g_autofree gvDomainCPUDef *cpu = g_new0(gvDomainCPUDef, 1);
+    xmlNodePtr model;
+    int v = GV_DOMAIN_CPU_MODE_NONE;
+
+    if (gvXMLCheckNode(node, attrs, children, false, error) < 0)
+        return NULL;
+    if (gvXMLPropEnum(node, "mode", gvDomainCPUModeTypeFromString, GV_XML_PROP_NONZERO, &v, error) <
+        0)
+        return NULL;
+    cpu->mode = v;
+    if ((model = gvXMLNodeGetChild(node, "model"))) {
+        if (gvXMLCheckNode(model, NULL, NULL, true, error) < 0)
+            return NULL;
+        cpu->model = gvXMLNodeContent(model, true);
+        if (cpu->model[0] == '\0' ||
+            strspn(cpu->model, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789._-") != strlen(cpu->model)) {
+            g_autofree char *path = gvXMLNodePath(model);
+
+            gvReportError(error, GV_ERR_XML_ERROR,
+                          "invalid CPU model '%s' in %s: expected letters, digits, '.', '_' or '-'",
+                          cpu->model, path);
+            g_free(cpu->model);
+            return NULL;
+        }
+    }
+    return g_steal_pointer(&cpu);
+}
+
+static void
+gvDomainCPUDefFormat(gvBuffer *buf, const gvDomainCPUDef *cpu)
+{
+    if (!cpu->model) {
+        gvBufferAsprintf(buf, "<cpu mode='%s'/>\n", gvDomainCPUModeTypeToString(cpu->mode));
+        return;
+    }
+    gvBufferAsprintf(buf, "<cpu mode='%s'>\n", gvDomainCPUModeTypeToString(cpu->mode));
+    gvBufferAdjustIndent(buf, 2);
+    gvBufferEscapeString(buf, "<model>%s</model>\n", cpu->model);
+    gvBufferAdjustIndent(buf, -2);
+    gvBufferAddLit(buf, "</cpu>\n");
+}
+
+/* ---- <devices> ---------------------------------------------------------- */
+
+static int
+gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, GError **error)
+{
+    static const gvXMLChildSpec children[] = { { "emulator", 1 },  { "disk", 0 },
+                                               { "interface", 0 }, { "serial", 0 },
+                                               { "console", 0 },   { "graphics", 0 },
+                                               { "genid", 1 },     { NULL, 0 } };
+    xmlNodePtr cur;
+
+    if (gvXMLCheckNode(node, NULL, children, false, error) < 0)
+        return -1;
+    for (cur = node->children; cur; cur = cur->next) {
+        const char *name = (const char *)cur->name;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (g_str_equal(name, "emulator")) {
+            if (gvXMLCheckNode(cur, NULL, NULL, true, error) < 0)
+                return -1;
+            def->emulator = gvXMLNodeContent(cur, true);
+        } else if (g_str_equal(name, "disk")) {
+            gvDomainDiskDef *disk = gvDomainDiskDefParseXML(cur, error);
+
+            if (!disk)
+                return -1;
+            g_ptr_array_add(def->disks, disk);
+        } else if (g_str_equal(name, "interface")) {
+            gvDomainNetDef *net = gvDomainNetDefParseXML(cur, error);
+
+            if (!net)
+                return -1;
+            g_ptr_array_add(def->nets, net);
+        } else if (g_str_equal(name, "serial") || g_str_equal(name, "console")) {
+            bool console = g_str_equal(name, "console");
+            gvDomainChrDef *chr;
+
+            chr = gvDomainChrDefParseXML(
+                cur, console ? GV_DOMAIN_CHR_DEVICE_CONSOLE : GV_DOMAIN_CHR_DEVICE_SERIAL, error);
+            if (!chr)
+                return -1;
+            g_ptr_array_add(console ? def->consoles : def->serials, chr);
+        } else if (g_str_equal(name, "graphics")) {
+            gvDomainGraphicsDef *gfx = gvDomainGraphicsDefParseXML(cur, error);
+
+            if (!gfx)
+                return -1;
+            g_ptr_array_add(def->graphics, gfx);
+        } else if (g_str_equal(name, "genid")) {
+            if (!(def->genid = gvDomainGenidDefParseXML(cur, error)))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static void
+gvDomainDevicesFormat(gvBuffer *buf, const gvDomainDef *def, unsigned int flags)
+{
+    g_auto(gvBuffer) childBuf = GV_BUFFER_INIT_CHILD(buf);
+    guint i;
+
+    if (def->emulator)
+        gvBufferEscapeString(&childBuf, "<emulator>%s</emulator>\n", def->emulator);
+    for (i = 0; i < def->disks->len; i++)
+        gvDomainDiskDefFormat(&childBuf, g_ptr_array_index(def->disks, i));
+    for (i = 0; i < def->nets->len; i++)
+        gvDomainNetDefFormat(&childBuf, g_ptr_array_index(def->nets, i));
+    for (i = 0; i < def->serials->len; i++)
+        gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->serials, i));
+    for (i = 0; i < def->consoles->len; i++)
+        gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->consoles, i));
+    for (i = 0; i < def->graphics->len; i++)
+        gvDomainGraphicsDefFormat(&childBuf, g_ptr_array_index(def->graphics, i));
+    if (def->genid)
+        gvDomainGenidDefFormat(&childBuf, def->genid, flags & GV_DOMAIN_DEF_FORMAT_SECURE);
+    gvXMLFormatElement(buf, "devices", NULL, &childBuf);
+}
+
+/* ---- <domain> ----------------------------------------------------------- */
+
+static int
+gvDomainLifecycleParseXML(xmlNodePtr node, gvDomainLifecycleAction *out, GError **error)
+{
+    g_autofree char *val = NULL;
+    int v;
+
+    if (gvXMLCheckNode(node, NULL, NULL, true, error) < 0)
+        return -1;
+    val = gvXMLNodeContent(node, true);
+    if ((v = gvDomainLifecycleTypeFromString(val)) <= 0) {
+        g_autofree char *path = gvXMLNodePath(node);
+
+        gvReportError(error, GV_ERR_XML_ERROR,
+                      "unknown action '%s' in %s: expected destroy, restart or preserve", val,
+                      path);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+gvDomainDef *
+gvDomainDefParseNode(xmlNodePtr root, unsigned int flags, GError **error)
+{
+    static const char *const attrs[] = { "type", "id", NULL };
+    static const gvXMLChildSpec children[] = {
+        { "name", 1 },        { "uuid", 1 },      { "genid", 1 },         { "title", 1 },
+        { "description", 1 }, { "memory", 1 },    { "currentMemory", 1 }, { "vcpu", 1 },
+        { "os", 1 },          { "features", 1 },  { "cpu", 1 },           { "clock", 1 },
+        { "on_poweroff", 1 }, { "on_reboot", 1 }, { "on_crash", 1 },      { "devices", 1 },
+        { NULL, 0 }
+    };
+    static const char *const clockAttrs[] = { "offset", NULL };
+    g_autoptr(gvDomainDef) def = gvDomainDefNew();
+    g_autoptr(gvDomainGenidDef) legacyGenid = NULL;
+    xmlNodePtr cur;
+    int v;
+
+    if (!g_str_equal((const char *)root->name, "domain")) {
+        gvReportError(error, GV_ERR_XML_ERROR, "unexpected root element <%s>, expecting <domain>",
+                      root->name);
+        return NULL;
+    }
+    if (root->ns) {
+        gvReportError(error, GV_ERR_XML_ERROR,
+                      "unexpected namespace '%s' of the root element <domain>: it takes none",
+                      root->ns->href ? (const char *)root->ns->href : "");
+        return NULL;
+    }
+    if (gvXMLCheckNode(root, attrs, children, false, error) < 0)
+        return NULL;
+    v = GV_DOMAIN_VIRT_NONE;
+    if (gvXMLPropEnum(root, "type", gvDomainVirtTypeFromString,
+                      GV_XML_PROP_REQUIRED | GV_XML_PROP_NONZERO, &v, error) < 0)
+        return NULL;
+    def->virtType = v;
+    {
+        int id = -1;
+
+        /* checked either way; kept only for live XML */
+        if (gvXMLPropInt(root, "id", GV_XML_PROP_NONE, &id, error) < 0)
+            return NULL;
+        if (id < -1 || id == 0) {
+            gvReportError(
+                error, GV_ERR_XML_ERROR,
+                "invalid value '%d' for attribute 'id' of <domain>: expected a positive integer",
+                id);
+            return NULL;
+        }
+        if (!(flags & GV_DOMAIN_DEF_PARSE_INACTIVE))
+            def->id = id;
+    }
+
+    for (cur = root->children; cur; cur = cur->next) {
+        const char *name = (const char *)cur->name;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (g_str_equal(name, "name")) {
+            if (gvXMLCheckNode(cur, NULL, NULL, true, error) < 0)
+                return NULL;
+            def->name = gvXMLNodeContent(cur, false);
+        } else if (g_str_equal(name, "uuid")) {
+            g_autofree char *uuid = gvXMLNodeContent(cur, true);
+
+            if (gvXMLCheckNode(cur, NULL, NULL, true, error) < 0)
+                return NULL;
+            if (!gvUUIDParse(uuid, def->uuid)) {
+                gvReportError(error, GV_ERR_XML_ERROR,
+                              "invalid uuid '%s' in <uuid>: expected a UUID", uuid);
+                return NULL;
+            }
+            def->hasUUID = true;
+        } else if (g_str_equal(name, "genid")) {
+            if (!(legacyGenid = gvDomainGenidDefParseLegacyXML(cur, error)))
+                return NULL;
+        } else if (g_str_equal(name, "title")) {
+            if (gvXMLCheckNode(cur, NULL, NULL, true, error) < 0)
+                return NULL;
+            def->title = gvXMLNodeContent(cur, false);
+            if (strchr(def->title, '\n')) {
+                gvReportError(error, GV_ERR_XML_ERROR,
+                              "the title in <title> must not contain a newline");
+                return NULL;
+            }
+        } else if (g_str_equal(name, "description")) {
+            if (gvXMLCheckNode(cur, NULL, NULL, true, error) < 0)
+                return NULL;
+            def->description = gvXMLNodeContent(cur, false);
+        } else if (g_str_equal(name, "memory")) {
+            if (gvDomainMemoryParseXML(cur, &def->memory, error) < 0)
+                return NULL;
+        } else if (g_str_equal(name, "currentMemory")) {
+            if (gvDomainMemoryParseXML(cur, &def->currentMemory, error) < 0)
+                return NULL;
+        } else if (g_str_equal(name, "vcpu")) {
+            unsigned long long n;
+
+            if (gvXMLCheckNode(cur, NULL, NULL, true, error) < 0 ||
+                gvXMLNodeContentULongLong(cur, G_MAXUINT, &n, error) < 0)
+                return NULL;
+            def->vcpus = (unsigned int)n;
+            if (def->vcpus == 0) {
+                gvReportError(error, GV_ERR_XML_ERROR,
+                              "invalid value '0' in <vcpu>: a domain needs at least one vCPU");
+                return NULL;
+            }
+        } else if (g_str_equal(name, "os")) {
+            if (gvDomainOSDefParseXML(cur, &def->os, error) < 0)
+                return NULL;
+        } else if (g_str_equal(name, "features")) {
+            if (gvDomainFeaturesParseXML(cur, def->features, error) < 0)
+                return NULL;
+        } else if (g_str_equal(name, "cpu")) {
+            if (!(def->cpu = gvDomainCPUDefParseXML(cur, error)))
+                return NULL;
+        } else if (g_str_equal(name, "clock")) {
+            v = GV_DOMAIN_CLOCK_OFFSET_NONE;
+            if (gvXMLCheckNode(cur, clockAttrs, NULL, false, error) < 0 ||
+                gvXMLPropEnum(cur, "offset", gvDomainClockOffsetTypeFromString,
+                              GV_XML_PROP_REQUIRED | GV_XML_PROP_NONZERO, &v, error) < 0)
+                return NULL;
+            def->clockOffset = v;
+        } else if (g_str_equal(name, "on_poweroff")) {
+            if (gvDomainLifecycleParseXML(cur, &def->onPoweroff, error) < 0)
+                return NULL;
+        } else if (g_str_equal(name, "on_reboot")) {
+            if (gvDomainLifecycleParseXML(cur, &def->onReboot, error) < 0)
+                return NULL;
+        } else if (g_str_equal(name, "on_crash")) {
+            if (gvDomainLifecycleParseXML(cur, &def->onCrash, error) < 0)
+                return NULL;
+        } else if (g_str_equal(name, "devices")) {
+            if (gvDomainDevicesParseXML(cur, def, error) < 0)
+                return NULL;
+        }
+    }
+
+    if (!def->name) {
+        gvReportError(error, GV_ERR_XML_ERROR, "missing element <name> in <domain>");
+        return NULL;
+    }
+    if (def->memory == 0) {
+        gvReportError(error, GV_ERR_XML_ERROR,
+                      "missing element <memory> in <domain> (or a size of 0)");
+        return NULL;
+    }
+    if (legacyGenid) {
+        if (def->genid) {
+            gvReportError(
+                error, GV_ERR_XML_ERROR,
+                "genid given twice: as the legacy <genid> under <domain> and as <devices>/<genid>; keep only <devices>/<genid>");
+            return NULL;
+        }
+        def->genid = g_steal_pointer(&legacyGenid);
+    }
+    return g_steal_pointer(&def);
+}
+
+gvDomainDef *
+gvDomainDefParseNodeFull(xmlNodePtr root, unsigned int flags, GError **error)
+{
+    g_autoptr(gvDomainDef) def = gvDomainDefParseNode(root, flags, error);
+
+    if (!def || gvDomainDefPostParse(def, error) < 0 || gvDomainDefValidate(def, error) < 0)
+        return NULL;
+    return g_steal_pointer(&def);
+}
+
+char *
+gvSchemaPath(const char *name)
+{
+    const char *env = g_getenv("GENVIRT_SCHEMA_DIR");
+    g_autofree char *installed = g_build_filename(GV_SCHEMA_DIR, name, NULL);
+
+    if (env && *env)
+        return g_build_filename(env, name, NULL);
+    if (g_file_test(installed, G_FILE_TEST_EXISTS))
+        return g_steal_pointer(&installed);
+    return g_build_filename(GV_SOURCE_SCHEMA_DIR, name, NULL);
+}
+
+gvDomainDef *
+gvDomainDefParseString(const char *xml, unsigned int flags, GError **error)
+{
+    return gvDomainDefParseStringHook(xml, flags, NULL, NULL, error);
+}
+
+gvDomainDef *
+gvDomainDefParseStringHook(const char *xml, unsigned int flags, gvDomainDefParseHook hook,
+                           gpointer opaque, GError **error)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(gvDomainDef) def = NULL;
+
+    if (!(doc = gvXMLParseString(xml, -1, "domain XML", error)))
+        return NULL;
+    if (flags & GV_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA) {
+        g_autofree char *schema = gvSchemaPath("domain.rng");
+
+        if (gvXMLValidateSchema(doc, schema, error) < 0)
+            return NULL;
+    }
+    if (!(def = gvDomainDefParseNode(xmlDocGetRootElement(doc), flags, error)))
+        return NULL;
+    if (hook)
+        hook(def, opaque);
+    if (gvDomainDefPostParse(def, error) < 0)
+        return NULL;
+    if (gvDomainDefValidate(def, error) < 0)
+        return NULL;
+    return g_steal_pointer(&def);
+}
+
+gvDomainDef *
+gvDomainDefParseFile(const char *path, unsigned int flags, GError **error)
+{
+    g_autofree char *xml = NULL;
+    gsize len = 0;
+    g_autoptr(GError) local = NULL;
+    struct stat sb;
+
+    if (stat(path, &sb) == 0 && sb.st_size > GV_XML_MAX_LEN) {
+        gvReportError(error, GV_ERR_XML_ERROR, "file '%s' is larger than the limit of %d bytes",
+                      path, GV_XML_MAX_LEN);
+        return NULL;
+    }
+    if (!g_file_get_contents(path, &xml, &len, &local)) {
+        gvReportError(error, GV_ERR_SYSTEM_ERROR, "cannot read '%s': %s", path, local->message);
+        return NULL;
+    }
+    if (strlen(xml) != len) {
+        gvReportError(error, GV_ERR_XML_ERROR, "file '%s' contains a NUL byte", path);
+        return NULL;
+    }
+    return gvDomainDefParseString(xml, flags, error);
+}
+
+char *
+gvDomainDefFormat(const gvDomainDef *def, unsigned int flags)
+{
+    g_auto(gvBuffer) buf = GV_BUFFER_INIT;
+    char uuidstr[GV_UUID_STRING_BUFLEN];
+
+    gvBufferAsprintf(&buf, "<domain type='%s'", gvDomainVirtTypeToString(def->virtType));
+    if (def->id > 0 && !(flags & (GV_DOMAIN_DEF_FORMAT_INACTIVE | GV_DOMAIN_DEF_FORMAT_MIGRATABLE)))
+        gvBufferAsprintf(&buf, " id='%d'", def->id);
+    gvBufferAddLit(&buf, ">\n");
+    gvBufferAdjustIndent(&buf, 2);
+    gvBufferEscapeString(&buf, "<name>%s</name>\n", def->name);
+    gvBufferAsprintf(&buf, "<uuid>%s</uuid>\n", gvUUIDFormat(def->uuid, uuidstr));
+    if (def->title)
+        gvBufferEscapeString(&buf, "<title>%s</title>\n", def->title);
+    if (def->description)
+        gvBufferEscapeString(&buf, "<description>%s</description>\n", def->description);
+    gvBufferAsprintf(&buf, "<memory unit='KiB'>%llu</memory>\n", def->memory);
+    gvBufferAsprintf(&buf, "<currentMemory unit='KiB'>%llu</currentMemory>\n", def->currentMemory);
+    gvBufferAsprintf(&buf, "<vcpu>%u</vcpu>\n", def->vcpus);
+    gvDomainOSDefFormat(&buf, &def->os);
+    gvDomainFeaturesFormat(&buf, def->features);
+    if (def->cpu)
+        gvDomainCPUDefFormat(&buf, def->cpu);
+    gvBufferAsprintf(&buf, "<clock offset='%s'/>\n",
+                     gvDomainClockOffsetTypeToString(def->clockOffset));
+    gvBufferAsprintf(&buf, "<on_poweroff>%s</on_poweroff>\n",
+                     gvDomainLifecycleTypeToString(def->onPoweroff));
+    gvBufferAsprintf(&buf, "<on_reboot>%s</on_reboot>\n",
+                     gvDomainLifecycleTypeToString(def->onReboot));
+    gvBufferAsprintf(&buf, "<on_crash>%s</on_crash>\n",
+                     gvDomainLifecycleTypeToString(def->onCrash));
+    gvDomainDevicesFormat(&buf, def, flags);
+    gvBufferAdjustIndent(&buf, -2);
+    gvBufferAddLit(&buf, "</domain>\n");
+    return gvBufferContentAndReset(&buf);
+}
+
+gvDomainDef *
+gvDomainDefCopy(const gvDomainDef *def, GError **error)
+{
+    char *xml = gvDomainDefFormat(def, GV_DOMAIN_DEF_FORMAT_SECURE);
+    gvDomainDef *ret = gvDomainDefParseString(xml, 0, error);
+
+    gvSecretFree(xml);
+    return ret;
+}

@@ -1,0 +1,108 @@
+/*
+ * domain_obj.h: live domain objects and the list of them
+ *
+ * A gvDomainObj holds the definition (def), the one to use after the
+ * next shutdown (newDef, for a running domain redefined), and the state.
+ * Objects are reference counted and locked one at a time.
+ *
+ * Lock order: the list lock, then an object lock.  Never take the list
+ * lock while holding an object lock.
+ *
+ * The object lock is only ever held briefly: anything slow (starting QEMU,
+ * waiting for it to exit, fsync) runs under the object's job instead, a
+ * flag taken with gvDomainObjBeginJob and released with gvDomainObjEndJob,
+ * so readers (list, dumpxml) never wait behind an operation in progress.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <glib.h>
+
+#include "domain_conf.h"
+
+/* virDomainState */
+typedef enum {
+    GV_DOMAIN_NOSTATE = 0,
+    GV_DOMAIN_RUNNING = 1,
+    GV_DOMAIN_BLOCKED = 2,
+    GV_DOMAIN_PAUSED = 3,
+    GV_DOMAIN_SHUTDOWN = 4,
+    GV_DOMAIN_SHUTOFF = 5,
+    GV_DOMAIN_CRASHED = 6,
+    GV_DOMAIN_PMSUSPENDED = 7,
+    GV_DOMAIN_STATE_LAST
+} gvDomainState;
+
+/* virDomainShutoffReason */
+typedef enum {
+    GV_DOMAIN_SHUTOFF_UNKNOWN = 0,
+    GV_DOMAIN_SHUTOFF_SHUTDOWN = 1,
+    GV_DOMAIN_SHUTOFF_DESTROYED = 2,
+    GV_DOMAIN_SHUTOFF_CRASHED = 3,
+} gvDomainShutoffReason;
+
+typedef struct {
+    gint ref;
+    GMutex lock;
+    gvDomainDef *def; /* current: the live one when running */
+    gvDomainDef *newDef; /* persistent config to use once it stops, or NULL */
+    gvDomainState state;
+    int reason;
+    bool persistent;
+    bool autostart;
+    bool jobActive; /* an operation owns the domain */
+    const char *jobName;
+    GCond jobCond;
+    gpointer priv; /* the driver's runtime state */
+    GDestroyNotify privFree;
+} gvDomainObj;
+
+gvDomainObj *gvDomainObjNew(gvDomainDef *def);
+gvDomainObj *gvDomainObjRef(gvDomainObj *obj);
+void gvDomainObjUnref(gvDomainObj *obj);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvDomainObj, gvDomainObjUnref)
+
+static inline void
+gvDomainObjLock(gvDomainObj *obj)
+{
+    g_mutex_lock(&obj->lock);
+}
+
+static inline void
+gvDomainObjUnlock(gvDomainObj *obj)
+{
+    g_mutex_unlock(&obj->lock);
+}
+
+bool gvDomainObjIsActive(const gvDomainObj *obj);
+
+/*
+ * With @obj locked: waits (up to @timeoutMs) until no other job runs, then
+ * owns the domain as @job.  The lock is released while waiting.
+ */
+int gvDomainObjBeginJob(gvDomainObj *obj, const char *job, unsigned int timeoutMs, GError **error);
+/* With @obj locked */
+void gvDomainObjEndJob(gvDomainObj *obj);
+/* The persistent definition: newDef when set, else def */
+const gvDomainDef *gvDomainObjGetPersistentDef(const gvDomainObj *obj);
+
+typedef struct {
+    GMutex lock;
+    GHashTable *byUUID; /* raw 16 bytes -> gvDomainObj (a reference) */
+    GHashTable *byName; /* name -> gvDomainObj (same reference) */
+} gvDomainObjList;
+
+gvDomainObjList *gvDomainObjListNew(void);
+void gvDomainObjListFree(gvDomainObjList *list);
+
+/* Each returns a new reference, or NULL */
+gvDomainObj *gvDomainObjListFindByUUID(gvDomainObjList *list, const unsigned char *uuid);
+gvDomainObj *gvDomainObjListFindByName(gvDomainObjList *list, const char *name);
+gvDomainObj *gvDomainObjListFindByID(gvDomainObjList *list, int id);
+
+/* Adds @obj (keyed by its def's name and uuid); the list takes a reference */
+void gvDomainObjListAdd(gvDomainObjList *list, gvDomainObj *obj);
+void gvDomainObjListRemove(gvDomainObjList *list, gvDomainObj *obj);
+/* References to every object, in no particular order */
+GPtrArray *gvDomainObjListCollect(gvDomainObjList *list);
+guint gvDomainObjListCount(gvDomainObjList *list);

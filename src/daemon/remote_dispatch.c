@@ -1,0 +1,1127 @@
+/*
+ * remote_dispatch.c: remote procedures -> driver calls, with access policy
+ *
+ * Every handler decodes its arguments (bounded by the XDR decoder), calls
+ * the driver and encodes its result.  Errors travel as remote_error with
+ * libvirt's code and domain numbers.  Read-only connections may only call
+ * procedures without GV_PROC_WRITE, and never see the genid value.
+ */
+#include <gvconfig.h>
+
+#include <string.h>
+
+#include "domain_obj.h"
+#include "gvbuffer.h"
+#include "gverror.h"
+#include "gvrpcprotocol.h"
+#include "gvxml.h"
+#include "qemu_driver.h"
+#include "qemu_process.h"
+#include "remote_dispatch.h"
+
+#define GV_LIB_VERSION 1000 /* genvirt 0.1.0 as major * 1000000 + minor * 1000 + micro */
+
+typedef struct {
+    GMutex lock;
+    bool opened;
+    bool readonly; /* the read-only socket, or CONNECT_OPEN with VIR_CONNECT_RO */
+    char *uri;
+} gvDispatchClient;
+
+typedef struct {
+    gvDaemon *daemon;
+    gvNetServerClient *client;
+    gvDispatchClient *priv;
+    bool readonly;
+} gvCall;
+
+typedef int (*gvProcHandler)(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error);
+
+typedef enum {
+    GV_PROC_BEFORE_OPEN = 1 << 0, /* allowed before CONNECT_OPEN */
+    GV_PROC_WRITE = 1 << 1, /* refused on read-only connections */
+    GV_PROC_BLOCKING = 1 << 2, /* may wait (disk, QEMU): runs on a worker */
+} gvProcFlags;
+
+typedef struct {
+    const char *name;
+    gvProcHandler handler;
+    unsigned int flags;
+    const char *api; /* libvirt's API name, for the read-only refusal */
+} gvProc;
+
+gpointer
+gvDispatchClientNew(gvNetServerClient *client, gpointer opaque)
+{
+    gvDispatchClient *priv = g_new0(gvDispatchClient, 1);
+
+    g_mutex_init(&priv->lock);
+    priv->readonly = gvNetServerClientIsReadonly(client);
+    return priv;
+}
+
+void
+gvDispatchClientFree(gpointer opaque)
+{
+    gvDispatchClient *priv = opaque;
+
+    g_free(priv->uri);
+    g_mutex_clear(&priv->lock);
+    g_free(priv);
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static int
+gvDecodeFailed(GError **error)
+{
+    g_set_error_literal(error, GV_ERROR, GV_ERR_RPC, "Unable to decode message payload");
+    return -1;
+}
+
+static void
+gvEncodeDomain(GByteArray *ret, gvDomainObj *obj)
+{
+    gvDomainObjLock(obj);
+    gvRemoteDomainEncode(ret, obj->def->name, obj->def->uuid, obj->def->id);
+    gvDomainObjUnlock(obj);
+}
+
+/* Decodes a remote_nonnull_domain and looks it up by its uuid */
+static gvDomainObj *
+gvDecodeDomainObj(gvCall *call, gvXdrDecoder *args, GError **error)
+{
+    gvRemoteDomain dom = { 0 };
+    gvDomainObj *obj;
+
+    if (!gvRemoteDomainDecode(args, &dom)) {
+        gvDecodeFailed(error);
+        return NULL;
+    }
+    obj = gvDriverLookupByUUID(call->daemon->drv, dom.uuid, dom.name, error);
+    gvRemoteDomainClear(&dom);
+    return obj;
+}
+
+static int
+gvCheckFlags(unsigned int flags, unsigned int known, const char *func, GError **error)
+{
+    if (flags & ~known) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
+                      flags & ~known, func);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- connection --------------------------------------------------------- */
+
+static int
+gvProcAuthList(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    gvXdrEncodeU32(ret, 1);
+    gvXdrEncodeI32(ret, 0); /* REMOTE_AUTH_NONE */
+    return 0;
+}
+
+static int
+gvProcConnectSupportsFeature(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    gint32 feature;
+    int supported = 0;
+
+    if (!gvXdrDecodeI32(args, &feature))
+        return gvDecodeFailed(error);
+    switch (feature) {
+    case GV_FEATURE_PROGRAM_KEEPALIVE: /* PINGs are answered on the main loop */
+    case GV_FEATURE_REMOTE_CLOSE_CALLBACK:
+        supported = 1;
+        break;
+    default:
+        supported = 0; /* unknown features are 0, never an error */
+        break;
+    }
+    gvXdrEncodeI32(ret, supported);
+    return 0;
+}
+
+static int
+gvProcConnectOpen(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autofree char *name = NULL;
+    guint32 flags;
+
+    if (!gvXdrDecodeOptString(args, GV_NET_MESSAGE_STRING_MAX, &name) ||
+        !gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (name && *name && !g_str_equal(name, "qemu:///system") &&
+        !g_str_equal(name, "genvirt:///system")) {
+        g_set_error(error, GV_ERROR, 5, "no connection driver available for %s", name);
+        return -1;
+    }
+    g_mutex_lock(&call->priv->lock);
+    call->priv->opened = true;
+    if (flags & 1)
+        call->priv->readonly = true;
+    g_free(call->priv->uri);
+    call->priv->uri = g_strdup(name && *name ? name : "qemu:///system");
+    g_mutex_unlock(&call->priv->lock);
+    return 0;
+}
+
+static int
+gvProcConnectClose(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_mutex_lock(&call->priv->lock);
+    call->priv->opened = false;
+    g_mutex_unlock(&call->priv->lock);
+    return 0;
+}
+
+static int
+gvProcNoop(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    return 0;
+}
+
+static int
+gvProcConnectGetType(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    gvXdrEncodeString(ret, "QEMU");
+    return 0;
+}
+
+static int
+gvProcConnectGetVersion(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    const gvQemuCaps *caps =
+        gvDriverGetCaps(call->daemon->drv, "/usr/bin/qemu-system-x86_64", error);
+
+    if (!caps)
+        return -1;
+    gvXdrEncodeU64(ret, caps->version);
+    return 0;
+}
+
+static int
+gvProcConnectGetLibVersion(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    gvXdrEncodeU64(ret, GV_LIB_VERSION);
+    return 0;
+}
+
+static int
+gvProcConnectGetHostname(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    gvXdrEncodeString(ret, g_get_host_name());
+    return 0;
+}
+
+static int
+gvProcConnectGetURI(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_mutex_lock(&call->priv->lock);
+    gvXdrEncodeString(ret, call->priv->uri ? call->priv->uri : "qemu:///system");
+    g_mutex_unlock(&call->priv->lock);
+    return 0;
+}
+
+/* ---- lookups and lists -------------------------------------------------- */
+
+static int
+gvProcDomainLookupByName(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autofree char *name = NULL;
+    g_autoptr(gvDomainObj) obj = NULL;
+
+    if (!gvXdrDecodeString(args, GV_REMOTE_DOMAIN_NAME_MAX, &name))
+        return gvDecodeFailed(error);
+    if (!(obj = gvDriverLookupByName(call->daemon->drv, name, error)))
+        return -1;
+    gvEncodeDomain(ret, obj);
+    return 0;
+}
+
+static int
+gvProcDomainLookupByUUID(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    unsigned char uuid[GV_UUID_BUFLEN];
+    g_autoptr(gvDomainObj) obj = NULL;
+
+    if (!gvXdrDecodeOpaqueFixed(args, uuid, sizeof(uuid)))
+        return gvDecodeFailed(error);
+    if (!(obj = gvDriverLookupByUUID(call->daemon->drv, uuid, NULL, error)))
+        return -1;
+    gvEncodeDomain(ret, obj);
+    return 0;
+}
+
+static int
+gvProcDomainLookupByID(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    gint32 id;
+    g_autoptr(gvDomainObj) obj = NULL;
+
+    if (!gvXdrDecodeI32(args, &id))
+        return gvDecodeFailed(error);
+    if (!(obj = gvDriverLookupByID(call->daemon->drv, id, error)))
+        return -1;
+    gvEncodeDomain(ret, obj);
+    return 0;
+}
+
+/* virConnectListAllDomainsFlags */
+#define GV_LIST_ACTIVE (1 << 0)
+#define GV_LIST_INACTIVE (1 << 1)
+#define GV_LIST_PERSISTENT (1 << 2)
+#define GV_LIST_TRANSIENT (1 << 3)
+#define GV_LIST_RUNNING (1 << 4)
+#define GV_LIST_PAUSED (1 << 5)
+#define GV_LIST_SHUTOFF (1 << 6)
+#define GV_LIST_OTHER (1 << 7)
+#define GV_LIST_MANAGEDSAVE (1 << 8)
+#define GV_LIST_NO_MANAGEDSAVE (1 << 9)
+#define GV_LIST_AUTOSTART (1 << 10)
+#define GV_LIST_NO_AUTOSTART (1 << 11)
+#define GV_LIST_HAS_SNAPSHOT (1 << 12)
+#define GV_LIST_NO_SNAPSHOT (1 << 13)
+#define GV_LIST_HAS_CHECKPOINT (1 << 14)
+#define GV_LIST_NO_CHECKPOINT (1 << 15)
+
+static bool
+gvListFilterPair(unsigned int flags, unsigned int yes, unsigned int no, bool value)
+{
+    if (!(flags & (yes | no)) || (flags & (yes | no)) == (yes | no))
+        return true;
+    return (flags & yes) ? value : !value;
+}
+
+static bool
+gvListMatches(gvDomainObj *obj, unsigned int flags)
+{
+    bool active = gvDomainObjIsActive(obj);
+    unsigned int stateFlags = GV_LIST_RUNNING | GV_LIST_PAUSED | GV_LIST_SHUTOFF | GV_LIST_OTHER;
+
+    if (!gvListFilterPair(flags, GV_LIST_ACTIVE, GV_LIST_INACTIVE, active) ||
+        !gvListFilterPair(flags, GV_LIST_PERSISTENT, GV_LIST_TRANSIENT, obj->persistent) ||
+        !gvListFilterPair(flags, GV_LIST_MANAGEDSAVE, GV_LIST_NO_MANAGEDSAVE, false) ||
+        !gvListFilterPair(flags, GV_LIST_AUTOSTART, GV_LIST_NO_AUTOSTART, obj->autostart) ||
+        !gvListFilterPair(flags, GV_LIST_HAS_SNAPSHOT, GV_LIST_NO_SNAPSHOT, false) ||
+        !gvListFilterPair(flags, GV_LIST_HAS_CHECKPOINT, GV_LIST_NO_CHECKPOINT, false))
+        return false;
+    if (flags & stateFlags) {
+        unsigned int mine;
+
+        switch (obj->state) {
+        case GV_DOMAIN_RUNNING:
+            mine = GV_LIST_RUNNING;
+            break;
+        case GV_DOMAIN_PAUSED:
+            mine = GV_LIST_PAUSED;
+            break;
+        case GV_DOMAIN_SHUTOFF:
+            mine = GV_LIST_SHUTOFF;
+            break;
+        case GV_DOMAIN_NOSTATE:
+        case GV_DOMAIN_BLOCKED:
+        case GV_DOMAIN_SHUTDOWN:
+        case GV_DOMAIN_CRASHED:
+        case GV_DOMAIN_PMSUSPENDED:
+        case GV_DOMAIN_STATE_LAST:
+        default:
+            mine = GV_LIST_OTHER;
+            break;
+        }
+        if (!(flags & mine))
+            return false;
+    }
+    return true;
+}
+
+static int
+gvProcConnectListAllDomains(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    gint32 needResults;
+    guint32 flags;
+    g_autoptr(GPtrArray) all = NULL;
+    g_autoptr(GByteArray) doms = g_byte_array_new();
+    guint32 count = 0;
+    guint i;
+
+    if (!gvXdrDecodeI32(args, &needResults) || !gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (gvCheckFlags(flags, 0xffff, "virConnectListAllDomains", error) < 0)
+        return -1;
+    all = gvDomainObjListCollect(call->daemon->drv->domains);
+    for (i = 0; i < all->len && count < GV_REMOTE_DOMAIN_LIST_MAX; i++) {
+        gvDomainObj *obj = g_ptr_array_index(all, i);
+        bool match;
+
+        gvDomainObjLock(obj);
+        match = gvListMatches(obj, flags);
+        if (match && needResults)
+            gvRemoteDomainEncode(doms, obj->def->name, obj->def->uuid, obj->def->id);
+        gvDomainObjUnlock(obj);
+        if (match)
+            count++;
+    }
+    gvXdrEncodeU32(ret, needResults ? count : 0);
+    g_byte_array_append(ret, doms->data, doms->len);
+    gvXdrEncodeU32(ret, count);
+    return 0;
+}
+
+static int
+gvProcConnectNumOfDomains(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(GPtrArray) all = gvDomainObjListCollect(call->daemon->drv->domains);
+    gint32 n = 0;
+    guint i;
+
+    for (i = 0; i < all->len; i++) {
+        gvDomainObj *obj = g_ptr_array_index(all, i);
+
+        gvDomainObjLock(obj);
+        n += gvDomainObjIsActive(obj) ? 1 : 0;
+        gvDomainObjUnlock(obj);
+    }
+    gvXdrEncodeI32(ret, n);
+    return 0;
+}
+
+static int
+gvProcConnectNumOfDefinedDomains(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(GPtrArray) all = gvDomainObjListCollect(call->daemon->drv->domains);
+    gint32 n = 0;
+    guint i;
+
+    for (i = 0; i < all->len; i++) {
+        gvDomainObj *obj = g_ptr_array_index(all, i);
+
+        gvDomainObjLock(obj);
+        n += gvDomainObjIsActive(obj) ? 0 : 1;
+        gvDomainObjUnlock(obj);
+    }
+    gvXdrEncodeI32(ret, n);
+    return 0;
+}
+
+static int
+gvProcConnectListDomains(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    gint32 maxids;
+    g_autoptr(GPtrArray) all = NULL;
+    g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint32));
+    guint i;
+
+    if (!gvXdrDecodeI32(args, &maxids))
+        return gvDecodeFailed(error);
+    if (maxids < 0 || maxids > GV_REMOTE_DOMAIN_LIST_MAX) {
+        gvReportError(error, GV_ERR_RPC, "maxids > REMOTE_DOMAIN_LIST_MAX");
+        return -1;
+    }
+    all = gvDomainObjListCollect(call->daemon->drv->domains);
+    for (i = 0; i < all->len && (gint32)ids->len < maxids; i++) {
+        gvDomainObj *obj = g_ptr_array_index(all, i);
+
+        gvDomainObjLock(obj);
+        if (gvDomainObjIsActive(obj))
+            g_array_append_val(ids, obj->def->id);
+        gvDomainObjUnlock(obj);
+    }
+    gvXdrEncodeU32(ret, ids->len);
+    for (i = 0; i < ids->len; i++)
+        gvXdrEncodeI32(ret, g_array_index(ids, gint32, i));
+    return 0;
+}
+
+static int
+gvProcConnectListDefinedDomains(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    gint32 maxnames;
+    g_autoptr(GPtrArray) all = NULL;
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    guint i;
+
+    if (!gvXdrDecodeI32(args, &maxnames))
+        return gvDecodeFailed(error);
+    if (maxnames < 0 || maxnames > GV_REMOTE_DOMAIN_LIST_MAX) {
+        gvReportError(error, GV_ERR_RPC, "maxnames > REMOTE_DOMAIN_LIST_MAX");
+        return -1;
+    }
+    all = gvDomainObjListCollect(call->daemon->drv->domains);
+    for (i = 0; i < all->len && (gint32)names->len < maxnames; i++) {
+        gvDomainObj *obj = g_ptr_array_index(all, i);
+
+        gvDomainObjLock(obj);
+        if (!gvDomainObjIsActive(obj))
+            g_ptr_array_add(names, g_strdup(obj->def->name));
+        gvDomainObjUnlock(obj);
+    }
+    gvXdrEncodeU32(ret, names->len);
+    for (i = 0; i < names->len; i++)
+        gvXdrEncodeString(ret, g_ptr_array_index(names, i));
+    return 0;
+}
+
+/* ---- define / undefine -------------------------------------------------- */
+
+static int
+gvDefine(gvCall *call, const char *xml, unsigned int flags, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDriverDefineXML(call->daemon->drv, xml, flags, error);
+
+    if (!obj)
+        return -1;
+    gvEncodeDomain(ret, obj);
+    return 0;
+}
+
+static int
+gvProcDomainDefineXML(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    char *xml = NULL;
+    int rc;
+
+    if (!gvXdrDecodeString(args, GV_NET_MESSAGE_STRING_MAX, &xml))
+        return gvDecodeFailed(error);
+    rc = gvDefine(call, xml, 0, ret, error);
+    gvSecretFree(xml);
+    return rc;
+}
+
+static int
+gvProcDomainDefineXMLFlags(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    char *xml = NULL;
+    guint32 flags;
+    int rc;
+
+    if (!gvXdrDecodeString(args, GV_NET_MESSAGE_STRING_MAX, &xml) ||
+        !gvXdrDecodeU32(args, &flags)) {
+        gvSecretFree(xml);
+        return gvDecodeFailed(error);
+    }
+    rc = gvDefine(call, xml, flags, ret, error);
+    gvSecretFree(xml);
+    return rc;
+}
+
+static int
+gvProcDomainUndefine(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+
+    if (!obj)
+        return -1;
+    return gvDriverUndefine(call->daemon->drv, obj, 0, error);
+}
+
+static int
+gvProcDomainUndefineFlags(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    return gvDriverUndefine(call->daemon->drv, obj, flags, error);
+}
+
+/* ---- information -------------------------------------------------------- */
+
+static int
+gvProcDomainGetXMLDesc(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    guint32 flags;
+    char *xml;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (gvCheckFlags(flags,
+                     GV_DOMAIN_XML_SECURE | GV_DOMAIN_XML_INACTIVE | GV_DOMAIN_XML_UPDATE_CPU |
+                         GV_DOMAIN_XML_MIGRATABLE,
+                     "virDomainGetXMLDesc", error) < 0)
+        return -1;
+    if ((flags & GV_DOMAIN_XML_SECURE) && call->readonly) {
+        gvReportError(error, GV_ERR_OPERATION_DENIED, "virDomainGetXMLDesc with secure flag");
+        return -1;
+    }
+    /* read-write connections see the genid value, read-only ones never */
+    xml = gvDriverGetXMLDesc(call->daemon->drv, obj, flags, !call->readonly);
+    gvXdrEncodeString(ret, xml);
+    gvSecretFree(xml);
+    return 0;
+}
+
+static int
+gvProcDomainGetState(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (gvCheckFlags(flags, 0, "virDomainGetState", error) < 0)
+        return -1;
+    gvDomainObjLock(obj);
+    gvXdrEncodeI32(ret, obj->state);
+    gvXdrEncodeI32(ret, obj->reason);
+    gvDomainObjUnlock(obj);
+    return 0;
+}
+
+static int
+gvProcDomainGetInfo(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+
+    if (!obj)
+        return -1;
+    gvDomainObjLock(obj);
+    gvXdrEncodeU32(ret, obj->state);
+    gvXdrEncodeU64(ret, obj->def->memory);
+    gvXdrEncodeU64(ret, obj->def->currentMemory);
+    gvXdrEncodeU32(ret, obj->def->vcpus);
+    gvXdrEncodeU64(ret, gvDomainObjIsActive(obj) ? gvQemuProcessCPUTime(obj) : 0);
+    gvDomainObjUnlock(obj);
+    return 0;
+}
+
+static int
+gvProcDomainGetOSType(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+
+    if (!obj)
+        return -1;
+    gvDomainObjLock(obj);
+    gvXdrEncodeString(ret, gvDomainOSTypeToString(obj->def->os.type));
+    gvDomainObjUnlock(obj);
+    return 0;
+}
+
+static int
+gvProcDomainIsActive(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+
+    if (!obj)
+        return -1;
+    gvDomainObjLock(obj);
+    gvXdrEncodeI32(ret, gvDomainObjIsActive(obj) ? 1 : 0);
+    gvDomainObjUnlock(obj);
+    return 0;
+}
+
+static int
+gvProcDomainIsPersistent(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+
+    if (!obj)
+        return -1;
+    gvDomainObjLock(obj);
+    gvXdrEncodeI32(ret, obj->persistent ? 1 : 0);
+    gvDomainObjUnlock(obj);
+    return 0;
+}
+
+static int
+gvProcDomainGetAutostart(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+
+    if (!obj)
+        return -1;
+    gvDomainObjLock(obj);
+    gvXdrEncodeI32(ret, obj->autostart ? 1 : 0);
+    gvDomainObjUnlock(obj);
+    return 0;
+}
+
+/* domain + flags -> int 0: no managed save images, no snapshots yet */
+static int
+gvProcDomainFlagsZero(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    gvXdrEncodeI32(ret, 0);
+    return 0;
+}
+
+static int
+gvProcNodeGetSecurityModel(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    /* no security driver: an empty model makes virsh skip the security lines */
+    gvXdrEncodeCharArray(ret, "", 0);
+    gvXdrEncodeCharArray(ret, "", 0);
+    return 0;
+}
+
+static int
+gvProcDomainGetSecurityLabel(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+
+    if (!obj)
+        return -1;
+    gvXdrEncodeCharArray(ret, "", 1); /* "\0" */
+    gvXdrEncodeI32(ret, 0);
+    return 0;
+}
+
+static int
+gvProcDomainGetMessages(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    gvXdrEncodeU32(ret, 0);
+    return 0;
+}
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+static int
+gvProcDomainCreate(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+
+    if (!obj)
+        return -1;
+    return gvDriverDomainCreate(call->daemon->drv, obj, 0, error);
+}
+
+static int
+gvProcDomainCreateWithFlags(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (gvDriverDomainCreate(call->daemon->drv, obj, flags, error) < 0)
+        return -1;
+    gvEncodeDomain(ret, obj);
+    return 0;
+}
+
+static int
+gvProcDomainCreateXML(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    char *xml = NULL;
+    guint32 flags;
+    g_autoptr(gvDomainObj) obj = NULL;
+
+    if (!gvXdrDecodeString(args, GV_NET_MESSAGE_STRING_MAX, &xml) ||
+        !gvXdrDecodeU32(args, &flags)) {
+        gvSecretFree(xml);
+        return gvDecodeFailed(error);
+    }
+    obj = gvDriverDomainCreateXML(call->daemon->drv, xml, flags, error);
+    gvSecretFree(xml);
+    if (!obj)
+        return -1;
+    gvEncodeDomain(ret, obj);
+    return 0;
+}
+
+static int
+gvProcDomainDestroy(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+
+    if (!obj)
+        return -1;
+    return gvDriverDomainDestroy(call->daemon->drv, obj, 0, error);
+}
+
+static int
+gvProcDomainDestroyFlags(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    return gvDriverDomainDestroy(call->daemon->drv, obj, flags, error);
+}
+
+static int
+gvProcDomainShutdown(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+
+    if (!obj)
+        return -1;
+    return gvDriverDomainShutdown(call->daemon->drv, obj, 0, error);
+}
+
+static int
+gvProcDomainFlagsOp(gvCall *call, gvXdrDecoder *args, GError **error,
+                    int (*op)(gvDriver *, gvDomainObj *, unsigned int, GError **))
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    return op(call->daemon->drv, obj, flags, error);
+}
+
+static int
+gvProcDomainShutdownFlags(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    return gvProcDomainFlagsOp(call, args, error, gvDriverDomainShutdown);
+}
+
+static int
+gvProcDomainReboot(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    return gvProcDomainFlagsOp(call, args, error, gvDriverDomainReboot);
+}
+
+static int
+gvProcDomainSuspend(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+
+    if (!obj)
+        return -1;
+    return gvDriverDomainSuspend(call->daemon->drv, obj, error);
+}
+
+static int
+gvProcDomainResume(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+
+    if (!obj)
+        return -1;
+    return gvDriverDomainResume(call->daemon->drv, obj, error);
+}
+
+static int
+gvProcDomainSetAutostart(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    gint32 autostart;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeI32(args, &autostart))
+        return gvDecodeFailed(error);
+    return gvDriverDomainSetAutostart(call->daemon->drv, obj, autostart != 0, error);
+}
+
+static int
+gvProcQemuMonitorCommand(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    g_autofree char *cmd = NULL;
+    char *result = NULL;
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeString(args, GV_NET_MESSAGE_STRING_MAX, &cmd) || !gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (gvDriverDomainMonitorCommand(call->daemon->drv, obj, cmd, flags, &result, error) < 0)
+        return -1;
+    gvXdrEncodeString(ret, result);
+    gvSecretFree(result);
+    return 0;
+}
+
+static int
+gvProcGenvirtGetLiveGenid(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    unsigned char guid[GV_UUID_BUFLEN];
+
+    if (!obj)
+        return -1;
+    if (gvDriverDomainGetLiveGenid(call->daemon->drv, obj, guid, error) < 0)
+        return -1;
+    gvXdrEncodeOpaqueFixed(ret, guid, sizeof(guid));
+    explicit_bzero(guid, sizeof(guid));
+    return 0;
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+#define GV_PROC_MAX 450
+
+static const gvProc gvRemoteProcs[GV_PROC_MAX] = {
+    [GV_PROC_CONNECT_OPEN] = { "connect-open", gvProcConnectOpen, GV_PROC_BEFORE_OPEN },
+    [GV_PROC_CONNECT_CLOSE] = { "connect-close", gvProcConnectClose, 0 },
+    [GV_PROC_CONNECT_GET_TYPE] = { "connect-get-type", gvProcConnectGetType, 0 },
+    [GV_PROC_CONNECT_GET_VERSION] = { "connect-get-version", gvProcConnectGetVersion,
+                                      GV_PROC_BLOCKING },
+    [GV_PROC_DOMAIN_DEFINE_XML] = { "domain-define-xml", gvProcDomainDefineXML,
+                                    GV_PROC_WRITE | GV_PROC_BLOCKING, "virDomainDefineXML" },
+    [GV_PROC_DOMAIN_GET_XML_DESC] = { "domain-get-xml-desc", gvProcDomainGetXMLDesc, 0 },
+    [GV_PROC_DOMAIN_GET_AUTOSTART] = { "domain-get-autostart", gvProcDomainGetAutostart, 0 },
+    [GV_PROC_DOMAIN_GET_INFO] = { "domain-get-info", gvProcDomainGetInfo, 0 },
+    [GV_PROC_DOMAIN_GET_OS_TYPE] = { "domain-get-os-type", gvProcDomainGetOSType, 0 },
+    [GV_PROC_CONNECT_LIST_DEFINED_DOMAINS] = { "connect-list-defined-domains",
+                                               gvProcConnectListDefinedDomains, 0 },
+    [GV_PROC_DOMAIN_LOOKUP_BY_ID] = { "domain-lookup-by-id", gvProcDomainLookupByID, 0 },
+    [GV_PROC_DOMAIN_LOOKUP_BY_NAME] = { "domain-lookup-by-name", gvProcDomainLookupByName, 0 },
+    [GV_PROC_DOMAIN_LOOKUP_BY_UUID] = { "domain-lookup-by-uuid", gvProcDomainLookupByUUID, 0 },
+    [GV_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS] = { "connect-num-of-defined-domains",
+                                                 gvProcConnectNumOfDefinedDomains, 0 },
+    [GV_PROC_DOMAIN_UNDEFINE] = { "domain-undefine", gvProcDomainUndefine,
+                                  GV_PROC_WRITE | GV_PROC_BLOCKING, "virDomainUndefine" },
+    [GV_PROC_CONNECT_LIST_DOMAINS] = { "connect-list-domains", gvProcConnectListDomains, 0 },
+    [GV_PROC_CONNECT_NUM_OF_DOMAINS] = { "connect-num-of-domains", gvProcConnectNumOfDomains, 0 },
+    [GV_PROC_CONNECT_GET_HOSTNAME] = { "connect-get-hostname", gvProcConnectGetHostname, 0 },
+    [GV_PROC_CONNECT_SUPPORTS_FEATURE] = { "connect-supports-feature", gvProcConnectSupportsFeature,
+                                           GV_PROC_BEFORE_OPEN },
+    [GV_PROC_AUTH_LIST] = { "auth-list", gvProcAuthList, GV_PROC_BEFORE_OPEN },
+    [GV_PROC_CONNECT_GET_URI] = { "connect-get-uri", gvProcConnectGetURI, 0 },
+    [GV_PROC_DOMAIN_GET_SECURITY_LABEL] = { "domain-get-security-label",
+                                            gvProcDomainGetSecurityLabel, 0 },
+    [GV_PROC_NODE_GET_SECURITY_MODEL] = { "node-get-security-model", gvProcNodeGetSecurityModel,
+                                          0 },
+    [GV_PROC_DOMAIN_IS_ACTIVE] = { "domain-is-active", gvProcDomainIsActive, 0 },
+    [GV_PROC_DOMAIN_IS_PERSISTENT] = { "domain-is-persistent", gvProcDomainIsPersistent, 0 },
+    [GV_PROC_CONNECT_GET_LIB_VERSION] = { "connect-get-lib-version", gvProcConnectGetLibVersion,
+                                          0 },
+    [GV_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE] = { "domain-has-managed-save-image",
+                                                gvProcDomainFlagsZero, 0 },
+    [GV_PROC_DOMAIN_SNAPSHOT_NUM] = { "domain-snapshot-num", gvProcDomainFlagsZero, 0 },
+    [GV_PROC_DOMAIN_GET_STATE] = { "domain-get-state", gvProcDomainGetState, 0 },
+    [GV_PROC_DOMAIN_UNDEFINE_FLAGS] = { "domain-undefine-flags", gvProcDomainUndefineFlags,
+                                        GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                        "virDomainUndefineFlags" },
+    [GV_PROC_CONNECT_LIST_ALL_DOMAINS] = { "connect-list-all-domains", gvProcConnectListAllDomains,
+                                           0 },
+    [GV_PROC_DOMAIN_DEFINE_XML_FLAGS] = { "domain-define-xml-flags", gvProcDomainDefineXMLFlags,
+                                          GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                          "virDomainDefineXMLFlags" },
+    [GV_PROC_CONNECT_REGISTER_CLOSE_CALLBACK] = { "connect-register-close-callback", gvProcNoop,
+                                                  0 },
+    [GV_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK] = { "connect-unregister-close-callback", gvProcNoop,
+                                                    0 },
+    [GV_PROC_DOMAIN_GET_MESSAGES] = { "domain-get-messages", gvProcDomainGetMessages, 0 },
+    [GV_PROC_DOMAIN_CREATE] = { "domain-create", gvProcDomainCreate,
+                                GV_PROC_WRITE | GV_PROC_BLOCKING, "virDomainCreate" },
+    [GV_PROC_DOMAIN_CREATE_WITH_FLAGS] = { "domain-create-with-flags", gvProcDomainCreateWithFlags,
+                                           GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                           "virDomainCreateWithFlags" },
+    [GV_PROC_DOMAIN_CREATE_XML] = { "domain-create-xml", gvProcDomainCreateXML,
+                                    GV_PROC_WRITE | GV_PROC_BLOCKING, "virDomainCreateXML" },
+    [GV_PROC_DOMAIN_DESTROY] = { "domain-destroy", gvProcDomainDestroy,
+                                 GV_PROC_WRITE | GV_PROC_BLOCKING, "virDomainDestroy" },
+    [GV_PROC_DOMAIN_DESTROY_FLAGS] = { "domain-destroy-flags", gvProcDomainDestroyFlags,
+                                       GV_PROC_WRITE | GV_PROC_BLOCKING, "virDomainDestroyFlags" },
+    [GV_PROC_DOMAIN_SHUTDOWN] = { "domain-shutdown", gvProcDomainShutdown,
+                                  GV_PROC_WRITE | GV_PROC_BLOCKING, "virDomainShutdown" },
+    [GV_PROC_DOMAIN_SHUTDOWN_FLAGS] = { "domain-shutdown-flags", gvProcDomainShutdownFlags,
+                                        GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                        "virDomainShutdownFlags" },
+    [GV_PROC_DOMAIN_REBOOT] = { "domain-reboot", gvProcDomainReboot,
+                                GV_PROC_WRITE | GV_PROC_BLOCKING, "virDomainReboot" },
+    [GV_PROC_DOMAIN_SUSPEND] = { "domain-suspend", gvProcDomainSuspend,
+                                 GV_PROC_WRITE | GV_PROC_BLOCKING, "virDomainSuspend" },
+    [GV_PROC_DOMAIN_RESUME] = { "domain-resume", gvProcDomainResume,
+                                GV_PROC_WRITE | GV_PROC_BLOCKING, "virDomainResume" },
+    [GV_PROC_DOMAIN_SET_AUTOSTART] = { "domain-set-autostart", gvProcDomainSetAutostart,
+                                       GV_PROC_WRITE | GV_PROC_BLOCKING, "virDomainSetAutostart" },
+};
+
+static const gvProc gvQemuProcs[] = {
+    [GV_QEMU_PROC_DOMAIN_MONITOR_COMMAND] = { "qemu-domain-monitor-command",
+                                              gvProcQemuMonitorCommand,
+                                              GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                              "virDomainQemuMonitorCommand" },
+};
+
+static const gvProc gvGenvirtProcs[] = {
+    /* the GUID is a secret: read-only connections may not ask for it */
+    [GV_GENVIRT_PROC_DOMAIN_GET_LIVE_GENID] = { "genvirt-domain-get-live-genid",
+                                                gvProcGenvirtGetLiveGenid,
+                                                GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                                "gvDomainGetLiveGenid" },
+};
+
+/* The entry for @hdr's program and procedure, or NULL (and *knownProg) */
+static const gvProc *
+gvDispatchFindProc(const gvNetMessageHeader *hdr, bool *knownProg)
+{
+    const gvProc *table = NULL;
+    size_t n = 0;
+
+    *knownProg = hdr->vers == GV_PROGRAM_VERSION;
+    switch (hdr->prog) {
+    case GV_PROGRAM_REMOTE:
+        table = gvRemoteProcs;
+        n = GV_PROC_MAX;
+        break;
+    case GV_PROGRAM_QEMU:
+        table = gvQemuProcs;
+        n = G_N_ELEMENTS(gvQemuProcs);
+        break;
+    case GV_PROGRAM_GENVIRT:
+        table = gvGenvirtProcs;
+        n = G_N_ELEMENTS(gvGenvirtProcs);
+        break;
+    default:
+        *knownProg = false;
+        break;
+    }
+    if (!*knownProg || hdr->proc <= 0 || (size_t)hdr->proc >= n || !table[hdr->proc].handler)
+        return NULL;
+    return &table[hdr->proc];
+}
+
+bool
+gvDispatchIsInline(const gvNetMessageHeader *hdr, gpointer opaque)
+{
+    bool knownProg;
+    const gvProc *proc = gvDispatchFindProc(hdr, &knownProg);
+
+    /* unknown ones are answered with an error at once */
+    return !proc || !(proc->flags & GV_PROC_BLOCKING);
+}
+
+const char *
+gvDispatchProcName(int proc)
+{
+    if (proc < 0 || proc >= GV_PROC_MAX)
+        return NULL;
+    return gvRemoteProcs[proc].name;
+}
+
+unsigned int
+gvDispatchProcCount(void)
+{
+    unsigned int n = 0;
+    size_t i;
+
+    for (i = 0; i < GV_PROC_MAX; i++)
+        n += gvRemoteProcs[i].handler ? 1 : 0;
+    return n;
+}
+
+/* virErrorDomain for an error code, as libvirtd reports them */
+static gint32
+gvDispatchErrorDomain(int code)
+{
+    switch (code) {
+    case GV_ERR_RPC:
+    case 5: /* VIR_ERR_NO_CONNECT */
+        return GV_ERROR_DOMAIN_RPC;
+    case GV_ERR_XML_ERROR:
+    case GV_ERR_XML_INVALID_SCHEMA:
+    case GV_ERR_OPERATION_INVALID:
+        return GV_ERROR_DOMAIN_DOMAIN;
+    default:
+        return GV_ERROR_DOMAIN_QEMU;
+    }
+}
+
+static void
+gvDispatchSendError(gvNetServerClient *client, const gvNetMessageHeader *hdr, gint32 code,
+                    gint32 domain, const char *message)
+{
+    gvNetMessageHeader rh = *hdr;
+    GByteArray *frame;
+
+    rh.type = GV_NET_REPLY;
+    rh.status = GV_NET_ERROR;
+    frame = gvNetMessageNew(&rh);
+    gvRemoteErrorEncode(frame, code, domain, message);
+    (void)gvNetMessageFinish(frame);
+    gvNetServerClientSend(client, frame);
+}
+
+void
+gvDispatchCall(gvNetServerClient *client, const gvNetMessageHeader *hdr, const guint8 *payload,
+               size_t len, gpointer opaque)
+{
+    gvCall call = { opaque, client, gvNetServerClientGetPriv(client), false };
+    gvXdrDecoder args = GV_XDR_DECODER_INIT(payload, len);
+    const gvProc *proc = NULL;
+    g_autoptr(GError) error = NULL;
+    GByteArray *frame;
+    gvNetMessageHeader rh = *hdr;
+    bool opened;
+    bool knownProg;
+
+    proc = gvDispatchFindProc(hdr, &knownProg);
+    if (!knownProg) {
+        g_autofree char *msg =
+            g_strdup_printf("Cannot find program %u version %u", hdr->prog, hdr->vers);
+
+        gvDispatchSendError(client, hdr, GV_ERR_RPC, GV_ERROR_DOMAIN_RPC, msg);
+        return;
+    }
+    if (!proc) {
+        g_autofree char *msg = g_strdup_printf("unknown procedure: %d", hdr->proc);
+
+        gvDispatchSendError(client, hdr, GV_ERR_RPC, GV_ERROR_DOMAIN_RPC, msg);
+        return;
+    }
+
+    g_mutex_lock(&call.priv->lock);
+    opened = call.priv->opened;
+    call.readonly = call.priv->readonly;
+    g_mutex_unlock(&call.priv->lock);
+    if (!opened && !(proc->flags & GV_PROC_BEFORE_OPEN)) {
+        gvDispatchSendError(client, hdr, GV_ERR_INTERNAL_ERROR, GV_ERROR_DOMAIN_RPC,
+                            "internal error: hypervisor connection not open");
+        return;
+    }
+    if ((proc->flags & GV_PROC_WRITE) && call.readonly) {
+        g_autofree char *msg = g_strdup_printf("operation forbidden: read only access prevents %s",
+                                               proc->api ? proc->api : proc->name);
+
+        gvDispatchSendError(client, hdr, GV_ERR_OPERATION_DENIED, GV_ERROR_DOMAIN_RPC, msg);
+        return;
+    }
+
+    rh.type = GV_NET_REPLY;
+    rh.status = GV_NET_OK;
+    frame = gvNetMessageNew(&rh);
+    if (proc->handler(&call, &args, frame, &error) < 0) {
+        int code = error && error->domain == GV_ERROR ? error->code : GV_ERR_INTERNAL_ERROR;
+
+        gvXdrBufferFree(frame);
+        gvDispatchSendError(client, hdr, code, gvDispatchErrorDomain(code),
+                            error ? error->message : "internal error: unknown failure");
+        return;
+    }
+    if (!gvNetMessageFinish(frame)) {
+        gvXdrBufferFree(frame);
+        gvDispatchSendError(client, hdr, GV_ERR_RPC, GV_ERROR_DOMAIN_RPC,
+                            "reply is larger than the message limit");
+        return;
+    }
+    gvNetServerClientSend(client, frame);
+}

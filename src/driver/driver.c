@@ -1,0 +1,464 @@
+/*
+ * driver.c: the QEMU driver's domain registry and its state on disk
+ */
+#include <gvconfig.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "driver.h"
+#include "gvbuffer.h"
+#include "gverror.h"
+#include "gvfile.h"
+#include "gvxml.h"
+
+gvDriver *
+gvDriverNew(const char *root, GError **error)
+{
+    g_autoptr(gvDriver) drv = g_new0(gvDriver, 1);
+    const char *r = root ? root : "";
+
+    drv->configDir = g_strdup_printf("%s/etc/genvirt/domains", r);
+    drv->stateDir = g_strdup_printf("%s/var/lib/genvirt", r);
+    drv->runDir = g_strdup_printf("%s/run/genvirt", r);
+    drv->logDir = g_strdup_printf("%s/var/log/genvirt", r);
+    drv->domains = gvDomainObjListNew();
+    g_mutex_init(&drv->defineLock);
+    g_mutex_init(&drv->capsLock);
+    drv->caps = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    drv->oldCaps = g_ptr_array_new_with_free_func((GDestroyNotify)gvQemuCapsFree);
+    drv->ctx = g_main_context_ref_thread_default();
+    drv->nextID = 1;
+    drv->accel = gvQemuHostAccel();
+
+    if (gvDirEnsure(drv->configDir, 0700, error) < 0 ||
+        gvDirEnsure(drv->stateDir, 0700, error) < 0 || gvDirEnsure(drv->runDir, 0755, error) < 0 ||
+        gvDirEnsure(drv->logDir, 0700, error) < 0)
+        return NULL;
+    return g_steal_pointer(&drv);
+}
+
+void
+gvDriverFree(gvDriver *drv)
+{
+    if (!drv)
+        return;
+    gvDomainObjListFree(drv->domains);
+    if (drv->caps) {
+        GHashTableIter iter;
+        gpointer value;
+
+        g_hash_table_iter_init(&iter, drv->caps);
+        while (g_hash_table_iter_next(&iter, NULL, &value))
+            gvQemuCapsFree(value);
+        g_hash_table_unref(drv->caps);
+    }
+    if (drv->oldCaps)
+        g_ptr_array_unref(drv->oldCaps);
+    if (drv->ctx)
+        g_main_context_unref(drv->ctx);
+    g_mutex_clear(&drv->defineLock);
+    g_mutex_clear(&drv->capsLock);
+    g_free(drv->configDir);
+    g_free(drv->stateDir);
+    g_free(drv->runDir);
+    g_free(drv->logDir);
+    g_free(drv);
+}
+
+char *
+gvDriverConfigPath(gvDriver *drv, const char *name)
+{
+    return g_strdup_printf("%s/%s.xml", drv->configDir, name);
+}
+
+char *
+gvDriverStatusPath(gvDriver *drv, const char *name)
+{
+    return g_strdup_printf("%s/qemu/%s.xml", drv->runDir, name);
+}
+
+char *
+gvDriverAutostartPath(gvDriver *drv, const char *name)
+{
+    return g_strdup_printf("%s/autostart/%s.xml", drv->configDir, name);
+}
+
+static int
+gvDriverSaveConfig(gvDriver *drv, const gvDomainDef *def, GError **error)
+{
+    g_autofree char *path = gvDriverConfigPath(drv, def->name);
+    char *xml = gvDomainDefFormat(def, GV_DOMAIN_DEF_FORMAT_INACTIVE | GV_DOMAIN_DEF_FORMAT_SECURE);
+    int rc = gvFileWriteAtomic(path, xml, strlen(xml), 0600, error);
+
+    gvSecretFree(xml);
+    return rc;
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+static void
+gvDriverRejectConfig(const char *path, const char *why)
+{
+    g_autofree char *aside = g_strdup_printf("%s.rejected", path);
+
+    if (g_file_test(aside, G_FILE_TEST_EXISTS)) {
+        g_free(aside);
+        aside = g_strdup_printf("%s.rejected.%" G_GINT64_FORMAT, path, g_get_real_time());
+    }
+    if (rename(path, aside) < 0)
+        g_warning("cannot load domain config '%s': %s (and cannot move it aside: %s)", path, why,
+                  g_strerror(errno));
+    else
+        g_warning("cannot load domain config '%s': %s; kept aside as '%s'", path, why, aside);
+}
+
+int
+gvDriverLoadConfigs(gvDriver *drv)
+{
+    g_autoptr(GDir) dir = NULL;
+    g_autoptr(GError) local = NULL;
+    const char *name;
+    int loaded = 0;
+
+    if (!(dir = g_dir_open(drv->configDir, 0, &local))) {
+        g_warning("cannot read the config directory: %s", local->message);
+        return 0;
+    }
+    while ((name = g_dir_read_name(dir))) {
+        g_autofree char *path = g_build_filename(drv->configDir, name, NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(gvDomainDef) def = NULL;
+        g_autofree char *stem = NULL;
+        g_autoptr(gvDomainObj) obj = NULL;
+        g_autoptr(gvDomainObj) dup = NULL;
+        char *xml = NULL;
+        size_t len;
+
+        if (gvFileIsAtomicTemp(name)) {
+            /* a write that a crash cut short; the real file is intact */
+            g_message("removing '%s', left by an interrupted write", path);
+            (void)unlink(path);
+            continue;
+        }
+        if (!g_str_has_suffix(name, ".xml"))
+            continue;
+        if (gvFileReadBounded(path, GV_XML_MAX_LEN, &xml, &len, &error) < 0) {
+            gvDriverRejectConfig(path, error->message);
+            continue;
+        }
+        def = gvDomainDefParseString(xml, GV_DOMAIN_DEF_PARSE_INACTIVE, &error);
+        gvSecretFree(xml);
+        if (!def) {
+            gvDriverRejectConfig(path, error->message);
+            continue;
+        }
+        stem = g_strndup(name, strlen(name) - strlen(".xml"));
+        if (!g_str_equal(stem, def->name)) {
+            g_autofree char *why = g_strdup_printf("it holds domain '%s'", def->name);
+
+            gvDriverRejectConfig(path, why);
+            continue;
+        }
+        if ((dup = gvDomainObjListFindByUUID(drv->domains, def->uuid))) {
+            g_autofree char *why =
+                g_strdup_printf("its uuid is also domain '%s''s", dup->def->name);
+
+            gvDriverRejectConfig(path, why);
+            continue;
+        }
+        /* a hand-written config may lack the genid value: give it one now */
+        if (def->genid) {
+            int rc = gvDomainGenidDefEnsureGuid(def->genid, &error);
+
+            if (rc < 0 || (rc > 0 && gvDriverSaveConfig(drv, def, &error) < 0)) {
+                g_warning("cannot store a generated genid for domain '%s': %s", def->name,
+                          error->message);
+                continue;
+            }
+        }
+        obj = gvDomainObjNew(g_steal_pointer(&def));
+        obj->persistent = true;
+        gvDomainObjListAdd(drv->domains, obj);
+        loaded++;
+    }
+    return loaded;
+}
+
+/* ---- define / undefine -------------------------------------------------- */
+
+typedef struct {
+    gvDriver *drv;
+} gvDriverDefineCtx;
+
+/* A redefinition without <uuid> keeps the existing domain's uuid */
+static void
+gvDriverDefineHook(gvDomainDef *def, gpointer opaque)
+{
+    gvDriverDefineCtx *ctx = opaque;
+    g_autoptr(gvDomainObj) existing = NULL;
+
+    if (def->hasUUID || !def->name)
+        return;
+    if ((existing = gvDomainObjListFindByName(ctx->drv->domains, def->name))) {
+        memcpy(def->uuid, existing->def->uuid, GV_UUID_BUFLEN);
+        def->hasUUID = true;
+    }
+}
+
+gvDomainObj *
+gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **error)
+{
+    gvDriverDefineCtx ctx = { drv };
+    g_autoptr(gvDomainDef) def = NULL;
+    g_autoptr(gvDomainObj) byName = NULL;
+    g_autoptr(gvDomainObj) byUUID = NULL;
+    gvDomainObj *ret = NULL;
+    unsigned int parseFlags = GV_DOMAIN_DEF_PARSE_INACTIVE;
+
+    if (flags & ~GV_DOMAIN_DEFINE_VALIDATE) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
+                      flags & ~GV_DOMAIN_DEFINE_VALIDATE, "virDomainDefineXMLFlags");
+        return NULL;
+    }
+    if (flags & GV_DOMAIN_DEFINE_VALIDATE)
+        parseFlags |= GV_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
+
+    g_mutex_lock(&drv->defineLock);
+    if (!(def = gvDomainDefParseStringHook(xml, parseFlags, gvDriverDefineHook, &ctx, error)))
+        goto cleanup;
+
+    byName = gvDomainObjListFindByName(drv->domains, def->name);
+    byUUID = gvDomainObjListFindByUUID(drv->domains, def->uuid);
+    if (byName && byName != byUUID) {
+        char uuidstr[GV_UUID_STRING_BUFLEN];
+
+        gvReportError(error, GV_ERR_OPERATION_FAILED, "domain '%s' is already defined with uuid %s",
+                      def->name, gvUUIDFormat(byName->def->uuid, uuidstr));
+        goto cleanup;
+    }
+    if (byUUID && !byName) {
+        char uuidstr[GV_UUID_STRING_BUFLEN];
+
+        gvReportError(
+            error, GV_ERR_OPERATION_FAILED,
+            "domain '%s' already exists with uuid %s; renaming by define is not supported",
+            byUUID->def->name, gvUUIDFormat(def->uuid, uuidstr));
+        goto cleanup;
+    }
+
+    if (def->genid && !def->genid->hasGuid && def->genid->autoGen == GV_TRISTATE_BOOL_YES) {
+        const gvDomainDef *old = NULL;
+
+        if (byUUID) {
+            gvDomainObjLock(byUUID);
+            old = gvDomainObjGetPersistentDef(byUUID);
+            /* redefining keeps the stored value unless the new XML gives one */
+            if (old->genid && old->genid->hasGuid) {
+                memcpy(def->genid->guid, old->genid->guid, GV_UUID_BUFLEN);
+                def->genid->hasGuid = true;
+            }
+            gvDomainObjUnlock(byUUID);
+        }
+        if (gvDomainGenidDefEnsureGuid(def->genid, error) < 0)
+            goto cleanup;
+    }
+
+    if (gvDriverSaveConfig(drv, def, error) < 0)
+        goto cleanup;
+
+    if (byUUID) {
+        gvDomainObjLock(byUUID);
+        if (gvDomainObjIsActive(byUUID)) {
+            gvDomainDefFree(byUUID->newDef);
+            byUUID->newDef = g_steal_pointer(&def);
+        } else {
+            gvDomainDefFree(byUUID->def);
+            byUUID->def = g_steal_pointer(&def);
+        }
+        byUUID->persistent = true;
+        gvDomainObjUnlock(byUUID);
+        ret = gvDomainObjRef(byUUID);
+    } else {
+        ret = gvDomainObjNew(g_steal_pointer(&def));
+        ret->persistent = true;
+        gvDomainObjListAdd(drv->domains, ret);
+    }
+    g_debug("defined domain '%s'", ret->def->name);
+
+cleanup:
+    g_mutex_unlock(&drv->defineLock);
+    return ret;
+}
+
+int
+gvDriverUndefine(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
+{
+    unsigned int known = GV_DOMAIN_UNDEFINE_MANAGED_SAVE | GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+                         GV_DOMAIN_UNDEFINE_NVRAM | GV_DOMAIN_UNDEFINE_KEEP_NVRAM;
+    g_autofree char *path = NULL;
+    int ret = -1;
+
+    if (flags & ~known) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
+                      flags & ~known, "virDomainUndefineFlags");
+        return -1;
+    }
+    g_mutex_lock(&drv->defineLock);
+    gvDomainObjLock(obj);
+    if (!obj->persistent) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID, "cannot undefine transient domain");
+        goto cleanup;
+    }
+    path = gvDriverConfigPath(drv, obj->def->name);
+    if (gvFileRemoveDurable(path, error) < 0)
+        goto cleanup;
+    obj->persistent = false;
+    if (gvDomainObjIsActive(obj)) {
+        /* it keeps running, as a transient domain */
+        g_clear_pointer(&obj->newDef, gvDomainDefFree);
+        gvDomainObjUnlock(obj);
+    } else {
+        gvDomainObjUnlock(obj);
+        gvDomainObjListRemove(drv->domains, obj);
+    }
+    g_debug("undefined domain '%s'", obj->def->name);
+    g_mutex_unlock(&drv->defineLock);
+    return 0;
+
+cleanup:
+    gvDomainObjUnlock(obj);
+    g_mutex_unlock(&drv->defineLock);
+    return ret;
+}
+
+/* ---- lookups ------------------------------------------------------------ */
+
+gvDomainObj *
+gvDriverLookupByName(gvDriver *drv, const char *name, GError **error)
+{
+    gvDomainObj *obj = gvDomainObjListFindByName(drv->domains, name);
+
+    if (!obj)
+        gvReportError(error, GV_ERR_NO_DOMAIN, "no domain with matching name '%s'", name);
+    return obj;
+}
+
+gvDomainObj *
+gvDriverLookupByUUID(gvDriver *drv, const unsigned char *uuid, const char *name, GError **error)
+{
+    gvDomainObj *obj = gvDomainObjListFindByUUID(drv->domains, uuid);
+
+    if (!obj) {
+        char uuidstr[GV_UUID_STRING_BUFLEN];
+
+        gvUUIDFormat(uuid, uuidstr);
+        if (name)
+            gvReportError(error, GV_ERR_NO_DOMAIN, "no domain with matching uuid '%s' (%s)",
+                          uuidstr, name);
+        else
+            gvReportError(error, GV_ERR_NO_DOMAIN, "no domain with matching uuid '%s'", uuidstr);
+    }
+    return obj;
+}
+
+gvDomainObj *
+gvDriverLookupByID(gvDriver *drv, int id, GError **error)
+{
+    gvDomainObj *obj = gvDomainObjListFindByID(drv->domains, id);
+
+    if (!obj)
+        gvReportError(error, GV_ERR_NO_DOMAIN, "no domain with matching id %d", id);
+    return obj;
+}
+
+char *
+gvDriverGetXMLDesc(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool showSecrets)
+{
+    unsigned int fmt = 0;
+    const gvDomainDef *def;
+    char *xml;
+
+    if (showSecrets)
+        fmt |= GV_DOMAIN_DEF_FORMAT_SECURE;
+    if (flags & GV_DOMAIN_XML_MIGRATABLE)
+        fmt |= GV_DOMAIN_DEF_FORMAT_MIGRATABLE;
+    gvDomainObjLock(obj);
+    if ((flags & GV_DOMAIN_XML_INACTIVE) || !gvDomainObjIsActive(obj)) {
+        fmt |= GV_DOMAIN_DEF_FORMAT_INACTIVE;
+        def = gvDomainObjGetPersistentDef(obj);
+    } else {
+        def = obj->def;
+    }
+    xml = gvDomainDefFormat(def, fmt);
+    gvDomainObjUnlock(obj);
+    return xml;
+}
+
+/* Loads STATEDIR/caps/HASH.json when it was made from this very binary */
+static gvQemuCaps *
+gvDriverLoadCachedCaps(const char *cachePath, gint64 mtime)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *data = NULL;
+    g_autoptr(json_object) obj = NULL;
+    json_object *m;
+    size_t len;
+
+    if (gvFileReadBounded(cachePath, 4 * 1024 * 1024, &data, &len, &error) < 0)
+        return NULL;
+    if (!(obj = json_tokener_parse(data)) || !json_object_object_get_ex(obj, "binary-mtime", &m) ||
+        json_object_get_int64(m) != mtime)
+        return NULL;
+    return gvQemuCapsNewFromJSON(obj, NULL);
+}
+
+const gvQemuCaps *
+gvDriverGetCaps(gvDriver *drv, const char *emulator, GError **error)
+{
+    gvQemuCaps *caps;
+    struct stat sb;
+    gint64 mtime;
+    g_autofree char *hash = NULL;
+    g_autofree char *cacheDir = NULL;
+    g_autofree char *cachePath = NULL;
+
+    if (stat(emulator, &sb) < 0) {
+        gvReportSystemError(error, errno, "cannot find QEMU binary '%s'", emulator);
+        return NULL;
+    }
+    mtime = (gint64)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+    g_mutex_lock(&drv->capsLock);
+    caps = g_hash_table_lookup(drv->caps, emulator);
+    if (caps && caps->mtime == mtime) {
+        g_mutex_unlock(&drv->capsLock);
+        return caps;
+    }
+    hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, emulator, -1);
+    cacheDir = g_build_filename(drv->stateDir, "caps", NULL);
+    cachePath = g_strdup_printf("%s/%s.json", cacheDir, hash);
+    if (!(caps = gvDriverLoadCachedCaps(cachePath, mtime))) {
+        g_autoptr(json_object) obj = NULL;
+        g_autoptr(GError) local = NULL;
+
+        if (!(caps = gvQemuCapsProbe(emulator, 30000, error))) {
+            g_mutex_unlock(&drv->capsLock);
+            return NULL;
+        }
+        obj = gvQemuCapsToJSON(caps);
+        json_object_object_add(obj, "binary-mtime", json_object_new_int64(mtime));
+        if (gvDirEnsure(cacheDir, 0700, &local) < 0 ||
+            gvFileWriteAtomic(cachePath, json_object_to_json_string(obj),
+                              strlen(json_object_to_json_string(obj)), 0600, &local) < 0)
+            g_warning("cannot cache the capabilities of '%s': %s", emulator, local->message);
+        g_debug("probed QEMU binary '%s'", emulator);
+    }
+    caps->mtime = mtime;
+    if (g_hash_table_lookup(drv->caps, emulator))
+        g_ptr_array_add(drv->oldCaps, g_hash_table_lookup(drv->caps, emulator));
+    g_hash_table_insert(drv->caps, g_strdup(emulator), caps);
+    g_mutex_unlock(&drv->capsLock);
+    return caps;
+}

@@ -1,0 +1,84 @@
+/*
+ * driver.h: the QEMU driver's domain registry and its state on disk
+ *
+ * Layout (DESIGN.md section 4), all under an optional root directory:
+ *   etc/genvirt/domains/NAME.xml   persistent configs (0600, dir 0700)
+ *   var/lib/genvirt/               snapshots, save images, caches
+ *   run/genvirt/                   sockets, status files, monitors
+ *   var/log/genvirt/               domain logs
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <glib.h>
+
+#include "domain_obj.h"
+#include "qemu_capabilities.h"
+#include "qemu_command.h"
+
+typedef struct {
+    char *configDir;
+    char *stateDir;
+    char *runDir;
+    char *logDir;
+    gvDomainObjList *domains;
+    GMutex defineLock; /* serializes changes of persistent configs */
+    GMutex capsLock;
+    GHashTable *caps; /* emulator path -> gvQemuCaps, probed once per binary */
+    GPtrArray *oldCaps; /* replaced entries, kept for readers until exit */
+    GMainContext *ctx; /* the main loop's: monitors and child watches */
+    gint nextID;
+    gvQemuAccel accel; /* the one setting: kvm when /dev/kvm is usable */
+} gvDriver;
+
+/* virDomainXMLFlags */
+#define GV_DOMAIN_XML_SECURE (1 << 0)
+#define GV_DOMAIN_XML_INACTIVE (1 << 1)
+#define GV_DOMAIN_XML_UPDATE_CPU (1 << 2)
+#define GV_DOMAIN_XML_MIGRATABLE (1 << 3)
+
+/* virDomainDefineFlags */
+#define GV_DOMAIN_DEFINE_VALIDATE (1 << 0)
+
+/* virDomainUndefineFlagsValues we accept */
+#define GV_DOMAIN_UNDEFINE_MANAGED_SAVE (1 << 0)
+#define GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA (1 << 1)
+#define GV_DOMAIN_UNDEFINE_NVRAM (1 << 2)
+#define GV_DOMAIN_UNDEFINE_KEEP_NVRAM (1 << 3)
+
+/* @root: NULL or "" for the system paths */
+gvDriver *gvDriverNew(const char *root, GError **error);
+void gvDriverFree(gvDriver *drv);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvDriver, gvDriverFree)
+
+/*
+ * Loads every persistent config.  One that does not load is logged by
+ * name and renamed NAME.xml.rejected (never deleted); the others load.
+ * Returns the number loaded.
+ */
+int gvDriverLoadConfigs(gvDriver *drv);
+
+gvDomainObj *gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **error);
+int gvDriverUndefine(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
+
+/* Each returns a new reference or NULL with a "Domain not found" error */
+gvDomainObj *gvDriverLookupByName(gvDriver *drv, const char *name, GError **error);
+gvDomainObj *gvDriverLookupByUUID(gvDriver *drv, const unsigned char *uuid, const char *name,
+                                  GError **error);
+gvDomainObj *gvDriverLookupByID(gvDriver *drv, int id, GError **error);
+
+/*
+ * The XML of @obj for @flags (GV_DOMAIN_XML_*); @showSecrets puts the
+ * genid value in (read-write clients).  A secret: free with gvSecretFree.
+ */
+char *gvDriverGetXMLDesc(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool showSecrets);
+
+/*
+ * The capabilities of @emulator: probed once per binary (path and mtime)
+ * and cached on disk in STATEDIR/caps/.  Valid until the driver is freed.
+ */
+const gvQemuCaps *gvDriverGetCaps(gvDriver *drv, const char *emulator, GError **error);
+
+char *gvDriverConfigPath(gvDriver *drv, const char *name);
+char *gvDriverStatusPath(gvDriver *drv, const char *name);
+char *gvDriverAutostartPath(gvDriver *drv, const char *name);

@@ -1,0 +1,46 @@
+/*
+ * qemu_capabilities.h: what a QEMU binary can do
+ *
+ * Filled from QMP (query-version, query-machines, qom-list-types) by the
+ * driver, or loaded from a JSON file of the same data: the on-disk cache
+ * and the test fixtures in tests/caps/ use one format.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <glib.h>
+#include <json-c/json.h>
+
+typedef struct {
+    char *name;
+    char *alias; /* "pc" for "pc-i440fx-7.2", or NULL */
+    bool isDefault;
+} gvQemuMachine;
+
+typedef struct {
+    char *binary;
+    unsigned int version; /* major * 1000000 + minor * 1000 + micro */
+    GPtrArray *machines; /* gvQemuMachine */
+    GHashTable *devices; /* QOM type names, a set */
+    gint64 mtime; /* of the binary probed, for caching (0: unknown) */
+} gvQemuCaps;
+
+gvQemuCaps *gvQemuCapsNew(void);
+void gvQemuCapsFree(gvQemuCaps *caps);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvQemuCaps, gvQemuCapsFree)
+
+gvQemuCaps *gvQemuCapsNewFromJSON(json_object *obj, GError **error);
+gvQemuCaps *gvQemuCapsLoadFile(const char *path, GError **error);
+json_object *gvQemuCapsToJSON(const gvQemuCaps *caps);
+
+bool gvQemuCapsHasDevice(const gvQemuCaps *caps, const char *type);
+/* The machine called or aliased @name, or NULL */
+const gvQemuMachine *gvQemuCapsFindMachine(const gvQemuCaps *caps, const char *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_object, json_object_put)
+
+/*
+ * Runs @binary once (-machine none, QMP on stdio) and asks it for its
+ * version, machine types and device types.  Blocking; bounded by @timeoutMs.
+ */
+gvQemuCaps *gvQemuCapsProbe(const char *binary, unsigned int timeoutMs, GError **error);

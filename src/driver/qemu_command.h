@@ -1,0 +1,49 @@
+/*
+ * qemu_command.h: domain definition -> QEMU command line, a pure function
+ *
+ * Everything that depends on the host (fd numbers, paths, the accelerator)
+ * comes in through gvQemuBuildCtx, so tests need no mocks and never exec.
+ * The genid GUID is never put in argv: it goes in a QEMU config payload that
+ * the process reads through -readconfig /dev/fd/N (a sealed memfd).
+ */
+#pragma once
+
+#include "domain_conf.h"
+#include "gvcommand.h"
+#include "qemu_capabilities.h"
+
+typedef enum { GV_QEMU_ACCEL_KVM = 0, GV_QEMU_ACCEL_TCG, GV_QEMU_ACCEL_LAST } gvQemuAccel;
+GV_ENUM_DECL(gvQemuAccel);
+
+typedef struct {
+    gvQemuAccel accel;
+    const char *monitorPath; /* QMP socket QEMU listens on ... */
+    int monitorFd; /* ... or an fd already listening; -1 for none */
+    int genidConfigFd; /* fd that will hold the genid payload */
+    const char *homeDir; /* HOME of the QEMU process */
+} gvQemuBuildCtx;
+
+/*
+ * The accelerator for this host: $GENVIRT_ACCEL ("kvm" or "tcg") when set,
+ * else kvm when /dev/kvm can be opened read-write, else tcg.
+ */
+gvQemuAccel gvQemuHostAccel(void);
+
+/* Driver-level checks of @def against what the binary can do. */
+int gvQemuValidateDomainDef(const gvDomainDef *def, const gvQemuCaps *caps, GError **error);
+
+/*
+ * Builds the command line.  @genidConfig receives the genid payload (a
+ * secret: free it with gvSecretFree) or NULL when there is no genid device.
+ */
+int gvQemuBuildCommandLine(const gvDomainDef *def, const gvQemuCaps *caps,
+                           const gvQemuBuildCtx *ctx, gvCommand **cmd, char **genidConfig,
+                           GError **error);
+
+/*
+ * The command line as text followed by the genid payload, each payload line
+ * prefixed with "# " (what domxml-to-native prints and golden files hold).
+ * @linebreaks: one option per line.
+ */
+char *gvQemuFormatNative(const gvCommand *cmd, const char *genidConfig, int genidFd,
+                         bool linebreaks);

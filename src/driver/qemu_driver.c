@@ -1,0 +1,363 @@
+/*
+ * qemu_driver.c: domain lifecycle operations
+ */
+#include <gvconfig.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gvbuffer.h"
+#include "gverror.h"
+#include "gvfile.h"
+#include "qemu_driver.h"
+#include "qemu_process.h"
+
+/* Takes @obj's job; returns with @obj locked (and the job held) or -1 */
+static int
+gvDriverBeginJob(gvDomainObj *obj, const char *job, GError **error)
+{
+    gvDomainObjLock(obj);
+    if (gvDomainObjBeginJob(obj, job, GV_JOB_TIMEOUT_MS, error) < 0) {
+        gvDomainObjUnlock(obj);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+gvDriverEndJob(gvDomainObj *obj)
+{
+    gvDomainObjEndJob(obj);
+    gvDomainObjUnlock(obj);
+}
+
+static int
+gvDriverCheckActive(gvDomainObj *obj, GError **error)
+{
+    if (!gvDomainObjIsActive(obj)) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID, "domain is not running");
+        return -1;
+    }
+    return 0;
+}
+
+int
+gvDriverDomainCreate(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
+{
+    int rc;
+
+    if (flags & ~GV_DOMAIN_START_PAUSED) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
+                      flags & ~GV_DOMAIN_START_PAUSED, "virDomainCreateWithFlags");
+        return -1;
+    }
+    if (gvDriverBeginJob(obj, "start", error) < 0)
+        return -1;
+    rc = gvQemuProcessStart(drv, obj, flags, error);
+    gvDriverEndJob(obj);
+    return rc;
+}
+
+gvDomainObj *
+gvDriverDomainCreateXML(gvDriver *drv, const char *xml, unsigned int flags, GError **error)
+{
+    g_autoptr(gvDomainDef) def = NULL;
+    g_autoptr(gvDomainObj) existing = NULL;
+    gvDomainObj *obj;
+
+    if (flags & ~GV_DOMAIN_START_PAUSED) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
+                      flags & ~GV_DOMAIN_START_PAUSED, "virDomainCreateXML");
+        return NULL;
+    }
+    if (!(def = gvDomainDefParseString(xml, GV_DOMAIN_DEF_PARSE_INACTIVE, error)))
+        return NULL;
+    if ((existing = gvDomainObjListFindByName(drv->domains, def->name)) ||
+        (existing = gvDomainObjListFindByUUID(drv->domains, def->uuid))) {
+        char uuidstr[GV_UUID_STRING_BUFLEN];
+
+        gvReportError(error, GV_ERR_OPERATION_FAILED, "domain '%s' already exists with uuid %s",
+                      existing->def->name, gvUUIDFormat(existing->def->uuid, uuidstr));
+        return NULL;
+    }
+    if (def->genid && gvDomainGenidDefEnsureGuid(def->genid, error) < 0)
+        return NULL;
+    obj = gvDomainObjNew(g_steal_pointer(&def));
+    obj->persistent = false;
+    gvDomainObjListAdd(drv->domains, obj);
+    if (gvDriverDomainCreate(drv, obj, flags, error) < 0) {
+        gvDomainObjListRemove(drv->domains, obj);
+        gvDomainObjUnref(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+int
+gvDriverDomainDestroy(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
+{
+    int rc = -1;
+
+    if (flags & ~GV_DOMAIN_DESTROY_GRACEFUL) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
+                      flags & ~GV_DOMAIN_DESTROY_GRACEFUL, "virDomainDestroyFlags");
+        return -1;
+    }
+    if (gvDriverBeginJob(obj, "destroy", error) < 0)
+        return -1;
+    if (gvDriverCheckActive(obj, error) == 0)
+        rc = gvQemuProcessStop(drv, obj, GV_DOMAIN_SHUTOFF_DESTROYED,
+                               flags & GV_DOMAIN_DESTROY_GRACEFUL, error);
+    gvDriverEndJob(obj);
+    return rc;
+}
+
+/* Runs a monitor command of a running domain, with its job held */
+static int
+gvDriverMonitorSimple(gvDomainObj *obj, const char *job,
+                      int (*fn)(gvQemuMonitor *mon, GError **error), GError **error)
+{
+    gvQemuMonitor *mon = NULL;
+    int rc = -1;
+
+    if (gvDriverBeginJob(obj, job, error) < 0)
+        return -1;
+    if (gvDriverCheckActive(obj, error) < 0)
+        goto cleanup;
+    if (!(mon = gvQemuDomainGetPriv(obj)->mon)) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID,
+                      "the QEMU monitor of domain '%s' is not connected", obj->def->name);
+        goto cleanup;
+    }
+    gvQemuMonitorRef(mon);
+    gvDomainObjUnlock(obj);
+    rc = fn(mon, error);
+    gvQemuMonitorUnref(mon);
+    gvDomainObjLock(obj);
+cleanup:
+    if (rc == 0 && g_str_equal(job, "suspend")) {
+        obj->state = GV_DOMAIN_PAUSED;
+        obj->reason = 1; /* user */
+    } else if (rc == 0 && g_str_equal(job, "resume")) {
+        obj->state = GV_DOMAIN_RUNNING;
+        obj->reason = 5; /* unpaused */
+    }
+    gvDriverEndJob(obj);
+    return rc;
+}
+
+int
+gvDriverDomainShutdown(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
+{
+    /* ACPI power button; the guest decides, QEMU tells us with SHUTDOWN */
+    return gvDriverMonitorSimple(obj, "shutdown", gvQemuMonitorPowerdown, error);
+}
+
+int
+gvDriverDomainReboot(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
+{
+    return gvDriverMonitorSimple(obj, "reboot", gvQemuMonitorReset, error);
+}
+
+int
+gvDriverDomainSuspend(gvDriver *drv, gvDomainObj *obj, GError **error)
+{
+    return gvDriverMonitorSimple(obj, "suspend", gvQemuMonitorStop, error);
+}
+
+int
+gvDriverDomainResume(gvDriver *drv, gvDomainObj *obj, GError **error)
+{
+    return gvDriverMonitorSimple(obj, "resume", gvQemuMonitorCont, error);
+}
+
+int
+gvDriverDomainSetAutostart(gvDriver *drv, gvDomainObj *obj, bool autostart, GError **error)
+{
+    g_autofree char *link = NULL;
+    g_autofree char *target = NULL;
+    g_autofree char *dir = g_strdup_printf("%s/autostart", drv->configDir);
+    int rc = -1;
+
+    if (gvDriverBeginJob(obj, "autostart", error) < 0)
+        return -1;
+    if (!obj->persistent) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID, "cannot set autostart for transient domain");
+        goto cleanup;
+    }
+    link = gvDriverAutostartPath(drv, obj->def->name);
+    target = gvDriverConfigPath(drv, obj->def->name);
+    if (autostart) {
+        if (gvDirEnsure(dir, 0700, error) < 0)
+            goto cleanup;
+        (void)unlink(link);
+        if (symlink(target, link) < 0) {
+            gvReportSystemError(error, errno, "failed to create symlink '%s' to '%s'", link,
+                                target);
+            goto cleanup;
+        }
+    } else if (unlink(link) < 0 && errno != ENOENT) {
+        gvReportSystemError(error, errno, "failed to delete symlink '%s'", link);
+        goto cleanup;
+    }
+    obj->autostart = autostart;
+    rc = 0;
+cleanup:
+    gvDriverEndJob(obj);
+    return rc;
+}
+
+int
+gvDriverDomainGetLiveGenid(gvDriver *drv, gvDomainObj *obj, unsigned char guid[16], GError **error)
+{
+    gvQemuMonitor *mon;
+    int rc;
+
+    gvDomainObjLock(obj);
+    if (gvDriverCheckActive(obj, error) < 0) {
+        gvDomainObjUnlock(obj);
+        return -1;
+    }
+    if (!obj->def->genid) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID, "domain '%s' has no genid device",
+                      obj->def->name);
+        gvDomainObjUnlock(obj);
+        return -1;
+    }
+    if (!(mon = gvQemuDomainGetPriv(obj)->mon)) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID,
+                      "the QEMU monitor of domain '%s' is not connected", obj->def->name);
+        gvDomainObjUnlock(obj);
+        return -1;
+    }
+    gvQemuMonitorRef(mon);
+    gvDomainObjUnlock(obj);
+    rc = gvQemuMonitorQueryGenid(mon, guid, error);
+    gvQemuMonitorUnref(mon);
+    return rc;
+}
+
+int
+gvDriverDomainMonitorCommand(gvDriver *drv, gvDomainObj *obj, const char *cmd, unsigned int flags,
+                             char **result, GError **error)
+{
+    gvQemuDomainPriv *priv;
+    gvQemuMonitor *mon;
+    int rc;
+
+    if (flags != 0) {
+        gvReportError(error, GV_ERR_ARGUMENT_UNSUPPORTED,
+                      "HMP commands are not supported: send QMP JSON");
+        return -1;
+    }
+    if (gvDriverBeginJob(obj, "monitor-command", error) < 0)
+        return -1;
+    priv = gvQemuDomainGetPriv(obj);
+    if (gvDriverCheckActive(obj, error) < 0 || !(mon = priv->mon)) {
+        if (!error || !*error)
+            gvReportError(error, GV_ERR_OPERATION_INVALID, "the QEMU monitor is not connected");
+        gvDriverEndJob(obj);
+        return -1;
+    }
+    if (!priv->tainted) {
+        g_autofree char *logPath = g_strdup_printf("%s/%s.log", drv->logDir, obj->def->name);
+        FILE *log = fopen(logPath, "ae");
+
+        priv->tainted = true;
+        if (log) {
+            fputs("Domain is tainted: custom-monitor\n", log);
+            fclose(log);
+        }
+        g_warning("domain '%s' is tainted: custom-monitor", obj->def->name);
+    }
+    gvQemuMonitorRef(mon);
+    gvDomainObjUnlock(obj);
+    rc = gvQemuMonitorCommandRaw(mon, cmd, 60000, result, error);
+    gvQemuMonitorUnref(mon);
+    gvDomainObjLock(obj);
+    gvDriverEndJob(obj);
+    return rc;
+}
+
+typedef struct {
+    gvDriver *drv;
+    gvDomainObj *obj;
+    gint *pending;
+} gvDriverAutostartJob;
+
+static gpointer
+gvDriverAutostartThread(gpointer opaque)
+{
+    gvDriverAutostartJob *job = opaque;
+    g_autoptr(GError) error = NULL;
+
+    if (gvDriverDomainCreate(job->drv, job->obj, 0, &error) < 0)
+        g_warning("cannot autostart domain '%s': %s", job->obj->def->name, error->message);
+    gvDomainObjUnref(job->obj);
+    g_atomic_int_dec_and_test(job->pending);
+    g_main_context_wakeup(job->drv->ctx);
+    g_free(job);
+    return NULL;
+}
+
+void
+gvDriverStartup(gvDriver *drv)
+{
+    g_autoptr(GPtrArray) all = NULL;
+    gint pending = 0;
+    guint i;
+
+    gvQemuProcessReconnectAll(drv);
+    all = gvDomainObjListCollect(drv->domains);
+    for (i = 0; i < all->len; i++) {
+        gvDomainObj *obj = g_ptr_array_index(all, i);
+        g_autofree char *link = NULL;
+        bool start;
+
+        gvDomainObjLock(obj);
+        link = gvDriverAutostartPath(drv, obj->def->name);
+        obj->autostart = obj->persistent && g_file_test(link, G_FILE_TEST_IS_SYMLINK);
+        start = obj->autostart && !gvDomainObjIsActive(obj);
+        gvDomainObjUnlock(obj);
+        if (start) {
+            gvDriverAutostartJob *job = g_new0(gvDriverAutostartJob, 1);
+
+            job->drv = drv;
+            job->obj = gvDomainObjRef(obj);
+            job->pending = &pending;
+            g_atomic_int_inc(&pending);
+            g_thread_unref(g_thread_new("autostart", gvDriverAutostartThread, job));
+        }
+    }
+    /* starting needs the main loop (monitors, child watches) */
+    while (g_atomic_int_get(&pending) > 0)
+        g_main_context_iteration(drv->ctx, TRUE);
+}
+
+void
+gvDriverShutdown(gvDriver *drv)
+{
+    g_autoptr(GPtrArray) all = gvDomainObjListCollect(drv->domains);
+    guint i;
+
+    for (i = 0; i < all->len; i++) {
+        gvDomainObj *obj = g_ptr_array_index(all, i);
+        gvQemuDomainPriv *priv;
+
+        gvDomainObjLock(obj);
+        priv = gvQemuDomainGetPriv(obj);
+        if (priv->exitSource) {
+            g_source_destroy(priv->exitSource);
+            g_clear_pointer(&priv->exitSource, g_source_unref);
+        }
+        if (priv->mon) {
+            gvQemuMonitorClose(priv->mon);
+            g_clear_pointer(&priv->mon, gvQemuMonitorUnref);
+        }
+        gvDomainObjUnlock(obj);
+    }
+    /* the closes finish on the main loop */
+    while (g_main_context_iteration(drv->ctx, FALSE))
+        ;
+}

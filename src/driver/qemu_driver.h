@@ -1,0 +1,34 @@
+/*
+ * qemu_driver.h: domain lifecycle operations (the bodies of the remote
+ * procedures), each run on a worker thread under the domain's job
+ */
+#pragma once
+
+#include "driver.h"
+
+#define GV_JOB_TIMEOUT_MS 30000
+
+/* virDomainDestroyFlagsValues */
+#define GV_DOMAIN_DESTROY_GRACEFUL (1 << 0)
+
+int gvDriverDomainCreate(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
+/* A transient domain from XML, started; it disappears when it stops */
+gvDomainObj *gvDriverDomainCreateXML(gvDriver *drv, const char *xml, unsigned int flags,
+                                     GError **error);
+int gvDriverDomainDestroy(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
+int gvDriverDomainShutdown(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
+int gvDriverDomainReboot(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
+int gvDriverDomainSuspend(gvDriver *drv, gvDomainObj *obj, GError **error);
+int gvDriverDomainResume(gvDriver *drv, gvDomainObj *obj, GError **error);
+int gvDriverDomainSetAutostart(gvDriver *drv, gvDomainObj *obj, bool autostart, GError **error);
+/* The GUID QEMU reports right now (query-vm-generation-id) */
+int gvDriverDomainGetLiveGenid(gvDriver *drv, gvDomainObj *obj, unsigned char guid[16],
+                               GError **error);
+/* A raw QMP command (qemu-monitor-command); taints the domain */
+int gvDriverDomainMonitorCommand(gvDriver *drv, gvDomainObj *obj, const char *cmd,
+                                 unsigned int flags, char **result, GError **error);
+
+/* At daemon start: reconnect to running QEMUs, then start autostart domains */
+void gvDriverStartup(gvDriver *drv);
+/* At daemon exit: let go of the monitors (QEMU keeps running) */
+void gvDriverShutdown(gvDriver *drv);

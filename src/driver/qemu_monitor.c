@@ -1,0 +1,642 @@
+/*
+ * qemu_monitor.c: QMP, the QEMU Machine Protocol, on the GLib main loop
+ */
+#include <gvconfig.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#include "gverror.h"
+#include "gvuuid.h"
+#include "qemu_monitor.h"
+
+/* a reply larger than this is not one we asked for */
+#define GV_QMP_MAX_MESSAGE (16 * 1024 * 1024)
+
+static const char *const gvQemuEventNames[GV_QEMU_EVENT_LAST] = {
+    [GV_QEMU_EVENT_SHUTDOWN] = "SHUTDOWN", [GV_QEMU_EVENT_POWERDOWN] = "POWERDOWN",
+    [GV_QEMU_EVENT_STOP] = "STOP",         [GV_QEMU_EVENT_RESUME] = "RESUME",
+    [GV_QEMU_EVENT_RESET] = "RESET",
+};
+
+int
+gvQemuEventFromName(const char *name)
+{
+    size_t i;
+
+    for (i = 0; name && i < GV_QEMU_EVENT_LAST; i++) {
+        if (g_str_equal(gvQemuEventNames[i], name))
+            return (int)i;
+    }
+    return -1;
+}
+
+/* ---- pure parsers ------------------------------------------------------- */
+
+static const char *
+gvJSONGetString(json_object *obj, const char *key)
+{
+    json_object *v;
+
+    if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+void
+gvQmpMessageParse(json_object *obj, gvQmpMessage *msg)
+{
+    json_object *v;
+
+    memset(msg, 0, sizeof(*msg));
+    if (!obj || !json_object_is_type(obj, json_type_object))
+        return;
+    msg->id = gvJSONGetString(obj, "id");
+    if (json_object_object_get_ex(obj, "QMP", &v)) {
+        msg->kind = GV_QMP_MSG_GREETING;
+    } else if (json_object_object_get_ex(obj, "return", &v)) {
+        msg->kind = GV_QMP_MSG_RETURN;
+        msg->ret = v;
+    } else if (json_object_object_get_ex(obj, "error", &v) &&
+               json_object_is_type(v, json_type_object)) {
+        msg->kind = GV_QMP_MSG_ERROR;
+        msg->errClass = gvJSONGetString(v, "class");
+        msg->errDesc = gvJSONGetString(v, "desc");
+    } else if ((msg->event = gvJSONGetString(obj, "event"))) {
+        msg->kind = GV_QMP_MSG_EVENT;
+        if (json_object_object_get_ex(obj, "data", &v))
+            msg->data = v;
+    }
+}
+
+int
+gvQmpParseGenid(json_object *ret, unsigned char guid[16], GError **error)
+{
+    const char *s = ret ? gvJSONGetString(ret, "guid") : NULL;
+
+    if (!s || !gvUUIDParse(s, guid)) {
+        gvReportError(error, GV_ERR_INTERNAL_ERROR,
+                      "malformed reply of query-vm-generation-id: expected {\"guid\": UUID}");
+        return -1;
+    }
+    return 0;
+}
+
+int
+gvQmpParseStatus(json_object *ret, char **status, GError **error)
+{
+    const char *s = ret ? gvJSONGetString(ret, "status") : NULL;
+
+    if (!s) {
+        gvReportError(error, GV_ERR_INTERNAL_ERROR,
+                      "malformed reply of query-status: expected {\"status\": STRING}");
+        return -1;
+    }
+    *status = g_strdup(s);
+    return 0;
+}
+
+/* ---- the monitor -------------------------------------------------------- */
+
+typedef struct {
+    char *id;
+    GCond cond;
+    bool done;
+    json_object *reply; /* the whole message */
+    char *raw; /* its text, for qemu-monitor-command */
+} gvQmpPending;
+
+struct _gvQemuMonitor {
+    gint ref;
+    GMutex lock;
+    int fd;
+    GMainContext *ctx;
+    GSource *source; /* main loop only */
+    json_tokener *tok; /* main loop only */
+    GString *rawbuf; /* text of the message being parsed */
+    gvQemuMonitorCallbacks cb;
+    gpointer opaque;
+    GDestroyNotify opaqueFree;
+    guint64 nextId;
+    GHashTable *pending; /* id -> gvQmpPending */
+    bool eof;
+};
+
+gvQemuMonitor *
+gvQemuMonitorRef(gvQemuMonitor *mon)
+{
+    g_atomic_int_inc(&mon->ref);
+    return mon;
+}
+
+void
+gvQemuMonitorUnref(gvQemuMonitor *mon)
+{
+    if (!mon || !g_atomic_int_dec_and_test(&mon->ref))
+        return;
+    if (mon->fd >= 0)
+        close(mon->fd);
+    if (mon->tok)
+        json_tokener_free(mon->tok);
+    g_string_free(mon->rawbuf, TRUE);
+    g_hash_table_unref(mon->pending);
+    g_main_context_unref(mon->ctx);
+    if (mon->opaque && mon->opaqueFree)
+        mon->opaqueFree(mon->opaque);
+    g_mutex_clear(&mon->lock);
+    g_free(mon);
+}
+
+/* Wakes every waiter: called with the lock held */
+static void
+gvQemuMonitorFailPendingLocked(gvQemuMonitor *mon)
+{
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init(&iter, mon->pending);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        gvQmpPending *p = value;
+
+        p->done = true;
+        g_cond_signal(&p->cond);
+    }
+}
+
+static void
+gvQemuMonitorDispatchMessage(gvQemuMonitor *mon, json_object *obj, const char *raw)
+{
+    gvQmpMessage msg;
+
+    gvQmpMessageParse(obj, &msg);
+    switch (msg.kind) {
+    case GV_QMP_MSG_RETURN:
+    case GV_QMP_MSG_ERROR: {
+        gvQmpPending *p;
+
+        g_mutex_lock(&mon->lock);
+        p = msg.id ? g_hash_table_lookup(mon->pending, msg.id) : NULL;
+        if (p && !p->done) {
+            p->reply = json_object_get(obj);
+            p->raw = g_strdup(raw);
+            p->done = true;
+            g_cond_signal(&p->cond);
+        }
+        g_mutex_unlock(&mon->lock);
+        break;
+    }
+    case GV_QMP_MSG_EVENT: {
+        int ev = gvQemuEventFromName(msg.event);
+
+        if (ev >= 0 && mon->cb.event)
+            mon->cb.event(mon, ev, msg.data, mon->opaque);
+        break;
+    }
+    case GV_QMP_MSG_GREETING:
+    case GV_QMP_MSG_INVALID:
+        break;
+    }
+}
+
+/* Main loop: EOF or an error on the socket */
+static void
+gvQemuMonitorHangup(gvQemuMonitor *mon)
+{
+    bool notify;
+
+    g_mutex_lock(&mon->lock);
+    notify = !mon->eof;
+    mon->eof = true;
+    gvQemuMonitorFailPendingLocked(mon);
+    g_mutex_unlock(&mon->lock);
+    if (mon->source) {
+        g_source_destroy(mon->source);
+        g_source_unref(mon->source);
+        mon->source = NULL;
+    }
+    if (notify && mon->cb.eof)
+        mon->cb.eof(mon, mon->opaque);
+}
+
+/* Feeds @len bytes to the tokener; false on a protocol error */
+static bool
+gvQemuMonitorFeed(gvQemuMonitor *mon, const char *buf, size_t len)
+{
+    size_t off = 0;
+
+    while (off < len) {
+        json_object *obj;
+        enum json_tokener_error jerr;
+        size_t used;
+
+        /* skip separators between messages */
+        if (mon->rawbuf->len == 0 && g_ascii_isspace(buf[off])) {
+            off++;
+            continue;
+        }
+        obj = json_tokener_parse_ex(mon->tok, buf + off, (int)(len - off));
+        jerr = json_tokener_get_error(mon->tok);
+        used = json_tokener_get_parse_end(mon->tok);
+        g_string_append_len(mon->rawbuf, buf + off, (gssize)used);
+        off += used;
+        if (jerr == json_tokener_continue) {
+            if (mon->rawbuf->len > GV_QMP_MAX_MESSAGE)
+                return false;
+            continue;
+        }
+        if (jerr != json_tokener_success || !obj)
+            return false;
+        gvQemuMonitorDispatchMessage(mon, obj, mon->rawbuf->str);
+        json_object_put(obj);
+        g_string_truncate(mon->rawbuf, 0);
+        json_tokener_reset(mon->tok);
+    }
+    return true;
+}
+
+static gboolean
+gvQemuMonitorIO(gint fd, GIOCondition cond, gpointer opaque)
+{
+    gvQemuMonitor *mon = opaque;
+    char buf[16384];
+    ssize_t n;
+
+    n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return G_SOURCE_CONTINUE;
+    if (n <= 0 || !gvQemuMonitorFeed(mon, buf, (size_t)n)) {
+        gvQemuMonitorHangup(mon);
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+/* Blocking: one whole JSON message, before the main loop watches the fd */
+static json_object *
+gvQemuMonitorReadSync(int fd, gint64 deadline, GError **error)
+{
+    json_tokener *tok = json_tokener_new();
+    json_object *obj = NULL;
+    char c;
+
+    /* byte by byte: the greeting is short, and nothing after it is lost */
+    for (;;) {
+        struct timeval tv;
+        gint64 left = deadline - g_get_monotonic_time();
+        ssize_t n;
+
+        if (left <= 0) {
+            gvReportError(error, GV_ERR_OPERATION_TIMEOUT, "QEMU did not send its QMP greeting");
+            break;
+        }
+        tv.tv_sec = left / G_USEC_PER_SEC;
+        tv.tv_usec = left % G_USEC_PER_SEC;
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        n = recv(fd, &c, 1, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN)
+            continue;
+        if (n <= 0) {
+            gvReportError(error, GV_ERR_OPERATION_FAILED,
+                          "QEMU closed its monitor before the QMP greeting");
+            break;
+        }
+        if (g_ascii_isspace(c))
+            continue;
+        obj = json_tokener_parse_ex(tok, &c, 1);
+        if (obj)
+            break;
+        if (json_tokener_get_error(tok) != json_tokener_continue) {
+            gvReportError(error, GV_ERR_OPERATION_FAILED, "QEMU sent a malformed QMP greeting");
+            break;
+        }
+    }
+    json_tokener_free(tok);
+    {
+        struct timeval none = { 0, 0 };
+
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
+    }
+    return obj;
+}
+
+static int
+gvQemuMonitorConnect(const char *path, unsigned int timeoutMs, GError **error)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
+    int fd;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        gvReportError(error, GV_ERR_INTERNAL_ERROR, "monitor path '%s' is too long", path);
+        return -1;
+    }
+    memcpy(addr.sun_path, path, strlen(path) + 1);
+    for (;;) {
+        if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+            gvReportSystemError(error, errno, "cannot create a socket");
+            return -1;
+        }
+        if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0)
+            return fd;
+        close(fd);
+        if ((errno != ENOENT && errno != ECONNREFUSED) || g_get_monotonic_time() > deadline) {
+            gvReportSystemError(error, errno, "cannot connect to the QEMU monitor '%s'", path);
+            return -1;
+        }
+        g_usleep(2000);
+    }
+}
+
+static void
+gvQmpPendingFree(gpointer opaque)
+{
+    gvQmpPending *p = opaque;
+
+    if (p->reply)
+        json_object_put(p->reply);
+    g_free(p->raw);
+    g_free(p->id);
+    g_cond_clear(&p->cond);
+    g_free(p);
+}
+
+gvQemuMonitor *
+gvQemuMonitorOpen(const char *path, GMainContext *ctx, const gvQemuMonitorCallbacks *cb,
+                  gpointer opaque, GDestroyNotify opaqueFree, unsigned int timeoutMs,
+                  GError **error)
+{
+    gvQemuMonitor *mon;
+    json_object *greeting;
+    gvQmpMessage msg;
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
+    int fd;
+
+    if ((fd = gvQemuMonitorConnect(path, timeoutMs, error)) < 0) {
+        if (opaque && opaqueFree)
+            opaqueFree(opaque);
+        return NULL;
+    }
+    if (!(greeting = gvQemuMonitorReadSync(fd, deadline, error))) {
+        if (opaque && opaqueFree)
+            opaqueFree(opaque);
+        close(fd);
+        return NULL;
+    }
+    gvQmpMessageParse(greeting, &msg);
+    json_object_put(greeting);
+    if (msg.kind != GV_QMP_MSG_GREETING) {
+        gvReportError(error, GV_ERR_OPERATION_FAILED, "QEMU's monitor did not greet with QMP");
+        if (opaque && opaqueFree)
+            opaqueFree(opaque);
+        close(fd);
+        return NULL;
+    }
+
+    mon = g_new0(gvQemuMonitor, 1);
+    mon->ref = 1;
+    g_mutex_init(&mon->lock);
+    mon->fd = fd;
+    mon->ctx = g_main_context_ref(ctx);
+    mon->tok = json_tokener_new_ex(64);
+    mon->rawbuf = g_string_new(NULL);
+    mon->cb = *cb;
+    mon->opaque = opaque;
+    mon->opaqueFree = opaqueFree;
+    mon->pending = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, NULL);
+    mon->source = g_unix_fd_source_new(fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
+    g_source_set_callback(mon->source, G_SOURCE_FUNC(gvQemuMonitorIO), gvQemuMonitorRef(mon),
+                          (GDestroyNotify)gvQemuMonitorUnref);
+    g_source_attach(mon->source, ctx);
+
+    if (gvQemuMonitorCommand(mon, "qmp_capabilities", NULL, timeoutMs, NULL, error) < 0) {
+        gvQemuMonitorClose(mon);
+        gvQemuMonitorUnref(mon);
+        return NULL;
+    }
+    return mon;
+}
+
+static gboolean
+gvQemuMonitorCloseMain(gpointer opaque)
+{
+    gvQemuMonitor *mon = opaque;
+
+    if (mon->source) {
+        g_source_destroy(mon->source);
+        g_source_unref(mon->source);
+        mon->source = NULL;
+    }
+    return G_SOURCE_REMOVE;
+}
+
+void
+gvQemuMonitorClose(gvQemuMonitor *mon)
+{
+    if (!mon)
+        return;
+    g_mutex_lock(&mon->lock);
+    mon->eof = true;
+    gvQemuMonitorFailPendingLocked(mon);
+    /* no more callbacks: the owner is going away */
+    mon->cb.eof = NULL;
+    mon->cb.event = NULL;
+    if (mon->fd >= 0)
+        shutdown(mon->fd, SHUT_RDWR);
+    g_mutex_unlock(&mon->lock);
+    g_main_context_invoke_full(mon->ctx, G_PRIORITY_DEFAULT, gvQemuMonitorCloseMain,
+                               gvQemuMonitorRef(mon), (GDestroyNotify)gvQemuMonitorUnref);
+}
+
+static int
+gvQemuMonitorSend(gvQemuMonitor *mon, const char *text, size_t len, GError **error)
+{
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t n = send(mon->fd, text + done, len - done, MSG_NOSIGNAL);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            gvReportSystemError(error, errno, "cannot write to the QEMU monitor");
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+/*
+ * Sends @obj (a command object: "id" is added) and waits for its reply.
+ * Takes @obj.  Returns the reply message (whole) or NULL.
+ */
+static json_object *
+gvQemuMonitorRun(gvQemuMonitor *mon, json_object *obj, unsigned int timeoutMs, char **raw,
+                 GError **error)
+{
+    gvQmpPending *p = g_new0(gvQmpPending, 1);
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
+    const char *text;
+    json_object *reply = NULL;
+    bool timedOut = false;
+    g_autofree char *line = NULL;
+
+    g_cond_init(&p->cond);
+    g_mutex_lock(&mon->lock);
+    p->id = g_strdup_printf("gv-%" G_GUINT64_FORMAT, ++mon->nextId);
+    if (mon->eof) {
+        g_mutex_unlock(&mon->lock);
+        gvReportError(error, GV_ERR_OPERATION_FAILED, "QEMU's monitor is closed (QEMU exited?)");
+        json_object_put(obj);
+        gvQmpPendingFree(p);
+        return NULL;
+    }
+    json_object_object_add(obj, "id", json_object_new_string(p->id));
+    text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
+    line = g_strdup_printf("%s\r\n", text);
+    g_hash_table_insert(mon->pending, p->id, p);
+    /* send under the lock: one command's bytes never interleave another's */
+    if (gvQemuMonitorSend(mon, line, strlen(line), error) < 0) {
+        g_hash_table_remove(mon->pending, p->id);
+        g_mutex_unlock(&mon->lock);
+        json_object_put(obj);
+        gvQmpPendingFree(p);
+        return NULL;
+    }
+    json_object_put(obj);
+    while (!p->done) {
+        if (!g_cond_wait_until(&p->cond, &mon->lock, deadline)) {
+            timedOut = !p->done;
+            break;
+        }
+    }
+    g_hash_table_remove(mon->pending, p->id);
+    g_mutex_unlock(&mon->lock);
+
+    if (timedOut) {
+        gvReportError(error, GV_ERR_OPERATION_TIMEOUT, "QEMU's monitor did not answer within %u ms",
+                      timeoutMs);
+    } else if (!p->reply) {
+        gvReportError(error, GV_ERR_OPERATION_FAILED,
+                      "QEMU's monitor closed before answering (QEMU exited?)");
+    } else {
+        reply = json_object_get(p->reply);
+        if (raw)
+            *raw = g_steal_pointer(&p->raw);
+    }
+    gvQmpPendingFree(p);
+    return reply;
+}
+
+int
+gvQemuMonitorCommand(gvQemuMonitor *mon, const char *command, json_object *args,
+                     unsigned int timeoutMs, json_object **ret, GError **error)
+{
+    json_object *obj = json_object_new_object();
+    json_object *reply;
+    gvQmpMessage msg;
+    int rc = -1;
+
+    json_object_object_add(obj, "execute", json_object_new_string(command));
+    if (args)
+        json_object_object_add(obj, "arguments", args);
+    if (!(reply = gvQemuMonitorRun(mon, obj, timeoutMs, NULL, error)))
+        return -1;
+    gvQmpMessageParse(reply, &msg);
+    if (msg.kind == GV_QMP_MSG_RETURN) {
+        if (ret)
+            *ret = json_object_get(msg.ret);
+        rc = 0;
+    } else if (msg.kind == GV_QMP_MSG_ERROR) {
+        gvReportError(error, GV_ERR_OPERATION_FAILED, "QEMU refused '%s': %s", command,
+                      msg.errDesc ? msg.errDesc : "unknown error");
+    } else {
+        gvReportError(error, GV_ERR_INTERNAL_ERROR, "malformed QMP reply to '%s'", command);
+    }
+    json_object_put(reply);
+    return rc;
+}
+
+int
+gvQemuMonitorCommandRaw(gvQemuMonitor *mon, const char *json, unsigned int timeoutMs, char **raw,
+                        GError **error)
+{
+    json_object *obj = json_tokener_parse(json);
+    json_object *reply;
+
+    if (!obj || !json_object_is_type(obj, json_type_object)) {
+        if (obj)
+            json_object_put(obj);
+        gvReportError(error, GV_ERR_INVALID_ARG, "monitor command '%.64s' is not a JSON object",
+                      json);
+        return -1;
+    }
+    /* the id is ours: a user's id would mismatch the reply */
+    json_object_object_del(obj, "id");
+    if (!(reply = gvQemuMonitorRun(mon, obj, timeoutMs, raw, error)))
+        return -1;
+    json_object_put(reply);
+    return 0;
+}
+
+int
+gvQemuMonitorQueryGenid(gvQemuMonitor *mon, unsigned char guid[16], GError **error)
+{
+    json_object *ret = NULL;
+    int rc;
+
+    if (gvQemuMonitorCommand(mon, "query-vm-generation-id", NULL, 10000, &ret, error) < 0)
+        return -1;
+    rc = gvQmpParseGenid(ret, guid, error);
+    json_object_put(ret);
+    return rc;
+}
+
+int
+gvQemuMonitorQueryStatus(gvQemuMonitor *mon, char **status, GError **error)
+{
+    json_object *ret = NULL;
+    int rc;
+
+    if (gvQemuMonitorCommand(mon, "query-status", NULL, 10000, &ret, error) < 0)
+        return -1;
+    rc = gvQmpParseStatus(ret, status, error);
+    json_object_put(ret);
+    return rc;
+}
+
+int
+gvQemuMonitorCont(gvQemuMonitor *mon, GError **error)
+{
+    return gvQemuMonitorCommand(mon, "cont", NULL, 10000, NULL, error);
+}
+
+int
+gvQemuMonitorStop(gvQemuMonitor *mon, GError **error)
+{
+    return gvQemuMonitorCommand(mon, "stop", NULL, 10000, NULL, error);
+}
+
+int
+gvQemuMonitorPowerdown(gvQemuMonitor *mon, GError **error)
+{
+    return gvQemuMonitorCommand(mon, "system_powerdown", NULL, 10000, NULL, error);
+}
+
+int
+gvQemuMonitorReset(gvQemuMonitor *mon, GError **error)
+{
+    return gvQemuMonitorCommand(mon, "system_reset", NULL, 10000, NULL, error);
+}
+
+int
+gvQemuMonitorQuit(gvQemuMonitor *mon, GError **error)
+{
+    return gvQemuMonitorCommand(mon, "quit", NULL, 10000, NULL, error);
+}

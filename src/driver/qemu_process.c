@@ -1,0 +1,893 @@
+/*
+ * qemu_process.c: QEMU processes: start, stop, exit, status, reconnect
+ */
+#include <gvconfig.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#include "gvbuffer.h"
+#include "gverror.h"
+#include "gvfile.h"
+#include "gvxml.h"
+#include "qemu_process.h"
+
+#define GV_QEMU_MONITOR_TIMEOUT_MS 30000
+#define GV_QEMU_TERM_WAIT_MS 5000
+#define GV_QEMU_KILL_WAIT_MS 10000
+
+static void
+gvQemuDomainPrivFree(gpointer opaque)
+{
+    gvQemuDomainPriv *priv = opaque;
+
+    if (priv->mon) {
+        gvQemuMonitorClose(priv->mon);
+        gvQemuMonitorUnref(priv->mon);
+    }
+    if (priv->pidfd >= 0)
+        close(priv->pidfd);
+    g_free(priv->monitorPath);
+    g_free(priv);
+}
+
+gvQemuDomainPriv *
+gvQemuDomainGetPriv(gvDomainObj *obj)
+{
+    if (!obj->priv) {
+        gvQemuDomainPriv *priv = g_new0(gvQemuDomainPriv, 1);
+
+        priv->pidfd = -1;
+        obj->priv = priv;
+        obj->privFree = gvQemuDomainPrivFree;
+    }
+    return obj->priv;
+}
+
+typedef struct {
+    gvDriver *drv;
+    gvDomainObj *obj;
+} gvQemuWatchCtx;
+
+static void
+gvQemuWatchCtxFree(gpointer opaque)
+{
+    gvQemuWatchCtx *w = opaque;
+
+    gvDomainObjUnref(w->obj);
+    g_free(w);
+}
+
+/* ---- status files ------------------------------------------------------- */
+
+int
+gvQemuProcessWriteStatus(gvDriver *drv, gvDomainObj *obj, GError **error)
+{
+    gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+    g_autofree char *path = gvDriverStatusPath(drv, obj->def->name);
+    g_auto(gvBuffer) buf = GV_BUFFER_INIT;
+    char *xml = gvDomainDefFormat(obj->def, GV_DOMAIN_DEF_FORMAT_SECURE);
+    char *all;
+    int rc;
+
+    gvBufferAsprintf(&buf,
+                     "<domstatus state='%d' reason='%d' pid='%d' started='%" G_GINT64_FORMAT
+                     "' persistent='%s' tainted='%s'",
+                     obj->state, obj->reason, (int)priv->pid, priv->startTime,
+                     obj->persistent ? "yes" : "no", priv->tainted ? "yes" : "no");
+    gvBufferEscapeString(&buf, " monitor='%s'>\n", priv->monitorPath);
+    gvBufferAdjustIndent(&buf, 2);
+    {
+        g_auto(GStrv) lines = g_strsplit(xml, "\n", -1);
+        size_t i;
+
+        for (i = 0; lines[i] && lines[i][0]; i++)
+            gvBufferAsprintf(&buf, "%s\n", lines[i]);
+        for (i = 0; lines[i]; i++)
+            explicit_bzero(lines[i], strlen(lines[i]));
+    }
+    gvSecretFree(xml);
+    gvBufferAdjustIndent(&buf, -2);
+    gvBufferAddLit(&buf, "</domstatus>\n");
+    all = gvBufferContentAndReset(&buf);
+    rc = gvFileWriteAtomic(path, all, strlen(all), 0600, error);
+    gvSecretFree(all);
+    return rc;
+}
+
+static void
+gvQemuProcessRemoveStatus(gvDriver *drv, const char *name)
+{
+    g_autofree char *path = gvDriverStatusPath(drv, name);
+    g_autoptr(GError) error = NULL;
+
+    if (gvFileRemoveDurable(path, &error) < 0)
+        g_warning("%s", error->message);
+}
+
+/* ---- exit ---------------------------------------------------------------- */
+
+/*
+ * QEMU is gone (main loop, or a worker after a failed start): the domain
+ * becomes shut off.  With @obj locked.
+ */
+static void
+gvQemuProcessExitedLocked(gvDriver *drv, gvDomainObj *obj)
+{
+    gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+    int reason;
+
+    if (priv->exited)
+        return;
+    priv->exited = true;
+    g_cond_broadcast(&obj->jobCond);
+    if (priv->starting)
+        return; /* the start cleans up after itself */
+
+    reason = priv->stopping ? priv->stopReason : GV_DOMAIN_SHUTOFF_CRASHED;
+    g_message("domain '%s': QEMU (pid %d) exited, %s", obj->def->name, (int)priv->pid,
+              reason == GV_DOMAIN_SHUTOFF_CRASHED ? "unexpectedly" : "as asked");
+    if (priv->mon) {
+        gvQemuMonitorClose(priv->mon);
+        g_clear_pointer(&priv->mon, gvQemuMonitorUnref);
+    }
+    if (priv->monitorPath)
+        (void)unlink(priv->monitorPath);
+    gvQemuProcessRemoveStatus(drv, obj->def->name);
+    obj->state = GV_DOMAIN_SHUTOFF;
+    obj->reason = reason;
+    obj->def->id = -1;
+    if (obj->newDef) {
+        gvDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(&obj->newDef);
+    }
+    priv->pid = 0;
+    if (!obj->persistent) {
+        /* a transient domain disappears */
+        gvDomainObjUnlock(obj);
+        gvDomainObjListRemove(drv->domains, obj);
+        gvDomainObjLock(obj);
+    }
+}
+
+static void
+gvQemuChildExited(GPid pid, gint status, gpointer opaque)
+{
+    gvQemuWatchCtx *w = opaque;
+    gvQemuDomainPriv *priv;
+
+    gvDomainObjLock(w->obj);
+    priv = gvQemuDomainGetPriv(w->obj);
+    if (priv->pid == pid) {
+        g_clear_pointer(&priv->exitSource, g_source_unref);
+        gvQemuProcessExitedLocked(w->drv, w->obj);
+    }
+    gvDomainObjUnlock(w->obj);
+    g_spawn_close_pid(pid);
+}
+
+static gboolean
+gvQemuPidfdReady(gint fd, GIOCondition cond, gpointer opaque)
+{
+    gvQemuWatchCtx *w = opaque;
+    gvQemuDomainPriv *priv;
+
+    gvDomainObjLock(w->obj);
+    priv = gvQemuDomainGetPriv(w->obj);
+    if (priv->pidfd == fd) {
+        close(priv->pidfd);
+        priv->pidfd = -1;
+        g_clear_pointer(&priv->exitSource, g_source_unref);
+        gvQemuProcessExitedLocked(w->drv, w->obj);
+    }
+    gvDomainObjUnlock(w->obj);
+    return G_SOURCE_REMOVE;
+}
+
+/* ---- monitor callbacks (main loop) -------------------------------------- */
+
+static void
+gvQemuMonitorEOF(gvQemuMonitor *mon, gpointer opaque)
+{
+    gvQemuWatchCtx *w = opaque;
+    gvQemuDomainPriv *priv;
+
+    /* QEMU closes its monitor only when it exits: notice it at once */
+    gvDomainObjLock(w->obj);
+    priv = gvQemuDomainGetPriv(w->obj);
+    if (priv->mon == mon && !priv->starting)
+        gvQemuProcessExitedLocked(w->drv, w->obj);
+    gvDomainObjUnlock(w->obj);
+}
+
+static void
+gvQemuMonitorEvent(gvQemuMonitor *mon, gvQemuEvent event, json_object *data, gpointer opaque)
+{
+    gvQemuWatchCtx *w = opaque;
+    gvDomainObj *obj = w->obj;
+    gvQemuDomainPriv *priv;
+    json_object *guest = NULL;
+
+    gvDomainObjLock(obj);
+    priv = gvQemuDomainGetPriv(obj);
+    if (priv->mon != mon || priv->starting) {
+        gvDomainObjUnlock(obj);
+        return;
+    }
+    switch (event) {
+    case GV_QEMU_EVENT_SHUTDOWN:
+        /* the guest powered off (QEMU waits, -no-shutdown): end it */
+        if (data && json_object_object_get_ex(data, "guest", &guest) &&
+            json_object_get_boolean(guest) && !priv->stopping) {
+            priv->stopping = true;
+            priv->stopReason = GV_DOMAIN_SHUTOFF_SHUTDOWN;
+            obj->state = GV_DOMAIN_SHUTDOWN;
+            obj->reason = 1; /* VIR_DOMAIN_SHUTDOWN_USER */
+            (void)kill(priv->pid, SIGTERM);
+        }
+        break;
+    case GV_QEMU_EVENT_STOP:
+        if (obj->state == GV_DOMAIN_RUNNING) {
+            obj->state = GV_DOMAIN_PAUSED;
+            obj->reason = 1; /* user */
+        }
+        break;
+    case GV_QEMU_EVENT_RESUME:
+        if (obj->state == GV_DOMAIN_PAUSED) {
+            obj->state = GV_DOMAIN_RUNNING;
+            obj->reason = 5; /* unpaused */
+        }
+        break;
+    case GV_QEMU_EVENT_POWERDOWN:
+    case GV_QEMU_EVENT_RESET:
+    case GV_QEMU_EVENT_LAST:
+        break;
+    }
+    gvDomainObjUnlock(obj);
+}
+
+static const gvQemuMonitorCallbacks gvQemuMonitorCb = {
+    .eof = gvQemuMonitorEOF,
+    .event = gvQemuMonitorEvent,
+};
+
+/* Opens the monitor of @obj's QEMU; with @obj unlocked (it blocks) */
+static gvQemuMonitor *
+gvQemuProcessOpenMonitor(gvDriver *drv, gvDomainObj *obj, const char *path, GError **error)
+{
+    gvQemuWatchCtx *w = g_new0(gvQemuWatchCtx, 1);
+
+    w->drv = drv;
+    w->obj = gvDomainObjRef(obj);
+    /* the monitor holds the context (and so the object) until it is freed */
+    return gvQemuMonitorOpen(path, drv->ctx, &gvQemuMonitorCb, w, gvQemuWatchCtxFree,
+                             GV_QEMU_MONITOR_TIMEOUT_MS, error);
+}
+
+/* ---- start --------------------------------------------------------------- */
+
+/* A listening UNIX socket at @path for QEMU's monitor, passed as an fd */
+static int
+gvQemuProcessBindMonitor(const char *path, GError **error)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        gvReportError(error, GV_ERR_INTERNAL_ERROR, "monitor path '%s' is too long", path);
+        return -1;
+    }
+    memcpy(addr.sun_path, path, strlen(path) + 1);
+    (void)unlink(path);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || chmod(path, 0600) < 0 ||
+        listen(fd, 8) < 0) {
+        gvReportSystemError(error, errno, "cannot create the monitor socket '%s'", path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* A sealed memfd holding @data: QEMU reads it, nobody can change it */
+static int
+gvQemuProcessSealedMemfd(const char *data, GError **error)
+{
+    size_t len = strlen(data);
+    size_t done = 0;
+    int fd = memfd_create("genvirt-genid", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+    if (fd < 0) {
+        gvReportSystemError(error, errno, "cannot create a memfd for the genid configuration");
+        return -1;
+    }
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            gvReportSystemError(error, errno, "cannot write the genid configuration");
+            close(fd);
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    if (lseek(fd, 0, SEEK_SET) < 0 ||
+        fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+        gvReportSystemError(error, errno, "cannot seal the genid configuration");
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void
+gvQemuChildSetup(gpointer opaque)
+{
+    /* its own session: QEMU outlives the daemon and its terminal */
+    (void)setsid();
+}
+
+static int
+gvQemuProcessOpenLog(gvDriver *drv, const char *name, const gvCommand *cmd, GError **error)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s.log", drv->logDir, name);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree char *ts = g_date_time_format(now, "%Y-%m-%d %H:%M:%S.%f");
+    g_autofree char *line = gvCommandToString(cmd, false);
+    g_autofree char *head = NULL;
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+    if (fd < 0) {
+        gvReportSystemError(error, errno, "cannot open the domain log '%s'", path);
+        return -1;
+    }
+    /* the command line carries no GUID: it is safe to log */
+    head = g_strdup_printf("%.23s: starting up\n%s", ts, line);
+    if (write(fd, head, strlen(head)) < 0)
+        g_debug("cannot write to '%s': %s", path, g_strerror(errno));
+    return fd;
+}
+
+/* Waits, with @obj locked, until QEMU has exited or @timeoutMs passed */
+static bool
+gvQemuProcessWaitExit(gvDomainObj *obj, unsigned int timeoutMs)
+{
+    gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
+
+    while (!priv->exited) {
+        if (!g_cond_wait_until(&obj->jobCond, &obj->lock, deadline))
+            return priv->exited;
+    }
+    return true;
+}
+
+/* A start failed after QEMU was spawned: kill it and wait until it is gone */
+static void
+gvQemuProcessAbortStart(gvDriver *drv, gvDomainObj *obj)
+{
+    gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+
+    if (priv->mon) {
+        gvQemuMonitorClose(priv->mon);
+        g_clear_pointer(&priv->mon, gvQemuMonitorUnref);
+    }
+    if (priv->pid > 0 && !priv->exited) {
+        (void)kill(priv->pid, SIGKILL);
+        if (!gvQemuProcessWaitExit(obj, GV_QEMU_KILL_WAIT_MS))
+            g_warning("domain '%s': QEMU (pid %d) did not exit after SIGKILL", obj->def->name,
+                      (int)priv->pid);
+    }
+    if (priv->monitorPath)
+        (void)unlink(priv->monitorPath);
+    gvQemuProcessRemoveStatus(drv, obj->def->name);
+    priv->pid = 0;
+    priv->starting = false;
+}
+
+static int
+gvQemuProcessCheckDisks(const gvDomainDef *def, GError **error)
+{
+    guint i;
+
+    for (i = 0; i < def->disks->len; i++) {
+        const gvDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
+
+        if (disk->src && access(disk->src, disk->readonly ? R_OK : R_OK | W_OK) < 0) {
+            gvReportSystemError(error, errno, "cannot access the source '%s' of disk '%s'",
+                                disk->src, disk->dst);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
+{
+    gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+    g_autoptr(gvDomainDef) live = NULL;
+    g_autoptr(gvCommand) cmd = NULL;
+    g_autofree char *qemuDir = g_strdup_printf("%s/qemu", drv->runDir);
+    g_autofree char *monitorPath = NULL;
+    g_autofree char *home = NULL;
+    const gvQemuCaps *caps;
+    char *genidConfig = NULL;
+    gvQemuMonitor *mon = NULL;
+    gvQemuWatchCtx *w;
+    GSource *watch;
+    gint source_fds[2];
+    gint target_fds[2];
+    gsize nfds = 0;
+    int memfd = -1;
+    int monfd = -1;
+    int logfd = -1;
+    GPid pid = 0;
+    unsigned char guid[GV_UUID_BUFLEN];
+    gvQemuBuildCtx ctx = { .accel = drv->accel, .monitorFd = 4, .genidConfigFd = 3 };
+    g_autoptr(GError) spawnErr = NULL;
+    const char *name;
+
+    if (gvDomainObjIsActive(obj)) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID, "domain is already running");
+        return -1;
+    }
+    /* the live definition starts as a copy of the persistent one */
+    if (!(live = gvDomainDefCopy(obj->def, error)))
+        return -1;
+    name = obj->def->name;
+    monitorPath = g_strdup_printf("%s/%s.monitor", qemuDir, name);
+    home = g_strdup_printf("%s/qemu/%s", drv->stateDir, name);
+    ctx.homeDir = home;
+    priv->starting = true;
+    priv->stopping = false;
+    priv->exited = false;
+    priv->tainted = false;
+    g_free(priv->monitorPath);
+    priv->monitorPath = g_strdup(monitorPath);
+    gvDomainObjUnlock(obj);
+
+    if (!(caps = gvDriverGetCaps(drv, live->emulator, error)) ||
+        gvQemuProcessCheckDisks(live, error) < 0 || gvDirEnsure(qemuDir, 0700, error) < 0 ||
+        gvDirEnsure(home, 0700, error) < 0 ||
+        gvQemuBuildCommandLine(live, caps, &ctx, &cmd, &genidConfig, error) < 0)
+        goto error_unlocked;
+    if ((monfd = gvQemuProcessBindMonitor(monitorPath, error)) < 0)
+        goto error_unlocked;
+    if (genidConfig) {
+        memfd = gvQemuProcessSealedMemfd(genidConfig, error);
+        gvSecretFree(g_steal_pointer(&genidConfig));
+        if (memfd < 0)
+            goto error_unlocked;
+        source_fds[nfds] = memfd;
+        target_fds[nfds++] = 3;
+    }
+    source_fds[nfds] = monfd;
+    target_fds[nfds++] = 4;
+    if ((logfd = gvQemuProcessOpenLog(drv, name, cmd, error)) < 0)
+        goto error_unlocked;
+
+    if (!g_spawn_async_with_pipes_and_fds(
+            NULL, (const char *const *)gvCommandGetArgv(cmd), gvCommandGetEnv(cmd),
+            G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL, gvQemuChildSetup, NULL, -1,
+            logfd, logfd, source_fds, target_fds, nfds, &pid, NULL, NULL, NULL, &spawnErr)) {
+        gvReportError(error, GV_ERR_OPERATION_FAILED, "cannot start QEMU '%s': %s", live->emulator,
+                      spawnErr->message);
+        goto error_unlocked;
+    }
+    close(logfd);
+    logfd = -1;
+    if (memfd >= 0)
+        close(memfd);
+    memfd = -1;
+    close(monfd);
+    monfd = -1;
+
+    gvDomainObjLock(obj);
+    priv->pid = pid;
+    priv->startTime = g_get_real_time() / G_USEC_PER_SEC;
+    w = g_new0(gvQemuWatchCtx, 1);
+    w->drv = drv;
+    w->obj = gvDomainObjRef(obj);
+    watch = g_child_watch_source_new(pid);
+    g_source_set_callback(watch, G_SOURCE_FUNC(gvQemuChildExited), w, gvQemuWatchCtxFree);
+    g_source_attach(watch, drv->ctx);
+    priv->exitSource = watch;
+    gvDomainObjUnlock(obj);
+
+    if (!(mon = gvQemuProcessOpenMonitor(drv, obj, monitorPath, error))) {
+        gvDomainObjLock(obj);
+        goto error;
+    }
+    gvDomainObjLock(obj);
+    priv->mon = mon;
+    gvDomainObjUnlock(obj);
+
+    /* the GUID QEMU reports must be the one we passed */
+    if (live->genid) {
+        if (gvQemuMonitorQueryGenid(mon, guid, error) < 0) {
+            gvDomainObjLock(obj);
+            goto error;
+        }
+        if (memcmp(guid, live->genid->guid, GV_UUID_BUFLEN) != 0) {
+            char got[GV_UUID_STRING_BUFLEN];
+            char want[GV_UUID_STRING_BUFLEN];
+
+            gvReportError(
+                error, GV_ERR_OPERATION_FAILED,
+                "QEMU reports genid '%s' for domain '%s', but '%s' was passed: QEMU stopped",
+                gvUUIDFormat(guid, got), name, gvUUIDFormat(live->genid->guid, want));
+            gvDomainObjLock(obj);
+            goto error;
+        }
+    }
+    if (!(flags & GV_DOMAIN_START_PAUSED) && gvQemuMonitorCont(mon, error) < 0) {
+        gvDomainObjLock(obj);
+        goto error;
+    }
+
+    gvDomainObjLock(obj);
+    if (priv->exited) {
+        gvReportError(error, GV_ERR_OPERATION_FAILED,
+                      "QEMU exited while domain '%s' was starting: see its log", name);
+        goto error;
+    }
+    live->id = g_atomic_int_add(&drv->nextID, 1);
+    if (obj->persistent)
+        obj->newDef = obj->def;
+    else
+        gvDomainDefFree(obj->def);
+    obj->def = g_steal_pointer(&live);
+    obj->state = (flags & GV_DOMAIN_START_PAUSED) ? GV_DOMAIN_PAUSED : GV_DOMAIN_RUNNING;
+    obj->reason = (flags & GV_DOMAIN_START_PAUSED) ? 11 /* starting up */ : 1 /* booted */;
+    priv->starting = false;
+    {
+        g_autoptr(GError) local = NULL;
+
+        if (gvQemuProcessWriteStatus(drv, obj, &local) < 0)
+            g_warning("domain '%s': %s", name, local->message);
+    }
+    g_message("domain '%s' started: QEMU pid %d, id %d", obj->def->name, (int)pid, obj->def->id);
+    return 0;
+
+error_unlocked:
+    if (memfd >= 0)
+        close(memfd);
+    if (monfd >= 0)
+        close(monfd);
+    if (logfd >= 0)
+        close(logfd);
+    gvSecretFree(genidConfig);
+    if (monitorPath)
+        (void)unlink(monitorPath);
+    gvDomainObjLock(obj);
+error:
+    gvQemuProcessAbortStart(drv, obj);
+    return -1;
+}
+
+/* ---- stop ---------------------------------------------------------------- */
+
+int
+gvQemuProcessStop(gvDriver *drv, gvDomainObj *obj, int reason, bool graceful, GError **error)
+{
+    gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+    GPid pid = priv->pid;
+
+    if (!gvDomainObjIsActive(obj) || pid <= 0) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID, "domain is not running");
+        return -1;
+    }
+    priv->stopping = true;
+    priv->stopReason = reason;
+    if (kill(pid, SIGTERM) < 0 && errno != ESRCH) {
+        gvReportSystemError(error, errno, "failed to terminate process %d with SIGTERM", (int)pid);
+        return -1;
+    }
+    if (gvQemuProcessWaitExit(obj, GV_QEMU_TERM_WAIT_MS))
+        return 0;
+    if (graceful) {
+        priv->stopping = false;
+        gvReportError(error, GV_ERR_OPERATION_FAILED,
+                      "failed to terminate process %d with SIGTERM: it is still running", (int)pid);
+        return -1;
+    }
+    (void)kill(pid, SIGKILL);
+    if (!gvQemuProcessWaitExit(obj, GV_QEMU_KILL_WAIT_MS)) {
+        gvReportError(error, GV_ERR_OPERATION_FAILED,
+                      "failed to kill process %d with SIGKILL: it is still running", (int)pid);
+        return -1;
+    }
+    return 0;
+}
+
+guint64
+gvQemuProcessCPUTime(gvDomainObj *obj)
+{
+    gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+    g_autofree char *path = NULL;
+    g_autofree char *stat = NULL;
+    g_auto(GStrv) fields = NULL;
+    const char *end;
+    guint64 utime;
+    guint64 stime;
+    long hz = sysconf(_SC_CLK_TCK);
+
+    if (priv->pid <= 0 || hz <= 0)
+        return 0;
+    path = g_strdup_printf("/proc/%d/stat", (int)priv->pid);
+    if (!g_file_get_contents(path, &stat, NULL, NULL) || !(end = strrchr(stat, ')')))
+        return 0;
+    /* after "pid (comm)": state is field 3, utime 14 and stime 15 */
+    fields = g_strsplit(end + 2, " ", 16);
+    if (g_strv_length(fields) < 14 ||
+        !g_ascii_string_to_unsigned(fields[11], 10, 0, G_MAXUINT64, &utime, NULL) ||
+        !g_ascii_string_to_unsigned(fields[12], 10, 0, G_MAXUINT64, &stime, NULL))
+        return 0;
+    return (utime + stime) * (1000000000ULL / (guint64)hz);
+}
+
+/* ---- reconnect ----------------------------------------------------------- */
+
+/* QEMU @pid is alive and is the one running domain @uuid */
+static bool
+gvQemuProcessIsOurs(GPid pid, const unsigned char *uuid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/cmdline", (int)pid);
+    g_autofree char *cmdline = NULL;
+    char uuidstr[GV_UUID_STRING_BUFLEN];
+    gsize len;
+    gsize i;
+
+    if (pid <= 0 || !g_file_get_contents(path, &cmdline, &len, NULL))
+        return false;
+    gvUUIDFormat(uuid, uuidstr);
+    for (i = 0; i + 1 < len; i++) {
+        if (g_str_equal(cmdline + i, "-uuid") && i + 6 < len &&
+            g_str_equal(cmdline + i + 6, uuidstr))
+            return true;
+        i += strlen(cmdline + i);
+    }
+    return false;
+}
+
+static int
+gvQemuProcessWatchPidfd(gvDriver *drv, gvDomainObj *obj, GError **error)
+{
+    gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+    gvQemuWatchCtx *w;
+    GSource *src;
+    int fd = (int)syscall(SYS_pidfd_open, priv->pid, 0);
+
+    if (fd < 0) {
+        gvReportSystemError(error, errno, "cannot watch QEMU process %d", (int)priv->pid);
+        return -1;
+    }
+    priv->pidfd = fd;
+    w = g_new0(gvQemuWatchCtx, 1);
+    w->drv = drv;
+    w->obj = gvDomainObjRef(obj);
+    src = g_unix_fd_source_new(fd, G_IO_IN);
+    g_source_set_callback(src, G_SOURCE_FUNC(gvQemuPidfdReady), w, gvQemuWatchCtxFree);
+    g_source_attach(src, drv->ctx);
+    priv->exitSource = src;
+    return 0;
+}
+
+typedef struct {
+    GPid pid;
+    gint64 started;
+    int state;
+    int reason;
+    bool persistent;
+    bool tainted;
+    char *monitor;
+    gvDomainDef *def;
+} gvQemuStatus;
+
+static void
+gvQemuStatusClear(gvQemuStatus *st)
+{
+    g_free(st->monitor);
+    gvDomainDefFree(st->def);
+}
+
+static int
+gvQemuStatusParse(const char *path, gvQemuStatus *st, GError **error)
+{
+    g_autofree char *xml = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
+    xmlNodePtr root;
+    xmlNodePtr dom;
+    g_autofree char *persistent = NULL;
+    g_autofree char *tainted = NULL;
+    g_autofree char *started = NULL;
+    size_t len;
+    int pid = 0;
+    guint64 t = 0;
+
+    if (gvFileReadBounded(path, GV_XML_MAX_LEN, &xml, &len, error) < 0 ||
+        !(doc = gvXMLParseString(xml, (gssize)len, "status XML", error)))
+        return -1;
+    explicit_bzero(xml, len);
+    root = xmlDocGetRootElement(doc);
+    if (!g_str_equal((const char *)root->name, "domstatus") ||
+        gvXMLPropInt(root, "pid", GV_XML_PROP_REQUIRED, &pid, error) < 0 ||
+        gvXMLPropInt(root, "state", GV_XML_PROP_REQUIRED, &st->state, error) < 0 ||
+        gvXMLPropInt(root, "reason", GV_XML_PROP_REQUIRED, &st->reason, error) < 0 ||
+        gvXMLPropString(root, "monitor", GV_XML_PROP_REQUIRED, &st->monitor, error) < 0 ||
+        gvXMLPropString(root, "started", GV_XML_PROP_REQUIRED, &started, error) < 0 ||
+        gvXMLPropString(root, "persistent", GV_XML_PROP_REQUIRED, &persistent, error) < 0 ||
+        gvXMLPropString(root, "tainted", GV_XML_PROP_NONE, &tainted, error) < 0)
+        return -1;
+    if (!(dom = gvXMLNodeGetChild(root, "domain"))) {
+        gvReportError(error, GV_ERR_INTERNAL_ERROR, "status file '%s' has no <domain>", path);
+        return -1;
+    }
+    if (!(st->def = gvDomainDefParseNodeFull(dom, 0, error)))
+        return -1;
+    (void)g_ascii_string_to_unsigned(started, 10, 0, G_MAXINT64, &t, NULL);
+    st->started = (gint64)t;
+    st->pid = pid;
+    st->persistent = g_str_equal(persistent, "yes");
+    st->tainted = tainted && g_str_equal(tainted, "yes");
+    return 0;
+}
+
+/* Reconnects to one QEMU; a worker thread (the monitor needs the main loop) */
+static void
+gvQemuProcessReconnectOne(gvDriver *drv, const char *path)
+{
+    gvQemuStatus st = { 0 };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(gvDomainObj) obj = NULL;
+    gvQemuDomainPriv *priv;
+    gvQemuMonitor *mon;
+    unsigned char guid[GV_UUID_BUFLEN];
+    g_autofree char *name = NULL;
+
+    if (gvQemuStatusParse(path, &st, &error) < 0) {
+        g_warning("cannot read status file '%s': %s; removing it", path, error->message);
+        (void)unlink(path);
+        gvQemuStatusClear(&st);
+        return;
+    }
+    name = g_strdup(st.def->name);
+    if (!gvQemuProcessIsOurs(st.pid, st.def->uuid)) {
+        g_autoptr(gvDomainObj) known = gvDomainObjListFindByUUID(drv->domains, st.def->uuid);
+
+        g_message("domain '%s': QEMU (pid %d) is gone; it is shut off (crashed)", name,
+                  (int)st.pid);
+        if (known) {
+            gvDomainObjLock(known);
+            known->state = GV_DOMAIN_SHUTOFF;
+            known->reason = GV_DOMAIN_SHUTOFF_CRASHED;
+            gvDomainObjUnlock(known);
+        }
+        (void)unlink(st.monitor);
+        gvQemuProcessRemoveStatus(drv, name);
+        gvQemuStatusClear(&st);
+        return;
+    }
+
+    /* the running domain: the persistent object (if any) takes the live def */
+    if ((obj = gvDomainObjListFindByUUID(drv->domains, st.def->uuid))) {
+        gvDomainObjLock(obj);
+        obj->newDef = obj->def;
+        obj->def = g_steal_pointer(&st.def);
+        obj->persistent = true;
+    } else {
+        obj = gvDomainObjNew(g_steal_pointer(&st.def));
+        obj->persistent = false;
+        gvDomainObjListAdd(drv->domains, obj);
+        gvDomainObjLock(obj);
+    }
+    (void)gvDomainObjBeginJob(obj, "reconnect", 1000, NULL);
+    obj->state = st.state;
+    obj->reason = st.reason;
+    priv = gvQemuDomainGetPriv(obj);
+    priv->pid = st.pid;
+    priv->startTime = st.started;
+    priv->tainted = st.tainted;
+    g_free(priv->monitorPath);
+    priv->monitorPath = g_strdup(st.monitor);
+    priv->starting = true; /* exit events wait until we are done */
+    if (obj->def->id >= g_atomic_int_get(&drv->nextID))
+        g_atomic_int_set(&drv->nextID, obj->def->id + 1);
+    if (gvQemuProcessWatchPidfd(drv, obj, &error) < 0) {
+        g_warning("domain '%s': %s", name, error->message);
+        g_clear_error(&error);
+    }
+    gvDomainObjUnlock(obj);
+
+    mon = gvQemuProcessOpenMonitor(drv, obj, st.monitor, &error);
+    gvDomainObjLock(obj);
+    priv->starting = false;
+    if (!mon) {
+        g_warning("domain '%s': cannot reconnect to QEMU's monitor: %s", name, error->message);
+    } else {
+        priv->mon = mon;
+        gvDomainObjUnlock(obj);
+        if (obj->def->genid && gvQemuMonitorQueryGenid(mon, guid, &error) == 0 &&
+            memcmp(guid, obj->def->genid->guid, GV_UUID_BUFLEN) != 0)
+            g_warning(
+                "domain '%s': QEMU reports another genid than its status file: QEMU's is used",
+                name);
+        gvDomainObjLock(obj);
+        if (obj->def->genid && !error)
+            memcpy(obj->def->genid->guid, guid, GV_UUID_BUFLEN);
+        g_clear_error(&error);
+        g_message("domain '%s': reconnected to QEMU pid %d", name, (int)priv->pid);
+    }
+    if (priv->exited) {
+        priv->exited = false;
+        gvQemuProcessExitedLocked(drv, obj);
+    }
+    gvDomainObjEndJob(obj);
+    gvDomainObjUnlock(obj);
+    gvQemuStatusClear(&st);
+}
+
+typedef struct {
+    gvDriver *drv;
+    char *path;
+    gint *pending;
+} gvQemuReconnectJob;
+
+static gpointer
+gvQemuProcessReconnectThread(gpointer opaque)
+{
+    gvQemuReconnectJob *job = opaque;
+
+    gvQemuProcessReconnectOne(job->drv, job->path);
+    g_atomic_int_dec_and_test(job->pending);
+    g_main_context_wakeup(job->drv->ctx);
+    g_free(job->path);
+    g_free(job);
+    return NULL;
+}
+
+void
+gvQemuProcessReconnectAll(gvDriver *drv)
+{
+    g_autofree char *dir = g_strdup_printf("%s/qemu", drv->runDir);
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    gint pending = 0;
+
+    if (!d)
+        return;
+    while ((name = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        gvQemuReconnectJob *job;
+
+        if (g_str_has_suffix(name, ".monitor"))
+            continue;
+        if (gvFileIsAtomicTemp(name) || !g_str_has_suffix(name, ".xml")) {
+            (void)unlink(path);
+            continue;
+        }
+        job = g_new0(gvQemuReconnectJob, 1);
+        job->drv = drv;
+        job->path = g_steal_pointer(&path);
+        job->pending = &pending;
+        g_atomic_int_inc(&pending);
+        g_thread_unref(g_thread_new("reconnect", gvQemuProcessReconnectThread, job));
+    }
+    /* the monitors are answered by the main loop: run it until all are done */
+    while (g_atomic_int_get(&pending) > 0)
+        g_main_context_iteration(drv->ctx, TRUE);
+}

@@ -1,0 +1,47 @@
+/*
+ * qemu_process.h: QEMU processes: start, stop, exit, status, reconnect
+ *
+ * Every function here is called with the domain object locked and its job
+ * held; slow steps drop the object lock and take it again.
+ */
+#pragma once
+
+#include "driver.h"
+#include "qemu_monitor.h"
+
+/* virDomainCreateFlags we honour */
+#define GV_DOMAIN_START_PAUSED (1 << 0)
+
+typedef struct {
+    GPid pid;
+    gvQemuMonitor *mon;
+    char *monitorPath;
+    gint64 startTime; /* wall clock, seconds */
+    int pidfd; /* after a reconnect: the exit watch */
+    GSource *exitSource; /* child watch or pidfd watch, main loop */
+    bool starting; /* the start has not finished */
+    bool stopping; /* we asked it to go */
+    int stopReason; /* the shut-off reason to record */
+    bool exited;
+    bool tainted; /* a user ran raw monitor commands */
+} gvQemuDomainPriv;
+
+gvQemuDomainPriv *gvQemuDomainGetPriv(gvDomainObj *obj);
+
+int gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
+
+/*
+ * Stops QEMU: SIGTERM, then (unless @graceful) SIGKILL when it does not
+ * go within a few seconds; waits until it is gone.  @reason is the
+ * shut-off reason recorded (GV_DOMAIN_SHUTOFF_*).
+ */
+int gvQemuProcessStop(gvDriver *drv, gvDomainObj *obj, int reason, bool graceful, GError **error);
+
+/* Reads the status files and reconnects to every QEMU still alive */
+void gvQemuProcessReconnectAll(gvDriver *drv);
+
+/* CPU time of QEMU in nanoseconds (0 when not running) */
+guint64 gvQemuProcessCPUTime(gvDomainObj *obj);
+
+/* Writes the status file of a running domain */
+int gvQemuProcessWriteStatus(gvDriver *drv, gvDomainObj *obj, GError **error);

@@ -1,0 +1,628 @@
+/*
+ * gvnetserver.c: the RPC server on the GLib main loop
+ */
+#include <gvconfig.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#include "gverror.h"
+#include "gvnetserver.h"
+#include "gvrpcprotocol.h"
+#include "gvxdr.h"
+
+#define GV_NET_SERVER_MAX_CLIENTS 4096
+#define GV_NET_CLIENT_MAX_INFLIGHT 64 /* calls per client before reading pauses */
+
+typedef struct {
+    GSource source;
+    gvNetServerClient *client;
+    gpointer tag;
+} gvNetClientSource;
+
+struct _gvNetServerClient {
+    gint ref;
+    gvNetServer *srv;
+    int fd;
+    bool readonly;
+    gint64 pid;
+    gint64 uid;
+
+    /* main loop only */
+    GSource *source;
+    guint8 lenbuf[4];
+    size_t lenRead;
+    GByteArray *rx; /* the frame after the length word */
+    size_t rxWant;
+
+    /* shared with workers, under lock */
+    GMutex lock;
+    GQueue tx; /* GByteArray frames */
+    size_t txOffset; /* of the head frame */
+    unsigned int inflight;
+    bool closing; /* close once tx drains */
+    bool closed;
+
+    gpointer priv;
+};
+
+typedef struct {
+    int fd;
+    bool readonly;
+    char *path;
+    guint watch;
+} gvNetListener;
+
+struct _gvNetServer {
+    GMainContext *ctx;
+    gvNetServerDispatchFunc dispatch;
+    gvNetServerInlineFunc isInline;
+    gvNetServerClientInitFunc clientInit;
+    GDestroyNotify clientPrivFree;
+    gpointer opaque;
+    GThreadPool *pool;
+    GPtrArray *listeners; /* gvNetListener */
+    GHashTable *clients; /* gvNetServerClient -> itself */
+};
+
+typedef struct {
+    gvNetServerClient *client;
+    gvNetMessageHeader hdr;
+    GByteArray *payload;
+} gvNetJob;
+
+static void gvNetServerClientClose(gvNetServerClient *client);
+static gboolean gvNetServerClientEvent(gvNetServerClient *client, GIOCondition revents);
+static void gvNetServerClientUpdateEvents(gvNetServerClient *client);
+
+/* ---- clients ------------------------------------------------------------ */
+
+gvNetServerClient *
+gvNetServerClientRef(gvNetServerClient *client)
+{
+    g_atomic_int_inc(&client->ref);
+    return client;
+}
+
+void
+gvNetServerClientUnref(gvNetServerClient *client)
+{
+    if (!client || !g_atomic_int_dec_and_test(&client->ref))
+        return;
+    g_queue_clear_full(&client->tx, (GDestroyNotify)gvXdrBufferFree);
+    if (client->rx)
+        gvXdrBufferFree(client->rx);
+    if (client->priv && client->srv->clientPrivFree)
+        client->srv->clientPrivFree(client->priv);
+    g_mutex_clear(&client->lock);
+    g_free(client);
+}
+
+bool
+gvNetServerClientIsReadonly(gvNetServerClient *client)
+{
+    return client->readonly;
+}
+
+gpointer
+gvNetServerClientGetPriv(gvNetServerClient *client)
+{
+    return client->priv;
+}
+
+void
+gvNetServerClientGetCreds(gvNetServerClient *client, gint64 *pid, gint64 *uid)
+{
+    *pid = client->pid;
+    *uid = client->uid;
+}
+
+static gboolean
+gvNetClientSourceDispatch(GSource *source, GSourceFunc callback, gpointer data)
+{
+    gvNetClientSource *cs = (gvNetClientSource *)source;
+    GIOCondition revents = g_source_query_unix_fd(source, cs->tag);
+
+    return gvNetServerClientEvent(cs->client, revents);
+}
+
+static GSourceFuncs gvNetClientSourceFuncs = { NULL, NULL, gvNetClientSourceDispatch,
+                                               NULL, NULL, NULL };
+
+/* Sends what it can of the queue; main loop. Returns false on a write error. */
+static bool
+gvNetServerClientFlush(gvNetServerClient *client)
+{
+    g_mutex_lock(&client->lock);
+    while (!g_queue_is_empty(&client->tx)) {
+        GByteArray *frame = g_queue_peek_head(&client->tx);
+        ssize_t n = send(client->fd, frame->data + client->txOffset, frame->len - client->txOffset,
+                         MSG_NOSIGNAL);
+
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR)
+                break;
+            g_mutex_unlock(&client->lock);
+            return false;
+        }
+        client->txOffset += (size_t)n;
+        if (client->txOffset == frame->len) {
+            gvXdrBufferFree(g_queue_pop_head(&client->tx));
+            client->txOffset = 0;
+        }
+    }
+    g_mutex_unlock(&client->lock);
+    return true;
+}
+
+static void
+gvNetServerClientEnqueueCall(gvNetServerClient *client, GByteArray *frame)
+{
+    gvNetJob *job;
+    gvNetMessageHeader hdr;
+
+    gvNetMessageDecodeHeader(frame->data, &hdr);
+    if (client->srv->isInline && client->srv->isInline(&hdr, client->srv->opaque)) {
+        /* cheap and non-blocking: answer right here on the main loop */
+        client->srv->dispatch(client, &hdr, frame->data + GV_NET_MESSAGE_HEADER_MAX,
+                              frame->len - GV_NET_MESSAGE_HEADER_MAX, client->srv->opaque);
+        gvXdrBufferFree(frame);
+        return;
+    }
+    job = g_new0(gvNetJob, 1);
+    job->hdr = hdr;
+    job->client = gvNetServerClientRef(client);
+    job->payload = frame;
+    g_mutex_lock(&client->lock);
+    client->inflight++;
+    g_mutex_unlock(&client->lock);
+    g_thread_pool_push(client->srv->pool, job, NULL);
+}
+
+/* A whole frame (after its length word) has arrived; main loop */
+static void
+gvNetServerClientHandleFrame(gvNetServerClient *client, GByteArray *frame)
+{
+    gvNetMessageHeader hdr;
+
+    gvNetMessageDecodeHeader(frame->data, &hdr);
+    if (hdr.prog == GV_PROGRAM_KEEPALIVE) {
+        if (hdr.proc == GV_KEEPALIVE_PROC_PING && hdr.type == GV_NET_MESSAGE) {
+            gvNetMessageHeader pong = { GV_PROGRAM_KEEPALIVE,
+                                        GV_PROGRAM_VERSION,
+                                        GV_KEEPALIVE_PROC_PONG,
+                                        GV_NET_MESSAGE,
+                                        0,
+                                        GV_NET_OK };
+            GByteArray *reply = gvNetMessageNew(&pong);
+
+            (void)gvNetMessageFinish(reply);
+            gvNetServerClientSend(client, reply);
+        }
+        gvXdrBufferFree(frame);
+        return;
+    }
+    if (hdr.type != GV_NET_CALL) {
+        /* replies, events or streams from a client: nothing to do */
+        g_debug("client %d: ignoring a message of type %u", client->fd, hdr.type);
+        gvXdrBufferFree(frame);
+        return;
+    }
+    gvNetServerClientEnqueueCall(client, frame);
+}
+
+/* Reads what is there; main loop. Returns false when the client must go. */
+static bool
+gvNetServerClientRead(gvNetServerClient *client)
+{
+    for (;;) {
+        ssize_t n;
+
+        g_mutex_lock(&client->lock);
+        if (client->inflight >= GV_NET_CLIENT_MAX_INFLIGHT || client->closing) {
+            g_mutex_unlock(&client->lock);
+            return true; /* resumes when replies drain */
+        }
+        g_mutex_unlock(&client->lock);
+
+        if (!client->rx) {
+            guint32 len;
+
+            n = recv(client->fd, client->lenbuf + client->lenRead, 4 - client->lenRead, 0);
+            if (n == 0)
+                return false;
+            if (n < 0)
+                return errno == EAGAIN || errno == EINTR;
+            client->lenRead += (size_t)n;
+            if (client->lenRead < 4)
+                continue;
+            memcpy(&len, client->lenbuf, 4);
+            len = GUINT32_FROM_BE(len);
+            client->lenRead = 0;
+            /* the limit is checked before anything is allocated */
+            if (!gvNetMessageLengthValid(len)) {
+                g_message("client %d: frame length %u out of bounds, closing it", client->fd, len);
+                return false;
+            }
+            client->rxWant = len - 4;
+            client->rx = g_byte_array_sized_new(MIN(client->rxWant, 65536));
+            continue;
+        }
+        {
+            guint8 buf[65536];
+            size_t want = MIN(sizeof(buf), client->rxWant - client->rx->len);
+
+            n = recv(client->fd, buf, want, 0);
+            if (n == 0)
+                return false;
+            if (n < 0)
+                return errno == EAGAIN || errno == EINTR;
+            g_byte_array_append(client->rx, buf, (guint)n);
+            explicit_bzero(buf, (size_t)n);
+        }
+        if (client->rx->len == client->rxWant) {
+            GByteArray *frame = client->rx;
+
+            client->rx = NULL;
+            gvNetServerClientHandleFrame(client, frame);
+        }
+    }
+}
+
+static gboolean
+gvNetServerClientEvent(gvNetServerClient *client, GIOCondition revents)
+{
+    bool drained;
+
+    if (revents & (G_IO_ERR | G_IO_NVAL)) {
+        gvNetServerClientClose(client);
+        return G_SOURCE_REMOVE;
+    }
+    if ((revents & (G_IO_IN | G_IO_HUP)) && !gvNetServerClientRead(client)) {
+        gvNetServerClientClose(client);
+        return G_SOURCE_REMOVE;
+    }
+    if ((revents & G_IO_OUT) && !gvNetServerClientFlush(client)) {
+        gvNetServerClientClose(client);
+        return G_SOURCE_REMOVE;
+    }
+    g_mutex_lock(&client->lock);
+    drained = g_queue_is_empty(&client->tx);
+    g_mutex_unlock(&client->lock);
+    if (client->closing && drained) {
+        gvNetServerClientClose(client);
+        return G_SOURCE_REMOVE;
+    }
+    gvNetServerClientUpdateEvents(client);
+    return G_SOURCE_CONTINUE;
+}
+
+/* main loop */
+static void
+gvNetServerClientUpdateEvents(gvNetServerClient *client)
+{
+    GIOCondition events = 0;
+
+    if (client->closed)
+        return;
+    g_mutex_lock(&client->lock);
+    if (client->inflight < GV_NET_CLIENT_MAX_INFLIGHT && !client->closing)
+        events |= G_IO_IN;
+    if (!g_queue_is_empty(&client->tx))
+        events |= G_IO_OUT;
+    g_mutex_unlock(&client->lock);
+    g_source_modify_unix_fd(client->source, ((gvNetClientSource *)client->source)->tag, events);
+}
+
+static void
+gvNetServerClientClose(gvNetServerClient *client)
+{
+    if (client->closed)
+        return;
+    g_mutex_lock(&client->lock);
+    client->closed = true;
+    g_mutex_unlock(&client->lock);
+    g_debug("client %d: closed", client->fd);
+    g_source_destroy(client->source);
+    g_source_unref(client->source);
+    client->source = NULL;
+    close(client->fd);
+    client->fd = -1;
+    g_hash_table_remove(client->srv->clients, client);
+    gvNetServerClientUnref(client);
+}
+
+typedef struct {
+    gvNetServerClient *client;
+    GByteArray *frame;
+    bool doneCall;
+    bool closeLater;
+} gvNetSendReq;
+
+/* main loop: queue a frame and write what can go now */
+static gboolean
+gvNetServerClientSendMain(gpointer opaque)
+{
+    gvNetSendReq *req = opaque;
+    gvNetServerClient *client = req->client;
+    bool wasIdle;
+
+    g_mutex_lock(&client->lock);
+    if (req->doneCall && client->inflight > 0)
+        client->inflight--;
+    if (req->closeLater)
+        client->closing = true;
+    if (client->closed) {
+        g_mutex_unlock(&client->lock);
+        if (req->frame)
+            gvXdrBufferFree(req->frame);
+        return G_SOURCE_REMOVE;
+    }
+    if (req->frame)
+        g_queue_push_tail(&client->tx, req->frame);
+    wasIdle = g_queue_get_length(&client->tx) <= 1;
+    g_mutex_unlock(&client->lock);
+
+    if (wasIdle && !gvNetServerClientFlush(client)) {
+        gvNetServerClientClose(client);
+        return G_SOURCE_REMOVE;
+    }
+    if (!client->closed)
+        (void)gvNetServerClientEvent(client, 0);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+gvNetSendReqFree(gpointer opaque)
+{
+    gvNetSendReq *req = opaque;
+
+    gvNetServerClientUnref(req->client);
+    g_free(req);
+}
+
+static void
+gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCall, bool closeLater)
+{
+    gvNetSendReq *req = g_new0(gvNetSendReq, 1);
+
+    req->client = gvNetServerClientRef(client);
+    req->frame = frame;
+    req->doneCall = doneCall;
+    req->closeLater = closeLater;
+    g_main_context_invoke_full(client->srv->ctx, G_PRIORITY_DEFAULT, gvNetServerClientSendMain, req,
+                               gvNetSendReqFree);
+}
+
+void
+gvNetServerClientSend(gvNetServerClient *client, GByteArray *frame)
+{
+    gvNetServerClientPost(client, frame, false, false);
+}
+
+void
+gvNetServerClientCloseLater(gvNetServerClient *client)
+{
+    gvNetServerClientPost(client, NULL, false, true);
+}
+
+/* ---- workers ------------------------------------------------------------ */
+
+static void
+gvNetServerWorker(gpointer data, gpointer opaque)
+{
+    gvNetJob *job = data;
+    gvNetServer *srv = opaque;
+    gvNetServerClient *client = job->client;
+
+    srv->dispatch(client, &job->hdr, job->payload->data + GV_NET_MESSAGE_HEADER_MAX,
+                  job->payload->len - GV_NET_MESSAGE_HEADER_MAX, srv->opaque);
+    gvXdrBufferFree(job->payload);
+    /* one call fewer in flight: reading may resume */
+    gvNetServerClientPost(client, NULL, true, false);
+    gvNetServerClientUnref(client);
+    g_free(job);
+}
+
+/* ---- listeners ---------------------------------------------------------- */
+
+typedef struct {
+    gvNetServer *srv;
+    gvNetListener *listener;
+} gvNetAcceptCtx;
+
+static gboolean
+gvNetServerAcceptReal(gint fd, GIOCondition cond, gpointer opaque)
+{
+    gvNetAcceptCtx *actx = opaque;
+    gvNetServer *srv = actx->srv;
+    gvNetServerClient *client;
+    gvNetClientSource *cs;
+    struct ucred cred;
+    socklen_t credlen = sizeof(cred);
+    int cfd;
+
+    cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (cfd < 0)
+        return G_SOURCE_CONTINUE;
+    if (g_hash_table_size(srv->clients) >= GV_NET_SERVER_MAX_CLIENTS) {
+        g_message("refusing a client: %d connections already", GV_NET_SERVER_MAX_CLIENTS);
+        close(cfd);
+        return G_SOURCE_CONTINUE;
+    }
+    client = g_new0(gvNetServerClient, 1);
+    client->ref = 1;
+    client->srv = srv;
+    client->fd = cfd;
+    client->readonly = actx->listener->readonly;
+    client->pid = -1;
+    client->uid = -1;
+    g_mutex_init(&client->lock);
+    g_queue_init(&client->tx);
+    if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) == 0) {
+        client->pid = cred.pid;
+        client->uid = cred.uid;
+    }
+    g_message("client connected: fd=%d pid=%" G_GINT64_FORMAT " uid=%" G_GINT64_FORMAT
+              " socket=%s%s",
+              cfd, client->pid, client->uid, actx->listener->path,
+              client->readonly ? " (read-only)" : "");
+    if (srv->clientInit)
+        client->priv = srv->clientInit(client, srv->opaque);
+
+    client->source = g_source_new(&gvNetClientSourceFuncs, sizeof(gvNetClientSource));
+    cs = (gvNetClientSource *)client->source;
+    cs->client = client;
+    cs->tag = g_source_add_unix_fd(client->source, cfd, G_IO_IN);
+    g_source_attach(client->source, srv->ctx);
+    g_hash_table_add(srv->clients, client);
+    return G_SOURCE_CONTINUE;
+}
+
+int
+gvNetServerAddListener(gvNetServer *srv, const char *path, unsigned int mode, bool readonly,
+                       GError **error)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    gvNetListener *l;
+    gvNetAcceptCtx *actx;
+    int fd;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        gvReportError(error, GV_ERR_INTERNAL_ERROR, "socket path '%s' is too long", path);
+        return -1;
+    }
+    memcpy(addr.sun_path, path, strlen(path) + 1);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
+        gvReportSystemError(error, errno, "cannot create a socket for '%s'", path);
+        return -1;
+    }
+    /* a stale socket of an earlier daemon */
+    if (unlink(path) < 0 && errno != ENOENT) {
+        gvReportSystemError(error, errno, "cannot remove stale socket '%s'", path);
+        close(fd);
+        return -1;
+    }
+    if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        gvReportSystemError(error, errno, "cannot bind socket '%s'", path);
+        close(fd);
+        return -1;
+    }
+    if (chmod(path, mode) < 0 || listen(fd, 128) < 0) {
+        gvReportSystemError(error, errno, "cannot listen on socket '%s'", path);
+        close(fd);
+        return -1;
+    }
+    l = g_new0(gvNetListener, 1);
+    l->fd = fd;
+    l->readonly = readonly;
+    l->path = g_strdup(path);
+    actx = g_new0(gvNetAcceptCtx, 1);
+    actx->srv = srv;
+    actx->listener = l;
+    {
+        GSource *src = g_unix_fd_source_new(fd, G_IO_IN);
+
+        g_source_set_callback(src, (GSourceFunc)(void (*)(void))gvNetServerAcceptReal, actx,
+                              g_free);
+        l->watch = g_source_attach(src, srv->ctx);
+        g_source_unref(src);
+    }
+    g_ptr_array_add(srv->listeners, l);
+    return 0;
+}
+
+/* ---- server ------------------------------------------------------------- */
+
+gvNetServer *
+gvNetServerNew(gvNetServerDispatchFunc dispatch, gvNetServerInlineFunc isInline,
+               gvNetServerClientInitFunc clientInit, GDestroyNotify clientPrivFree, gpointer opaque,
+               unsigned int workers, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    gvNetServer *srv = g_new0(gvNetServer, 1);
+
+    srv->ctx = g_main_context_ref_thread_default();
+    srv->dispatch = dispatch;
+    srv->isInline = isInline;
+    srv->clientInit = clientInit;
+    srv->clientPrivFree = clientPrivFree;
+    srv->opaque = opaque;
+    srv->listeners = g_ptr_array_new();
+    srv->clients = g_hash_table_new(g_direct_hash, g_direct_equal);
+    srv->pool = g_thread_pool_new(gvNetServerWorker, srv, (gint)workers, FALSE, &local);
+    if (!srv->pool) {
+        gvReportError(error, GV_ERR_INTERNAL_ERROR, "cannot start the worker pool: %s",
+                      local->message);
+        gvNetServerFree(srv);
+        return NULL;
+    }
+    return srv;
+}
+
+guint
+gvNetServerClientCount(gvNetServer *srv)
+{
+    return g_hash_table_size(srv->clients);
+}
+
+void
+gvNetServerShutdown(gvNetServer *srv)
+{
+    g_autoptr(GList) clients = NULL;
+    GList *l;
+    guint i;
+
+    for (i = 0; i < srv->listeners->len; i++) {
+        gvNetListener *lst = g_ptr_array_index(srv->listeners, i);
+
+        if (lst->watch) {
+            GSource *src = g_main_context_find_source_by_id(srv->ctx, lst->watch);
+
+            if (src)
+                g_source_destroy(src);
+            lst->watch = 0;
+        }
+        if (lst->fd >= 0) {
+            close(lst->fd);
+            (void)unlink(lst->path);
+            lst->fd = -1;
+        }
+    }
+    clients = g_hash_table_get_keys(srv->clients);
+    for (l = clients; l; l = l->next)
+        gvNetServerClientClose(l->data);
+    if (srv->pool) {
+        /* let running calls finish; their replies are dropped */
+        g_thread_pool_free(srv->pool, FALSE, TRUE);
+        srv->pool = NULL;
+    }
+    /* run what the workers posted back, so nothing leaks */
+    while (g_main_context_iteration(srv->ctx, FALSE))
+        ;
+}
+
+void
+gvNetServerFree(gvNetServer *srv)
+{
+    guint i;
+
+    if (!srv)
+        return;
+    gvNetServerShutdown(srv);
+    for (i = 0; i < srv->listeners->len; i++) {
+        gvNetListener *l = g_ptr_array_index(srv->listeners, i);
+
+        g_free(l->path);
+        g_free(l);
+    }
+    g_ptr_array_unref(srv->listeners);
+    g_hash_table_unref(srv->clients);
+    g_main_context_unref(srv->ctx);
+    g_free(srv);
+}

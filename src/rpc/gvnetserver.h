@@ -1,0 +1,62 @@
+/*
+ * gvnetserver.h: the RPC server on the GLib main loop
+ *
+ * The main loop owns the listening sockets and every client connection:
+ * it reads frames (length checked before any allocation), answers
+ * keepalive PINGs itself, and hands each call to a worker pool.  Workers
+ * send replies with gvNetServerClientSend, which is thread-safe; replies go
+ * out in the order they are ready, matched to calls by serial.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <glib.h>
+
+#include "gvnetmessage.h"
+
+typedef struct _gvNetServer gvNetServer;
+typedef struct _gvNetServerClient gvNetServerClient;
+
+/*
+ * Runs on a worker thread for every CALL.  @payload is owned by the server
+ * and wiped after the call returns.
+ */
+typedef void (*gvNetServerDispatchFunc)(gvNetServerClient *client, const gvNetMessageHeader *hdr,
+                                        const guint8 *payload, size_t len, gpointer opaque);
+
+/*
+ * True when the call @hdr is cheap and never blocks: it then runs right on
+ * the main loop, without the round trip through a worker thread.
+ */
+typedef bool (*gvNetServerInlineFunc)(const gvNetMessageHeader *hdr, gpointer opaque);
+
+/* Runs on the main loop when a client connects; returns its private data */
+typedef gpointer (*gvNetServerClientInitFunc)(gvNetServerClient *client, gpointer opaque);
+
+gvNetServer *gvNetServerNew(gvNetServerDispatchFunc dispatch, gvNetServerInlineFunc isInline,
+                            gvNetServerClientInitFunc clientInit, GDestroyNotify clientPrivFree,
+                            gpointer opaque, unsigned int workers, GError **error);
+void gvNetServerFree(gvNetServer *srv);
+
+/* Listens on a UNIX socket at @path with @mode; @readonly marks its clients */
+int gvNetServerAddListener(gvNetServer *srv, const char *path, unsigned int mode, bool readonly,
+                           GError **error);
+
+/* Stops accepting, closes every client, waits for the workers */
+void gvNetServerShutdown(gvNetServer *srv);
+
+guint gvNetServerClientCount(gvNetServer *srv);
+
+gvNetServerClient *gvNetServerClientRef(gvNetServerClient *client);
+void gvNetServerClientUnref(gvNetServerClient *client);
+bool gvNetServerClientIsReadonly(gvNetServerClient *client);
+gpointer gvNetServerClientGetPriv(gvNetServerClient *client);
+/* Peer credentials, -1 when unknown */
+void gvNetServerClientGetCreds(gvNetServerClient *client, gint64 *pid, gint64 *uid);
+
+/* Queues a finished frame (takes it; wiped when sent). Thread-safe. */
+void gvNetServerClientSend(gvNetServerClient *client, GByteArray *frame);
+/* Closes the connection after what is queued has been sent. Thread-safe. */
+void gvNetServerClientCloseLater(gvNetServerClient *client);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvNetServer, gvNetServerFree)

@@ -1,0 +1,186 @@
+/*
+ * gvbuffer.c: a growing string with indentation, for XML formatting
+ */
+#include <gvconfig.h>
+
+#include <string.h>
+
+#include "gvbuffer.h"
+
+static void
+gvBufferEnsure(gvBuffer *buf)
+{
+    if (!buf->str)
+        buf->str = g_string_sized_new(256);
+}
+
+static void
+gvBufferApplyIndent(gvBuffer *buf)
+{
+    gvBufferEnsure(buf);
+    if (buf->indent > 0 && (buf->str->len == 0 || buf->str->str[buf->str->len - 1] == '\n')) {
+        int i;
+
+        for (i = 0; i < buf->indent; i++)
+            g_string_append_c(buf->str, ' ');
+    }
+}
+
+void
+gvBufferAdjustIndent(gvBuffer *buf, int delta)
+{
+    buf->indent += delta;
+    if (buf->indent < 0)
+        buf->indent = 0;
+}
+
+void
+gvBufferAddLit(gvBuffer *buf, const char *str)
+{
+    gvBufferApplyIndent(buf);
+    g_string_append(buf->str, str);
+}
+
+void
+gvBufferAsprintf(gvBuffer *buf, const char *fmt, ...)
+{
+    va_list ap;
+
+    gvBufferApplyIndent(buf);
+    va_start(ap, fmt);
+    g_string_append_vprintf(buf->str, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * Escapes @str for XML.  CR and TAB become character references so they
+ * survive a parse (which normalizes them); so does LF inside an attribute.
+ */
+static void
+gvBufferAppendEscaped(GString *out, const char *str, bool attribute)
+{
+    const char *p;
+
+    for (p = str; *p; p++) {
+        switch (*p) {
+        case '\r':
+            g_string_append(out, "&#13;");
+            break;
+        case '\t':
+            if (attribute)
+                g_string_append(out, "&#9;");
+            else
+                g_string_append_c(out, *p);
+            break;
+        case '\n':
+            if (attribute)
+                g_string_append(out, "&#10;");
+            else
+                g_string_append_c(out, *p);
+            break;
+        case '<':
+            g_string_append(out, "&lt;");
+            break;
+        case '>':
+            g_string_append(out, "&gt;");
+            break;
+        case '&':
+            g_string_append(out, "&amp;");
+            break;
+        case '\'':
+            g_string_append(out, "&apos;");
+            break;
+        case '"':
+            g_string_append(out, "&quot;");
+            break;
+        default:
+            g_string_append_c(out, *p);
+            break;
+        }
+    }
+}
+
+void
+gvBufferEscapeString(gvBuffer *buf, const char *fmt, const char *str)
+{
+    const char *pct = strstr(fmt, "%s");
+
+    g_return_if_fail(pct != NULL);
+    gvBufferApplyIndent(buf);
+    g_string_append_len(buf->str, fmt, pct - fmt);
+    /* '%s' right after a quote is an attribute value */
+    gvBufferAppendEscaped(buf->str, str, pct > fmt && (pct[-1] == '\'' || pct[-1] == '"'));
+    g_string_append(buf->str, pct + 2);
+}
+
+void
+gvBufferAddBuffer(gvBuffer *buf, gvBuffer *child)
+{
+    if (gvBufferIsEmpty(child))
+        return;
+    gvBufferEnsure(buf);
+    g_string_append_len(buf->str, child->str->str, child->str->len);
+    gvBufferClear(child);
+}
+
+bool
+gvBufferIsEmpty(const gvBuffer *buf)
+{
+    return !buf->str || buf->str->len == 0;
+}
+
+const char *
+gvBufferCurrentContent(const gvBuffer *buf)
+{
+    return buf->str ? buf->str->str : "";
+}
+
+char *
+gvBufferContentAndReset(gvBuffer *buf)
+{
+    char *ret;
+
+    gvBufferEnsure(buf);
+    ret = g_string_free(buf->str, FALSE);
+    buf->str = NULL;
+    return ret;
+}
+
+void
+gvBufferClear(gvBuffer *buf)
+{
+    if (buf->str) {
+        explicit_bzero(buf->str->str, buf->str->allocated_len);
+        g_string_free(buf->str, TRUE);
+        buf->str = NULL;
+    }
+}
+
+void
+gvXMLFormatElement(gvBuffer *buf, const char *name, gvBuffer *attrBuf, gvBuffer *childBuf)
+{
+    bool noAttrs = !attrBuf || gvBufferIsEmpty(attrBuf);
+    bool noChildren = !childBuf || gvBufferIsEmpty(childBuf);
+
+    if (noAttrs && noChildren)
+        return;
+    gvBufferAsprintf(buf, "<%s", name);
+    if (!noAttrs)
+        gvBufferAddBuffer(buf, attrBuf);
+    if (noChildren) {
+        gvBufferAddLit(buf, "/>\n");
+        return;
+    }
+    gvBufferAddLit(buf, ">\n");
+    gvBufferAddBuffer(buf, childBuf);
+    gvBufferAsprintf(buf, "</%s>\n", name);
+}
+
+void
+gvSecretFree(char *str)
+{
+    if (!str)
+        return;
+    explicit_bzero(str, strlen(str));
+    g_free(str);
+}

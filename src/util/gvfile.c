@@ -1,0 +1,151 @@
+/*
+ * gvfile.c: durable file writes and bounded reads
+ */
+#include <gvconfig.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gverror.h"
+#include "gvfile.h"
+
+static int
+gvFsyncDir(const char *dir, GError **error)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0) {
+        gvReportSystemError(error, errno, "cannot open directory '%s'", dir);
+        return -1;
+    }
+    if (fsync(fd) < 0) {
+        gvReportSystemError(error, errno, "cannot sync directory '%s'", dir);
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+int
+gvFileWriteAtomic(const char *path, const char *data, size_t len, unsigned int mode, GError **error)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+    size_t done = 0;
+    int fd;
+
+    if ((fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, (int)mode)) < 0) {
+        gvReportSystemError(error, errno, "cannot create a temporary file for '%s'", path);
+        return -1;
+    }
+    /* mkstemp's mode is subject to the umask: make it exact */
+    if (fchmod(fd, mode) < 0)
+        goto error;
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            goto error;
+        }
+        done += (size_t)n;
+    }
+    if (fsync(fd) < 0)
+        goto error;
+    if (close(fd) < 0) {
+        fd = -1;
+        goto error;
+    }
+    fd = -1;
+    if (rename(tmp, path) < 0)
+        goto error;
+    return gvFsyncDir(dir, error);
+
+error:
+    gvReportSystemError(error, errno, "cannot write '%s'", path);
+    if (fd >= 0)
+        close(fd);
+    (void)unlink(tmp);
+    return -1;
+}
+
+int
+gvFileRemoveDurable(const char *path, GError **error)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+
+    if (unlink(path) < 0 && errno != ENOENT) {
+        gvReportSystemError(error, errno, "cannot remove '%s'", path);
+        return -1;
+    }
+    return gvFsyncDir(dir, error);
+}
+
+int
+gvDirEnsure(const char *path, unsigned int mode, GError **error)
+{
+    if (g_mkdir_with_parents(path, (int)mode) < 0) {
+        gvReportSystemError(error, errno, "cannot create directory '%s'", path);
+        return -1;
+    }
+    if (chmod(path, mode) < 0) {
+        gvReportSystemError(error, errno, "cannot set the mode of directory '%s'", path);
+        return -1;
+    }
+    return 0;
+}
+
+int
+gvFileReadBounded(const char *path, size_t max, char **data, size_t *len, GError **error)
+{
+    struct stat sb;
+    g_autofree char *buf = NULL;
+    size_t done = 0;
+    int fd;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+        gvReportSystemError(error, errno, "cannot open '%s'", path);
+        return -1;
+    }
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        gvReportError(error, GV_ERR_INTERNAL_ERROR, "'%s' is not a regular file", path);
+        close(fd);
+        return -1;
+    }
+    if ((size_t)sb.st_size > max) {
+        gvReportError(error, GV_ERR_INTERNAL_ERROR, "'%s' is larger than the limit of %zu bytes",
+                      path, max);
+        close(fd);
+        return -1;
+    }
+    buf = g_malloc((size_t)sb.st_size + 1);
+    while (done < (size_t)sb.st_size) {
+        ssize_t n = read(fd, buf + done, (size_t)sb.st_size - done);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    close(fd);
+    buf[done] = '\0';
+    *len = done;
+    *data = g_steal_pointer(&buf);
+    return 0;
+}
+
+bool
+gvFileIsAtomicTemp(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+
+    return name[0] == '.' && dot && dot != name && strlen(dot) == 7;
+}

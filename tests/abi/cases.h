@@ -1,0 +1,38 @@
+/* The ABI cases: DO_TEST(name) for compatible pairs, DO_TEST_FAIL(name) with NAME.err */
+
+/* compatible */
+DO_TEST("genid-same");
+DO_TEST("identical");
+/* a destination genid without a value takes the source's (the harness checks it) */
+DO_TEST("genid-dst-novalue");
+DO_TEST("genid-dst-bare");
+DO_TEST("genid-dst-legacy-novalue");
+DO_TEST("genid-legacy-same");
+/* what the guest cannot see may change */
+DO_TEST("nonabi-title-description");
+DO_TEST("nonabi-graphics");
+DO_TEST("nonabi-no-graphics");
+DO_TEST("nonabi-on-crash");
+DO_TEST("nonabi-disk-source");
+DO_TEST("nonabi-all");
+
+/* incompatible: every message names the destination's value, then the source's */
+DO_TEST_FAIL("genid-value-differs");
+DO_TEST_FAIL("genid-fixed-value-differs");
+DO_TEST_FAIL("genid-only-src");
+DO_TEST_FAIL("genid-only-dst");
+DO_TEST_FAIL("genid-only-dst-novalue");
+DO_TEST_FAIL("uuid-differs");
+DO_TEST_FAIL("memory-differs");
+DO_TEST_FAIL("vcpus-differ");
+DO_TEST_FAIL("machine-differs");
+DO_TEST_FAIL("machine-alias-differs");
+DO_TEST_FAIL("arch-differs");
+DO_TEST_FAIL("disk-count-differs");
+DO_TEST_FAIL("disk-bus-differs");
+DO_TEST_FAIL("net-mac-differs");
+DO_TEST_FAIL("net-model-differs");
+DO_TEST_FAIL("net-count-differs");
+DO_TEST_FAIL("serial-count-differs");
+/* all mismatches at once, joined by '; ' */
+DO_TEST_FAIL("many-mismatches");

@@ -1,0 +1,79 @@
+/* The xml2argv cases: DO_TEST(name, KVM|TCG), DO_TEST_CAPS(name, caps, accel), DO_TEST_FAIL(name, caps, accel) */
+
+/* genid: the GUID only ever reaches the -readconfig payload */
+DO_TEST("genid-auto", KVM);
+DO_TEST("genid-fixed", KVM);
+DO_TEST("genid-noauto-attr", KVM);
+DO_TEST("genid-legacy", TCG);
+DO_TEST("genid-absent", KVM);
+DO_TEST_CAPS("genid-novmgenid-absent", CAPS_NOVMGENID, KVM);
+/* auto='yes' without a value: the value is generated at define time, not here */
+DO_TEST_FAIL("genid-auto-novalue", CAPS_72, KVM);
+DO_TEST_FAIL("genid-bare-novalue", CAPS_72, KVM);
+DO_TEST_FAIL("genid-legacy-novalue", CAPS_72, KVM);
+DO_TEST_FAIL("genid-novmgenid", CAPS_NOVMGENID, KVM);
+DO_TEST("genid-machine-min", TCG);
+DO_TEST_FAIL("genid-machine-old", CAPS_72, KVM);
+DO_TEST_FAIL("genid-no-acpi", CAPS_72, KVM);
+
+/* machines */
+DO_TEST("machine-q35", KVM);
+DO_TEST("machine-pc-i440fx-7.2", KVM);
+DO_TEST("machine-pc-q35-7.2", TCG);
+DO_TEST_FAIL("machine-unknown", CAPS_72, KVM);
+
+/* accelerators: type='qemu' is TCG whatever the host has */
+DO_TEST("accel-tcg", TCG);
+DO_TEST("virt-qemu-kvmhost", KVM);
+DO_TEST("virt-qemu-tcghost", TCG);
+
+/* disks */
+DO_TEST("disk-virtio-raw", KVM);
+DO_TEST("disk-virtio-qcow2", KVM);
+DO_TEST("disk-sata-pc", KVM);
+DO_TEST("disk-sata-q35", KVM);
+DO_TEST("disk-ide-pc", KVM);
+DO_TEST("disk-cdrom-nosource", KVM);
+DO_TEST("disk-cdrom-source", KVM);
+DO_TEST("disk-block", KVM);
+DO_TEST("disk-path-comma-space", KVM);
+DO_TEST("disk-path-quote", KVM);
+DO_TEST("disk-virtio-readonly", KVM);
+DO_TEST_FAIL("disk-ide-q35", CAPS_72, KVM);
+/* QEMU's ide-hd cannot be read-only ("Block node is read-only") */
+DO_TEST_FAIL("disk-ide-readonly", CAPS_72, KVM);
+DO_TEST_FAIL("disk-sata-readonly", CAPS_72, KVM);
+
+/* interfaces */
+DO_TEST("net-user-virtio", KVM);
+DO_TEST("net-user-e1000", KVM);
+DO_TEST("net-user-e1000e", KVM);
+DO_TEST("net-user-rtl8139", KVM);
+DO_TEST("net-user-multi", KVM);
+
+/* character devices */
+DO_TEST("serial-console", KVM);
+DO_TEST("serial-multi", KVM);
+DO_TEST("console-virtio", KVM);
+
+/* graphics (no <graphics>: -display none, in most cases above) */
+DO_TEST("vnc-autoport", KVM);
+DO_TEST("vnc-port", KVM);
+DO_TEST("vnc-ipv6", KVM);
+
+/* cpu */
+DO_TEST("cpu-host-passthrough-kvm", KVM);
+DO_TEST("cpu-host-passthrough-tcg", TCG);
+DO_TEST("cpu-host-model", KVM);
+DO_TEST("cpu-custom", KVM);
+/* a custom model is checked against the binary's "NAME-x86_64-cpu" types */
+DO_TEST_FAIL("cpu-custom-unknown", CAPS_72, KVM);
+
+/* the rest of the domain */
+DO_TEST("clock-localtime", KVM);
+DO_TEST("on-reboot-destroy", KVM);
+DO_TEST("boot-order", KVM);
+DO_TEST("name-comma", KVM);
+DO_TEST("memory-gib", KVM);
+DO_TEST("vcpus-multi", KVM);
+DO_TEST("full-q35", KVM);

@@ -1,0 +1,177 @@
+/*
+ * xml2xmltest.c: domain XML -> parse, post-parse, validate -> format
+ *
+ * tests/xml2xml/NAME.xml is the input.  The expected output is
+ * NAME.out.xml when defaults change it, else the input itself; failures
+ * have NAME.err with the exact message.  Each case also re-parses its
+ * output and requires the same bytes again.
+ */
+#include <gvconfig.h>
+
+#include <string.h>
+
+#include "domain_conf.h"
+#include "gvbuffer.h"
+#include "testutils.h"
+
+typedef struct {
+    const char *name;
+    unsigned int parseFlags;
+    unsigned int formatFlags;
+    const char *suffix; /* expected output NAME.SUFFIX.out.xml, or NULL */
+    bool fail;
+} gvXML2XMLTest;
+
+static void
+testXML2XML(const void *opaque)
+{
+    const gvXML2XMLTest *t = opaque;
+    g_autofree char *inPath = gvTestPath("xml2xml/%s.xml", t->name);
+    g_autofree char *outPath = NULL;
+    g_autofree char *input = gvTestLoadFile(inPath);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(gvDomainDef) def = NULL;
+    g_autoptr(gvDomainDef) def2 = NULL;
+    g_autofree char *actual = NULL;
+    g_autofree char *again = NULL;
+
+    g_assert_nonnull(input);
+    def = gvDomainDefParseString(input, t->parseFlags, &error);
+
+    if (t->fail) {
+        g_autofree char *errPath = gvTestPath("xml2xml/%s.err", t->name);
+        g_autofree char *msg = NULL;
+
+        if (def) {
+            g_printerr("# %s parsed, but should have failed\n", t->name);
+            g_test_fail();
+            return;
+        }
+        msg = g_strdup_printf("%s\n", error->message);
+        if (!gvTestCompareToFile(msg, errPath))
+            g_test_fail();
+        return;
+    }
+
+    if (!def) {
+        g_printerr("# %s: %s\n", t->name, error->message);
+        g_test_fail();
+        return;
+    }
+    actual = gvDomainDefFormat(def, t->formatFlags);
+
+    if (t->suffix) {
+        outPath = gvTestPath("xml2xml/%s.%s.out.xml", t->name, t->suffix);
+    } else {
+        outPath = gvTestPath("xml2xml/%s.out.xml", t->name);
+        if (!g_file_test(outPath, G_FILE_TEST_EXISTS) &&
+            (!gvTestRegenerate() || g_str_equal(actual, input))) {
+            g_free(outPath);
+            outPath = g_strdup(inPath);
+        }
+    }
+    if (!gvTestCompareToFile(actual, outPath)) {
+        g_test_fail();
+        return;
+    }
+
+    /* round trip: format(parse(format(parse(x)))) == format(parse(x)) */
+    if (!(def2 = gvDomainDefParseString(actual, t->parseFlags, &error))) {
+        g_printerr("# %s: output does not parse again: %s\n", t->name, error->message);
+        g_test_fail();
+        return;
+    }
+    again = gvDomainDefFormat(def2, t->formatFlags);
+    if (!g_str_equal(actual, again)) {
+        g_printerr("# %s: second round trip differs:\n%s\n", t->name, again);
+        g_test_fail();
+    }
+}
+
+/* A domain without <uuid> or MAC gets random ones: valid, v4, new each time */
+static void
+testGeneratedIDs(const void *opaque)
+{
+    const char *xml = "<domain type='kvm'><name>gen</name><memory>131072</memory>"
+                      "<features><acpi/></features>"
+                      "<devices><interface type='user'/><genid/></devices></domain>";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(gvDomainDef) a = gvDomainDefParseString(xml, 0, &error);
+    g_autoptr(gvDomainDef) b = gvDomainDefParseString(xml, 0, &error);
+    const gvDomainNetDef *na;
+    const gvDomainNetDef *nb;
+
+    g_assert_no_error(error);
+    g_assert_true(a->hasUUID && b->hasUUID);
+    g_assert_cmpint(a->uuid[6] >> 4, ==, 4);
+    g_assert_cmpint(a->uuid[8] & 0xc0, ==, 0x80);
+    g_assert_true(memcmp(a->uuid, b->uuid, GV_UUID_BUFLEN) != 0);
+    na = g_ptr_array_index(a->nets, 0);
+    nb = g_ptr_array_index(b->nets, 0);
+    g_assert_cmpint(na->mac[0], ==, 0x52);
+    g_assert_true(memcmp(na->mac, nb->mac, GV_MAC_BUFLEN) != 0);
+    /* parsing never invents a genid value: define does */
+    g_assert_false(a->genid->hasGuid);
+    g_assert_cmpint(gvDomainGenidDefEnsureGuid(a->genid, &error), ==, 1);
+    g_assert_true(a->genid->hasGuid && !gvUUIDIsNil(a->genid->guid));
+    g_assert_cmpint(gvDomainGenidDefEnsureGuid(a->genid, &error), ==, 0);
+}
+
+/* Regenerate renews auto='yes' values and never touches auto='no' */
+static void
+testGenidRegenerate(const void *opaque)
+{
+    const char *fixed =
+        "<domain type='kvm'><name>g</name><memory>131072</memory><features><acpi/></features>"
+        "<devices><genid><guid>4d3b1d4e-8f4c-4e1c-9f5a-2b7c1e0d9a11</guid></genid></devices></"
+        "domain>";
+    const char *owned =
+        "<domain type='kvm'><name>g</name><memory>131072</memory><features><acpi/></features>"
+        "<devices><genid><guid "
+        "auto='yes'>4d3b1d4e-8f4c-4e1c-9f5a-2b7c1e0d9a11</guid></genid></devices></domain>";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(gvDomainDef) f = gvDomainDefParseString(fixed, 0, &error);
+    g_autoptr(gvDomainDef) o = gvDomainDefParseString(owned, 0, &error);
+    unsigned char before[GV_UUID_BUFLEN];
+    unsigned char first[GV_UUID_BUFLEN];
+
+    g_assert_no_error(error);
+    memcpy(before, f->genid->guid, sizeof(before));
+    g_assert_cmpint(gvDomainGenidDefRegenerate(f->genid, &error), ==, 0);
+    g_assert_true(memcmp(before, f->genid->guid, sizeof(before)) == 0);
+
+    memcpy(before, o->genid->guid, sizeof(before));
+    g_assert_cmpint(gvDomainGenidDefRegenerate(o->genid, &error), ==, 1);
+    g_assert_true(memcmp(before, o->genid->guid, sizeof(before)) != 0);
+    memcpy(first, o->genid->guid, sizeof(first));
+    g_assert_cmpint(gvDomainGenidDefRegenerate(o->genid, &error), ==, 1);
+    g_assert_true(memcmp(first, o->genid->guid, sizeof(first)) != 0);
+    g_assert_true(memcmp(before, o->genid->guid, sizeof(before)) != 0);
+}
+
+#define DO_TEST_FULL(name, pflags, fflags, suffix, fail) \
+    do { \
+        static const gvXML2XMLTest t = { name, pflags, fflags, suffix, fail }; \
+        g_autofree char *tn = \
+            g_strdup_printf("/xml2xml/%s%s%s", name, suffix ? "." : "", suffix ? suffix : ""); \
+        gvTestRun(tn, testXML2XML, &t); \
+    } while (0)
+
+#define SECURE GV_DOMAIN_DEF_FORMAT_SECURE
+#define DO_TEST(name) DO_TEST_FULL(name, 0, SECURE, NULL, false)
+#define DO_TEST_FAIL(name) DO_TEST_FULL(name, 0, SECURE, NULL, true)
+/* the same input formatted with other flags: NAME.SUFFIX.out.xml */
+#define DO_TEST_FORMAT(name, fflags, suffix) DO_TEST_FULL(name, 0, fflags, suffix, false)
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+
+    gvTestRun("/xml2xml/generated-ids", testGeneratedIDs, NULL);
+    gvTestRun("/xml2xml/genid-regenerate", testGenidRegenerate, NULL);
+
+#include "xml2xml/cases.h"
+
+    return g_test_run();
+}
