@@ -13,6 +13,7 @@ gvShControl gvShCtl;
 
 static const gvShCmd *const gvShGroups[] = {
     gvShDomainCmds,
+    gvShLifecycleCmds,
     gvShHostCmds,
     gvShOfflineCmds,
 };

@@ -77,3 +77,4 @@ bool gvShLookupDomain(gvShConn *conn, const char *name, bool byID, gvRemoteDomai
 
 extern const gvShCmd gvShDomainCmds[];
 extern const gvShCmd gvShHostCmds[];
+extern const gvShCmd gvShLifecycleCmds[];
