@@ -19,7 +19,15 @@ start_daemon() {
     echo "genvirtd did not start:"; cat "$tmp/genvirtd.log"; exit 1
 }
 stop_daemon() { [ -z "$daemon" ] || { kill "$daemon"; wait "$daemon" || true; daemon=; }; }
-trap 'stop_daemon; rm -rf "$tmp"' EXIT
+cleanup() {
+    # a domain left running by a failed step goes too
+    for f in "$root"/run/genvirt/qemu/*.xml; do
+        [ -f "$f" ] && kill -9 "$(sed -n "s/.*pid='\([0-9]*\)'.*/\1/p" "$f")" 2>/dev/null
+    done
+    stop_daemon
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
@@ -91,7 +99,33 @@ show "$sh" domxml-abi-check examples/genid-fixed.xml examples/genid-fixed.xml
 sed "s/$guid/5e0c6d40-1b1f-4b8e-a0d1-8f3a5e6c7d20/I" examples/genid-fixed.xml >"$tmp/dst.xml"
 show "$sh" domxml-abi-check examples/genid-fixed.xml "$tmp/dst.xml" || true
 
-step "11. Undefine and stop"
+step "11. Start it on a real QEMU: the GUID QEMU reports is the stored one"
+show "$sh" start genid-auto
+live=$("$sh" domgenid genid-auto | head -n 1)
+show "$sh" domgenid genid-auto
+show "$sh" qemu-monitor-command genid-auto query-vm-generation-id
+[ "$live" = "$first" ] && echo "checked: QEMU reports $live, the value stored at define"
+pid=$(sed -n "s/.*pid='\([0-9]*\)'.*/\1/p" "$root/run/genvirt/qemu/genid-auto.xml")
+if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "$live"; then
+    echo "FAIL: the GUID is on QEMU's command line"; exit 1
+fi
+echo "checked: not in /proc/$pid/cmdline (QEMU read it from a sealed memfd)"
+show "$sh" dominfo genid-auto
+
+step "12. A cold boot keeps the GUID (destroy, start)"
+show "$sh" destroy genid-auto
+show "$sh" start genid-auto
+show "$sh" domgenid genid-auto
+[ "$("$sh" domgenid genid-auto | head -n 1)" = "$first" ] && echo "checked: still $first"
+
+step "13. The daemon restarts under a running domain: it reconnects and checks QEMU's GUID"
+stop_daemon
+start_daemon
+show "$sh" list
+show "$sh" domgenid genid-auto
+show "$sh" destroy genid-auto
+
+step "14. Undefine and stop"
 for d in genid-auto genid-fixed genid-legacy; do show "$sh" undefine "$d"; done
 stop_daemon
 printf '\ndemo finished\n'
