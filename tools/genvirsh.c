@@ -12,10 +12,7 @@
 gvShControl gvShCtl;
 
 static const gvShCmd *const gvShGroups[] = {
-    gvShDomainCmds,
-    gvShLifecycleCmds,
-    gvShHostCmds,
-    gvShOfflineCmds,
+    gvShDomainCmds, gvShLifecycleCmds, gvShSnapshotCmds, gvShHostCmds, gvShOfflineCmds,
 };
 
 const char *
@@ -257,7 +254,7 @@ main(int argc, char **argv)
     if (!cmd->handler(&call))
         return 1;
     /* virsh ends the output of every successful command with a blank line */
-    if (cmd != &gvShHelpCmd)
+    if (cmd != &gvShHelpCmd && !gvShCtl.noBlankLine)
         putchar('\n');
     return 0;
 }

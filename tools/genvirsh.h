@@ -39,6 +39,7 @@ struct _gvShCmd {
 typedef struct {
     char *uri;
     bool readonly;
+    bool noBlankLine; /* set by commands that virsh ends without a blank line */
 } gvShControl;
 
 extern gvShControl gvShCtl;
@@ -78,3 +79,4 @@ bool gvShLookupDomain(gvShConn *conn, const char *name, bool byID, gvRemoteDomai
 extern const gvShCmd gvShDomainCmds[];
 extern const gvShCmd gvShHostCmds[];
 extern const gvShCmd gvShLifecycleCmds[];
+extern const gvShCmd gvShSnapshotCmds[];

@@ -17,6 +17,7 @@
 #include "gvxml.h"
 #include "qemu_driver.h"
 #include "qemu_process.h"
+#include "qemu_snapshot.h"
 #include "remote_dispatch.h"
 
 #define GV_LIB_VERSION 1000 /* genvirt 0.1.0 as major * 1000000 + minor * 1000 + micro */
@@ -872,6 +873,349 @@ gvProcGenvirtGetLiveGenid(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GEr
     return 0;
 }
 
+/* ---- snapshots ----------------------------------------------------------- */
+
+/* remote_nonnull_domain_snapshot: {name, dom} */
+static void
+gvEncodeSnapshot(GByteArray *ret, const char *name, gvDomainObj *obj)
+{
+    gvXdrEncodeString(ret, name);
+    gvEncodeDomain(ret, obj);
+}
+
+static gvDomainObj *
+gvDecodeSnapshot(gvCall *call, gvXdrDecoder *args, char **name, GError **error)
+{
+    g_autofree char *n = NULL;
+    gvDomainObj *obj;
+
+    if (!gvXdrDecodeString(args, GV_REMOTE_DOMAIN_NAME_MAX, &n)) {
+        gvDecodeFailed(error);
+        return NULL;
+    }
+    if (!(obj = gvDecodeDomainObj(call, args, error)))
+        return NULL;
+    *name = g_steal_pointer(&n);
+    return obj;
+}
+
+static int
+gvProcSnapshotCreateXML(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    g_autofree char *xml = NULL;
+    g_autofree char *name = NULL;
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeString(args, GV_NET_MESSAGE_STRING_MAX, &xml) || !gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (!(name = gvQemuSnapshotCreate(call->daemon->drv, obj, xml, flags, error)))
+        return -1;
+    gvEncodeSnapshot(ret, name, obj);
+    return 0;
+}
+
+static int
+gvProcSnapshotGetXMLDesc(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autofree char *name = NULL;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &name, error);
+    guint32 flags;
+    char *xml;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if ((flags & GV_DOMAIN_XML_SECURE) && call->readonly) {
+        gvReportError(error, GV_ERR_OPERATION_DENIED,
+                      "virDomainSnapshotGetXMLDesc with secure flag");
+        return -1;
+    }
+    if (!(xml = gvQemuSnapshotGetXML(obj, name, !call->readonly, error)))
+        return -1;
+    gvXdrEncodeString(ret, xml);
+    gvSecretFree(xml);
+    return 0;
+}
+
+static int
+gvProcSnapshotNum(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    g_autoptr(GPtrArray) names = NULL;
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (!(names = gvQemuSnapshotList(obj, NULL, false, flags, error)))
+        return -1;
+    gvXdrEncodeI32(ret, (gint32)names->len);
+    return 0;
+}
+
+static void
+gvEncodeNames(GByteArray *ret, GPtrArray *names, gint32 max)
+{
+    guint n = MIN(names->len, (guint)MAX(max, 0));
+    guint i;
+
+    gvXdrEncodeU32(ret, n);
+    for (i = 0; i < n; i++)
+        gvXdrEncodeString(ret, g_ptr_array_index(names, i));
+}
+
+static int
+gvProcSnapshotListNames(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    g_autoptr(GPtrArray) names = NULL;
+    gint32 max;
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeI32(args, &max) || !gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (max < 0 || max > GV_REMOTE_DOMAIN_SNAPSHOT_LIST_MAX) {
+        gvReportError(error, GV_ERR_RPC, "maxnames > REMOTE_DOMAIN_SNAPSHOT_LIST_MAX");
+        return -1;
+    }
+    if (!(names = gvQemuSnapshotList(obj, NULL, false, flags, error)))
+        return -1;
+    gvEncodeNames(ret, names, max);
+    return 0;
+}
+
+static int
+gvProcSnapshotLookupByName(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    g_autofree char *name = NULL;
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeString(args, GV_REMOTE_DOMAIN_NAME_MAX, &name) || !gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (gvQemuSnapshotExists(obj, name, error) < 0)
+        return -1;
+    gvEncodeSnapshot(ret, name, obj);
+    return 0;
+}
+
+static int
+gvProcHasCurrentSnapshot(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    g_autofree char *cur = NULL;
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    cur = gvQemuSnapshotCurrent(obj, NULL);
+    gvXdrEncodeI32(ret, cur ? 1 : 0);
+    return 0;
+}
+
+static int
+gvProcSnapshotCurrent(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    g_autofree char *cur = NULL;
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (!(cur = gvQemuSnapshotCurrent(obj, error)))
+        return -1;
+    gvEncodeSnapshot(ret, cur, obj);
+    return 0;
+}
+
+static int
+gvProcRevertToSnapshot(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autofree char *name = NULL;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &name, error);
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    return gvQemuSnapshotRevert(call->daemon->drv, obj, name, flags, error);
+}
+
+static int
+gvProcSnapshotDelete(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autofree char *name = NULL;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &name, error);
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    return gvQemuSnapshotDelete(call->daemon->drv, obj, name, flags, error);
+}
+
+static int
+gvProcSnapshotGetParent(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autofree char *name = NULL;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &name, error);
+    g_autofree char *parent = NULL;
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (gvQemuSnapshotGetParent(obj, name, &parent, error) < 0)
+        return -1;
+    gvEncodeSnapshot(ret, parent, obj);
+    return 0;
+}
+
+static int
+gvProcSnapshotNumChildren(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autofree char *name = NULL;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &name, error);
+    g_autoptr(GPtrArray) names = NULL;
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (!(names = gvQemuSnapshotList(obj, name, flags & GV_SNAPSHOT_LIST_ROOTS,
+                                     flags & ~GV_SNAPSHOT_LIST_ROOTS, error)))
+        return -1;
+    gvXdrEncodeI32(ret, (gint32)names->len);
+    return 0;
+}
+
+static int
+gvProcSnapshotListChildrenNames(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autofree char *name = NULL;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &name, error);
+    g_autoptr(GPtrArray) names = NULL;
+    gint32 max;
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeI32(args, &max) || !gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (max < 0 || max > GV_REMOTE_DOMAIN_SNAPSHOT_LIST_MAX) {
+        gvReportError(error, GV_ERR_RPC, "maxnames > REMOTE_DOMAIN_SNAPSHOT_LIST_MAX");
+        return -1;
+    }
+    if (!(names = gvQemuSnapshotList(obj, name, flags & GV_SNAPSHOT_LIST_ROOTS,
+                                     flags & ~GV_SNAPSHOT_LIST_ROOTS, error)))
+        return -1;
+    gvEncodeNames(ret, names, max);
+    return 0;
+}
+
+static int
+gvProcSnapshotIsCurrent(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autofree char *name = NULL;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &name, error);
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (gvQemuSnapshotExists(obj, name, error) < 0)
+        return -1;
+    gvXdrEncodeI32(ret, gvQemuSnapshotIsCurrent(obj, name) ? 1 : 0);
+    return 0;
+}
+
+static int
+gvProcSnapshotHasMetadata(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autofree char *name = NULL;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &name, error);
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (gvQemuSnapshotExists(obj, name, error) < 0)
+        return -1;
+    gvXdrEncodeI32(ret, 1);
+    return 0;
+}
+
+static int
+gvEncodeSnapshotList(GByteArray *ret, gvDomainObj *obj, GPtrArray *names, gint32 needResults)
+{
+    guint i;
+
+    if (needResults) {
+        gvXdrEncodeU32(ret, names->len);
+        for (i = 0; i < names->len; i++)
+            gvEncodeSnapshot(ret, g_ptr_array_index(names, i), obj);
+    } else {
+        gvXdrEncodeU32(ret, 0);
+    }
+    gvXdrEncodeI32(ret, (gint32)names->len);
+    return 0;
+}
+
+static int
+gvProcListAllSnapshots(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    g_autoptr(GPtrArray) names = NULL;
+    gint32 needResults;
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeI32(args, &needResults) || !gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (!(names = gvQemuSnapshotList(obj, NULL, false, flags, error)))
+        return -1;
+    return gvEncodeSnapshotList(ret, obj, names, needResults);
+}
+
+static int
+gvProcSnapshotListAllChildren(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autofree char *name = NULL;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &name, error);
+    g_autoptr(GPtrArray) names = NULL;
+    gint32 needResults;
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeI32(args, &needResults) || !gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (!(names = gvQemuSnapshotList(obj, name, flags & GV_SNAPSHOT_LIST_ROOTS,
+                                     flags & ~GV_SNAPSHOT_LIST_ROOTS, error)))
+        return -1;
+    return gvEncodeSnapshotList(ret, obj, names, needResults);
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 #define GV_PROC_MAX 450
@@ -914,7 +1258,7 @@ static const gvProc gvRemoteProcs[GV_PROC_MAX] = {
                                           0 },
     [GV_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE] = { "domain-has-managed-save-image",
                                                 gvProcDomainFlagsZero, 0 },
-    [GV_PROC_DOMAIN_SNAPSHOT_NUM] = { "domain-snapshot-num", gvProcDomainFlagsZero, 0 },
+    [GV_PROC_DOMAIN_SNAPSHOT_NUM] = { "domain-snapshot-num", gvProcSnapshotNum, 0 },
     [GV_PROC_DOMAIN_GET_STATE] = { "domain-get-state", gvProcDomainGetState, 0 },
     [GV_PROC_DOMAIN_UNDEFINE_FLAGS] = { "domain-undefine-flags", gvProcDomainUndefineFlags,
                                         GV_PROC_WRITE | GV_PROC_BLOCKING,
@@ -953,6 +1297,38 @@ static const gvProc gvRemoteProcs[GV_PROC_MAX] = {
                                 GV_PROC_WRITE | GV_PROC_BLOCKING, "virDomainResume" },
     [GV_PROC_DOMAIN_SET_AUTOSTART] = { "domain-set-autostart", gvProcDomainSetAutostart,
                                        GV_PROC_WRITE | GV_PROC_BLOCKING, "virDomainSetAutostart" },
+    [GV_PROC_DOMAIN_SNAPSHOT_CREATE_XML] = { "domain-snapshot-create-xml", gvProcSnapshotCreateXML,
+                                             GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                             "virDomainSnapshotCreateXML" },
+    [GV_PROC_DOMAIN_SNAPSHOT_GET_XML_DESC] = { "domain-snapshot-get-xml-desc",
+                                               gvProcSnapshotGetXMLDesc, 0 },
+    [GV_PROC_DOMAIN_SNAPSHOT_LIST_NAMES] = { "domain-snapshot-list-names", gvProcSnapshotListNames,
+                                             0 },
+    [GV_PROC_DOMAIN_SNAPSHOT_LOOKUP_BY_NAME] = { "domain-snapshot-lookup-by-name",
+                                                 gvProcSnapshotLookupByName, 0 },
+    [GV_PROC_DOMAIN_HAS_CURRENT_SNAPSHOT] = { "domain-has-current-snapshot",
+                                              gvProcHasCurrentSnapshot, 0 },
+    [GV_PROC_DOMAIN_SNAPSHOT_CURRENT] = { "domain-snapshot-current", gvProcSnapshotCurrent, 0 },
+    [GV_PROC_DOMAIN_REVERT_TO_SNAPSHOT] = { "domain-revert-to-snapshot", gvProcRevertToSnapshot,
+                                            GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                            "virDomainRevertToSnapshot" },
+    [GV_PROC_DOMAIN_SNAPSHOT_DELETE] = { "domain-snapshot-delete", gvProcSnapshotDelete,
+                                         GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                         "virDomainSnapshotDelete" },
+    [GV_PROC_DOMAIN_SNAPSHOT_GET_PARENT] = { "domain-snapshot-get-parent", gvProcSnapshotGetParent,
+                                             0 },
+    [GV_PROC_DOMAIN_SNAPSHOT_NUM_CHILDREN] = { "domain-snapshot-num-children",
+                                               gvProcSnapshotNumChildren, 0 },
+    [GV_PROC_DOMAIN_SNAPSHOT_LIST_CHILDREN_NAMES] = { "domain-snapshot-list-children-names",
+                                                      gvProcSnapshotListChildrenNames, 0 },
+    [GV_PROC_DOMAIN_SNAPSHOT_IS_CURRENT] = { "domain-snapshot-is-current", gvProcSnapshotIsCurrent,
+                                             0 },
+    [GV_PROC_DOMAIN_SNAPSHOT_HAS_METADATA] = { "domain-snapshot-has-metadata",
+                                               gvProcSnapshotHasMetadata, 0 },
+    [GV_PROC_DOMAIN_LIST_ALL_SNAPSHOTS] = { "domain-list-all-snapshots", gvProcListAllSnapshots,
+                                            0 },
+    [GV_PROC_DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN] = { "domain-snapshot-list-all-children",
+                                                    gvProcSnapshotListAllChildren, 0 },
 };
 
 static const gvProc gvQemuProcs[] = {

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 
 #include "driver.h"
+#include "qemu_process.h"
+#include "qemu_snapshot.h"
 #include "gvbuffer.h"
 #include "gverror.h"
 #include "gvfile.h"
@@ -312,9 +314,28 @@ gvDriverUndefine(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **e
         gvReportError(error, GV_ERR_OPERATION_INVALID, "cannot undefine transient domain");
         goto cleanup;
     }
+    {
+        gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+
+        if (priv->snapshots->len > 0 && !gvDomainObjIsActive(obj) &&
+            !(flags & GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
+            gvReportError(error, GV_ERR_OPERATION_INVALID,
+                          "cannot delete inactive domain with %u snapshots", priv->snapshots->len);
+            goto cleanup;
+        }
+        if ((flags & GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) &&
+            gvQemuSnapshotRemoveAllMetadata(drv, obj, error) < 0)
+            goto cleanup;
+    }
     path = gvDriverConfigPath(drv, obj->def->name);
     if (gvFileRemoveDurable(path, error) < 0)
         goto cleanup;
+    {
+        g_autofree char *link = gvDriverAutostartPath(drv, obj->def->name);
+
+        (void)unlink(link);
+        obj->autostart = false;
+    }
     obj->persistent = false;
     if (gvDomainObjIsActive(obj)) {
         /* it keeps running, as a transient domain */

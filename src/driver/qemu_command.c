@@ -285,6 +285,12 @@ gvQemuBuildMonitorCommandLine(gvCommand *cmd, const gvQemuBuildCtx *ctx)
     gvCommandAddArgList(cmd, "-mon", "chardev=charmonitor,id=monitor,mode=control", NULL);
 }
 
+char *
+gvQemuDiskFormatNode(const gvDomainDiskDef *disk)
+{
+    return g_strdup_printf("gv-%s-format", disk->dst);
+}
+
 static void
 gvQemuBuildDiskCommandLine(gvCommand *cmd, const gvDomainDef *def)
 {
@@ -310,7 +316,7 @@ gvQemuBuildDiskCommandLine(gvCommand *cmd, const gvDomainDef *def)
         const gvDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
         int idx = gvDomainDiskIndexFromName(disk->dst);
         g_autofree char *storage = g_strdup_printf("gv-%s-storage", disk->dst);
-        g_autofree char *format = g_strdup_printf("gv-%s-format", disk->dst);
+        g_autofree char *format = gvQemuDiskFormatNode(disk);
         g_autofree char *id = NULL;
         g_autofree char *bus = NULL;
         json_object *dev;

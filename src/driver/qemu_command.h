@@ -40,6 +40,9 @@ int gvQemuBuildCommandLine(const gvDomainDef *def, const gvQemuCaps *caps,
                            const gvQemuBuildCtx *ctx, gvCommand **cmd, char **genidConfig,
                            GError **error);
 
+/* The node name of a disk's format layer ("gv-vda-format"); the caller frees */
+char *gvQemuDiskFormatNode(const gvDomainDiskDef *disk);
+
 /*
  * The command line as text followed by the genid payload, each payload line
  * prefixed with "# " (what domxml-to-native prints and golden files hold).

@@ -12,6 +12,7 @@
 #include "gvfile.h"
 #include "qemu_driver.h"
 #include "qemu_process.h"
+#include "qemu_snapshot.h"
 
 /* Takes @obj's job; returns with @obj locked (and the job held) or -1 */
 static int
@@ -54,7 +55,7 @@ gvDriverDomainCreate(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError
     }
     if (gvDriverBeginJob(obj, "start", error) < 0)
         return -1;
-    rc = gvQemuProcessStart(drv, obj, flags, error);
+    rc = gvQemuProcessStart(drv, obj, flags, NULL, error);
     gvDriverEndJob(obj);
     return rc;
 }
@@ -308,6 +309,7 @@ gvDriverStartup(gvDriver *drv)
     gint pending = 0;
     guint i;
 
+    gvQemuSnapshotLoadAll(drv);
     gvQemuProcessReconnectAll(drv);
     all = gvDomainObjListCollect(drv->domains);
     for (i = 0; i < all->len; i++) {

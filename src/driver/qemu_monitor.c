@@ -640,3 +640,63 @@ gvQemuMonitorQuit(gvQemuMonitor *mon, GError **error)
 {
     return gvQemuMonitorCommand(mon, "quit", NULL, 10000, NULL, error);
 }
+
+int
+gvQemuMonitorRunJob(gvQemuMonitor *mon, const char *command, json_object *args, const char *jobId,
+                    unsigned int timeoutMs, GError **error)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
+    int rc = -1;
+
+    if (gvQemuMonitorCommand(mon, command, args, timeoutMs, NULL, error) < 0)
+        return -1;
+    for (;;) {
+        g_autoptr(json_object) jobs = NULL;
+        json_object *mine = NULL;
+        const char *status;
+        size_t i;
+
+        if (gvQemuMonitorCommand(mon, "query-jobs", NULL, 10000, &jobs, error) < 0)
+            return -1;
+        for (i = 0;
+             json_object_is_type(jobs, json_type_array) && i < json_object_array_length(jobs);
+             i++) {
+            json_object *j = json_object_array_get_idx(jobs, i);
+            const char *id = gvJSONGetString(j, "id");
+
+            if (id && g_str_equal(id, jobId))
+                mine = j;
+        }
+        if (!mine) {
+            gvReportError(error, GV_ERR_INTERNAL_ERROR, "QEMU lost job '%s' of '%s'", jobId,
+                          command);
+            return -1;
+        }
+        status = gvJSONGetString(mine, "status");
+        if (status && g_str_equal(status, "concluded")) {
+            const char *err = gvJSONGetString(mine, "error");
+
+            if (err)
+                gvReportError(error, GV_ERR_OPERATION_FAILED, "QEMU's '%s' failed: %s", command,
+                              err);
+            else
+                rc = 0;
+            break;
+        }
+        if (g_get_monotonic_time() > deadline) {
+            gvReportError(error, GV_ERR_OPERATION_TIMEOUT, "QEMU's '%s' did not finish in time",
+                          command);
+            return -1;
+        }
+        g_usleep(2000);
+    }
+    {
+        json_object *dargs = json_object_new_object();
+
+        json_object_object_add(dargs, "id", json_object_new_string(jobId));
+        if (gvQemuMonitorCommand(mon, "job-dismiss", dargs, 10000, NULL, rc == 0 ? error : NULL) <
+            0)
+            rc = -1;
+    }
+    return rc;
+}

@@ -59,6 +59,14 @@ int gvQemuMonitorCommand(gvQemuMonitor *mon, const char *command, json_object *a
 int gvQemuMonitorCommandRaw(gvQemuMonitor *mon, const char *json, unsigned int timeoutMs,
                             char **reply, GError **error);
 
+/*
+ * Runs a QMP job command (@args must hold "job-id": @jobId), waits until the
+ * job concludes (polling query-jobs), reports its error if it has one, and
+ * dismisses it.
+ */
+int gvQemuMonitorRunJob(gvQemuMonitor *mon, const char *command, json_object *args,
+                        const char *jobId, unsigned int timeoutMs, GError **error);
+
 /* Thin wrappers */
 int gvQemuMonitorQueryGenid(gvQemuMonitor *mon, unsigned char guid[16], GError **error);
 int gvQemuMonitorCont(gvQemuMonitor *mon, GError **error);

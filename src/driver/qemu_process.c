@@ -21,6 +21,7 @@
 #include "gvfile.h"
 #include "gvxml.h"
 #include "qemu_process.h"
+#include "snapshot_conf.h"
 
 #define GV_QEMU_MONITOR_TIMEOUT_MS 30000
 #define GV_QEMU_TERM_WAIT_MS 5000
@@ -38,6 +39,9 @@ gvQemuDomainPrivFree(gpointer opaque)
     if (priv->pidfd >= 0)
         close(priv->pidfd);
     g_free(priv->monitorPath);
+    if (priv->snapshots)
+        g_ptr_array_unref(priv->snapshots);
+    g_free(priv->currentSnapshot);
     g_free(priv);
 }
 
@@ -48,6 +52,7 @@ gvQemuDomainGetPriv(gvDomainObj *obj)
         gvQemuDomainPriv *priv = g_new0(gvQemuDomainPriv, 1);
 
         priv->pidfd = -1;
+        priv->snapshots = g_ptr_array_new_with_free_func((GDestroyNotify)gvDomainSnapshotDefFree);
         obj->priv = priv;
         obj->privFree = gvQemuDomainPrivFree;
     }
@@ -415,8 +420,48 @@ gvQemuProcessCheckDisks(const gvDomainDef *def, GError **error)
     return 0;
 }
 
+json_object *
+gvQemuProcessSnapshotDevices(const gvDomainDef *def, char **vmstate, GError **error)
+{
+    json_object *devices = json_object_new_array();
+    guint i;
+
+    *vmstate = NULL;
+    for (i = 0; i < def->disks->len; i++) {
+        const gvDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
+
+        if (!disk->src || disk->readonly)
+            continue; /* empty or read-only media take no snapshot */
+        if (disk->format != GV_DOMAIN_DISK_FORMAT_QCOW2) {
+            gvReportError(
+                error, GV_ERR_CONFIG_UNSUPPORTED,
+                "internal snapshots need qcow2 disks, but disk '%s' of domain '%s' is '%s'",
+                disk->dst, def->name, gvDomainDiskFormatTypeToString(disk->format));
+            g_clear_pointer(vmstate, g_free);
+            json_object_put(devices);
+            return NULL;
+        }
+        if (!*vmstate)
+            *vmstate = gvQemuDiskFormatNode(disk);
+        {
+            g_autofree char *node = gvQemuDiskFormatNode(disk);
+
+            json_object_array_add(devices, json_object_new_string(node));
+        }
+    }
+    if (!*vmstate) {
+        gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
+                      "domain '%s' has no writable qcow2 disk to hold an internal snapshot",
+                      def->name);
+        json_object_put(devices);
+        return NULL;
+    }
+    return devices;
+}
+
 int
-gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
+gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const char *snapshot,
+                   GError **error)
 {
     gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
     g_autoptr(gvDomainDef) live = NULL;
@@ -516,6 +561,28 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError *
     priv->mon = mon;
     gvDomainObjUnlock(obj);
 
+    /* a revert: load the snapshot into this fresh, paused QEMU */
+    if (snapshot) {
+        g_autofree char *vmstate = NULL;
+        json_object *devices = gvQemuProcessSnapshotDevices(live, &vmstate, error);
+        json_object *args;
+
+        if (!devices) {
+            gvDomainObjLock(obj);
+            goto error;
+        }
+        args = json_object_new_object();
+        json_object_object_add(args, "job-id", json_object_new_string("gv-snapshot-load"));
+        json_object_object_add(args, "tag", json_object_new_string(snapshot));
+        json_object_object_add(args, "vmstate", json_object_new_string(vmstate));
+        json_object_object_add(args, "devices", devices);
+        if (gvQemuMonitorRunJob(mon, "snapshot-load", args, "gv-snapshot-load", 600000, error) <
+            0) {
+            gvDomainObjLock(obj);
+            goto error;
+        }
+    }
+
     /* the GUID QEMU reports must be the one we passed */
     if (live->genid) {
         if (gvQemuMonitorQueryGenid(mon, guid, error) < 0) {
@@ -552,7 +619,10 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError *
         gvDomainDefFree(obj->def);
     obj->def = g_steal_pointer(&live);
     obj->state = (flags & GV_DOMAIN_START_PAUSED) ? GV_DOMAIN_PAUSED : GV_DOMAIN_RUNNING;
-    obj->reason = (flags & GV_DOMAIN_START_PAUSED) ? 11 /* starting up */ : 1 /* booted */;
+    if (snapshot)
+        obj->reason = (flags & GV_DOMAIN_START_PAUSED) ? 7 : 4; /* from snapshot */
+    else
+        obj->reason = (flags & GV_DOMAIN_START_PAUSED) ? 11 /* starting up */ : 1 /* booted */;
     priv->starting = false;
     {
         g_autoptr(GError) local = NULL;

@@ -24,11 +24,22 @@ typedef struct {
     int stopReason; /* the shut-off reason to record */
     bool exited;
     bool tainted; /* a user ran raw monitor commands */
+    GPtrArray *snapshots; /* gvDomainSnapshotDef, oldest first */
+    char *currentSnapshot;
 } gvQemuDomainPriv;
 
 gvQemuDomainPriv *gvQemuDomainGetPriv(gvDomainObj *obj);
 
-int gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
+/*
+ * Starts QEMU with -S, checks the GUID and runs it (unless PAUSED).  With
+ * @snapshot, the internal snapshot of that name is loaded first
+ * (snapshot-load), so a revert is a fresh QEMU, never an in-place loadvm.
+ */
+int gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const char *snapshot,
+                       GError **error);
+
+/* The node names of @def's disks, for snapshot jobs: first the vmstate one */
+json_object *gvQemuProcessSnapshotDevices(const gvDomainDef *def, char **vmstate, GError **error);
 
 /*
  * Stops QEMU: SIGTERM, then (unless @graceful) SIGKILL when it does not
