@@ -64,6 +64,8 @@ main(int argc, char **argv)
     g_autofree char *rw = NULL;
     g_autofree char *ro = NULL;
     gboolean version = FALSE;
+    g_autofree char *migrationHost = NULL;
+    g_autofree char *migrationListen = NULL;
     gvDaemon daemon = { 0 };
     int workers = 4;
     int loaded;
@@ -73,6 +75,10 @@ main(int argc, char **argv)
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &gvVerbose, "log debug messages", NULL },
         { "workers", 0, 0, G_OPTION_ARG_INT, &workers, "worker threads for calls (default 4)",
           "N" },
+        { "migration-host", 0, 0, G_OPTION_ARG_STRING, &migrationHost,
+          "host name or address sources send migration data to (default: the host name)", "HOST" },
+        { "migration-listen", 0, 0, G_OPTION_ARG_STRING, &migrationListen,
+          "address incoming migrations listen on (default 0.0.0.0)", "ADDR" },
         { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "print the version", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
@@ -104,6 +110,14 @@ main(int argc, char **argv)
     if (!(drv = gvDriverNew(root, &error))) {
         g_critical("%s", error->message);
         return 1;
+    }
+    if (migrationHost) {
+        g_free(drv->migrationHost);
+        drv->migrationHost = g_steal_pointer(&migrationHost);
+    }
+    if (migrationListen) {
+        g_free(drv->migrationListen);
+        drv->migrationListen = g_steal_pointer(&migrationListen);
     }
     loaded = gvDriverLoadConfigs(drv);
     g_message("genvirtd %s starting, root '%s', %d domain(s) loaded", GV_VERSION, root ? root : "/",

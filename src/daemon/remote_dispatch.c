@@ -17,7 +17,9 @@
 #include "gvxml.h"
 #include "qemu_driver.h"
 #include "qemu_process.h"
+#include "qemu_migration.h"
 #include "qemu_snapshot.h"
+#include "remote_migration.h"
 #include "remote_dispatch.h"
 
 #define GV_LIB_VERSION 1000 /* genvirt 0.1.0 as major * 1000000 + minor * 1000 + micro */
@@ -136,6 +138,13 @@ gvProcConnectSupportsFeature(gvCall *call, gvXdrDecoder *args, GByteArray *ret, 
     switch (feature) {
     case GV_FEATURE_PROGRAM_KEEPALIVE: /* PINGs are answered on the main loop */
     case GV_FEATURE_REMOTE_CLOSE_CALLBACK:
+    case GV_FEATURE_MIGRATION_P2P:
+    case GV_FEATURE_MIGRATION_V3:
+    case GV_FEATURE_MIGRATE_CHANGE_PROTECTION:
+    case GV_FEATURE_TYPED_PARAM_STRING:
+    case GV_FEATURE_XML_MIGRATABLE:
+    case GV_FEATURE_MIGRATION_OFFLINE:
+    case GV_FEATURE_MIGRATION_PARAMS:
         supported = 1;
         break;
     default:
@@ -1216,6 +1225,188 @@ gvProcSnapshotListAllChildren(gvCall *call, gvXdrDecoder *args, GByteArray *ret,
     return gvEncodeSnapshotList(ret, obj, names, needResults);
 }
 
+/* ---- migration ------------------------------------------------------------ */
+
+static int
+gvDecodeCookie(gvXdrDecoder *args)
+{
+    g_autofree guint8 *cookie = NULL;
+    size_t len;
+
+    /* cookies are opaque to us between genvirt daemons: read and drop */
+    return gvXdrDecodeOpaque(args, GV_REMOTE_MIGRATE_COOKIE_MAX, &cookie, &len) ? 0 : -1;
+}
+
+/* A cookie libvirt's peers accept: XML with a trailing NUL */
+static void
+gvEncodeCookie(GByteArray *ret, gvDomainObj *obj)
+{
+    g_autofree char *cookie = NULL;
+    char uuidstr[GV_UUID_STRING_BUFLEN];
+
+    gvDomainObjLock(obj);
+    cookie = g_markup_printf_escaped("<qemu-migration>\n  <name>%s</name>\n  <uuid>%s</uuid>\n"
+                                     "  <hostname>%s</hostname>\n</qemu-migration>\n",
+                                     obj->def->name, gvUUIDFormat(obj->def->uuid, uuidstr),
+                                     g_get_host_name());
+    gvDomainObjUnlock(obj);
+    gvXdrEncodeOpaque(ret, cookie, strlen(cookie) + 1);
+}
+
+static int
+gvProcMigrateBegin3Params(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    g_autoptr(GPtrArray) params = NULL;
+    guint32 flags;
+    char *xml;
+
+    if (!obj)
+        return -1;
+    if (!(params = gvTypedParamsDecode(args)) || !gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (gvTypedParamsGetString(params, "destination_xml")) {
+        gvReportError(error, GV_ERR_ARGUMENT_UNSUPPORTED,
+                      "migration with an alternate destination XML (--xml) is not supported yet");
+        return -1;
+    }
+    if (!(xml = gvQemuMigrationBegin(call->daemon->drv, obj, flags, error)))
+        return -1;
+    gvEncodeCookie(ret, obj);
+    gvXdrEncodeString(ret, xml);
+    gvSecretFree(xml);
+    return 0;
+}
+
+static int
+gvProcMigratePrepare3Params(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(GPtrArray) params = NULL;
+    g_autoptr(gvDomainObj) obj = NULL;
+    g_autofree char *uriOut = NULL;
+    guint32 flags;
+
+    if (!(params = gvTypedParamsDecode(args)) || gvDecodeCookie(args) < 0 ||
+        !gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (!(obj = gvQemuMigrationPrepare(
+              call->daemon->drv, gvTypedParamsGetString(params, "destination_xml"),
+              gvTypedParamsGetString(params, "migrate_uri"), flags, &uriOut, error)))
+        return -1;
+    gvEncodeCookie(ret, obj);
+    gvXdrEncodeOptString(ret, uriOut);
+    return 0;
+}
+
+static int
+gvProcMigratePerform3Params(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    g_autoptr(GPtrArray) params = NULL;
+    g_autofree char *dconnuri = NULL;
+    guint32 flags;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeOptString(args, GV_NET_MESSAGE_STRING_MAX, &dconnuri) ||
+        !(params = gvTypedParamsDecode(args)) || gvDecodeCookie(args) < 0 ||
+        !gvXdrDecodeU32(args, &flags))
+        return gvDecodeFailed(error);
+    if (flags & 2 /* PEER2PEER */) {
+        /* this daemon drives the destination itself; the client takes no cookie */
+        if (gvMigrationPeer2Peer(call->daemon->drv, obj, dconnuri, params, flags, error) < 0)
+            return -1;
+        gvXdrEncodeOpaque(ret, "", 0);
+        return 0;
+    } else if (gvQemuMigrationPerform(call->daemon->drv, obj,
+                                      gvTypedParamsGetString(params, "migrate_uri"), flags,
+                                      error) < 0) {
+        return -1;
+    }
+    gvEncodeCookie(ret, obj);
+    return 0;
+}
+
+static int
+gvProcMigrateFinish3Params(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(GPtrArray) params = NULL;
+    g_autoptr(gvDomainObj) obj = NULL;
+    const char *name;
+    guint32 flags;
+    gint32 cancelled;
+
+    if (!(params = gvTypedParamsDecode(args)) || gvDecodeCookie(args) < 0 ||
+        !gvXdrDecodeU32(args, &flags) || !gvXdrDecodeI32(args, &cancelled))
+        return gvDecodeFailed(error);
+    name = gvTypedParamsGetString(params, "destination_name");
+    if (!name) {
+        /* libvirt's client names it; a peer may send only the XML */
+        g_autoptr(gvDomainDef) def = NULL;
+        const char *xml = gvTypedParamsGetString(params, "destination_xml");
+
+        if (xml && (def = gvDomainDefParseString(xml, GV_DOMAIN_DEF_PARSE_INACTIVE, NULL)))
+            obj = gvQemuMigrationFinish(call->daemon->drv, def->name, flags, cancelled != 0, error);
+        else
+            gvReportError(error, GV_ERR_INVALID_ARG,
+                          "no destination_name given to finish the migration");
+    } else {
+        obj = gvQemuMigrationFinish(call->daemon->drv, name, flags, cancelled != 0, error);
+    }
+    if (!obj) {
+        if (error && !*error)
+            gvReportError(error, GV_ERR_OPERATION_FAILED, "migration was cancelled");
+        return -1;
+    }
+    gvEncodeDomain(ret, obj);
+    gvEncodeCookie(ret, obj);
+    return 0;
+}
+
+static int
+gvProcMigrateConfirm3Params(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    g_autoptr(GPtrArray) params = NULL;
+    guint32 flags;
+    gint32 cancelled;
+
+    if (!obj)
+        return -1;
+    if (!(params = gvTypedParamsDecode(args)) || gvDecodeCookie(args) < 0 ||
+        !gvXdrDecodeU32(args, &flags) || !gvXdrDecodeI32(args, &cancelled))
+        return gvDecodeFailed(error);
+    return gvQemuMigrationConfirm(call->daemon->drv, obj, flags, cancelled != 0, error);
+}
+
+static int
+gvProcDomainGetJobInfo(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    guint64 elapsed;
+    guint64 total;
+    guint64 done;
+    int type;
+    int i;
+
+    if (!obj)
+        return -1;
+    if (gvQemuMigrationJobInfo(obj, &type, &elapsed, &total, &done, error) < 0)
+        return -1;
+    gvXdrEncodeI32(ret, type);
+    gvXdrEncodeU64(ret, elapsed);
+    gvXdrEncodeU64(ret, 0); /* timeRemaining */
+    gvXdrEncodeU64(ret, total); /* dataTotal */
+    gvXdrEncodeU64(ret, MIN(done, total)); /* dataProcessed */
+    gvXdrEncodeU64(ret, total > done ? total - done : 0); /* dataRemaining */
+    gvXdrEncodeU64(ret, total); /* memTotal */
+    gvXdrEncodeU64(ret, MIN(done, total));
+    gvXdrEncodeU64(ret, total > done ? total - done : 0);
+    for (i = 0; i < 3; i++)
+        gvXdrEncodeU64(ret, 0); /* file* */
+    return 0;
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 #define GV_PROC_MAX 450
@@ -1329,6 +1520,27 @@ static const gvProc gvRemoteProcs[GV_PROC_MAX] = {
                                             0 },
     [GV_PROC_DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN] = { "domain-snapshot-list-all-children",
                                                     gvProcSnapshotListAllChildren, 0 },
+    [GV_PROC_DOMAIN_MIGRATE_BEGIN3_PARAMS] = { "domain-migrate-begin3-params",
+                                               gvProcMigrateBegin3Params,
+                                               GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                               "virDomainMigrateBegin3Params" },
+    [GV_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS] = { "domain-migrate-prepare3-params",
+                                                 gvProcMigratePrepare3Params,
+                                                 GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                                 "virDomainMigratePrepare3Params" },
+    [GV_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS] = { "domain-migrate-perform3-params",
+                                                 gvProcMigratePerform3Params,
+                                                 GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                                 "virDomainMigratePerform3Params" },
+    [GV_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS] = { "domain-migrate-finish3-params",
+                                                gvProcMigrateFinish3Params,
+                                                GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                                "virDomainMigrateFinish3Params" },
+    [GV_PROC_DOMAIN_MIGRATE_CONFIRM3_PARAMS] = { "domain-migrate-confirm3-params",
+                                                 gvProcMigrateConfirm3Params,
+                                                 GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                                 "virDomainMigrateConfirm3Params" },
+    [GV_PROC_DOMAIN_GET_JOB_INFO] = { "domain-get-job-info", gvProcDomainGetJobInfo, 0 },
 };
 
 static const gvProc gvQemuProcs[] = {

@@ -34,6 +34,8 @@ gvDriverNew(const char *root, GError **error)
     drv->ctx = g_main_context_ref_thread_default();
     drv->nextID = 1;
     drv->accel = gvQemuHostAccel();
+    drv->migrationHost = g_strdup(g_get_host_name());
+    drv->migrationListen = g_strdup("0.0.0.0");
 
     if (gvDirEnsure(drv->configDir, 0700, error) < 0 ||
         gvDirEnsure(drv->stateDir, 0700, error) < 0 || gvDirEnsure(drv->runDir, 0755, error) < 0 ||
@@ -63,6 +65,8 @@ gvDriverFree(gvDriver *drv)
         g_main_context_unref(drv->ctx);
     g_mutex_clear(&drv->defineLock);
     g_mutex_clear(&drv->capsLock);
+    g_free(drv->migrationHost);
+    g_free(drv->migrationListen);
     g_free(drv->configDir);
     g_free(drv->stateDir);
     g_free(drv->runDir);

@@ -29,6 +29,8 @@ typedef struct {
     GMainContext *ctx; /* the main loop's: monitors and child watches */
     gint nextID;
     gvQemuAccel accel; /* the one setting: kvm when /dev/kvm is usable */
+    char *migrationHost; /* host name in migration URIs we hand out */
+    char *migrationListen; /* address incoming migrations listen on */
 } gvDriver;
 
 /* virDomainXMLFlags */

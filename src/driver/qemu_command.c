@@ -528,6 +528,9 @@ gvQemuBuildCommandLine(const gvDomainDef *def, const gvQemuCaps *caps, const gvQ
         gvCommandAddArg(cmd, "-readconfig");
         gvCommandAddArgFormat(cmd, "/dev/fd/%d", ctx->genidConfigFd);
     }
+    /* the URI is given later (migrate-incoming), once the port is known */
+    if (ctx->incoming)
+        gvCommandAddArgList(cmd, "-incoming", "defer", NULL);
     gvCommandAddArgList(cmd, "-msg", "timestamp=on", NULL);
 
     *genidConfig = def->genid ? gvQemuBuildGenidConfig(def->genid) : NULL;

@@ -21,6 +21,7 @@ typedef struct {
     int monitorFd; /* ... or an fd already listening; -1 for none */
     int genidConfigFd; /* fd that will hold the genid payload */
     const char *homeDir; /* HOME of the QEMU process */
+    bool incoming; /* -incoming defer: a migration destination */
 } gvQemuBuildCtx;
 
 /*

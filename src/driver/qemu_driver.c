@@ -55,7 +55,7 @@ gvDriverDomainCreate(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError
     }
     if (gvDriverBeginJob(obj, "start", error) < 0)
         return -1;
-    rc = gvQemuProcessStart(drv, obj, flags, NULL, error);
+    rc = gvQemuProcessStart(drv, obj, flags, NULL, NULL, error);
     gvDriverEndJob(obj);
     return rc;
 }

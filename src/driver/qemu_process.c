@@ -461,7 +461,7 @@ gvQemuProcessSnapshotDevices(const gvDomainDef *def, char **vmstate, GError **er
 
 int
 gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const char *snapshot,
-                   GError **error)
+                   const char *incoming, GError **error)
 {
     gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
     g_autoptr(gvDomainDef) live = NULL;
@@ -497,6 +497,9 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     monitorPath = g_strdup_printf("%s/%s.monitor", qemuDir, name);
     home = g_strdup_printf("%s/qemu/%s", drv->stateDir, name);
     ctx.homeDir = home;
+    ctx.incoming = incoming != NULL;
+    if (incoming)
+        flags |= GV_DOMAIN_START_PAUSED;
     priv->starting = true;
     priv->stopping = false;
     priv->exited = false;
@@ -601,6 +604,16 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
             goto error;
         }
     }
+    /* a migration destination: listen for the stream; Finish resumes it */
+    if (incoming) {
+        json_object *args = json_object_new_object();
+
+        json_object_object_add(args, "uri", json_object_new_string(incoming));
+        if (gvQemuMonitorCommand(mon, "migrate-incoming", args, 10000, NULL, error) < 0) {
+            gvDomainObjLock(obj);
+            goto error;
+        }
+    }
     if (!(flags & GV_DOMAIN_START_PAUSED) && gvQemuMonitorCont(mon, error) < 0) {
         gvDomainObjLock(obj);
         goto error;
@@ -613,13 +626,16 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
         goto error;
     }
     live->id = g_atomic_int_add(&drv->nextID, 1);
-    if (obj->persistent)
+    /* the persistent definition waits in newDef (it may already be there) */
+    if (obj->persistent && !obj->newDef)
         obj->newDef = obj->def;
     else
         gvDomainDefFree(obj->def);
     obj->def = g_steal_pointer(&live);
     obj->state = (flags & GV_DOMAIN_START_PAUSED) ? GV_DOMAIN_PAUSED : GV_DOMAIN_RUNNING;
-    if (snapshot)
+    if (incoming)
+        obj->reason = 2; /* paused: migration (incoming) */
+    else if (snapshot)
         obj->reason = (flags & GV_DOMAIN_START_PAUSED) ? 7 : 4; /* from snapshot */
     else
         obj->reason = (flags & GV_DOMAIN_START_PAUSED) ? 11 /* starting up */ : 1 /* booted */;

@@ -26,6 +26,10 @@ typedef struct {
     bool tainted; /* a user ran raw monitor commands */
     GPtrArray *snapshots; /* gvDomainSnapshotDef, oldest first */
     char *currentSnapshot;
+    bool migrating; /* a migration of this domain is under way */
+    gint64 migrationStart; /* monotonic, for job info */
+    guint64 migrationTotal; /* bytes, from query-migrate */
+    guint64 migrationDone;
 } gvQemuDomainPriv;
 
 gvQemuDomainPriv *gvQemuDomainGetPriv(gvDomainObj *obj);
@@ -36,7 +40,7 @@ gvQemuDomainPriv *gvQemuDomainGetPriv(gvDomainObj *obj);
  * (snapshot-load), so a revert is a fresh QEMU, never an in-place loadvm.
  */
 int gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const char *snapshot,
-                       GError **error);
+                       const char *incoming, GError **error);
 
 /* The node names of @def's disks, for snapshot jobs: first the vmstate one */
 json_object *gvQemuProcessSnapshotDevices(const gvDomainDef *def, char **vmstate, GError **error);

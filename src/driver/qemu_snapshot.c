@@ -363,13 +363,13 @@ gvQemuSnapshotRevert(gvDriver *drv, gvDomainObj *obj, const char *name, unsigned
         start = flags & (GV_SNAPSHOT_REVERT_RUNNING | GV_SNAPSHOT_REVERT_PAUSED);
         if (flags & GV_SNAPSHOT_REVERT_PAUSED)
             startFlags |= GV_DOMAIN_START_PAUSED;
-        if (start && gvQemuProcessStart(drv, obj, startFlags, NULL, error) < 0)
+        if (start && gvQemuProcessStart(drv, obj, startFlags, NULL, NULL, error) < 0)
             goto cleanup;
     } else {
         if ((snap->state == GV_SNAPSHOT_STATE_PAUSED && !(flags & GV_SNAPSHOT_REVERT_RUNNING)) ||
             (flags & GV_SNAPSHOT_REVERT_PAUSED))
             startFlags |= GV_DOMAIN_START_PAUSED;
-        if (gvQemuProcessStart(drv, obj, startFlags, name, error) < 0)
+        if (gvQemuProcessStart(drv, obj, startFlags, name, NULL, error) < 0)
             goto cleanup;
     }
     if (gvQemuSnapshotSetCurrent(drv, obj, name, error) < 0)

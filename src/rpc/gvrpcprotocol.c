@@ -4,6 +4,9 @@
 #include <gvconfig.h>
 
 #include "gvnetmessage.h"
+#include <string.h>
+
+#include "gvbuffer.h"
 #include "gvrpcprotocol.h"
 
 void
@@ -85,4 +88,140 @@ void
 gvRemoteErrorClear(gvRemoteError *err)
 {
     g_clear_pointer(&err->message, g_free);
+}
+
+static void
+gvTypedParamFree(gpointer opaque)
+{
+    gvTypedParam *p = opaque;
+
+    g_free(p->field);
+    gvSecretFree(p->s);
+    g_free(p);
+}
+
+GPtrArray *
+gvTypedParamsNew(void)
+{
+    return g_ptr_array_new_with_free_func(gvTypedParamFree);
+}
+
+void
+gvTypedParamsFree(GPtrArray *params)
+{
+    if (params)
+        g_ptr_array_unref(params);
+}
+
+GPtrArray *
+gvTypedParamsDecode(gvXdrDecoder *d)
+{
+    g_autoptr(GPtrArray) params = gvTypedParamsNew();
+    guint32 n;
+    guint32 i;
+
+    if (!gvXdrDecodeCount(d, GV_REMOTE_MIGRATE_PARAM_LIST_MAX, 12, &n))
+        return NULL;
+    for (i = 0; i < n; i++) {
+        gvTypedParam *p = g_new0(gvTypedParam, 1);
+        gint32 type;
+        bool ok;
+
+        g_ptr_array_add(params, p);
+        if (!gvXdrDecodeString(d, GV_TYPED_PARAM_FIELD_LENGTH, &p->field) ||
+            !gvXdrDecodeI32(d, &type))
+            return NULL;
+        p->type = type;
+        switch (type) {
+        case GV_TYPED_PARAM_INT:
+        case GV_TYPED_PARAM_UINT:
+        case GV_TYPED_PARAM_BOOLEAN: {
+            gint32 v;
+
+            ok = gvXdrDecodeI32(d, &v);
+            p->i = type == GV_TYPED_PARAM_UINT ? (gint64)(guint32)v : v;
+            break;
+        }
+        case GV_TYPED_PARAM_LLONG:
+        case GV_TYPED_PARAM_ULLONG:
+            ok = gvXdrDecodeI64(d, &p->i);
+            break;
+        case GV_TYPED_PARAM_DOUBLE: {
+            guint64 bits;
+
+            ok = gvXdrDecodeU64(d, &bits);
+            memcpy(&p->d, &bits, sizeof(bits));
+            break;
+        }
+        case GV_TYPED_PARAM_STRING:
+            ok = gvXdrDecodeString(d, GV_NET_MESSAGE_STRING_MAX, &p->s);
+            break;
+        default:
+            ok = false;
+            break;
+        }
+        if (!ok)
+            return NULL;
+    }
+    return g_steal_pointer(&params);
+}
+
+void
+gvTypedParamsEncode(GByteArray *b, GPtrArray *params)
+{
+    guint i;
+
+    gvXdrEncodeU32(b, params ? params->len : 0);
+    for (i = 0; params && i < params->len; i++) {
+        gvTypedParam *p = g_ptr_array_index(params, i);
+
+        gvXdrEncodeString(b, p->field);
+        gvXdrEncodeI32(b, p->type);
+        switch (p->type) {
+        case GV_TYPED_PARAM_INT:
+        case GV_TYPED_PARAM_UINT:
+        case GV_TYPED_PARAM_BOOLEAN:
+            gvXdrEncodeI32(b, (gint32)p->i);
+            break;
+        case GV_TYPED_PARAM_LLONG:
+        case GV_TYPED_PARAM_ULLONG:
+            gvXdrEncodeI64(b, p->i);
+            break;
+        case GV_TYPED_PARAM_DOUBLE: {
+            guint64 bits;
+
+            memcpy(&bits, &p->d, sizeof(bits));
+            gvXdrEncodeU64(b, bits);
+            break;
+        }
+        case GV_TYPED_PARAM_STRING:
+            gvXdrEncodeString(b, p->s ? p->s : "");
+            break;
+        }
+    }
+}
+
+const char *
+gvTypedParamsGetString(GPtrArray *params, const char *field)
+{
+    guint i;
+
+    for (i = 0; params && i < params->len; i++) {
+        gvTypedParam *p = g_ptr_array_index(params, i);
+
+        if (p->type == GV_TYPED_PARAM_STRING && g_str_equal(p->field, field))
+            return p->s;
+    }
+    return NULL;
+}
+
+void
+gvTypedParamsAddString(GPtrArray *params, const char *field, const char *value)
+{
+    gvTypedParam *p = g_new0(gvTypedParam, 1);
+
+    p->field = g_strdup(field);
+    p->type = GV_TYPED_PARAM_STRING;
+    p->s = g_strdup(value);
+    g_ptr_array_add(params, p);
 }

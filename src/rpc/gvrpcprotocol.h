@@ -82,6 +82,12 @@ typedef enum {
     GV_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
     GV_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
     GV_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK = 361,
+    GV_PROC_DOMAIN_GET_JOB_INFO = 163,
+    GV_PROC_DOMAIN_MIGRATE_BEGIN3_PARAMS = 302,
+    GV_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS = 303,
+    GV_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS = 305,
+    GV_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS = 306,
+    GV_PROC_DOMAIN_MIGRATE_CONFIRM3_PARAMS = 307,
     GV_PROC_DOMAIN_GET_MESSAGES = 426,
 } gvRemoteProcedure;
 
@@ -95,6 +101,13 @@ typedef enum {
 
 /* virDrvFeature numbers asked through CONNECT_SUPPORTS_FEATURE */
 typedef enum {
+    GV_FEATURE_MIGRATION_P2P = 4,
+    GV_FEATURE_MIGRATION_V3 = 6,
+    GV_FEATURE_MIGRATE_CHANGE_PROTECTION = 7,
+    GV_FEATURE_TYPED_PARAM_STRING = 9,
+    GV_FEATURE_XML_MIGRATABLE = 11,
+    GV_FEATURE_MIGRATION_OFFLINE = 12,
+    GV_FEATURE_MIGRATION_PARAMS = 13,
     GV_FEATURE_PROGRAM_KEEPALIVE = 10,
     GV_FEATURE_REMOTE_EVENT_CALLBACK = 14,
     GV_FEATURE_REMOTE_CLOSE_CALLBACK = 15,
@@ -127,6 +140,38 @@ void gvRemoteDomainClear(gvRemoteDomain *dom);
 void gvRemoteDomainEncode(GByteArray *b, const char *name, const unsigned char uuid[GV_UUID_BUFLEN],
                           gint32 id);
 bool gvRemoteDomainDecode(gvXdrDecoder *d, gvRemoteDomain *dom);
+
+/* remote_typed_param: {field, value (int type, then the arm)} */
+typedef enum {
+    GV_TYPED_PARAM_INT = 1,
+    GV_TYPED_PARAM_UINT = 2,
+    GV_TYPED_PARAM_LLONG = 3,
+    GV_TYPED_PARAM_ULLONG = 4,
+    GV_TYPED_PARAM_DOUBLE = 5,
+    GV_TYPED_PARAM_BOOLEAN = 6,
+    GV_TYPED_PARAM_STRING = 7,
+} gvTypedParamType;
+
+#define GV_REMOTE_MIGRATE_PARAM_LIST_MAX 64
+#define GV_REMOTE_MIGRATE_COOKIE_MAX 4194304
+#define GV_TYPED_PARAM_FIELD_LENGTH 80
+
+typedef struct {
+    char *field;
+    gvTypedParamType type;
+    gint64 i; /* INT, UINT, LLONG, ULLONG (as bits), BOOLEAN */
+    double d;
+    char *s; /* STRING */
+} gvTypedParam;
+
+void gvTypedParamsFree(GPtrArray *params);
+/* A GPtrArray of gvTypedParam, or NULL (decoder failed) */
+GPtrArray *gvTypedParamsDecode(gvXdrDecoder *d);
+void gvTypedParamsEncode(GByteArray *b, GPtrArray *params);
+/* The first STRING parameter called @field, or NULL */
+const char *gvTypedParamsGetString(GPtrArray *params, const char *field);
+void gvTypedParamsAddString(GPtrArray *params, const char *field, const char *value);
+GPtrArray *gvTypedParamsNew(void);
 
 /* remote_error */
 typedef struct {

@@ -1,0 +1,171 @@
+/*
+ * remote_migration.c: peer-to-peer migration
+ *
+ * For `virsh migrate --p2p`, the client sends one Perform3 to the source;
+ * the source runs Begin and Confirm itself and calls Prepare3 and Finish3
+ * on the destination, as libvirtd does.
+ */
+#include <gvconfig.h>
+
+#include <string.h>
+
+#include "gvbuffer.h"
+#include "gverror.h"
+#include "gvnetclient.h"
+#include "gvrpcprotocol.h"
+#include "qemu_migration.h"
+#include "remote_migration.h"
+
+#define GV_MIGRATE_PEER2PEER_FLAG (1 << 1)
+#define GV_MIGRATE_CHANGE_PROTECTION_FLAG (1 << 8)
+
+/* qemu+unix:///system?socket=PATH (or genvirt+unix://): the socket */
+static char *
+gvMigrationSocketForURI(const char *uri, GError **error)
+{
+    const char *q = uri ? strchr(uri, '?') : NULL;
+    g_auto(GStrv) params = NULL;
+    size_t i;
+
+    if (!uri ||
+        (!g_str_has_prefix(uri, "qemu+unix://") && !g_str_has_prefix(uri, "genvirt+unix://"))) {
+        gvReportError(error, GV_ERR_ARGUMENT_UNSUPPORTED,
+                      "destination URI '%s' is not supported: use qemu+unix:///system?socket=PATH",
+                      uri ? uri : "");
+        return NULL;
+    }
+    if (q) {
+        params = g_strsplit(q + 1, "&", -1);
+        for (i = 0; params[i]; i++) {
+            if (g_str_has_prefix(params[i], "socket="))
+                return g_uri_unescape_string(params[i] + strlen("socket="), NULL);
+        }
+    }
+    return g_strdup("/run/genvirt/genvirt-sock");
+}
+
+static int
+gvMigrationCall(gvNetClient *client, gint32 proc, GByteArray *args, GByteArray **reply,
+                GError **error)
+{
+    GByteArray *tmp = NULL;
+
+    if (gvNetClientCall(client, GV_PROGRAM_REMOTE, proc, args, &tmp, error) < 0)
+        return -1;
+    if (reply)
+        *reply = tmp;
+    else
+        gvXdrBufferFree(tmp);
+    return 0;
+}
+
+int
+gvMigrationPeer2Peer(gvDriver *drv, gvDomainObj *obj, const char *dconnuri, GPtrArray *params,
+                     unsigned int flags, GError **error)
+{
+    unsigned int dflags = flags & ~(GV_MIGRATE_PEER2PEER_FLAG | GV_MIGRATE_CHANGE_PROTECTION_FLAG);
+    g_autofree char *sock = NULL;
+    g_autoptr(gvNetClient) client = NULL;
+    g_autoptr(GPtrArray) dparams = gvTypedParamsNew();
+    g_autofree char *uri = NULL;
+    g_autofree char *name = NULL;
+    g_autoptr(GError) performErr = NULL;
+    g_autoptr(GError) finishErr = NULL;
+    char *xml = NULL;
+    int rc;
+
+    if (!(sock = gvMigrationSocketForURI(dconnuri, error)))
+        return -1;
+    gvDomainObjLock(obj);
+    name = g_strdup(obj->def->name);
+    gvDomainObjUnlock(obj);
+    if (!(xml = gvQemuMigrationBegin(drv, obj, dflags, error)))
+        return -1;
+
+    /* the destination: connect, Prepare */
+    {
+        g_autoptr(GByteArray) args = g_byte_array_new();
+        GByteArray *reply = NULL;
+
+        if (!(client = gvNetClientConnectUnix(sock, error)) ||
+            gvMigrationCall(client, GV_PROC_AUTH_LIST, NULL, NULL, error) < 0)
+            goto cancel_begin;
+        gvXdrEncodeOptString(args, "qemu:///system");
+        gvXdrEncodeU32(args, 0);
+        if (gvMigrationCall(client, GV_PROC_CONNECT_OPEN, args, NULL, error) < 0)
+            goto cancel_begin;
+        g_byte_array_set_size(args, 0);
+        gvTypedParamsAddString(dparams, "destination_xml", xml);
+        if (gvTypedParamsGetString(params, "migrate_uri"))
+            gvTypedParamsAddString(dparams, "migrate_uri",
+                                   gvTypedParamsGetString(params, "migrate_uri"));
+        gvTypedParamsEncode(args, dparams);
+        gvXdrEncodeOpaque(args, "", 0);
+        gvXdrEncodeU32(args, dflags);
+        rc = gvMigrationCall(client, GV_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS, args, &reply, error);
+        explicit_bzero(args->data, args->len);
+        if (rc < 0)
+            goto cancel_begin;
+        {
+            gvXdrDecoder d = GV_XDR_DECODER_INIT(reply->data, reply->len);
+            g_autofree guint8 *cookie = NULL;
+            size_t len;
+
+            if (!gvXdrDecodeOpaque(&d, GV_REMOTE_MIGRATE_COOKIE_MAX, &cookie, &len) ||
+                !gvXdrDecodeOptString(&d, 1024, &uri))
+                gvReportError(error, GV_ERR_RPC, "Unable to decode message payload");
+        }
+        gvXdrBufferFree(reply);
+        if (!uri && !(dflags & (1 << 10) /* OFFLINE */)) {
+            if (error && !*error)
+                gvReportError(error, GV_ERR_INTERNAL_ERROR,
+                              "domainMigratePrepare3 did not set uri");
+            goto cancel_begin;
+        }
+    }
+
+    /* Perform here; Finish there, cancelled when Perform failed */
+    rc = gvQemuMigrationPerform(drv, obj, uri, dflags, &performErr);
+    {
+        g_autoptr(GByteArray) args = g_byte_array_new();
+        GByteArray *reply = NULL;
+
+        gvTypedParamsAddString(dparams, "destination_name", name);
+        gvTypedParamsEncode(args, dparams);
+        gvXdrEncodeOpaque(args, "", 0);
+        gvXdrEncodeU32(args, dflags);
+        gvXdrEncodeI32(args, rc < 0 ? 1 : 0);
+        if (gvMigrationCall(client, GV_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS, args, &reply,
+                            &finishErr) == 0)
+            gvXdrBufferFree(reply);
+        explicit_bzero(args->data, args->len);
+    }
+    gvSecretFree(g_steal_pointer(&xml));
+    {
+        g_autoptr(GError) closeErr = NULL;
+
+        (void)gvMigrationCall(client, GV_PROC_CONNECT_CLOSE, NULL, NULL, &closeErr);
+    }
+    /* Confirm here: the source ends, or goes on when anything failed */
+    rc = gvQemuMigrationConfirm(drv, obj, dflags, performErr || finishErr, error);
+    if (performErr) {
+        g_clear_error(error);
+        g_propagate_error(error, g_steal_pointer(&performErr));
+        return -1;
+    }
+    if (finishErr) {
+        g_clear_error(error);
+        g_propagate_error(error, g_steal_pointer(&finishErr));
+        return -1;
+    }
+    return rc;
+
+cancel_begin:
+    gvSecretFree(xml);
+    {
+        g_autoptr(GError) local = NULL;
+
+        (void)gvQemuMigrationConfirm(drv, obj, dflags, true, &local);
+    }
+    return -1;
+}

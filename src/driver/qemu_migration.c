@@ -1,0 +1,581 @@
+/*
+ * qemu_migration.c: libvirt's v3 migration phases for QEMU domains
+ */
+#include <gvconfig.h>
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "gvbuffer.h"
+#include "gverror.h"
+#include "gvfile.h"
+#include "qemu_driver.h"
+#include "qemu_migration.h"
+#include "qemu_process.h"
+
+#define GV_MIGRATE_SUPPORTED \
+    (GV_MIGRATE_LIVE | GV_MIGRATE_PEER2PEER | GV_MIGRATE_PERSIST_DEST | \
+     GV_MIGRATE_UNDEFINE_SOURCE | GV_MIGRATE_PAUSED | GV_MIGRATE_CHANGE_PROTECTION | \
+     GV_MIGRATE_UNSAFE | GV_MIGRATE_OFFLINE | GV_MIGRATE_ABORT_ON_ERROR | \
+     GV_MIGRATE_AUTO_CONVERGE)
+
+#define GV_MIGRATION_PORT_MIN 49152
+#define GV_MIGRATION_PORT_MAX 49215
+#define GV_MIGRATION_TIMEOUT_MS (30 * 60 * 1000)
+
+static int
+gvQemuMigrationCheckFlags(unsigned int flags, GError **error)
+{
+    if (flags & (GV_MIGRATE_NON_SHARED_DISK | GV_MIGRATE_NON_SHARED_INC)) {
+        gvReportError(
+            error, GV_ERR_ARGUMENT_UNSUPPORTED,
+            "migration with storage copy (--copy-storage-*) is not supported: the disks must be shared");
+        return -1;
+    }
+    if (flags & GV_MIGRATE_TUNNELLED) {
+        gvReportError(error, GV_ERR_ARGUMENT_UNSUPPORTED,
+                      "tunnelled migration is not supported: migration data goes over TCP");
+        return -1;
+    }
+    if (flags & ~GV_MIGRATE_SUPPORTED) {
+        gvReportError(error, GV_ERR_ARGUMENT_UNSUPPORTED, "unsupported migration flags 0x%x",
+                      flags & ~GV_MIGRATE_SUPPORTED);
+        return -1;
+    }
+    if ((flags & GV_MIGRATE_OFFLINE) && !(flags & GV_MIGRATE_PERSIST_DEST)) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID,
+                      "offline migration requires the --persistent flag");
+        return -1;
+    }
+    return 0;
+}
+
+char *
+gvQemuMigrationBegin(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
+{
+    gvQemuDomainPriv *priv;
+    char *xml = NULL;
+
+    if (gvQemuMigrationCheckFlags(flags, error) < 0)
+        return NULL;
+    gvDomainObjLock(obj);
+    if (gvDomainObjBeginJob(obj, "migration-begin", GV_JOB_TIMEOUT_MS, error) < 0) {
+        gvDomainObjUnlock(obj);
+        return NULL;
+    }
+    priv = gvQemuDomainGetPriv(obj);
+    if (flags & GV_MIGRATE_OFFLINE) {
+        if (!obj->persistent) {
+            gvReportError(error, GV_ERR_OPERATION_INVALID,
+                          "cannot migrate a transient domain offline");
+            goto cleanup;
+        }
+        xml = gvDomainDefFormat(gvDomainObjGetPersistentDef(obj),
+                                GV_DOMAIN_DEF_FORMAT_INACTIVE | GV_DOMAIN_DEF_FORMAT_SECURE |
+                                    GV_DOMAIN_DEF_FORMAT_MIGRATABLE);
+    } else {
+        if (!gvDomainObjIsActive(obj)) {
+            gvReportError(error, GV_ERR_OPERATION_INVALID, "domain is not running");
+            goto cleanup;
+        }
+        if (priv->migrating) {
+            gvReportError(error, GV_ERR_OPERATION_INVALID, "domain '%s' is already being migrated",
+                          obj->def->name);
+            goto cleanup;
+        }
+        /* the live GUID travels in the XML: QEMU's stream does not carry it */
+        xml = gvDomainDefFormat(obj->def,
+                                GV_DOMAIN_DEF_FORMAT_SECURE | GV_DOMAIN_DEF_FORMAT_MIGRATABLE);
+        priv->migrating = true;
+        priv->migrationStart = g_get_monotonic_time();
+        priv->migrationTotal = 0;
+        priv->migrationDone = 0;
+    }
+cleanup:
+    gvDomainObjEndJob(obj);
+    gvDomainObjUnlock(obj);
+    return xml;
+}
+
+/* A free TCP port for QEMU to listen on (QEMU binds it itself right after) */
+static int
+gvQemuMigrationFindPort(void)
+{
+    int port;
+
+    for (port = GV_MIGRATION_PORT_MIN; port <= GV_MIGRATION_PORT_MAX; port++) {
+        struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int one = 1;
+        int rc;
+
+        if (fd < 0)
+            return -1;
+        (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+        close(fd);
+        if (rc == 0)
+            return port;
+    }
+    return -1;
+}
+
+gvDomainObj *
+gvQemuMigrationPrepare(gvDriver *drv, const char *xml, const char *uriIn, unsigned int flags,
+                       char **uriOut, GError **error)
+{
+    g_autoptr(gvDomainDef) def = NULL;
+    g_autoptr(gvDomainObj) existing = NULL;
+    g_autofree char *host = NULL;
+    g_autofree char *listen = NULL;
+    g_autofree char *incoming = NULL;
+    gvDomainObj *obj = NULL;
+    bool created = false;
+    int port = 0;
+
+    if (gvQemuMigrationCheckFlags(flags, error) < 0)
+        return NULL;
+    if (!xml) {
+        gvReportError(error, GV_ERR_INVALID_ARG,
+                      "no destination_xml given to prepare the migration");
+        return NULL;
+    }
+    if (!(def = gvDomainDefParseString(xml, GV_DOMAIN_DEF_PARSE_INACTIVE, error)))
+        return NULL;
+    if (def->genid && !def->genid->hasGuid) {
+        gvReportError(
+            error, GV_ERR_OPERATION_INVALID,
+            "the migrated genid of domain '%s' has no GUID: the source must send its live value",
+            def->name);
+        return NULL;
+    }
+    if ((existing = gvDomainObjListFindByUUID(drv->domains, def->uuid)) ||
+        (existing = gvDomainObjListFindByName(drv->domains, def->name))) {
+        g_autoptr(gvDomainDef) mine = NULL;
+
+        gvDomainObjLock(existing);
+        if (!g_str_equal(existing->def->name, def->name) ||
+            memcmp(existing->def->uuid, def->uuid, GV_UUID_BUFLEN) != 0) {
+            gvReportError(error, GV_ERR_OPERATION_FAILED,
+                          "domain '%s' is already defined here with another name or uuid",
+                          existing->def->name);
+            gvDomainObjUnlock(existing);
+            return NULL;
+        }
+        if (gvDomainObjIsActive(existing)) {
+            gvReportError(error, GV_ERR_OPERATION_INVALID, "domain '%s' is already active here",
+                          def->name);
+            gvDomainObjUnlock(existing);
+            return NULL;
+        }
+        /* our own definition of it must be able to take over the guest */
+        mine = gvDomainDefCopy(gvDomainObjGetPersistentDef(existing), error);
+        gvDomainObjUnlock(existing);
+        if (!mine)
+            return NULL;
+        gvDomainDefAdoptGenid(mine, def);
+        if (gvDomainDefCheckABIStability(def, mine, error) < 0)
+            return NULL;
+        obj = gvDomainObjRef(existing);
+    }
+
+    if (flags & GV_MIGRATE_OFFLINE) {
+        /* no QEMU: Finish defines it */
+        *uriOut = NULL;
+        if (!obj) {
+            obj = gvDomainObjNew(g_steal_pointer(&def));
+            obj->persistent = false;
+            gvDomainObjListAdd(drv->domains, obj);
+        }
+        return obj;
+    }
+
+    /* where QEMU listens, and what the source is told */
+    if (uriIn && g_str_has_prefix(uriIn, "tcp:")) {
+        const char *rest = uriIn + 4;
+        const char *colon;
+
+        while (*rest == '/')
+            rest++;
+        if ((colon = strrchr(rest, ':'))) {
+            host = g_strndup(rest, colon - rest);
+            port = (int)g_ascii_strtoll(colon + 1, NULL, 10);
+        } else {
+            host = g_strdup(rest);
+        }
+    } else if (uriIn) {
+        gvReportError(error, GV_ERR_ARGUMENT_UNSUPPORTED,
+                      "migration URI '%s' is not supported: use tcp:HOST[:PORT]", uriIn);
+        goto error;
+    }
+    if (!host)
+        host = g_strdup(drv->migrationHost);
+    if (port <= 0 || port > 65535)
+        port = gvQemuMigrationFindPort();
+    if (port < 0) {
+        gvReportError(error, GV_ERR_OPERATION_FAILED,
+                      "no free port between %d and %d for the migration", GV_MIGRATION_PORT_MIN,
+                      GV_MIGRATION_PORT_MAX);
+        goto error;
+    }
+    incoming = g_strdup_printf("tcp:%s:%d", drv->migrationListen, port);
+
+    if (!obj) {
+        obj = gvDomainObjNew(g_steal_pointer(&def));
+        obj->persistent = false;
+        gvDomainObjListAdd(drv->domains, obj);
+        created = true;
+    } else {
+        gvDomainObjLock(obj);
+        /* the source's definition, its live GUID included, runs here; ours waits */
+        gvDomainDefFree(obj->newDef);
+        obj->newDef = obj->def;
+        obj->def = g_steal_pointer(&def);
+        gvDomainObjUnlock(obj);
+    }
+    gvDomainObjLock(obj);
+    if (gvDomainObjBeginJob(obj, "migration-in", GV_JOB_TIMEOUT_MS, error) < 0) {
+        gvDomainObjUnlock(obj);
+        goto error;
+    }
+    if (gvQemuProcessStart(drv, obj, GV_DOMAIN_START_PAUSED, NULL, incoming, error) < 0) {
+        if (!created && obj->newDef) {
+            gvDomainDefFree(obj->def);
+            obj->def = g_steal_pointer(&obj->newDef);
+        }
+        gvDomainObjEndJob(obj);
+        gvDomainObjUnlock(obj);
+        goto error;
+    }
+    gvQemuDomainGetPriv(obj)->migrating = true;
+    gvDomainObjEndJob(obj);
+    gvDomainObjUnlock(obj);
+    *uriOut = g_strdup_printf("tcp:%s:%d", host, port);
+    g_message("domain '%s': waiting for an incoming migration on %s", obj->def->name, incoming);
+    return obj;
+
+error:
+    /* a domain defined here keeps its definition on disk untouched */
+    if (obj && created)
+        gvDomainObjListRemove(drv->domains, obj);
+    if (obj)
+        gvDomainObjUnref(obj);
+    return NULL;
+}
+
+/* Polls query-migrate until completed; records progress for job info */
+static int
+gvQemuMigrationWait(gvDomainObj *obj, gvQemuMonitor *mon, GError **error)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)GV_MIGRATION_TIMEOUT_MS * 1000;
+
+    for (;;) {
+        g_autoptr(json_object) ret = NULL;
+        json_object *v;
+        json_object *ram;
+        const char *status = NULL;
+
+        if (gvQemuMonitorCommand(mon, "query-migrate", NULL, 10000, &ret, error) < 0)
+            return -1;
+        if (json_object_object_get_ex(ret, "status", &v))
+            status = json_object_get_string(v);
+        if (json_object_object_get_ex(ret, "ram", &ram)) {
+            gvQemuDomainPriv *priv;
+
+            gvDomainObjLock(obj);
+            priv = gvQemuDomainGetPriv(obj);
+            if (json_object_object_get_ex(ram, "total", &v))
+                priv->migrationTotal = (guint64)json_object_get_int64(v);
+            if (json_object_object_get_ex(ram, "transferred", &v))
+                priv->migrationDone = (guint64)json_object_get_int64(v);
+            gvDomainObjUnlock(obj);
+        }
+        if (status && g_str_equal(status, "completed"))
+            return 0;
+        if (status && (g_str_equal(status, "failed") || g_str_equal(status, "cancelled"))) {
+            const char *desc = json_object_object_get_ex(ret, "error-desc", &v)
+                                   ? json_object_get_string(v)
+                                   : status;
+
+            gvReportError(error, GV_ERR_OPERATION_FAILED, "migration failed: %s", desc);
+            return -1;
+        }
+        if (g_get_monotonic_time() > deadline) {
+            gvReportError(error, GV_ERR_OPERATION_TIMEOUT, "migration did not finish in time");
+            return -1;
+        }
+        g_usleep(5000);
+    }
+}
+
+int
+gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigned int flags,
+                       GError **error)
+{
+    gvQemuDomainPriv *priv;
+    gvQemuMonitor *mon;
+    json_object *args;
+    int rc = -1;
+
+    if (flags & GV_MIGRATE_OFFLINE)
+        return 0;
+    if (!uri || !g_str_has_prefix(uri, "tcp:")) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "migration URI '%s' is not tcp:HOST:PORT",
+                      uri ? uri : "");
+        return -1;
+    }
+    gvDomainObjLock(obj);
+    if (gvDomainObjBeginJob(obj, "migration-out", GV_JOB_TIMEOUT_MS, error) < 0) {
+        gvDomainObjUnlock(obj);
+        return -1;
+    }
+    priv = gvQemuDomainGetPriv(obj);
+    if (!gvDomainObjIsActive(obj) || !(mon = priv->mon)) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID, "domain is not running");
+        goto cleanup;
+    }
+    priv->migrating = true;
+    gvQemuMonitorRef(mon);
+    gvDomainObjUnlock(obj);
+    args = json_object_new_object();
+    json_object_object_add(args, "uri", json_object_new_string(uri));
+    rc = gvQemuMonitorCommand(mon, "migrate", args, 10000, NULL, error);
+    if (rc == 0)
+        rc = gvQemuMigrationWait(obj, mon, error);
+    if (rc < 0) {
+        g_autoptr(GError) local = NULL;
+
+        /* the source keeps running */
+        (void)gvQemuMonitorCommand(mon, "migrate_cancel", NULL, 10000, NULL, &local);
+    }
+    gvQemuMonitorUnref(mon);
+    gvDomainObjLock(obj);
+    if (rc < 0) {
+        priv->migrating = false;
+        if (obj->state == GV_DOMAIN_PAUSED && obj->reason == 2)
+            obj->state = GV_DOMAIN_RUNNING;
+    } else {
+        /* QEMU has stopped the guest here; Confirm ends it */
+        obj->state = GV_DOMAIN_PAUSED;
+        obj->reason = 2; /* migrating */
+    }
+cleanup:
+    gvDomainObjEndJob(obj);
+    gvDomainObjUnlock(obj);
+    return rc;
+}
+
+/* Waits until the incoming QEMU has the whole guest */
+static int
+gvQemuMigrationWaitIncoming(gvQemuMonitor *mon, GError **error)
+{
+    gint64 deadline = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
+
+    for (;;) {
+        g_autofree char *status = NULL;
+
+        if (gvQemuMonitorQueryStatus(mon, &status, error) < 0)
+            return -1;
+        if (!g_str_equal(status, "inmigrate"))
+            return 0;
+        if (g_get_monotonic_time() > deadline) {
+            gvReportError(error, GV_ERR_OPERATION_TIMEOUT, "the incoming migration did not end");
+            return -1;
+        }
+        g_usleep(5000);
+    }
+}
+
+gvDomainObj *
+gvQemuMigrationFinish(gvDriver *drv, const char *name, unsigned int flags, bool cancelled,
+                      GError **error)
+{
+    g_autoptr(gvDomainObj) obj = NULL;
+    gvQemuDomainPriv *priv;
+    gvQemuMonitor *mon = NULL;
+    unsigned char guid[GV_UUID_BUFLEN];
+    int rc = -1;
+
+    if (!name || !(obj = gvDomainObjListFindByName(drv->domains, name))) {
+        gvReportError(error, GV_ERR_NO_DOMAIN, "no domain with matching name '%s'",
+                      name ? name : "");
+        return NULL;
+    }
+    gvDomainObjLock(obj);
+    if (gvDomainObjBeginJob(obj, "migration-finish", GV_JOB_TIMEOUT_MS, error) < 0) {
+        gvDomainObjUnlock(obj);
+        return NULL;
+    }
+    priv = gvQemuDomainGetPriv(obj);
+
+    if (flags & GV_MIGRATE_OFFLINE) {
+        if (cancelled) {
+            if (!obj->persistent)
+                goto drop;
+            rc = 0;
+            goto cleanup;
+        }
+        {
+            g_autofree char *path = gvDriverConfigPath(drv, obj->def->name);
+            char *xml =
+                gvDomainDefFormat(gvDomainObjGetPersistentDef(obj),
+                                  GV_DOMAIN_DEF_FORMAT_INACTIVE | GV_DOMAIN_DEF_FORMAT_SECURE);
+
+            rc = gvFileWriteAtomic(path, xml, strlen(xml), 0600, error);
+            gvSecretFree(xml);
+        }
+        if (rc == 0)
+            obj->persistent = true;
+        goto cleanup;
+    }
+
+    if (cancelled || !gvDomainObjIsActive(obj) || !(mon = priv->mon)) {
+        if (!cancelled)
+            gvReportError(error, GV_ERR_OPERATION_FAILED,
+                          "domain '%s' has no incoming QEMU to finish", name);
+        if (gvDomainObjIsActive(obj))
+            (void)gvQemuProcessStop(drv, obj, 6 /* failed */, false, NULL);
+        priv->migrating = false;
+        goto drop;
+    }
+    gvQemuMonitorRef(mon);
+    gvDomainObjUnlock(obj);
+    if (gvQemuMigrationWaitIncoming(mon, error) == 0 &&
+        (!obj->def->genid || gvQemuMonitorQueryGenid(mon, guid, error) == 0)) {
+        rc = 0;
+        /* the destination must present the source's GUID */
+        if (obj->def->genid && memcmp(guid, obj->def->genid->guid, GV_UUID_BUFLEN) != 0) {
+            char got[GV_UUID_STRING_BUFLEN];
+            char want[GV_UUID_STRING_BUFLEN];
+
+            gvReportError(error, GV_ERR_OPERATION_FAILED,
+                          "after migration QEMU reports genid '%s', not the source's '%s'",
+                          gvUUIDFormat(guid, got), gvUUIDFormat(obj->def->genid->guid, want));
+            rc = -1;
+        }
+        if (rc == 0 && !(flags & GV_MIGRATE_PAUSED))
+            rc = gvQemuMonitorCont(mon, error);
+    }
+    gvQemuMonitorUnref(mon);
+    gvDomainObjLock(obj);
+    priv->migrating = false;
+    if (rc < 0) {
+        (void)gvQemuProcessStop(drv, obj, 6 /* failed */, false, NULL);
+        goto drop;
+    }
+    obj->state = (flags & GV_MIGRATE_PAUSED) ? GV_DOMAIN_PAUSED : GV_DOMAIN_RUNNING;
+    obj->reason = 2; /* migrated */
+    if ((flags & GV_MIGRATE_PERSIST_DEST) && !obj->persistent) {
+        g_autofree char *path = gvDriverConfigPath(drv, obj->def->name);
+        char *xml = gvDomainDefFormat(obj->def,
+                                      GV_DOMAIN_DEF_FORMAT_INACTIVE | GV_DOMAIN_DEF_FORMAT_SECURE);
+
+        if (gvFileWriteAtomic(path, xml, strlen(xml), 0600, error) == 0) {
+            obj->persistent = true;
+            obj->newDef = gvDomainDefCopy(obj->def, NULL);
+        }
+        gvSecretFree(xml);
+    }
+    {
+        g_autoptr(GError) local = NULL;
+
+        if (gvQemuProcessWriteStatus(drv, obj, &local) < 0)
+            g_warning("domain '%s': %s", name, local->message);
+    }
+    g_message("domain '%s' migrated in, genid checked", name);
+    gvDomainObjEndJob(obj);
+    gvDomainObjUnlock(obj);
+    return g_steal_pointer(&obj);
+
+drop:
+    if (!obj->persistent && !gvDomainObjIsActive(obj)) {
+        gvDomainObjEndJob(obj);
+        gvDomainObjUnlock(obj);
+        gvDomainObjListRemove(drv->domains, obj);
+        return NULL;
+    }
+cleanup:
+    gvDomainObjEndJob(obj);
+    gvDomainObjUnlock(obj);
+    return rc == 0 ? g_steal_pointer(&obj) : NULL;
+}
+
+int
+gvQemuMigrationConfirm(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool cancelled,
+                       GError **error)
+{
+    gvQemuDomainPriv *priv;
+    int rc = 0;
+
+    gvDomainObjLock(obj);
+    if (gvDomainObjBeginJob(obj, "migration-confirm", GV_JOB_TIMEOUT_MS, error) < 0) {
+        gvDomainObjUnlock(obj);
+        return -1;
+    }
+    priv = gvQemuDomainGetPriv(obj);
+    priv->migrating = false;
+    if (flags & GV_MIGRATE_OFFLINE) {
+        if (!cancelled && (flags & GV_MIGRATE_UNDEFINE_SOURCE)) {
+            gvDomainObjEndJob(obj);
+            gvDomainObjUnlock(obj);
+            return gvDriverUndefine(drv, obj, 0, error);
+        }
+        goto cleanup;
+    }
+    if (cancelled) {
+        /* the destination did not take it: the guest goes on here */
+        if (gvDomainObjIsActive(obj) && priv->mon) {
+            gvQemuMonitor *mon = gvQemuMonitorRef(priv->mon);
+            g_autofree char *status = NULL;
+
+            gvDomainObjUnlock(obj);
+            if (gvQemuMonitorQueryStatus(mon, &status, NULL) == 0 &&
+                (g_str_equal(status, "postmigrate") || g_str_equal(status, "paused")) &&
+                !(obj->state == GV_DOMAIN_PAUSED && obj->reason == 1))
+                rc = gvQemuMonitorCont(mon, error);
+            gvQemuMonitorUnref(mon);
+            gvDomainObjLock(obj);
+            if (rc == 0) {
+                obj->state = GV_DOMAIN_RUNNING;
+                obj->reason = 6; /* migration canceled */
+            }
+        }
+        goto cleanup;
+    }
+    if (gvDomainObjIsActive(obj))
+        rc = gvQemuProcessStop(drv, obj, 4 /* migrated */, false, error);
+    if (rc == 0 && (flags & GV_MIGRATE_UNDEFINE_SOURCE) && obj->persistent) {
+        gvDomainObjEndJob(obj);
+        gvDomainObjUnlock(obj);
+        return gvDriverUndefine(drv, obj, GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, error);
+    }
+cleanup:
+    gvDomainObjEndJob(obj);
+    gvDomainObjUnlock(obj);
+    return rc;
+}
+
+int
+gvQemuMigrationJobInfo(gvDomainObj *obj, int *type, guint64 *elapsedMs, guint64 *total,
+                       guint64 *processed, GError **error)
+{
+    gvQemuDomainPriv *priv;
+
+    gvDomainObjLock(obj);
+    priv = gvQemuDomainGetPriv(obj);
+    if (!gvDomainObjIsActive(obj)) {
+        gvDomainObjUnlock(obj);
+        gvReportError(error, GV_ERR_OPERATION_INVALID, "domain is not running");
+        return -1;
+    }
+    *type = priv->migrating ? 2 : 0;
+    *elapsedMs =
+        priv->migrating ? (guint64)(g_get_monotonic_time() - priv->migrationStart) / 1000 : 0;
+    *total = priv->migrationTotal;
+    *processed = priv->migrationDone;
+    gvDomainObjUnlock(obj);
+    return 0;
+}

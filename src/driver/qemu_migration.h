@@ -1,0 +1,51 @@
+/*
+ * qemu_migration.h: libvirt's v3 migration phases for QEMU domains
+ *
+ * Begin (source) hands out the migratable XML with the live GUID; Prepare
+ * (destination) checks ABI stability against its own definition and starts
+ * QEMU with -incoming and that GUID; Perform (source) runs QMP migrate over
+ * TCP; Finish (destination) checks the GUID with query-vm-generation-id and
+ * resumes; Confirm (source) ends the source, or resumes it when cancelled.
+ * QEMU does not carry the GUID in its stream: the destination must be
+ * started with the source's value, which is why it is stored.
+ */
+#pragma once
+
+#include "driver.h"
+
+/* virDomainMigrateFlags */
+#define GV_MIGRATE_LIVE (1 << 0)
+#define GV_MIGRATE_PEER2PEER (1 << 1)
+#define GV_MIGRATE_TUNNELLED (1 << 2)
+#define GV_MIGRATE_PERSIST_DEST (1 << 3)
+#define GV_MIGRATE_UNDEFINE_SOURCE (1 << 4)
+#define GV_MIGRATE_PAUSED (1 << 5)
+#define GV_MIGRATE_NON_SHARED_DISK (1 << 6)
+#define GV_MIGRATE_NON_SHARED_INC (1 << 7)
+#define GV_MIGRATE_CHANGE_PROTECTION (1 << 8)
+#define GV_MIGRATE_UNSAFE (1 << 9)
+#define GV_MIGRATE_OFFLINE (1 << 10)
+#define GV_MIGRATE_COMPRESSED (1 << 11)
+#define GV_MIGRATE_ABORT_ON_ERROR (1 << 12)
+#define GV_MIGRATE_AUTO_CONVERGE (1 << 13)
+
+/* Returns the XML for the destination (a secret: gvSecretFree) */
+char *gvQemuMigrationBegin(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
+
+/* @uriIn: the user's "tcp:HOST[:PORT]" or NULL; @uriOut: where to send */
+gvDomainObj *gvQemuMigrationPrepare(gvDriver *drv, const char *xml, const char *uriIn,
+                                    unsigned int flags, char **uriOut, GError **error);
+
+int gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigned int flags,
+                           GError **error);
+
+/* NULL when @cancelled (the incoming QEMU is removed) or on failure */
+gvDomainObj *gvQemuMigrationFinish(gvDriver *drv, const char *name, unsigned int flags,
+                                   bool cancelled, GError **error);
+
+int gvQemuMigrationConfirm(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool cancelled,
+                           GError **error);
+
+/* virDomainGetJobInfo: type (0 none, 2 unbounded), elapsed ms, data total/processed/remaining */
+int gvQemuMigrationJobInfo(gvDomainObj *obj, int *type, guint64 *elapsedMs, guint64 *total,
+                           guint64 *processed, GError **error);
