@@ -12,7 +12,8 @@
 gvShControl gvShCtl;
 
 static const gvShCmd *const gvShGroups[] = {
-    gvShDomainCmds, gvShLifecycleCmds, gvShSnapshotCmds, gvShHostCmds, gvShOfflineCmds,
+    gvShDomainCmds,  gvShLifecycleCmds, gvShSnapshotCmds,
+    gvShMigrateCmds, gvShHostCmds,      gvShOfflineCmds,
 };
 
 const char *

@@ -80,3 +80,4 @@ extern const gvShCmd gvShDomainCmds[];
 extern const gvShCmd gvShHostCmds[];
 extern const gvShCmd gvShLifecycleCmds[];
 extern const gvShCmd gvShSnapshotCmds[];
+extern const gvShCmd gvShMigrateCmds[];

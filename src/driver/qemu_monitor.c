@@ -4,6 +4,7 @@
 #include <gvconfig.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -275,53 +276,45 @@ gvQemuMonitorIO(gint fd, GIOCondition cond, gpointer opaque)
     return G_SOURCE_CONTINUE;
 }
 
-/* Blocking: one whole JSON message, before the main loop watches the fd */
+/*
+ * Blocking: the greeting, before the main loop watches the fd.  QEMU sends
+ * nothing after it until we send a command, so reading whole chunks up to
+ * its newline loses nothing.
+ */
 static json_object *
 gvQemuMonitorReadSync(int fd, gint64 deadline, GError **error)
 {
-    json_tokener *tok = json_tokener_new();
+    g_autoptr(GString) buf = g_string_new(NULL);
     json_object *obj = NULL;
-    char c;
 
-    /* byte by byte: the greeting is short, and nothing after it is lost */
     for (;;) {
-        struct timeval tv;
-        gint64 left = deadline - g_get_monotonic_time();
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+        char chunk[4096];
         ssize_t n;
 
-        if (left <= 0) {
+        if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
             gvReportError(error, GV_ERR_OPERATION_TIMEOUT, "QEMU did not send its QMP greeting");
-            break;
+            return NULL;
         }
-        tv.tv_sec = left / G_USEC_PER_SEC;
-        tv.tv_usec = left % G_USEC_PER_SEC;
-        (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-        n = recv(fd, &c, 1, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && errno == EAGAIN)
+        n = recv(fd, chunk, sizeof(chunk), 0);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (n <= 0) {
             gvReportError(error, GV_ERR_OPERATION_FAILED,
                           "QEMU closed its monitor before the QMP greeting");
-            break;
+            return NULL;
         }
-        if (g_ascii_isspace(c))
-            continue;
-        obj = json_tokener_parse_ex(tok, &c, 1);
-        if (obj)
+        g_string_append_len(buf, chunk, n);
+        if (memchr(chunk, '\n', (size_t)n))
             break;
-        if (json_tokener_get_error(tok) != json_tokener_continue) {
-            gvReportError(error, GV_ERR_OPERATION_FAILED, "QEMU sent a malformed QMP greeting");
-            break;
+        if (buf->len > GV_QMP_MAX_MESSAGE) {
+            gvReportError(error, GV_ERR_OPERATION_FAILED, "QEMU sent an oversized QMP greeting");
+            return NULL;
         }
     }
-    json_tokener_free(tok);
-    {
-        struct timeval none = { 0, 0 };
-
-        (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
-    }
+    if (!(obj = json_tokener_parse(buf->str)))
+        gvReportError(error, GV_ERR_OPERATION_FAILED, "QEMU sent a malformed QMP greeting");
     return obj;
 }
 
