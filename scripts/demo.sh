@@ -21,10 +21,11 @@ start_daemon() {
 stop_daemon() { [ -z "$daemon" ] || { kill "$daemon"; wait "$daemon" || true; daemon=; }; }
 cleanup() {
     # a domain left running by a failed step goes too
-    for f in "$root"/run/genvirt/qemu/*.xml; do
+    for f in "$root"/run/genvirt/qemu/*.xml "$tmp"/root2/run/genvirt/qemu/*.xml; do
         [ -f "$f" ] && kill -9 "$(sed -n "s/.*pid='\([0-9]*\)'.*/\1/p" "$f")" 2>/dev/null
     done
     stop_daemon
+    [ -z "${daemon2:-}" ] || kill "$daemon2" 2>/dev/null || true
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -125,7 +126,45 @@ show "$sh" list
 show "$sh" domgenid genid-auto
 show "$sh" destroy genid-auto
 
-step "14. Undefine and stop"
-for d in genid-auto genid-fixed genid-legacy; do show "$sh" undefine "$d"; done
+step "14. Snapshots: every revert gives the guest a GUID never seen before"
+qemu-img create -q -f qcow2 "$tmp/snap.qcow2" 64M
+sed "s#<genid/>#<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$tmp/snap.qcow2'/><target dev='vda' bus='virtio'/></disk><genid/>#" \
+    examples/genid-auto.xml | sed 's/genid-auto/genid-snap/; /<uuid>/d' >"$tmp/snap.xml"
+show "$sh" define "$tmp/snap.xml"
+show "$sh" start genid-snap
+before=$("$sh" domgenid genid-snap | head -n 1)
+show "$sh" snapshot-create-as genid-snap before-upgrade --description "a point to go back to"
+show "$sh" snapshot-list genid-snap
+pid1=$(sed -n "s/.*pid='\([0-9]*\)'.*/\1/p" "$root/run/genvirt/qemu/genid-snap.xml")
+show "$sh" snapshot-revert genid-snap before-upgrade
+pid2=$(sed -n "s/.*pid='\([0-9]*\)'.*/\1/p" "$root/run/genvirt/qemu/genid-snap.xml")
+after1=$("$sh" domgenid genid-snap | head -n 1)
+show "$sh" snapshot-revert genid-snap before-upgrade
+after2=$("$sh" domgenid genid-snap | head -n 1)
+echo "GUID at the snapshot: $before"
+echo "after a revert:       $after1   (QEMU pid $pid1 -> $pid2: a fresh emulator)"
+echo "after another revert: $after2"
+[ "$before" != "$after1" ] && [ "$after1" != "$after2" ] && [ "$before" != "$after2" ] &&
+    echo "checked: three different values, the last one stored in the config:"
+show grep guid "$root/etc/genvirt/domains/genid-snap.xml"
+
+step "15. Live migration to a second genvirtd: the GUID goes with the guest"
+root2=$tmp/root2
+build/src/daemon/genvirtd --root "$root2" 2>>"$tmp/genvirtd2.log" &
+daemon2=$!
+for _ in $(seq 100); do [ -S "$root2/run/genvirt/genvirt-sock" ] && break; sleep 0.05; done
+dest="genvirt+unix:///system?socket=$root2/run/genvirt/genvirt-sock"
+show "$sh" migrate --live genid-snap "$dest"
+show "$sh" -c "$dest" list
+moved=$("$sh" -c "$dest" domgenid genid-snap | head -n 1)
+show "$sh" -c "$dest" domgenid genid-snap
+[ "$moved" = "$after2" ] && echo "checked: the destination QEMU reports $moved, the source's value"
+show "$sh" list --all
+show "$sh" -c "$dest" destroy genid-snap
+kill "$daemon2"; wait "$daemon2" || true; daemon2=
+
+step "16. Undefine and stop"
+show "$sh" snapshot-delete genid-snap before-upgrade --metadata
+for d in genid-auto genid-fixed genid-legacy genid-snap; do show "$sh" undefine "$d"; done
 stop_daemon
 printf '\ndemo finished\n'
