@@ -187,12 +187,35 @@ gvShCmdList(const gvShCmdCall *call)
 
     if (!conn)
         return false;
+    /* virsh's filters map onto virConnectListAllDomainsFlags */
     if (all)
         flags = 1 | 2;
     else if (inactive)
         flags = 2;
     else
         flags = 1;
+    {
+        static const struct {
+            const char *opt;
+            guint32 flag;
+        } filters[] = {
+            { "persistent", 1 << 2 },     { "transient", 1 << 3 },
+            { "state-running", 1 << 4 },  { "state-paused", 1 << 5 },
+            { "state-shutoff", 1 << 6 },  { "state-other", 1 << 7 },
+            { "autostart", 1 << 10 },     { "no-autostart", 1 << 11 },
+            { "with-snapshot", 1 << 12 }, { "without-snapshot", 1 << 13 },
+        };
+        size_t f;
+
+        for (f = 0; f < G_N_ELEMENTS(filters); f++) {
+            if (gvShCmdGetBool(call, filters[f].opt)) {
+                flags |= filters[f].flag;
+                /* a state filter looks at every domain, as in virsh */
+                if (filters[f].flag >= (1 << 4) && filters[f].flag <= (1 << 7) && !inactive)
+                    flags |= 1 | 2;
+            }
+        }
+    }
     gvXdrEncodeI32(args, 1);
     gvXdrEncodeU32(args, flags);
     if (gvShCall(conn, GV_PROC_CONNECT_LIST_ALL_DOMAINS, args, &reply, &error) < 0) {
@@ -551,12 +574,23 @@ gvShCmdDomname(const gvShCmdCall *call)
     return true;
 }
 
-static const gvShOpt gvShOptsList[] = { { "all", GV_SH_OPT_BOOL, 0,
-                                          "list inactive & active domains" },
-                                        { "inactive", GV_SH_OPT_BOOL, 0, "list inactive domains" },
-                                        { "name", GV_SH_OPT_BOOL, 0, "list domain names only" },
-                                        { "uuid", GV_SH_OPT_BOOL, 0, "list uuid's only" },
-                                        { NULL, 0, 0, NULL } };
+static const gvShOpt gvShOptsList[] = {
+    { "all", GV_SH_OPT_BOOL, 0, "list inactive & active domains" },
+    { "inactive", GV_SH_OPT_BOOL, 0, "list inactive domains" },
+    { "name", GV_SH_OPT_BOOL, 0, "list domain names only" },
+    { "uuid", GV_SH_OPT_BOOL, 0, "list uuid's only" },
+    { "persistent", GV_SH_OPT_BOOL, 0, "list persistent domains" },
+    { "transient", GV_SH_OPT_BOOL, 0, "list transient domains" },
+    { "autostart", GV_SH_OPT_BOOL, 0, "list domains with autostart enabled" },
+    { "no-autostart", GV_SH_OPT_BOOL, 0, "list domains with autostart disabled" },
+    { "with-snapshot", GV_SH_OPT_BOOL, 0, "list domains with existing snapshot" },
+    { "without-snapshot", GV_SH_OPT_BOOL, 0, "list domains without a snapshot" },
+    { "state-running", GV_SH_OPT_BOOL, 0, "list domains in running state" },
+    { "state-paused", GV_SH_OPT_BOOL, 0, "list domains in paused state" },
+    { "state-shutoff", GV_SH_OPT_BOOL, 0, "list domains in shutoff state" },
+    { "state-other", GV_SH_OPT_BOOL, 0, "list domains in other states" },
+    { NULL, 0, 0, NULL }
+};
 
 static const gvShOpt gvShOptsDefine[] = {
     { "file", GV_SH_OPT_DATA, GV_SH_OPT_REQ, "file containing an XML domain description" },

@@ -316,7 +316,8 @@ gvListMatches(gvDomainObj *obj, unsigned int flags)
         !gvListFilterPair(flags, GV_LIST_PERSISTENT, GV_LIST_TRANSIENT, obj->persistent) ||
         !gvListFilterPair(flags, GV_LIST_MANAGEDSAVE, GV_LIST_NO_MANAGEDSAVE, false) ||
         !gvListFilterPair(flags, GV_LIST_AUTOSTART, GV_LIST_NO_AUTOSTART, obj->autostart) ||
-        !gvListFilterPair(flags, GV_LIST_HAS_SNAPSHOT, GV_LIST_NO_SNAPSHOT, false) ||
+        !gvListFilterPair(flags, GV_LIST_HAS_SNAPSHOT, GV_LIST_NO_SNAPSHOT,
+                          gvQemuDomainGetPriv(obj)->snapshots->len > 0) ||
         !gvListFilterPair(flags, GV_LIST_HAS_CHECKPOINT, GV_LIST_NO_CHECKPOINT, false))
         return false;
     if (flags & stateFlags) {
