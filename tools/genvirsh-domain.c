@@ -5,6 +5,7 @@
  */
 #include <gvconfig.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -321,8 +322,8 @@ gvShCmdDefine(const gvShCmdCall *call)
     bool ok;
 
     if (!g_file_get_contents(file, &xml, &len, &error)) {
-        fprintf(stderr, "error: Failed to read file '%s' to define domain\n", file);
-        gvShReportError(error);
+        fprintf(stderr, "error: Failed to open file '%s': %s\n", file,
+                g_strerror(error->code == G_FILE_ERROR_NOENT ? ENOENT : EIO));
         return false;
     }
     if (!(conn = gvShConnect())) {
@@ -374,7 +375,7 @@ gvShCmdUndefine(const gvShCmdCall *call)
     gvXdrEncodeU32(args, 0);
     ok = gvShCall(conn, GV_PROC_DOMAIN_UNDEFINE_FLAGS, args, NULL, &error) == 0;
     if (ok) {
-        printf("Domain '%s' has been undefined\n", dom.name);
+        printf("Domain '%s' has been undefined\n", name);
     } else {
         fprintf(stderr, "error: Failed to undefine domain '%s'\n", name);
         gvShReportError(error);

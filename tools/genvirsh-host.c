@@ -104,17 +104,22 @@ gvShCmdVersion(const gvShCmdCall *call)
         return false;
     }
     gvShPrintVersion("Running hypervisor:", type, hv);
-    if (gvShCallU64(conn, GV_PROC_CONNECT_GET_LIB_VERSION, &lib, &error))
+    if (gvShCmdGetBool(call, "daemon") &&
+        gvShCallU64(conn, GV_PROC_CONNECT_GET_LIB_VERSION, &lib, &error))
         printf("Running against daemon: %u.%u.%u\n", (unsigned)(lib / 1000000),
                (unsigned)(lib / 1000 % 1000), (unsigned)(lib % 1000));
     return true;
 }
 
-const gvShCmd gvShHostCmds[] = {
-    { "uri", "print the hypervisor canonical URI", "Prints the hypervisor canonical URI.", NULL,
-      gvShCmdURI },
-    { "version", "show version", "Display the system version information.", NULL, gvShCmdVersion },
-    { "hostname", "print the hypervisor hostname", "Print the hypervisor hostname.", NULL,
-      gvShCmdHostname },
-    { NULL, NULL, NULL, NULL, NULL }
+static const gvShOpt gvShOptsVersion[] = {
+    { "daemon", GV_SH_OPT_BOOL, 0, "report daemon version too" }, { NULL, 0, 0, NULL }
 };
+
+const gvShCmd gvShHostCmds[] = { { "uri", "print the hypervisor canonical URI",
+                                   "Prints the hypervisor canonical URI.", NULL, gvShCmdURI },
+                                 { "version", "show version",
+                                   "Display the system version information.", gvShOptsVersion,
+                                   gvShCmdVersion },
+                                 { "hostname", "print the hypervisor hostname",
+                                   "Print the hypervisor hostname.", NULL, gvShCmdHostname },
+                                 { NULL, NULL, NULL, NULL, NULL } };

@@ -4,6 +4,7 @@
  */
 #include <gvconfig.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,7 +35,7 @@ gvShDomainSimple(const gvShCmdCall *call, gint32 proc, bool withFlags, guint32 f
         gvXdrEncodeU32(args, flags);
     ok = gvShCall(conn, proc, args, NULL, &error) == 0;
     if (ok) {
-        printf("Domain '%s' %s\n", dom.name, done);
+        printf("Domain '%s' %s\n", name, done);
     } else {
         fprintf(stderr, "error: Failed to %s domain '%s'\n", verb, name);
         gvShReportError(error);
@@ -64,7 +65,7 @@ gvShCmdStart(const gvShCmdCall *call)
     gvXdrEncodeU32(args, gvShCmdGetBool(call, "paused") ? 1 : 0);
     ok = gvShCall(conn, GV_PROC_DOMAIN_CREATE_WITH_FLAGS, args, NULL, &error) == 0;
     if (ok) {
-        printf("Domain '%s' started\n", dom.name);
+        printf("Domain '%s' started\n", name);
     } else {
         fprintf(stderr, "error: Failed to start domain '%s'\n", name);
         gvShReportError(error);
@@ -87,8 +88,8 @@ gvShCmdCreate(const gvShCmdCall *call)
     bool ok;
 
     if (!g_file_get_contents(file, &xml, &len, &error)) {
-        fprintf(stderr, "error: Failed to read file '%s' to create domain\n", file);
-        gvShReportError(error);
+        fprintf(stderr, "error: Failed to open file '%s': %s\n", file,
+                g_strerror(error->code == G_FILE_ERROR_NOENT ? ENOENT : EIO));
         return false;
     }
     if (!(conn = gvShConnect())) {

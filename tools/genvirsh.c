@@ -206,6 +206,7 @@ main(int argc, char **argv)
     const gvShCmd *cmd;
     g_autoptr(GHashTable) values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     gvShCmdCall call = { NULL, NULL };
+    bool ok;
     int i = 1;
 
     setlocale(LC_ALL, "");
@@ -252,10 +253,11 @@ main(int argc, char **argv)
         return 1;
     call.def = cmd;
     call.values = values;
-    if (!cmd->handler(&call))
-        return 1;
-    /* virsh ends the output of every successful command with a blank line */
+    ok = cmd->handler(&call);
+    /* virsh ends the output of a command with a blank line, even a failed one */
     if (cmd != &gvShHelpCmd && !gvShCtl.noBlankLine)
         putchar('\n');
+    if (!ok)
+        return 1;
     return 0;
 }

@@ -560,7 +560,8 @@ gvProcDomainGetXMLDesc(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError
                          GV_DOMAIN_XML_MIGRATABLE,
                      "virDomainGetXMLDesc", error) < 0)
         return -1;
-    if ((flags & GV_DOMAIN_XML_SECURE) && call->readonly) {
+    /* like libvirt: read-only connections get neither secrets nor migratable XML */
+    if ((flags & (GV_DOMAIN_XML_SECURE | GV_DOMAIN_XML_MIGRATABLE)) && call->readonly) {
         gvReportError(error, GV_ERR_OPERATION_DENIED, "virDomainGetXMLDesc with secure flag");
         return -1;
     }
@@ -1629,6 +1630,7 @@ gvDispatchErrorDomain(int code)
     case GV_ERR_XML_ERROR:
     case GV_ERR_XML_INVALID_SCHEMA:
     case GV_ERR_OPERATION_INVALID:
+    case GV_ERR_OPERATION_DENIED:
         return GV_ERROR_DOMAIN_DOMAIN;
     default:
         return GV_ERROR_DOMAIN_QEMU;
@@ -1691,7 +1693,7 @@ gvDispatchCall(gvNetServerClient *client, const gvNetMessageHeader *hdr, const g
         g_autofree char *msg = g_strdup_printf("operation forbidden: read only access prevents %s",
                                                proc->api ? proc->api : proc->name);
 
-        gvDispatchSendError(client, hdr, GV_ERR_OPERATION_DENIED, GV_ERROR_DOMAIN_RPC, msg);
+        gvDispatchSendError(client, hdr, GV_ERR_OPERATION_DENIED, GV_ERROR_DOMAIN_DOMAIN, msg);
         return;
     }
 

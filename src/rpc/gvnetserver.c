@@ -223,6 +223,8 @@ gvNetServerClientRead(gvNetServerClient *client)
     for (;;) {
         ssize_t n;
 
+        if (client->closed)
+            return true;
         g_mutex_lock(&client->lock);
         if (client->inflight >= GV_NET_CLIENT_MAX_INFLIGHT || client->closing) {
             g_mutex_unlock(&client->lock);
@@ -270,12 +272,15 @@ gvNetServerClientRead(gvNetServerClient *client)
 
             client->rx = NULL;
             gvNetServerClientHandleFrame(client, frame);
+            /* answering it inline may have closed the connection */
+            if (client->closed)
+                return true;
         }
     }
 }
 
 static gboolean
-gvNetServerClientEvent(gvNetServerClient *client, GIOCondition revents)
+gvNetServerClientEventRef(gvNetServerClient *client, GIOCondition revents)
 {
     bool drained;
 
@@ -287,6 +292,9 @@ gvNetServerClientEvent(gvNetServerClient *client, GIOCondition revents)
         gvNetServerClientClose(client);
         return G_SOURCE_REMOVE;
     }
+    /* a reply sent inline may have found the peer gone and closed it */
+    if (client->closed)
+        return G_SOURCE_REMOVE;
     if ((revents & G_IO_OUT) && !gvNetServerClientFlush(client)) {
         gvNetServerClientClose(client);
         return G_SOURCE_REMOVE;
@@ -300,6 +308,21 @@ gvNetServerClientEvent(gvNetServerClient *client, GIOCondition revents)
     }
     gvNetServerClientUpdateEvents(client);
     return G_SOURCE_CONTINUE;
+}
+
+/*
+ * Main loop.  Holds a reference throughout: closing the client (here, or in
+ * a reply sent inline while reading) drops the server's reference.
+ */
+static gboolean
+gvNetServerClientEvent(gvNetServerClient *client, GIOCondition revents)
+{
+    gboolean ret;
+
+    gvNetServerClientRef(client);
+    ret = gvNetServerClientEventRef(client, revents);
+    gvNetServerClientUnref(client);
+    return ret;
 }
 
 /* main loop */
