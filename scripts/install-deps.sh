@@ -13,7 +13,7 @@ packages=(
     # the stock clients genvirtd is tested against (never linked into genvirt)
     libvirt-clients python3-libvirt
     # test scripts
-    python3 git
+    python3 git strace iproute2
 )
 
 missing=()

@@ -202,6 +202,12 @@ gvShSnapList(gvShConn *conn, const gvRemoteDomain *dom, GError **error)
     return names;
 }
 
+static gint
+gvShCompareNames(gconstpointer a, gconstpointer b)
+{
+    return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
+}
+
 static bool
 gvShCmdSnapshotList(const gvShCmdCall *call)
 {
@@ -223,6 +229,8 @@ gvShCmdSnapshotList(const gvShCmdCall *call)
         gvShReportError(error);
         return false;
     }
+    /* virsh lists them sorted by name */
+    g_ptr_array_sort(names, gvShCompareNames);
     if (gvShCmdGetBool(call, "name")) {
         for (i = 0; i < names->len; i++)
             printf("%s\n", (const char *)g_ptr_array_index(names, i));

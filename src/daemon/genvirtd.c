@@ -15,6 +15,7 @@
 
 #include "driver.h"
 #include "gverror.h"
+#include "gvfile.h"
 #include "gvnetserver.h"
 #include "qemu_driver.h"
 #include "remote_dispatch.h"
@@ -49,6 +50,7 @@ gvDaemonQuit(gpointer opaque)
     gvDaemon *daemon = opaque;
 
     g_message("signal received, shutting down");
+    daemon->quit = true;
     g_main_loop_quit(daemon->loop);
     return G_SOURCE_REMOVE;
 }
@@ -129,23 +131,34 @@ main(int argc, char **argv)
                          gvDispatchClientFree, &daemon, (unsigned int)workers, &error);
     rw = g_build_filename(drv->runDir, "genvirt-sock", NULL);
     ro = g_build_filename(drv->runDir, "genvirt-sock-ro", NULL);
-    if (!srv || gvNetServerAddListener(srv, rw, 0600, false, &error) < 0 ||
-        gvNetServerAddListener(srv, ro, 0666, true, &error) < 0) {
+    if (!srv) {
         g_critical("%s", error->message);
         g_main_loop_unref(daemon.loop);
         return 1;
     }
-    /* reconnect to the QEMUs still running, then autostart (both need the loop) */
-    gvDriverStartup(drv);
     g_unix_signal_add(SIGTERM, gvDaemonQuit, &daemon);
     g_unix_signal_add(SIGINT, gvDaemonQuit, &daemon);
-    g_message("listening on %s and %s", rw, ro);
-
-    g_main_loop_run(daemon.loop);
+    /*
+     * Reconnect to the QEMUs still running, then autostart (both need the
+     * loop); clients are served only once the state they see is complete.
+     */
+    gvDriverStartup(drv);
+    if (!daemon.quit) {
+        if (gvNetServerAddListener(srv, rw, 0600, false, &error) < 0 ||
+            gvNetServerAddListener(srv, ro, 0666, true, &error) < 0) {
+            g_critical("%s", error->message);
+            gvDriverShutdown(drv);
+            g_main_loop_unref(daemon.loop);
+            return 1;
+        }
+        g_message("listening on %s and %s", rw, ro);
+        g_main_loop_run(daemon.loop);
+    }
 
     gvNetServerShutdown(srv);
     /* domains keep running: only the monitors are let go */
     gvDriverShutdown(drv);
+    gvFileDropAllSpares();
     g_main_loop_unref(daemon.loop);
     g_message("genvirtd stopped");
     return 0;

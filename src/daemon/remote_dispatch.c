@@ -1321,8 +1321,8 @@ gvProcMigratePerform3Params(gvCall *call, gvXdrDecoder *args, GByteArray *ret, G
         gvXdrEncodeOpaque(ret, "", 0);
         return 0;
     } else if (gvQemuMigrationPerform(call->daemon->drv, obj,
-                                      gvTypedParamsGetString(params, "migrate_uri"), flags,
-                                      error) < 0) {
+                                      gvTypedParamsGetString(params, "migrate_uri"), flags, NULL,
+                                      NULL, error) < 0) {
         return -1;
     }
     gvEncodeCookie(ret, obj);

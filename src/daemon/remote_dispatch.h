@@ -9,6 +9,7 @@
 typedef struct {
     gvDriver *drv;
     GMainLoop *loop;
+    bool quit; /* a signal came before the main loop ran */
 } gvDaemon;
 
 /* Per-connection state, created when a client connects */

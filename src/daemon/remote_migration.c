@@ -59,6 +59,12 @@ gvMigrationCall(gvNetClient *client, gint32 proc, GByteArray *args, GByteArray *
     return 0;
 }
 
+static bool
+gvMigrationPeerAlive(gpointer opaque)
+{
+    return gvNetClientIsAlive(opaque);
+}
+
 int
 gvMigrationPeer2Peer(gvDriver *drv, gvDomainObj *obj, const char *dconnuri, GPtrArray *params,
                      unsigned int flags, GError **error)
@@ -125,7 +131,8 @@ gvMigrationPeer2Peer(gvDriver *drv, gvDomainObj *obj, const char *dconnuri, GPtr
     }
 
     /* Perform here; Finish there, cancelled when Perform failed */
-    rc = gvQemuMigrationPerform(drv, obj, uri, dflags, &performErr);
+    /* the destination daemon going away cancels the transfer at once */
+    rc = gvQemuMigrationPerform(drv, obj, uri, dflags, gvMigrationPeerAlive, client, &performErr);
     {
         g_autoptr(GByteArray) args = g_byte_array_new();
         GByteArray *reply = NULL;

@@ -33,6 +33,8 @@ gvDriverNew(const char *root, GError **error)
     drv->oldCaps = g_ptr_array_new_with_free_func((GDestroyNotify)gvQemuCapsFree);
     drv->ctx = g_main_context_ref_thread_default();
     drv->nextID = 1;
+    g_mutex_init(&drv->threadsLock);
+    drv->threads = g_ptr_array_new();
     drv->accel = gvQemuHostAccel();
     drv->migrationHost = g_strdup(g_get_host_name());
     drv->migrationListen = g_strdup("0.0.0.0");
@@ -65,6 +67,9 @@ gvDriverFree(gvDriver *drv)
         g_main_context_unref(drv->ctx);
     g_mutex_clear(&drv->defineLock);
     g_mutex_clear(&drv->capsLock);
+    if (drv->threads)
+        g_ptr_array_unref(drv->threads);
+    g_mutex_clear(&drv->threadsLock);
     g_free(drv->migrationHost);
     g_free(drv->migrationListen);
     g_free(drv->configDir);
@@ -144,8 +149,11 @@ gvDriverLoadConfigs(gvDriver *drv)
         size_t len;
 
         if (gvFileIsAtomicTemp(name)) {
-            /* a write that a crash cut short; the real file is intact */
-            g_message("removing '%s', left by an interrupted write", path);
+            /* a spare, or a write that a crash cut short: the real file is intact */
+            if (g_str_has_prefix(name, ".spare."))
+                g_debug("removing spare '%s'", path);
+            else
+                g_message("removing '%s', left by an interrupted write", path);
             (void)unlink(path);
             continue;
         }
@@ -461,6 +469,8 @@ gvDriverGetCaps(gvDriver *drv, const char *emulator, GError **error)
         g_mutex_unlock(&drv->capsLock);
         return caps;
     }
+    /* probing takes a while: other starts must not wait behind it */
+    g_mutex_unlock(&drv->capsLock);
     hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, emulator, -1);
     cacheDir = g_build_filename(drv->stateDir, "caps", NULL);
     cachePath = g_strdup_printf("%s/%s.json", cacheDir, hash);
@@ -468,10 +478,8 @@ gvDriverGetCaps(gvDriver *drv, const char *emulator, GError **error)
         g_autoptr(json_object) obj = NULL;
         g_autoptr(GError) local = NULL;
 
-        if (!(caps = gvQemuCapsProbe(emulator, 30000, error))) {
-            g_mutex_unlock(&drv->capsLock);
+        if (!(caps = gvQemuCapsProbe(emulator, 30000, error)))
             return NULL;
-        }
         obj = gvQemuCapsToJSON(caps);
         json_object_object_add(obj, "binary-mtime", json_object_new_int64(mtime));
         if (gvDirEnsure(cacheDir, 0700, &local) < 0 ||
@@ -479,6 +487,17 @@ gvDriverGetCaps(gvDriver *drv, const char *emulator, GError **error)
                               strlen(json_object_to_json_string(obj)), 0600, &local) < 0)
             g_warning("cannot cache the capabilities of '%s': %s", emulator, local->message);
         g_debug("probed QEMU binary '%s'", emulator);
+    }
+    g_mutex_lock(&drv->capsLock);
+    {
+        gvQemuCaps *other = g_hash_table_lookup(drv->caps, emulator);
+
+        /* another thread probed it meanwhile: keep one */
+        if (other && other->mtime == mtime) {
+            gvQemuCapsFree(caps);
+            g_mutex_unlock(&drv->capsLock);
+            return other;
+        }
     }
     caps->mtime = mtime;
     if (g_hash_table_lookup(drv->caps, emulator))

@@ -28,6 +28,10 @@ typedef struct {
     GPtrArray *oldCaps; /* replaced entries, kept for readers until exit */
     GMainContext *ctx; /* the main loop's: monitors and child watches */
     gint nextID;
+    gint nextMonitor;
+    gint shuttingDown; /* set at exit: background work stops */
+    GMutex threadsLock;
+    GPtrArray *threads; /* background threads (reconnects), joined at exit */
     gvQemuAccel accel; /* the one setting: kvm when /dev/kvm is usable */
     char *migrationHost; /* host name in migration URIs we hand out */
     char *migrationListen; /* address incoming migrations listen on */

@@ -337,11 +337,54 @@ gvDriverStartup(gvDriver *drv)
         g_main_context_iteration(drv->ctx, TRUE);
 }
 
+typedef struct {
+    GThread *thread;
+    gint done;
+    GMainContext *ctx;
+} gvDriverJoin;
+
+static gpointer
+gvDriverJoinThread(gpointer opaque)
+{
+    gvDriverJoin *j = opaque;
+
+    g_thread_join(j->thread);
+    g_atomic_int_set(&j->done, 1);
+    g_main_context_wakeup(j->ctx);
+    return NULL;
+}
+
+/* Joins @t while the main loop keeps running (the thread may need it) */
+static void
+gvDriverJoinIterating(gvDriver *drv, GThread *t)
+{
+    gvDriverJoin j = { t, 0, drv->ctx };
+    GThread *joiner = g_thread_new("join", gvDriverJoinThread, &j);
+
+    while (!g_atomic_int_get(&j.done))
+        g_main_context_iteration(drv->ctx, TRUE);
+    g_thread_join(joiner);
+}
+
 void
 gvDriverShutdown(gvDriver *drv)
 {
-    g_autoptr(GPtrArray) all = gvDomainObjListCollect(drv->domains);
+    g_autoptr(GPtrArray) all = NULL;
     guint i;
+
+    /* background reconnects give up; they need the loop to finish */
+    g_atomic_int_set(&drv->shuttingDown, 1);
+    g_mutex_lock(&drv->threadsLock);
+    for (i = 0; i < drv->threads->len; i++) {
+        GThread *t = g_ptr_array_index(drv->threads, i);
+
+        g_mutex_unlock(&drv->threadsLock);
+        gvDriverJoinIterating(drv, t);
+        g_mutex_lock(&drv->threadsLock);
+    }
+    g_ptr_array_set_size(drv->threads, 0);
+    g_mutex_unlock(&drv->threadsLock);
+    all = gvDomainObjListCollect(drv->domains);
 
     for (i = 0; i < all->len; i++) {
         gvDomainObj *obj = g_ptr_array_index(all, i);

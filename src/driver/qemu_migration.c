@@ -183,8 +183,8 @@ gvQemuMigrationPrepare(gvDriver *drv, const char *xml, const char *uriIn, unsign
     }
 
     if (flags & GV_MIGRATE_OFFLINE) {
-        /* no QEMU: Finish defines it */
-        *uriOut = NULL;
+        /* no QEMU: Finish defines it; libvirt's client still wants a URI */
+        *uriOut = g_strdup_printf("tcp:%s:0", drv->migrationHost);
         if (!obj) {
             obj = gvDomainObjNew(g_steal_pointer(&def));
             obj->persistent = false;
@@ -268,7 +268,8 @@ error:
 
 /* Polls query-migrate until completed; records progress for job info */
 static int
-gvQemuMigrationWait(gvDomainObj *obj, gvQemuMonitor *mon, GError **error)
+gvQemuMigrationWait(gvDomainObj *obj, gvQemuMonitor *mon, gvQemuMigrationAliveFunc alive,
+                    gpointer opaque, GError **error)
 {
     gint64 deadline = g_get_monotonic_time() + (gint64)GV_MIGRATION_TIMEOUT_MS * 1000;
 
@@ -307,13 +308,17 @@ gvQemuMigrationWait(gvDomainObj *obj, gvQemuMonitor *mon, GError **error)
             gvReportError(error, GV_ERR_OPERATION_TIMEOUT, "migration did not finish in time");
             return -1;
         }
+        if (alive && !alive(opaque)) {
+            gvReportError(error, GV_ERR_OPERATION_FAILED, "Lost connection to destination host");
+            return -1;
+        }
         g_usleep(5000);
     }
 }
 
 int
 gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigned int flags,
-                       GError **error)
+                       gvQemuMigrationAliveFunc alive, gpointer opaque, GError **error)
 {
     gvQemuDomainPriv *priv;
     gvQemuMonitor *mon;
@@ -344,7 +349,7 @@ gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigne
     json_object_object_add(args, "uri", json_object_new_string(uri));
     rc = gvQemuMonitorCommand(mon, "migrate", args, 10000, NULL, error);
     if (rc == 0)
-        rc = gvQemuMigrationWait(obj, mon, error);
+        rc = gvQemuMigrationWait(obj, mon, alive, opaque, error);
     if (rc < 0) {
         g_autoptr(GError) local = NULL;
 
@@ -468,6 +473,7 @@ gvQemuMigrationFinish(gvDriver *drv, const char *name, unsigned int flags, bool 
     }
     obj->state = (flags & GV_MIGRATE_PAUSED) ? GV_DOMAIN_PAUSED : GV_DOMAIN_RUNNING;
     obj->reason = 2; /* migrated */
+    priv->incoming = false;
     if ((flags & GV_MIGRATE_PERSIST_DEST) && !obj->persistent) {
         g_autofree char *path = gvDriverConfigPath(drv, obj->def->name);
         char *xml = gvDomainDefFormat(obj->def,
@@ -475,7 +481,8 @@ gvQemuMigrationFinish(gvDriver *drv, const char *name, unsigned int flags, bool 
 
         if (gvFileWriteAtomic(path, xml, strlen(xml), 0600, error) == 0) {
             obj->persistent = true;
-            obj->newDef = gvDomainDefCopy(obj->def, NULL);
+            if ((obj->newDef = gvDomainDefCopy(obj->def, NULL)))
+                obj->newDef->id = -1; /* the saved definition is not running */
         }
         gvSecretFree(xml);
     }

@@ -36,8 +36,11 @@ char *gvQemuMigrationBegin(gvDriver *drv, gvDomainObj *obj, unsigned int flags, 
 gvDomainObj *gvQemuMigrationPrepare(gvDriver *drv, const char *xml, const char *uriIn,
                                     unsigned int flags, char **uriOut, GError **error);
 
+/* @alive, when given, is asked while data flows: false cancels the migration */
+typedef bool (*gvQemuMigrationAliveFunc)(gpointer opaque);
+
 int gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigned int flags,
-                           GError **error);
+                           gvQemuMigrationAliveFunc alive, gpointer opaque, GError **error);
 
 /* NULL when @cancelled (the incoming QEMU is removed) or on failure */
 gvDomainObj *gvQemuMigrationFinish(gvDriver *drv, const char *name, unsigned int flags,

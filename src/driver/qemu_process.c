@@ -87,9 +87,10 @@ gvQemuProcessWriteStatus(gvDriver *drv, gvDomainObj *obj, GError **error)
 
     gvBufferAsprintf(&buf,
                      "<domstatus state='%d' reason='%d' pid='%d' started='%" G_GINT64_FORMAT
-                     "' persistent='%s' tainted='%s'",
+                     "' persistent='%s' tainted='%s'%s",
                      obj->state, obj->reason, (int)priv->pid, priv->startTime,
-                     obj->persistent ? "yes" : "no", priv->tainted ? "yes" : "no");
+                     obj->persistent ? "yes" : "no", priv->tainted ? "yes" : "no",
+                     priv->incoming ? " migration='incoming'" : "");
     gvBufferEscapeString(&buf, " monitor='%s'>\n", priv->monitorPath);
     gvBufferAdjustIndent(&buf, 2);
     {
@@ -139,6 +140,15 @@ gvQemuProcessExitedLocked(gvDriver *drv, gvDomainObj *obj)
     if (priv->starting)
         return; /* the start cleans up after itself */
 
+    /* whichever watch noticed it, none may fire again for a later QEMU */
+    if (priv->exitSource) {
+        g_source_destroy(priv->exitSource);
+        g_clear_pointer(&priv->exitSource, g_source_unref);
+    }
+    if (priv->pidfd >= 0) {
+        close(priv->pidfd);
+        priv->pidfd = -1;
+    }
     reason = priv->stopping ? priv->stopReason : GV_DOMAIN_SHUTOFF_CRASHED;
     g_message("domain '%s': QEMU (pid %d) exited, %s", obj->def->name, (int)priv->pid,
               reason == GV_DOMAIN_SHUTOFF_CRASHED ? "unexpectedly" : "as asked");
@@ -207,11 +217,18 @@ gvQemuMonitorEOF(gvQemuMonitor *mon, gpointer opaque)
     gvQemuWatchCtx *w = opaque;
     gvQemuDomainPriv *priv;
 
-    /* QEMU closes its monitor only when it exits: notice it at once */
+    /*
+     * QEMU closes its monitor when it exits; the domain changes state when
+     * the process is gone (child watch or pidfd: its locks and files are
+     * released by then).  Without such a watch, this is the only notice.
+     */
     gvDomainObjLock(w->obj);
     priv = gvQemuDomainGetPriv(w->obj);
-    if (priv->mon == mon && !priv->starting)
-        gvQemuProcessExitedLocked(w->drv, w->obj);
+    if (priv->mon == mon && !priv->starting) {
+        g_debug("domain '%s': QEMU closed its monitor", w->obj->def->name);
+        if (!priv->exitSource)
+            gvQemuProcessExitedLocked(w->drv, w->obj);
+    }
     gvDomainObjUnlock(w->obj);
 }
 
@@ -268,15 +285,16 @@ static const gvQemuMonitorCallbacks gvQemuMonitorCb = {
 
 /* Opens the monitor of @obj's QEMU; with @obj unlocked (it blocks) */
 static gvQemuMonitor *
-gvQemuProcessOpenMonitor(gvDriver *drv, gvDomainObj *obj, const char *path, GError **error)
+gvQemuProcessOpenMonitor(gvDriver *drv, gvDomainObj *obj, const char *path, unsigned int timeoutMs,
+                         GError **error)
 {
     gvQemuWatchCtx *w = g_new0(gvQemuWatchCtx, 1);
 
     w->drv = drv;
     w->obj = gvDomainObjRef(obj);
     /* the monitor holds the context (and so the object) until it is freed */
-    return gvQemuMonitorOpen(path, drv->ctx, &gvQemuMonitorCb, w, gvQemuWatchCtxFree,
-                             GV_QEMU_MONITOR_TIMEOUT_MS, error);
+    return gvQemuMonitorOpen(path, drv->ctx, &gvQemuMonitorCb, w, gvQemuWatchCtxFree, timeoutMs,
+                             error);
 }
 
 /* ---- start --------------------------------------------------------------- */
@@ -401,6 +419,29 @@ gvQemuProcessAbortStart(gvDriver *drv, gvDomainObj *obj)
     gvQemuProcessRemoveStatus(drv, obj->def->name);
     priv->pid = 0;
     priv->starting = false;
+    obj->state = GV_DOMAIN_SHUTOFF;
+    obj->reason = 6; /* failed */
+}
+
+/* The last line QEMU wrote to the domain log since @offset, or NULL */
+static char *
+gvQemuProcessLogTail(gvDriver *drv, const char *name, goffset offset)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s.log", drv->logDir, name);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_auto(GStrv) lines = NULL;
+    gssize i;
+
+    if (!g_file_get_contents(path, &data, &len, NULL) || (gsize)offset >= len)
+        return NULL;
+    lines = g_strsplit(data + offset, "\n", -1);
+    for (i = (gssize)g_strv_length(lines) - 1; i >= 0; i--) {
+        g_strstrip(lines[i]);
+        if (lines[i][0] && !g_str_has_suffix(lines[i], ": starting up"))
+            return g_strndup(lines[i], 512);
+    }
+    return NULL;
 }
 
 static int
@@ -480,6 +521,7 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     int memfd = -1;
     int monfd = -1;
     int logfd = -1;
+    goffset logOffset = -1;
     GPid pid = 0;
     unsigned char guid[GV_UUID_BUFLEN];
     gvQemuBuildCtx ctx = { .accel = drv->accel, .monitorFd = 4, .genidConfigFd = 3 };
@@ -494,10 +536,16 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     if (!(live = gvDomainDefCopy(obj->def, error)))
         return -1;
     name = obj->def->name;
-    monitorPath = g_strdup_printf("%s/%s.monitor", qemuDir, name);
+    /*
+     * A path of its own for each QEMU: a QEMU that exits removes its monitor
+     * socket as its last act, which must never hit the next QEMU's (revert).
+     */
+    monitorPath =
+        g_strdup_printf("%s/%s.%d.monitor", qemuDir, name, g_atomic_int_add(&drv->nextMonitor, 1));
     home = g_strdup_printf("%s/qemu/%s", drv->stateDir, name);
     ctx.homeDir = home;
     ctx.incoming = incoming != NULL;
+    priv->incoming = incoming != NULL;
     if (incoming)
         flags |= GV_DOMAIN_START_PAUSED;
     priv->starting = true;
@@ -527,6 +575,7 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     target_fds[nfds++] = 4;
     if ((logfd = gvQemuProcessOpenLog(drv, name, cmd, error)) < 0)
         goto error_unlocked;
+    logOffset = lseek(logfd, 0, SEEK_END);
 
     if (!g_spawn_async_with_pipes_and_fds(
             NULL, (const char *const *)gvCommandGetArgv(cmd), gvCommandGetEnv(cmd),
@@ -556,7 +605,8 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     priv->exitSource = watch;
     gvDomainObjUnlock(obj);
 
-    if (!(mon = gvQemuProcessOpenMonitor(drv, obj, monitorPath, error))) {
+    if (!(mon =
+              gvQemuProcessOpenMonitor(drv, obj, monitorPath, GV_QEMU_MONITOR_TIMEOUT_MS, error))) {
         gvDomainObjLock(obj);
         goto error;
     }
@@ -650,6 +700,7 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     return 0;
 
 error_unlocked:
+    logOffset = -1;
     if (memfd >= 0)
         close(memfd);
     if (monfd >= 0)
@@ -662,6 +713,17 @@ error_unlocked:
     gvDomainObjLock(obj);
 error:
     gvQemuProcessAbortStart(drv, obj);
+    /* QEMU's own words, from its log, say why */
+    if (logOffset >= 0 && error && *error) {
+        g_autofree char *said = gvQemuProcessLogTail(drv, obj->def->name, logOffset);
+
+        if (said) {
+            g_autofree char *msg = g_strdup_printf("%s: QEMU said: %s", (*error)->message, said);
+
+            g_free((*error)->message);
+            (*error)->message = g_steal_pointer(&msg);
+        }
+    }
     return -1;
 }
 
@@ -780,6 +842,7 @@ typedef struct {
     int reason;
     bool persistent;
     bool tainted;
+    bool incoming;
     char *monitor;
     gvDomainDef *def;
 } gvQemuStatus;
@@ -801,6 +864,7 @@ gvQemuStatusParse(const char *path, gvQemuStatus *st, GError **error)
     g_autofree char *persistent = NULL;
     g_autofree char *tainted = NULL;
     g_autofree char *started = NULL;
+    g_autofree char *migration = NULL;
     size_t len;
     int pid = 0;
     guint64 t = 0;
@@ -817,8 +881,10 @@ gvQemuStatusParse(const char *path, gvQemuStatus *st, GError **error)
         gvXMLPropString(root, "monitor", GV_XML_PROP_REQUIRED, &st->monitor, error) < 0 ||
         gvXMLPropString(root, "started", GV_XML_PROP_REQUIRED, &started, error) < 0 ||
         gvXMLPropString(root, "persistent", GV_XML_PROP_REQUIRED, &persistent, error) < 0 ||
-        gvXMLPropString(root, "tainted", GV_XML_PROP_NONE, &tainted, error) < 0)
+        gvXMLPropString(root, "tainted", GV_XML_PROP_NONE, &tainted, error) < 0 ||
+        gvXMLPropString(root, "migration", GV_XML_PROP_NONE, &migration, error) < 0)
         return -1;
+    st->incoming = migration && g_str_equal(migration, "incoming");
     if (!(dom = gvXMLNodeGetChild(root, "domain"))) {
         gvReportError(error, GV_ERR_INTERNAL_ERROR, "status file '%s' has no <domain>", path);
         return -1;
@@ -833,23 +899,26 @@ gvQemuStatusParse(const char *path, gvQemuStatus *st, GError **error)
     return 0;
 }
 
-/* Reconnects to one QEMU; a worker thread (the monitor needs the main loop) */
-static void
-gvQemuProcessReconnectOne(gvDriver *drv, const char *path)
+/*
+ * Phase one of a reconnect, at daemon start before any client is served:
+ * reads a status file and makes the domain running again, with its
+ * "reconnect" job held until its monitor answers.  Returns the domain to
+ * reconnect (a reference), or NULL when there is nothing to reconnect.
+ */
+static gvDomainObj *
+gvQemuProcessReconnectLoad(gvDriver *drv, const char *path)
 {
     gvQemuStatus st = { 0 };
     g_autoptr(GError) error = NULL;
-    g_autoptr(gvDomainObj) obj = NULL;
+    gvDomainObj *obj = NULL;
     gvQemuDomainPriv *priv;
-    gvQemuMonitor *mon;
-    unsigned char guid[GV_UUID_BUFLEN];
     g_autofree char *name = NULL;
 
     if (gvQemuStatusParse(path, &st, &error) < 0) {
         g_warning("cannot read status file '%s': %s; removing it", path, error->message);
         (void)unlink(path);
         gvQemuStatusClear(&st);
-        return;
+        return NULL;
     }
     name = g_strdup(st.def->name);
     if (!gvQemuProcessIsOurs(st.pid, st.def->uuid)) {
@@ -866,7 +935,18 @@ gvQemuProcessReconnectOne(gvDriver *drv, const char *path)
         (void)unlink(st.monitor);
         gvQemuProcessRemoveStatus(drv, name);
         gvQemuStatusClear(&st);
-        return;
+        return NULL;
+    }
+    /* an incoming migration the restart cut short can never finish: end it */
+    if (st.incoming) {
+        g_message(
+            "domain '%s': an incoming migration was cut short by the restart; its QEMU (pid %d) is stopped",
+            name, (int)st.pid);
+        (void)kill(st.pid, SIGKILL);
+        (void)unlink(st.monitor);
+        gvQemuProcessRemoveStatus(drv, name);
+        gvQemuStatusClear(&st);
+        return NULL;
     }
 
     /* the running domain: the persistent object (if any) takes the live def */
@@ -898,24 +978,68 @@ gvQemuProcessReconnectOne(gvDriver *drv, const char *path)
         g_clear_error(&error);
     }
     gvDomainObjUnlock(obj);
+    gvQemuStatusClear(&st);
+    return obj;
+}
 
-    mon = gvQemuProcessOpenMonitor(drv, obj, st.monitor, &error);
+/*
+ * Phase two, on a thread of its own: connects to the monitor (retrying as
+ * long as QEMU lives: it may be stopped, or slow), checks its GUID, and
+ * lets go of the job.
+ */
+static gpointer
+gvQemuProcessReconnectThread(gpointer opaque)
+{
+    gvQemuWatchCtx *job = opaque;
+    gvDriver *drv = job->drv;
+    gvDomainObj *obj = job->obj;
+    gvQemuDomainPriv *priv;
+    gvQemuMonitor *mon = NULL;
+    unsigned char guid[GV_UUID_BUFLEN];
+    g_autofree char *name = NULL;
+    g_autofree char *path = NULL;
+    bool warned = false;
+
+    gvDomainObjLock(obj);
+    priv = gvQemuDomainGetPriv(obj);
+    name = g_strdup(obj->def->name);
+    path = g_strdup(priv->monitorPath);
+    gvDomainObjUnlock(obj);
+
+    while (!g_atomic_int_get(&drv->shuttingDown)) {
+        g_autoptr(GError) error = NULL;
+        bool exited;
+
+        gvDomainObjLock(obj);
+        exited = priv->exited;
+        gvDomainObjUnlock(obj);
+        if (exited)
+            break;
+        if ((mon = gvQemuProcessOpenMonitor(drv, obj, path, 2000, &error)))
+            break;
+        if (!warned)
+            g_warning("domain '%s': QEMU does not answer its monitor yet (%s); still trying", name,
+                      error->message);
+        warned = true;
+    }
+
     gvDomainObjLock(obj);
     priv->starting = false;
-    if (!mon) {
-        g_warning("domain '%s': cannot reconnect to QEMU's monitor: %s", name, error->message);
-    } else {
+    if (mon) {
+        g_autoptr(GError) error = NULL;
+
         priv->mon = mon;
+        gvQemuMonitorRef(mon);
         gvDomainObjUnlock(obj);
         if (obj->def->genid && gvQemuMonitorQueryGenid(mon, guid, &error) == 0 &&
             memcmp(guid, obj->def->genid->guid, GV_UUID_BUFLEN) != 0)
             g_warning(
                 "domain '%s': QEMU reports another genid than its status file: QEMU's is used",
                 name);
+        gvQemuMonitorUnref(mon);
         gvDomainObjLock(obj);
         if (obj->def->genid && !error)
             memcpy(obj->def->genid->guid, guid, GV_UUID_BUFLEN);
-        g_clear_error(&error);
         g_message("domain '%s': reconnected to QEMU pid %d", name, (int)priv->pid);
     }
     if (priv->exited) {
@@ -924,25 +1048,7 @@ gvQemuProcessReconnectOne(gvDriver *drv, const char *path)
     }
     gvDomainObjEndJob(obj);
     gvDomainObjUnlock(obj);
-    gvQemuStatusClear(&st);
-}
-
-typedef struct {
-    gvDriver *drv;
-    char *path;
-    gint *pending;
-} gvQemuReconnectJob;
-
-static gpointer
-gvQemuProcessReconnectThread(gpointer opaque)
-{
-    gvQemuReconnectJob *job = opaque;
-
-    gvQemuProcessReconnectOne(job->drv, job->path);
-    g_atomic_int_dec_and_test(job->pending);
-    g_main_context_wakeup(job->drv->ctx);
-    g_free(job->path);
-    g_free(job);
+    gvQemuWatchCtxFree(job);
     return NULL;
 }
 
@@ -952,13 +1058,13 @@ gvQemuProcessReconnectAll(gvDriver *drv)
     g_autofree char *dir = g_strdup_printf("%s/qemu", drv->runDir);
     g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
     const char *name;
-    gint pending = 0;
 
     if (!d)
         return;
     while ((name = g_dir_read_name(d))) {
         g_autofree char *path = g_build_filename(dir, name, NULL);
-        gvQemuReconnectJob *job;
+        gvQemuWatchCtx *job;
+        gvDomainObj *obj;
 
         if (g_str_has_suffix(name, ".monitor"))
             continue;
@@ -966,14 +1072,13 @@ gvQemuProcessReconnectAll(gvDriver *drv)
             (void)unlink(path);
             continue;
         }
-        job = g_new0(gvQemuReconnectJob, 1);
+        if (!(obj = gvQemuProcessReconnectLoad(drv, path)))
+            continue;
+        job = g_new0(gvQemuWatchCtx, 1);
         job->drv = drv;
-        job->path = g_steal_pointer(&path);
-        job->pending = &pending;
-        g_atomic_int_inc(&pending);
-        g_thread_unref(g_thread_new("reconnect", gvQemuProcessReconnectThread, job));
+        job->obj = obj;
+        g_mutex_lock(&drv->threadsLock);
+        g_ptr_array_add(drv->threads, g_thread_new("reconnect", gvQemuProcessReconnectThread, job));
+        g_mutex_unlock(&drv->threadsLock);
     }
-    /* the monitors are answered by the main loop: run it until all are done */
-    while (g_atomic_int_get(&pending) > 0)
-        g_main_context_iteration(drv->ctx, TRUE);
 }

@@ -27,6 +27,7 @@ typedef struct {
     GPtrArray *snapshots; /* gvDomainSnapshotDef, oldest first */
     char *currentSnapshot;
     bool migrating; /* a migration of this domain is under way */
+    bool incoming; /* started for an incoming migration not yet finished */
     gint64 migrationStart; /* monotonic, for job info */
     guint64 migrationTotal; /* bytes, from query-migrate */
     guint64 migrationDone;

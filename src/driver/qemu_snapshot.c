@@ -666,6 +666,8 @@ gvQemuSnapshotRemoveAllMetadata(gvDriver *drv, gvDomainObj *obj, GError **error)
 
         (void)unlink(cur);
     }
-    (void)rmdir(dir);
+    gvFileDropSpares(dir);
+    if (rmdir(dir) < 0 && errno != ENOENT)
+        g_warning("cannot remove '%s': %s", dir, g_strerror(errno));
     return 0;
 }

@@ -4,6 +4,7 @@
 #include <gvconfig.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -53,6 +54,20 @@ gvNetClientFree(gvNetClient *client)
     if (client->fd >= 0)
         close(client->fd);
     g_free(client);
+}
+
+bool
+gvNetClientIsAlive(gvNetClient *client)
+{
+    struct pollfd pfd = { .fd = client->fd, .events = POLLIN };
+    char c;
+
+    if (poll(&pfd, 1, 0) <= 0)
+        return true;
+    if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
+        return false;
+    /* readable: EOF, or data (a keepalive) that the next call reads */
+    return recv(client->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
 }
 
 static int

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <glib.h>
 
 #include "gvnetmessage.h"
@@ -14,6 +15,8 @@ typedef struct _gvNetClient gvNetClient;
 
 gvNetClient *gvNetClientConnectUnix(const char *path, GError **error);
 void gvNetClientFree(gvNetClient *client);
+/* False once the peer has closed the connection (or it broke) */
+bool gvNetClientIsAlive(gvNetClient *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvNetClient, gvNetClientFree)
 
 /*

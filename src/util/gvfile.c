@@ -66,6 +66,12 @@ gvFileSpareRefill(gpointer data, gpointer opaque)
             return;
         close(fd);
         g_mutex_lock(&gvFileSpareLock);
+        /* the directory's spares may have been dropped meanwhile */
+        if (!(q = g_hash_table_lookup(gvFileSpares, dir))) {
+            g_mutex_unlock(&gvFileSpareLock);
+            (void)unlink(path);
+            return;
+        }
         g_queue_push_tail(q, g_steal_pointer(&path));
         g_mutex_unlock(&gvFileSpareLock);
     }
@@ -92,6 +98,50 @@ gvFileTakeSpare(const char *dir)
         g_thread_pool_push(gvFileSparePool, g_strdup(dir), NULL);
     g_mutex_unlock(&gvFileSpareLock);
     return path;
+}
+
+void
+gvFileDropSpares(const char *dir)
+{
+    GQueue *q;
+    char *path;
+
+    g_mutex_lock(&gvFileSpareLock);
+    if (gvFileSpares && (q = g_hash_table_lookup(gvFileSpares, dir))) {
+        g_hash_table_remove(gvFileSpares, dir);
+        while ((path = g_queue_pop_head(q))) {
+            (void)unlink(path);
+            g_free(path);
+        }
+        g_queue_free(q);
+    }
+    g_mutex_unlock(&gvFileSpareLock);
+}
+
+void
+gvFileDropAllSpares(void)
+{
+    g_autoptr(GList) dirs = NULL;
+    GList *l;
+
+    g_mutex_lock(&gvFileSpareLock);
+    if (gvFileSparePool) {
+        GThreadPool *pool = g_steal_pointer(&gvFileSparePool);
+
+        g_mutex_unlock(&gvFileSpareLock);
+        g_thread_pool_free(pool, TRUE, TRUE);
+        g_mutex_lock(&gvFileSpareLock);
+    }
+    if (gvFileSpares)
+        dirs = g_hash_table_get_keys(gvFileSpares);
+    for (l = dirs; l; l = l->next) {
+        g_autofree char *dir = g_strdup(l->data);
+
+        g_mutex_unlock(&gvFileSpareLock);
+        gvFileDropSpares(dir);
+        g_mutex_lock(&gvFileSpareLock);
+    }
+    g_mutex_unlock(&gvFileSpareLock);
 }
 
 int

@@ -14,6 +14,11 @@
 int gvFileWriteAtomic(const char *path, const char *data, size_t len, unsigned int mode,
                       GError **error);
 
+/* Removes the spare temporary files kept in @dir (before removing @dir) */
+void gvFileDropSpares(const char *dir);
+/* The same for every directory (at exit), after stopping the refills */
+void gvFileDropAllSpares(void);
+
 /* Removes @path and makes that durable (fsync of its directory) */
 int gvFileRemoveDurable(const char *path, GError **error);
 
