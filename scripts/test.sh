@@ -41,7 +41,7 @@ CC=clang bash scripts/build.sh build-fuzz -Dfuzz=true -Db_sanitize=address,undef
 fuzzlog=build-fuzz/fuzz-results.txt
 : >"$fuzzlog"
 for target in build-fuzz/tests/fuzz-*; do
-    [ -x "$target" ] || continue
+    [ -f "$target" ] && [ -x "$target" ] || continue
     name=$(basename "$target")
     corpus=$(mktemp -d)
     cp "$top"/tests/fuzz/"${name#fuzz-}"/* "$corpus"/ 2>/dev/null || true

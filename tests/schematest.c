@@ -39,6 +39,9 @@ compareNames(gconstpointer a, gconstpointer b)
     return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* the paths the registered cases use, freed once they have run */
+static GPtrArray *paths;
+
 static void
 addDir(const char *dir)
 {
@@ -59,7 +62,8 @@ addDir(const char *dir)
         g_autofree char *base = g_path_get_basename(dir);
         g_autofree char *tn = g_strdup_printf("/schema/%s/%s", base, n);
 
-        gvTestRun(tn, testSchema, path); /* path lives as long as the test */
+        g_ptr_array_add(paths, path);
+        gvTestRun(tn, testSchema, path);
     }
 }
 
@@ -69,11 +73,16 @@ main(int argc, char **argv)
     static const char *const dirs[] = { "xml2xml", "xml2argv", "abi", "../examples" };
     size_t i;
 
+    int rc;
+
     g_test_init(&argc, &argv, NULL);
+    paths = g_ptr_array_new_with_free_func(g_free);
     for (i = 0; i < G_N_ELEMENTS(dirs); i++) {
         g_autofree char *dir = gvTestPath("%s", dirs[i]);
 
         addDir(dir);
     }
-    return g_test_run();
+    rc = g_test_run();
+    g_ptr_array_unref(paths);
+    return rc;
 }
