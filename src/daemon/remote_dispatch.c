@@ -1381,6 +1381,150 @@ gvProcMigrateConfirm3Params(gvCall *call, gvXdrDecoder *args, GByteArray *ret, G
     return gvQemuMigrationConfirm(call->daemon->drv, obj, flags, cancelled != 0, error);
 }
 
+/*
+ * The same phases without typed parameters (procedures 213-218): what
+ * libvirt's older virDomainMigrate() uses.  Flags are 64-bit here.
+ */
+static int
+gvProcMigrateBegin3(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    g_autofree char *xmlin = NULL;
+    g_autofree char *dname = NULL;
+    guint64 flags;
+    guint64 resource;
+    char *xml;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeOptString(args, GV_NET_MESSAGE_STRING_MAX, &xmlin) ||
+        !gvXdrDecodeU64(args, &flags) ||
+        !gvXdrDecodeOptString(args, GV_REMOTE_DOMAIN_NAME_MAX, &dname) ||
+        !gvXdrDecodeU64(args, &resource))
+        return gvDecodeFailed(error);
+    if (xmlin || dname) {
+        gvReportError(error, GV_ERR_ARGUMENT_UNSUPPORTED,
+                      "migration with an alternate XML or name is not supported yet");
+        return -1;
+    }
+    if (!(xml = gvQemuMigrationBegin(call->daemon->drv, obj, (unsigned int)flags, error)))
+        return -1;
+    gvEncodeCookie(ret, obj);
+    gvXdrEncodeString(ret, xml);
+    gvSecretFree(xml);
+    return 0;
+}
+
+static int
+gvProcMigratePrepare3(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autofree char *uriIn = NULL;
+    g_autofree char *dname = NULL;
+    g_autofree char *uriOut = NULL;
+    g_autoptr(gvDomainObj) obj = NULL;
+    char *xml = NULL;
+    guint64 flags;
+    guint64 resource;
+
+    if (gvDecodeCookie(args) < 0 ||
+        !gvXdrDecodeOptString(args, GV_NET_MESSAGE_STRING_MAX, &uriIn) ||
+        !gvXdrDecodeU64(args, &flags) ||
+        !gvXdrDecodeOptString(args, GV_REMOTE_DOMAIN_NAME_MAX, &dname) ||
+        !gvXdrDecodeU64(args, &resource) ||
+        !gvXdrDecodeString(args, GV_NET_MESSAGE_STRING_MAX, &xml)) {
+        gvSecretFree(xml);
+        return gvDecodeFailed(error);
+    }
+    obj =
+        gvQemuMigrationPrepare(call->daemon->drv, xml, uriIn, (unsigned int)flags, &uriOut, error);
+    gvSecretFree(xml);
+    if (!obj)
+        return -1;
+    gvEncodeCookie(ret, obj);
+    gvXdrEncodeOptString(ret, uriOut);
+    return 0;
+}
+
+static int
+gvProcMigratePerform3(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    g_autoptr(GPtrArray) params = gvTypedParamsNew();
+    g_autofree char *xmlin = NULL;
+    g_autofree char *dconnuri = NULL;
+    g_autofree char *uri = NULL;
+    g_autofree char *dname = NULL;
+    guint64 flags;
+    guint64 resource;
+
+    if (!obj)
+        return -1;
+    if (!gvXdrDecodeOptString(args, GV_NET_MESSAGE_STRING_MAX, &xmlin) ||
+        gvDecodeCookie(args) < 0 ||
+        !gvXdrDecodeOptString(args, GV_NET_MESSAGE_STRING_MAX, &dconnuri) ||
+        !gvXdrDecodeOptString(args, GV_NET_MESSAGE_STRING_MAX, &uri) ||
+        !gvXdrDecodeU64(args, &flags) ||
+        !gvXdrDecodeOptString(args, GV_REMOTE_DOMAIN_NAME_MAX, &dname) ||
+        !gvXdrDecodeU64(args, &resource))
+        return gvDecodeFailed(error);
+    if (flags & 2 /* PEER2PEER */) {
+        if (uri)
+            gvTypedParamsAddString(params, "migrate_uri", uri);
+        if (gvMigrationPeer2Peer(call->daemon->drv, obj, dconnuri, params, (unsigned int)flags,
+                                 error) < 0)
+            return -1;
+        gvXdrEncodeOpaque(ret, "", 0);
+        return 0;
+    }
+    if (gvQemuMigrationPerform(call->daemon->drv, obj, uri, (unsigned int)flags, NULL, NULL,
+                               error) < 0)
+        return -1;
+    gvEncodeCookie(ret, obj);
+    return 0;
+}
+
+static int
+gvProcMigrateFinish3(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autofree char *dname = NULL;
+    g_autofree char *dconnuri = NULL;
+    g_autofree char *uri = NULL;
+    g_autoptr(gvDomainObj) obj = NULL;
+    guint64 flags;
+    gint32 cancelled;
+
+    if (!gvXdrDecodeString(args, GV_REMOTE_DOMAIN_NAME_MAX, &dname) || gvDecodeCookie(args) < 0 ||
+        !gvXdrDecodeOptString(args, GV_NET_MESSAGE_STRING_MAX, &dconnuri) ||
+        !gvXdrDecodeOptString(args, GV_NET_MESSAGE_STRING_MAX, &uri) ||
+        !gvXdrDecodeU64(args, &flags) || !gvXdrDecodeI32(args, &cancelled))
+        return gvDecodeFailed(error);
+    if (!(obj = gvQemuMigrationFinish(call->daemon->drv, dname, (unsigned int)flags, cancelled != 0,
+                                      error))) {
+        if (error && !*error)
+            gvReportError(error, GV_ERR_OPERATION_FAILED, "migration was cancelled");
+        return -1;
+    }
+    gvEncodeDomain(ret, obj);
+    gvEncodeCookie(ret, obj);
+    return 0;
+}
+
+static int
+gvProcMigrateConfirm3(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+    guint64 flags;
+    gint32 cancelled;
+
+    if (!obj)
+        return -1;
+    if (gvDecodeCookie(args) < 0 || !gvXdrDecodeU64(args, &flags) ||
+        !gvXdrDecodeI32(args, &cancelled))
+        return gvDecodeFailed(error);
+    return gvQemuMigrationConfirm(call->daemon->drv, obj, (unsigned int)flags, cancelled != 0,
+                                  error);
+}
+
 static int
 gvProcDomainGetJobInfo(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
@@ -1543,6 +1687,21 @@ static const gvProc gvRemoteProcs[GV_PROC_MAX] = {
                                                  GV_PROC_WRITE | GV_PROC_BLOCKING,
                                                  "virDomainMigrateConfirm3Params" },
     [GV_PROC_DOMAIN_GET_JOB_INFO] = { "domain-get-job-info", gvProcDomainGetJobInfo, 0 },
+    [GV_PROC_DOMAIN_MIGRATE_BEGIN3] = { "domain-migrate-begin3", gvProcMigrateBegin3,
+                                        GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                        "virDomainMigrateBegin3" },
+    [GV_PROC_DOMAIN_MIGRATE_PREPARE3] = { "domain-migrate-prepare3", gvProcMigratePrepare3,
+                                          GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                          "virDomainMigratePrepare3" },
+    [GV_PROC_DOMAIN_MIGRATE_PERFORM3] = { "domain-migrate-perform3", gvProcMigratePerform3,
+                                          GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                          "virDomainMigratePerform3" },
+    [GV_PROC_DOMAIN_MIGRATE_FINISH3] = { "domain-migrate-finish3", gvProcMigrateFinish3,
+                                         GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                         "virDomainMigrateFinish3" },
+    [GV_PROC_DOMAIN_MIGRATE_CONFIRM3] = { "domain-migrate-confirm3", gvProcMigrateConfirm3,
+                                          GV_PROC_WRITE | GV_PROC_BLOCKING,
+                                          "virDomainMigrateConfirm3" },
 };
 
 static const gvProc gvQemuProcs[] = {

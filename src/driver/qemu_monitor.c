@@ -521,7 +521,7 @@ gvQemuMonitorRun(gvQemuMonitor *mon, json_object *obj, unsigned int timeoutMs, c
     } else {
         reply = json_object_get(p->reply);
         if (raw)
-            *raw = g_steal_pointer(&p->raw);
+            *raw = g_strchomp(g_steal_pointer(&p->raw)); /* QEMU ends lines with CRLF */
     }
     gvQmpPendingFree(p);
     return reply;
