@@ -9,17 +9,21 @@ are all real.  This module gives a script:
 - Harness: arguments, a private 0700 work directory, TAP output, a watchdog
   (and SIGTERM/SIGINT handlers) that bail out when the script runs past its
   deadline, and cleanup that always runs: every daemon still alive is
-  stopped, and every QEMU the test started is killed by pid.  A QEMU belongs
-  to the test when its command line carries the -uuid of a domain the test
-  registered (Harness.new_uuid) or its environment points into one of the
-  test's --root directories.
-- Daemon: genvirtd on a fresh --root: start (bounded wait until both sockets
-  accept), stop with SIGTERM (exit status 0 within a bound, and no
-  AddressSanitizer / LeakSanitizer / UBSan report in its stderr), kill -9,
-  and the paths of its files (configs, status files, monitor sockets, logs).
+  stopped, every QEMU the test started is killed by pid, then the actions
+  registered with Harness.at_cleanup run (newest first).  A QEMU belongs to
+  the test when its command line carries the -uuid of a domain the test
+  registered (Harness.new_uuid, write_domain), its environment points into
+  one of the test's --root directories, or a daemon's status file names it.
+- Daemon: genvirtd on a fresh --root (optionally with extra arguments, a
+  command prefix such as `ip netns exec NS`, and a label for the TAP
+  lines): start (bounded wait until both sockets accept), stop with SIGTERM
+  (exit status 0 within a bound, and no AddressSanitizer / LeakSanitizer /
+  UBSan report in its stderr), kill -9, and the paths of its files
+  (configs, status files, monitor sockets, logs, snapshots).
 - Clients: the stock virsh, genvirsh and python3-libvirt behind one small
   interface (Virsh, Genvirsh, Py), so a scenario runs through all three.
-- Bounded waits (wait_until), /proc helpers, domain XML.
+- Bounded waits (wait_until), background commands (spawn/collect), /proc
+  helpers, domain XML.
 
 Every wait has a bound; every subprocess has a timeout; python3-libvirt calls
 that could block run under the watchdog.
@@ -75,6 +79,7 @@ def _clean_env():
         env.pop(k, None)
     env['LC_ALL'] = 'C'
     env['LANG'] = 'C'
+    env['TZ'] = 'UTC'
     env.setdefault('ASAN_OPTIONS', 'detect_leaks=1')
     env.setdefault('UBSAN_OPTIONS', 'print_stacktrace=1')
     return env
@@ -90,9 +95,11 @@ def read_bytes(path):
         return f.read()
 
 
-def write_file(path, text):
+def write_file(path, text, mode=None):
     with open(path, 'w', encoding='utf-8') as f:
         f.write(text)
+    if mode is not None:
+        os.chmod(path, mode)
     return path
 
 
@@ -183,6 +190,8 @@ def pid_alive(pid):
     """The process exists and is not an exited zombie.  A zombie thread
     group leader whose other threads are still exiting (QEMU tearing down
     its vCPU threads) is still alive."""
+    if not pid:
+        return False
     st = proc_state(pid)
     if st is None:
         return False
@@ -224,18 +233,19 @@ def all_pids():
     return out
 
 
+def qemu_uuid(pid):
+    """The -uuid of QEMU process @pid, or None."""
+    argv = proc_cmdline(pid)
+    for i, a in enumerate(argv[:-1]):
+        if a == b'-uuid':
+            return argv[i + 1].decode('ascii', 'replace')
+    return None
+
+
 def qemu_pids_by_uuid(uid):
-    """Live QEMU processes whose command line has -uuid @uid."""
-    out = []
-    want = uid.encode()
-    for pid in all_pids():
-        argv = proc_cmdline(pid)
-        for i, a in enumerate(argv[:-1]):
-            if a == b'-uuid' and argv[i + 1] == want:
-                if pid_alive(pid) and is_qemu(pid):
-                    out.append(pid)
-                break
-    return out
+    """Live QEMU processes whose command line has -uuid @uid, sorted."""
+    return sorted(pid for pid in all_pids()
+                  if qemu_uuid(pid) == uid and is_qemu(pid) and pid_alive(pid))
 
 
 def qemu_pids_under(root):
@@ -290,6 +300,9 @@ class Result:
 class Harness:
     """TAP output, work directory, watchdog, cleanup."""
 
+    WORKDIR_PREFIX = 'gvinteg'
+    KEEP_ENV = 'GVINTEG_KEEP'   # set: the work directory is kept
+
     def __init__(self, name, deadline=240.0):
         if len(sys.argv) != 4:
             sys.stderr.write('usage: %s GENVIRTD GENVIRSH SRCDIR\n' % sys.argv[0])
@@ -303,8 +316,9 @@ class Harness:
         self.lock = threading.RLock()
         self.daemons = []
         self.uuids = set()
+        self.cleanups = []
         self.t0 = time.monotonic()
-        self.workdir = tempfile.mkdtemp(prefix='gvinteg-%s-' % name)
+        self.workdir = tempfile.mkdtemp(prefix='%s-%s-' % (self.WORKDIR_PREFIX, name))
         os.chmod(self.workdir, 0o700)
         home = os.path.join(self.workdir, 'home')
         for var, sub in (('HOME', ''), ('XDG_CONFIG_HOME', '.config'),
@@ -315,6 +329,7 @@ class Harness:
         for k in ('LIBVIRT_DEFAULT_URI', 'VIRSH_DEFAULT_CONNECT_URI', 'GENVIRT_DEFAULT_URI'):
             os.environ.pop(k, None)
         os.environ['LC_ALL'] = 'C'
+        os.environ['TZ'] = 'UTC'
         self.env = _clean_env()
         self.deadline = time.monotonic() + deadline
         self._watchdog = threading.Timer(deadline, self._bail,
@@ -392,12 +407,22 @@ class Harness:
         self.uuids.add(u)
         return u
 
+    def at_cleanup(self, fn, what):
+        """Runs fn() at the end (after daemons and QEMUs), even on failure."""
+        self.cleanups.append((fn, what))
+
     def our_qemus(self):
+        """QEMUs carrying one of our uuids, QEMUs whose environment points
+        into a daemon's --root, and the pid of every daemon's status files
+        when it is a QEMU of one of our domains."""
         pids = set()
         for u in list(self.uuids):
             pids.update(qemu_pids_by_uuid(u))
         for d in list(self.daemons):
             pids.update(qemu_pids_under(d.root))
+            for pid in d.status_pids().values():
+                if pid_alive(pid) and is_qemu(pid) and qemu_uuid(pid) in self.uuids:
+                    pids.add(pid)
         return sorted(pids)
 
     def check_no_qemus(self, desc='no QEMU of this test is left running', timeout=5.0):
@@ -423,6 +448,14 @@ class Harness:
                 pass
         return pids
 
+    def _run_cleanups(self):
+        while self.cleanups:
+            fn, what = self.cleanups.pop()
+            try:
+                fn()
+            except Exception:
+                self.diag('cleanup %s failed: %s' % (what, traceback.format_exc()))
+
     def _kill_daemons(self):
         for d in list(self.daemons):
             try:
@@ -438,8 +471,9 @@ class Harness:
             try:
                 self._kill_daemons()
                 self.kill_qemus()
+                self._run_cleanups()
             finally:
-                if not os.environ.get('GVINTEG_KEEP'):
+                if not os.environ.get(self.KEEP_ENV):
                     shutil.rmtree(self.workdir, ignore_errors=True)
                 sys.stdout.flush()
                 os._exit(1)
@@ -458,11 +492,12 @@ class Harness:
         left = self.kill_qemus()
         if left:
             self.diag('cleanup killed QEMU pids %s' % left)
+        self._run_cleanups()
         with self.lock:
             self._print('1..%d' % self.n)
             self.diag('%s: %d tests, %d failed, %.1f s' % (self.name, self.n, self.failed,
                                                           time.monotonic() - self.t0))
-        if os.environ.get('GVINTEG_KEEP'):
+        if os.environ.get(self.KEEP_ENV):
             self.diag('kept %s' % self.workdir)
         else:
             shutil.rmtree(self.workdir, ignore_errors=True)
@@ -493,6 +528,30 @@ class Harness:
                           (e.stderr or b'').decode('utf-8', 'replace'), timed_out=True,
                           elapsed=time.monotonic() - t0)
 
+    def spawn(self, argv):
+        """A background command; returns (Popen, stdout path, stderr path)."""
+        n = len(os.listdir(self.workdir))
+        out = os.path.join(self.workdir, 'bg-%d.out' % n)
+        err = os.path.join(self.workdir, 'bg-%d.err' % n)
+        with open(out, 'wb') as fo, open(err, 'wb') as fe:
+            p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=fo, stderr=fe,
+                                 env=self.env)
+        return p, out, err
+
+    def collect(self, spawned, timeout):
+        """Waits (bounded) for a spawn()ed command; returns a Result."""
+        p, out, err = spawned
+        t0 = time.monotonic()
+        timed_out = False
+        try:
+            p.wait(timeout=max(1.0, min(timeout, self.remaining() - 5)))
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            p.kill()
+            p.wait(timeout=5)
+        return Result(p.args, None if timed_out else p.returncode, read_text(out), read_text(err),
+                      timed_out=timed_out, elapsed=time.monotonic() - t0)
+
     def virsh(self, uri, *args, ro=False, timeout=60):
         return self.run([VIRSH, '-c', uri] + (['-r'] if ro else []) + list(args), timeout=timeout)
 
@@ -500,20 +559,32 @@ class Harness:
         return self.run([self.genvirsh_path, '-c', uri] + (['-r'] if ro else []) + list(args),
                         timeout=timeout)
 
+    def domain_xml(self, name, uid, **kw):
+        """The XML write_domain writes (a subclass may change the defaults)."""
+        return domain_xml(name, uid, **kw)
+
     def write_domain(self, name, **kw):
-        """Writes a domain XML file; returns (path, uuid)."""
+        """Writes a domain XML file; returns (path, uuid).  A given uid= is
+        registered as the test's too (its QEMUs are killed at the end)."""
         uid = kw.pop('uid', None) or self.new_uuid()
+        self.uuids.add(uid)
         path = os.path.join(self.workdir, '%s.xml' % name)
-        write_file(path, domain_xml(name, uid, **kw))
+        write_file(path, self.domain_xml(name, uid, **kw))
         return path, uid
 
 
 class Daemon:
-    """genvirtd on a private --root."""
+    """genvirtd on a private --root, with @args after it, @prefix before it
+    (`ip netns exec NS`, ...) and @env added to its environment.  A @label
+    names it in the TAP descriptions."""
 
-    def __init__(self, h, root=None, verbose=True, env=None):
+    def __init__(self, h, root=None, verbose=True, env=None, args=(), prefix=(), label=None):
         self.h = h
         self.root = root or h.mkdtemp('root')
+        self.args = list(args)
+        self.prefix = list(prefix)
+        self.label = label or os.path.basename(self.root)
+        self.tag = label + ': ' if label else ''
         self.verbose = verbose
         self.env = env
         self.proc = None
@@ -538,6 +609,10 @@ class Daemon:
     @property
     def logdir(self):
         return os.path.join(self.root, 'var', 'log', 'genvirt')
+
+    @property
+    def snapdir(self):
+        return os.path.join(self.root, 'var', 'lib', 'genvirt', 'snapshots')
 
     @property
     def sock(self):
@@ -575,11 +650,14 @@ class Daemon:
     def domlog_path(self, name):
         return os.path.join(self.logdir, name + '.log')
 
-    def config_guid(self, name):
+    def config_text(self, name):
         try:
-            return guid_of(read_text(self.config_path(name)))
+            return read_text(self.config_path(name))
         except OSError:
             return None
+
+    def config_guid(self, name):
+        return guid_of(self.config_text(name))
 
     def status_pid(self, name):
         """The pid recorded in the status file of @name, or None."""
@@ -588,6 +666,25 @@ class Daemon:
         except OSError:
             return None
         return int(m.group(1)) if m else None
+
+    def status_pids(self):
+        """{name: pid} of every status file."""
+        out = {}
+        try:
+            names = os.listdir(self.qemudir)
+        except OSError:
+            return out
+        for n in names:
+            if n.endswith('.xml'):
+                pid = self.status_pid(n[:-4])
+                if pid:
+                    out[n[:-4]] = pid
+        return out
+
+    def qemu_pid(self, name):
+        """The live QEMU pid of @name from its status file, or None."""
+        pid = self.status_pid(name)
+        return pid if pid and pid_alive(pid) and is_qemu(pid) else None
 
     # ---- process
     def _connectable(self, path):
@@ -608,9 +705,10 @@ class Daemon:
         assert self.proc is None or self.proc.poll() is not None
         self.starts += 1
         self.logpath = os.path.join(self.h.workdir, 'genvirtd-%s-%d.log'
-                                    % (os.path.basename(self.root), self.starts))
+                                    % (self.label, self.starts))
         self.logs.append(self.logpath)
-        argv = [self.h.genvirtd, '--root', self.root] + (['--verbose'] if self.verbose else [])
+        argv = (self.prefix + [self.h.genvirtd, '--root', self.root] +
+                (['--verbose'] if self.verbose else []) + self.args)
         env = dict(self.h.env)
         env.update(self.env or {})
         with open(self.logpath, 'wb') as log:
@@ -636,12 +734,12 @@ class Daemon:
             if self.proc.poll() is None:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
-            self.h.ok(False, 'genvirtd starts (start %d)' % self.starts,
-                      why + '\n' + self.log_text()[-5000:])
+            self.h.ok(False, '%sgenvirtd starts (start %d)' % (self.tag, self.starts),
+                      '$ %s\n%s\n%s' % (' '.join(argv), why, self.log_text()[-5000:]))
             return False
         if report:
-            self.h.ok(True, 'genvirtd starts, sockets ready in %.2f s (start %d)'
-                      % (time.monotonic() - t0, self.starts))
+            self.h.ok(True, '%sgenvirtd starts, sockets ready in %.2f s (start %d)'
+                      % (self.tag, time.monotonic() - t0, self.starts))
         return True
 
     def alive(self):
@@ -662,10 +760,13 @@ class Daemon:
                     pass
         return ''.join(out)
 
+    def log_tail(self, n=30):
+        return '\n'.join(self.log_text().rstrip('\n').split('\n')[-n:])
+
     def check_sanitizers(self, what):
         bad = [l for l in self.log_text().split('\n') if any(m in l for m in SANITIZER_MARKERS)]
-        return self.h.ok(not bad, 'no sanitizer report in genvirtd stderr (%s)' % what,
-                         None if not bad else self.log_text()[-20000:])
+        return self.h.ok(not bad, '%sno sanitizer report in genvirtd stderr (%s)'
+                         % (self.tag, what), None if not bad else self.log_text()[-20000:])
 
     def stop(self, timeout=15.0):
         """SIGTERM: exit status 0 within @timeout and a clean stderr."""
@@ -673,7 +774,7 @@ class Daemon:
         if self.proc is None:
             return False
         if self.proc.poll() is not None:
-            self.h.ok(False, 'genvirtd still running before SIGTERM (%s)' % what,
+            self.h.ok(False, '%sgenvirtd still running before SIGTERM (%s)' % (self.tag, what),
                       'it exited with %s\n%s' % (self.proc.returncode, self.log_text()[-5000:]))
             self.check_sanitizers(what)
             return False
@@ -681,13 +782,14 @@ class Daemon:
         self.proc.send_signal(signal.SIGTERM)
         try:
             rc = self.proc.wait(timeout=timeout)
-            ok = self.h.ok(rc == 0, 'genvirtd exits 0 on SIGTERM (%.2f s, %s)'
-                           % (time.monotonic() - t0, what),
+            ok = self.h.ok(rc == 0, '%sgenvirtd exits 0 on SIGTERM (%.2f s, %s)'
+                           % (self.tag, time.monotonic() - t0, what),
                            None if rc == 0 else 'exit status %s\n%s' % (rc, self.log_text()[-20000:]))
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=5)
-            ok = self.h.ok(False, 'genvirtd exits on SIGTERM within %.0f s (%s)' % (timeout, what),
+            ok = self.h.ok(False, '%sgenvirtd exits on SIGTERM within %.0f s (%s)'
+                           % (self.tag, timeout, what),
                            'it did not exit: killed\n' + self.log_text()[-5000:])
         return self.check_sanitizers(what) and ok
 
@@ -716,9 +818,9 @@ class Daemon:
         r = self.genvirsh('domgenid', name, timeout=20)
         return r.out.strip() if r.rc == 0 else None
 
-    def qmp(self, name, cmd):
+    def qmp(self, name, cmd, timeout=30):
         """QEMU's answer to a QMP command (virsh qemu-monitor-command), or None."""
-        r = self.virsh('qemu-monitor-command', name, json.dumps(cmd), timeout=30)
+        r = self.virsh('qemu-monitor-command', name, json.dumps(cmd), timeout=timeout)
         if r.rc != 0:
             return None
         try:
@@ -750,6 +852,16 @@ class Daemon:
     def live_xml(self, name):
         r = self.virsh('dumpxml', name, timeout=20)
         return r.out if r.rc == 0 else None
+
+    def guids(self, name):
+        """The GUID as seen by: genvirsh domgenid, QMP through virsh, the
+        live XML (virsh dumpxml) and the config file."""
+        return {'domgenid': self.domgenid(name), 'qmp': self.qmp_guid(name),
+                'live xml': guid_of(self.live_xml(name)), 'config': self.config_guid(name)}
+
+    def serving(self):
+        """The daemon answers: `virsh list --all` works."""
+        return self.names('--all') is not None
 
 
 # ---- the three clients ------------------------------------------------------
