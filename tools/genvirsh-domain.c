@@ -599,7 +599,7 @@ static const gvShOpt gvShOptsDefine[] = {
     { NULL, 0, 0, NULL }
 };
 
-static const gvShOpt gvShOptsDomain[] = {
+const gvShOpt gvShOptsDomain[] = {
     { "domain", GV_SH_OPT_DATA, GV_SH_OPT_REQ, "domain name, id or uuid" }, { NULL, 0, 0, NULL }
 };
 

@@ -259,10 +259,6 @@ gvShCmdQemuMonitorCommand(const gvShCmdCall *call)
     return true;
 }
 
-static const gvShOpt gvShOptsDomain[] = {
-    { "domain", GV_SH_OPT_DATA, GV_SH_OPT_REQ, "domain name, id or uuid" }, { NULL, 0, 0, NULL }
-};
-
 static const gvShOpt gvShOptsStart[] = {
     { "domain", GV_SH_OPT_DATA, GV_SH_OPT_REQ, "name of the inactive domain" },
     { "paused", GV_SH_OPT_BOOL, 0, "leave the guest paused after creation" },

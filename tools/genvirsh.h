@@ -76,6 +76,9 @@ int gvShCall(gvShConn *conn, gint32 proc, const GByteArray *args, GByteArray **r
 /* Looks NAME up the way virsh does: by id, by uuid, then by name */
 bool gvShLookupDomain(gvShConn *conn, const char *name, bool byID, gvRemoteDomain *dom);
 
+/* the options of a command that takes only a domain */
+extern const gvShOpt gvShOptsDomain[];
+
 extern const gvShCmd gvShDomainCmds[];
 extern const gvShCmd gvShHostCmds[];
 extern const gvShCmd gvShLifecycleCmds[];
