@@ -1,9 +1,11 @@
-"""Helpers shared by bench/revert-bench.py and bench/migrate-bench.py.
+"""Helpers shared by the bench/*-bench.py scripts.
 
-Raw QEMU the way genvirtd starts it (its own command line from genvirsh domxml-to-native,
-the genid config through a sealed memfd on fd 3, a pre-bound listening QMP socket on fd 4,
-its own session), a small QMP client, the idle guest disk, libvirt domain cleanup, and
-the statistics.  Imported from the directory of the scripts (python puts it on sys.path).
+The test domain's XML, raw QEMU the way genvirtd starts it (its own command line from
+genvirsh domxml-to-native, the genid config through a sealed memfd on fd 3, a pre-bound
+listening QMP socket on fd 4, its own session), a small QMP client, the idle guest disk,
+libvirt domain cleanup, the common options, the interleaved sample loop, and the
+statistics and report tables.  Imported from the directory of the scripts (python puts
+it on sys.path).
 """
 
 import fcntl
@@ -13,16 +15,59 @@ import os
 import re
 import select
 import shlex
+import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 import libvirt
+import libvirt_qemu
 
 EMULATOR = "/usr/bin/qemu-system-x86_64"
 QEMU_IMG = "/usr/bin/qemu-img"
+
+# The test domain: 128 MiB, 1 vCPU, x86_64 'pc' with ACPI.  {top} goes right before
+# <memory> (libvirt's top-level <genid>, with what follows it on the line), {devices}
+# after <emulator>.
+DOMAIN_XML = """<domain type='{virt}'>
+  <name>{name}</name>
+  {top}<memory unit='MiB'>128</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+  </os>
+  <features>
+    <acpi/>
+  </features>
+  <devices>
+    <emulator>{emulator}</emulator>
+    {devices}
+  </devices>
+</domain>
+"""
+
+DISK_XML = """<disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='{disk}'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    """
+
+# genvirt's genid device with a GUID the daemon generates (DESIGN.md section 2)
+GENID_DEVICE = "<genid model='vmgenid'><guid auto='yes'/></genid>"
+
+
+def domain_xml(name, virt, emulator, top="", devices="", disk=None):
+    """The test domain's XML; with @disk (a path) a virtio qcow2 disk vda first in
+    <devices>, before @devices."""
+    if disk is not None:
+        devices = DISK_XML.format(disk=disk) + devices
+    return DOMAIN_XML.format(virt=virt, name=name, emulator=emulator, top=top,
+                             devices=devices)
 
 
 def host_accel():
@@ -31,6 +76,12 @@ def host_accel():
         return "kvm"
     except OSError:
         return "tcg"
+
+
+def resolve_accel(choice):
+    """(accel, domain type) for --accel @choice (auto: kvm when /dev/kvm opens)."""
+    accel = host_accel() if choice == "auto" else choice
+    return accel, "kvm" if accel == "kvm" else "qemu"
 
 
 # The guest: a boot sector that idles with interrupts on (sti; hlt; jmp back to hlt).
@@ -113,11 +164,70 @@ def cleanup_domains(conn, prefix, label):
     return n
 
 
+def clean_leftovers(conn, prefix, label):
+    """cleanup_domains() before a run, with a note on what an earlier run left."""
+    left = cleanup_domains(conn, prefix, label)
+    if left:
+        print(f"note: {label}: removed {left} {prefix}* domain(s) left by an earlier run",
+              file=sys.stderr)
+
+
+def close_clean(conn, prefix, label, expect=None):
+    """After a run: cleanup_domains() (a note unless it removed @expect domains, when
+    given), a warning on any bench-* domain still there, then closes @conn."""
+    try:
+        left = cleanup_domains(conn, prefix, label)
+        if expect is not None and left != expect:
+            print(f"note: {label}: cleanup removed {left} {prefix}* domain(s)",
+                  file=sys.stderr)
+        left = [d.name() for d in conn.listAllDomains(0) if d.name().startswith("bench-")]
+        if left:
+            print(f"warning: {label}: bench-* domains still there: {left}", file=sys.stderr)
+        conn.close()
+    except libvirt.libvirtError as e:
+        print(f"warning: cleanup on {label} failed: {e}", file=sys.stderr)
+
+
+class DaemonPathBase:
+    """A path through one daemon at @uri (python3-libvirt): setup() removes the @prefix*
+    domains an earlier run left and defines the domain from @xml, teardown() removes them
+    all again (the one defined here expected) and closes the connection."""
+
+    prefix = None  # set by the subclass
+
+    def __init__(self, label, uri, xml, query_in_timing):
+        self.label = label
+        self.uri = uri
+        self.xml = xml
+        self.query_in_timing = query_in_timing
+        self.conn = None
+        self.dom = None
+        self.times = []
+
+    def setup(self):
+        self.conn = libvirt.open(self.uri)
+        clean_leftovers(self.conn, self.prefix, self.label)
+        self.dom = self.conn.defineXML(self.xml)
+
+    def teardown(self):
+        if self.conn is None:
+            return
+        close_clean(self.conn, self.prefix, self.label, expect=1)
+        self.conn = None
+
+
 def qmp_guid(reply_json):
     reply = json.loads(reply_json)
     if "return" not in reply or "guid" not in reply["return"]:
         raise RuntimeError(f"unexpected reply to query-vm-generation-id: {reply_json}")
     return reply["return"]["guid"].lower()
+
+
+def dom_guid(dom):
+    """The GUID QEMU reports for domain @dom (query-vm-generation-id through
+    libvirt_qemu.qemuMonitorCommand)."""
+    return qmp_guid(libvirt_qemu.qemuMonitorCommand(
+        dom, '{"execute":"query-vm-generation-id"}', 0))
 
 
 GUID_IN_XML = re.compile(r"<genid(?:\s[^>]*)?>\s*(?:<guid(?:\s[^>]*)?>)?\s*([0-9a-fA-F-]{36})")
@@ -426,7 +536,124 @@ def report_failures(paths):
     return n
 
 
-# ---- statistics and signals -----------------------------------------------------------------
+# ---- options and the run --------------------------------------------------------------------
+
+
+def add_daemon_args(ap):
+    """--genvirtd-uri and --libvirtd-uri (one of each)."""
+    ap.add_argument("--genvirtd-uri",
+                    help="e.g. qemu+unix:///system?socket=ROOT/run/genvirt/genvirt-sock")
+    ap.add_argument("--libvirtd-uri", default="qemu:///system")
+
+
+def add_qemu_args(ap):
+    """--genvirsh (for domxml-to-native) and --emulator."""
+    ap.add_argument("--genvirsh", default=os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "build-bench", "tools", "genvirsh"),
+        help="genvirsh used for domxml-to-native (default ../build-bench/tools/genvirsh)")
+    ap.add_argument("--emulator", default=EMULATOR)
+
+
+def add_sample_args(ap, samples, warmup, what, warmup_note=""):
+    """-n/--samples and --warmup (untimed @what per path first)."""
+    ap.add_argument("-n", "--samples", type=int, default=samples,
+                    help=f"samples per path (default {samples})")
+    ap.add_argument("--warmup", type=int, default=warmup,
+                    help=f"untimed {what} per path first (default {warmup}{warmup_note})")
+
+
+def add_guest_args(ap, disk):
+    """--disk-mib when the guest has a disk, and --accel."""
+    if disk:
+        ap.add_argument("--disk-mib", type=int, default=64,
+                        help="virtual size of each qcow2 disk in MiB (default 64)")
+    ap.add_argument("--accel", choices=("auto", "kvm", "tcg"), default="auto",
+                    help="auto: kvm when /dev/kvm opens, else tcg (same for all paths)")
+
+
+def add_only_arg(ap, labels):
+    ap.add_argument("--only", default=",".join(labels),
+                    help=f"comma-separated subset of {','.join(labels)} (profiling)")
+
+
+def add_run_args(ap, what, labels):
+    """--max-failures (failed @what per path), --only (a subset of @labels), --workdir
+    and --raw-pid-file."""
+    ap.add_argument("--max-failures", type=int, default=3,
+                    help=f"failed {what} per path that are reported and retried before the "
+                         f"run gives up (default 3); any failure makes the exit status 4")
+    add_only_arg(ap, labels)
+    ap.add_argument("--workdir", default=None,
+                    help="where the disks go (default: a new directory in $TMPDIR or /tmp)")
+    ap.add_argument("--raw-pid-file", default=None,
+                    help="append the pid of every raw QEMU spawned to this file (the wrapper "
+                         "kills those still running)")
+
+
+def check_args(ap, args, labels, daemons=False):
+    """Checks --samples, --warmup and --only, and with @daemons (the options of
+    add_daemon_args()) that --genvirtd-uri is there when genvirtd runs; returns the paths
+    --only asks for."""
+    if args.samples < 1 or args.warmup < 0:
+        ap.error("need samples >= 1, warmup >= 0")
+    only = [x for x in args.only.split(",") if x]
+    for x in only:
+        if x not in labels:
+            ap.error(f"unknown path '{x}' in --only")
+    if daemons and "genvirtd" in only and not args.genvirtd_uri:
+        ap.error("--genvirtd-uri is needed unless --only leaves genvirtd out")
+    return only
+
+
+def begin_run(prefix, parent=None, mode=None):
+    """Before the paths start: Ctrl-C and SIGTERM unwind (unwind_on_signals) through
+    run_interleaved, which destroys and kills what was started; libvirt's own error
+    printing off.  Returns a new work directory (@prefix..., in @parent or $TMPDIR or
+    /tmp), chmod'ed to @mode when given."""
+    unwind_on_signals()
+    libvirt.registerErrorHandler(lambda ctx, err: None, None)
+    workdir = tempfile.mkdtemp(prefix=prefix, dir=parent)
+    if mode is not None:
+        os.chmod(workdir, mode)
+    return workdir
+
+
+def run_interleaved(paths, workdir, prepare, warmup, samples, max_failures=0):
+    """prepare() (it may add to @paths, sets them up and says what the run is), @warmup
+    untimed rounds, then @samples timed rounds into each path's times, every path once a
+    round (run_sample), rotating which one goes first so that no path always runs right
+    after another one.  Every path in @paths is torn down and @workdir removed in any
+    case.  Returns False when a signal interrupted the run (see unwind_on_signals), else
+    prints the wall time and returns True."""
+    start = time.perf_counter()
+    try:
+        prepare()
+        for w in range(warmup):
+            for p in paths:
+                t = run_sample(p, max_failures)
+                print(f"warm-up {w + 1}/{warmup} {p.label:<8} {ms(t):>7} ms", flush=True)
+        for i in range(samples):
+            k = i % len(paths)
+            order = paths[k:] + paths[:k]
+            for p in order:
+                p.times.append(run_sample(p, max_failures))
+            print(f"sample {i + 1:>2}/{samples}: " +
+                  "  ".join(f"{p.label} {ms(p.times[-1]):>7} ms" for p in paths), flush=True)
+    except KeyboardInterrupt as e:
+        print(f"interrupted ({e}): cleaning up", file=sys.stderr)
+        return False
+    finally:
+        for p in paths:
+            try:
+                p.teardown()
+            except Exception as e:  # keep cleaning the others
+                print(f"warning: teardown of {p.label} failed: {e}", file=sys.stderr)
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"benchmark wall time {time.perf_counter() - start:.1f} s")
+    return True
+
+
+# ---- statistics, report and signals ---------------------------------------------------------
 
 
 def pctl(vals, p):
@@ -437,6 +664,64 @@ def pctl(vals, p):
 
 def ms(v):
     return f"{v * 1000:.1f}"
+
+
+def print_times(title, rows):
+    """A blank line, @title, then min/median/p90/max in ms of each (label, times) row."""
+    print()
+    print(title)
+    hdr = f"{'path':<10} {'min':>8} {'median':>8} {'p90':>8} {'max':>8}"
+    print(hdr)
+    print("-" * len(hdr))
+    for label, t in rows:
+        print(f"{label:<10} {ms(min(t)):>8} {ms(statistics.median(t)):>8} "
+              f"{ms(pctl(t, 90)):>8} {ms(max(t)):>8}")
+
+
+def ratio_cells(ta, tb):
+    """The ratios of the min, median and p90 of @ta to those of @tb."""
+    return (f"{min(ta) / min(tb):>6.2f}x "
+            f"{statistics.median(ta) / statistics.median(tb):>6.2f}x "
+            f"{pctl(ta, 90) / pctl(tb, 90):>6.2f}x")
+
+
+def print_ratios(by, target):
+    """The ratio table of the genvirtd, libvirtd and raw paths in @by (label: path) that
+    ran; genvirtd/raw is checked against @target on the medians.  Returns whether the
+    target is met (True when there is nothing to check)."""
+    ok = True
+    pairs = [("genvirtd", "raw"), ("genvirtd", "libvirtd"), ("libvirtd", "raw")]
+    pairs = [(a, b) for a, b in pairs if a in by and b in by]
+    if pairs:
+        print()
+        hdr = (f"{'ratio':<20} {'min':>7} {'median':>7} {'p90':>7} {'target':>8}  result")
+        print(hdr)
+        print("-" * len(hdr))
+        for a, b in pairs:
+            ta, tb = by[a].times, by[b].times
+            rmed = statistics.median(ta) / statistics.median(tb)
+            if (a, b) == ("genvirtd", "raw"):
+                want, res = f"<={target:.2f}x", ("PASS" if rmed <= target else "MISS")
+                ok = ok and rmed <= target
+            else:
+                want, res = "-", ""
+            print(f"{a + '/' + b:<20} {ratio_cells(ta, tb)} {want:>8}  {res}")
+        if ("genvirtd", "raw") in pairs:
+            print(f"  target: genvirtd median within {target}x of raw QEMU's (DESIGN.md section 8)")
+    return ok
+
+
+def print_phases(phases, names):
+    """The medians of raw's phases @names in @phases (name: list of seconds)."""
+    print("  raw phases, median ms: " + ", ".join(
+        f"{ph} {ms(statistics.median(phases[ph]))}" for ph in names))
+
+
+def print_per_sample(rows):
+    print()
+    print("per-sample ms, in order:")
+    for label, t in rows:
+        print(f"  {label:<9} " + " ".join(ms(x) for x in t))
 
 
 def unwind_on_signals():

@@ -29,50 +29,28 @@ import argparse
 import datetime
 import os
 import re
-import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 
 import libvirt
-import libvirt_qemu
 
-from benchlib import (EMULATOR, RawSpawner, SampleFailed, cleanup_domains, create_disk,
-                      host_accel, ms, pctl, qemu_pid_of, qmp_guid, report_failures, run_sample,
-                      unwind_on_signals, wait_idle, xml_guid)
+from benchlib import (GENID_DEVICE, RawSpawner, SampleFailed, add_guest_args, add_qemu_args,
+                      add_run_args, add_sample_args, begin_run, check_args, clean_leftovers,
+                      close_clean, create_disk, dom_guid, domain_xml as base_xml, ms,
+                      print_per_sample, print_phases, print_times, qemu_pid_of, ratio_cells,
+                      report_failures, resolve_accel, run_interleaved, wait_idle, xml_guid)
 
 PREFIX = "bench-migrate-"
-
-DOMAIN_XML = """<domain type='{virt}'>
-  <name>{name}</name>
-  <memory unit='MiB'>128</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-  </os>
-  <features>
-    <acpi/>
-  </features>
-  <devices>
-    <emulator>{emulator}</emulator>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='{disk}'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-    <genid model='vmgenid'><guid auto='yes'/></genid>
-  </devices>
-</domain>
-"""
+LABELS = ("genvirtd", "raw")
 
 
 def domain_xml(name, virt, emulator, disk):
-    return DOMAIN_XML.format(virt=virt, name=name, emulator=emulator, disk=disk)
+    return base_xml(name, virt, emulator, devices=GENID_DEVICE, disk=disk)
 
 
 def free_port(host):
@@ -109,14 +87,10 @@ class GenvirtdPath:
     def setup(self):
         for i, uri in enumerate(self.uris):
             self.conns[i] = libvirt.open(uri)
-            left = cleanup_domains(self.conns[i], PREFIX, f"genvirtd {i + 1}")
-            if left:
-                print(f"note: genvirtd {i + 1}: removed {left} bench-migrate-* domain(s) left "
-                      f"by an earlier run", file=sys.stderr)
+            clean_leftovers(self.conns[i], PREFIX, f"genvirtd {i + 1}")
         # transient: it lives where it runs, on either daemon
         self.dom = self.conns[0].createXML(self.xml, 0)
-        self.guid = qmp_guid(libvirt_qemu.qemuMonitorCommand(
-            self.dom, '{"execute":"query-vm-generation-id"}', 0))
+        self.guid = dom_guid(self.dom)
         self.pid = qemu_pid_of(self.name)
         if self.pid is None:
             raise RuntimeError(f"genvirtd: no QEMU process for {self.name}")
@@ -147,8 +121,7 @@ class GenvirtdPath:
         state, _ = dom.state()
         if state != libvirt.VIR_DOMAIN_RUNNING:
             raise RuntimeError(f"genvirtd: domain state {state} after migration, expected running")
-        got = qmp_guid(libvirt_qemu.qemuMonitorCommand(
-            dom, '{"execute":"query-vm-generation-id"}', 0))
+        got = dom_guid(dom)
         if got != self.guid:
             raise RuntimeError(f"genvirtd: destination QEMU reports GUID {got}, the guest had "
                                f"{self.guid}")
@@ -182,15 +155,7 @@ class GenvirtdPath:
         for i, conn in enumerate(self.conns):
             if conn is None:
                 continue
-            try:
-                cleanup_domains(conn, PREFIX, f"genvirtd {i + 1}")
-                left = [d.name() for d in conn.listAllDomains(0) if d.name().startswith("bench-")]
-                if left:
-                    print(f"warning: genvirtd {i + 1}: bench-* domains still there: {left}",
-                          file=sys.stderr)
-                conn.close()
-            except libvirt.libvirtError as e:
-                print(f"warning: cleanup on genvirtd {i + 1} failed: {e}", file=sys.stderr)
+            close_clean(conn, PREFIX, f"genvirtd {i + 1}")
             self.conns[i] = None
 
 
@@ -336,30 +301,20 @@ def v3_phases(path):
 # ---- report ---------------------------------------------------------------------------------
 
 
-def row(label, t):
-    return (f"{label:<10} {ms(min(t)):>8} {ms(statistics.median(t)):>8} "
-            f"{ms(pctl(t, 90)):>8} {ms(max(t)):>8}")
-
-
 def ratio(label, ta, tb):
-    return (f"{label:<22} {min(ta) / min(tb):>6.2f}x "
-            f"{statistics.median(ta) / statistics.median(tb):>6.2f}x "
-            f"{pctl(ta, 90) / pctl(tb, 90):>6.2f}x")
+    return f"{label:<22} {ratio_cells(ta, tb)}"
 
 
 def report(paths, samples, accel, client, libvirt_log):
     by = {p.label: p for p in paths}
-    print()
-    print(f"Live migration time of an idle 128 MiB 'pc' guest with genid and a shared qcow2 "
-          f"disk, both ends on this host, accel {accel}, {samples} samples per path "
-          f"(interleaved, back and forth), ms")
-    hdr = f"{'path':<10} {'min':>8} {'median':>8} {'p90':>8} {'max':>8}"
-    print(hdr)
-    print("-" * len(hdr))
+    rows = []
     for p in paths:
-        print(row(p.label, p.times))
+        rows.append((p.label, p.times))
         if isinstance(p, RawPath):
-            print(row("raw+stop", p.timed_stop()))
+            rows.append(("raw+stop", p.timed_stop()))
+    print_times(f"Live migration time of an idle 128 MiB 'pc' guest with genid and a shared "
+                f"qcow2 disk, both ends on this host, accel {accel}, {samples} samples per path "
+                f"(interleaved, back and forth), ms", rows)
     if "genvirtd" in by and "raw" in by:
         print()
         hdr = f"{'ratio':<22} {'min':>7} {'median':>7} {'p90':>7}"
@@ -373,8 +328,7 @@ def report(paths, samples, accel, client, libvirt_log):
         print(f"  genvirtd timed through {'virsh migrate --live (a virsh process per sample)' if client == 'virsh' else 'python3-libvirt dom.migrate3(dconn, {}, VIR_MIGRATE_LIVE)'}")
     for p in paths:
         if isinstance(p, RawPath) and p.phases:
-            print("  raw phases, median ms: " + ", ".join(
-                f"{ph} {ms(statistics.median(p.phases[ph]))}" for ph in RAW_PHASES))
+            print_phases(p.phases, RAW_PHASES)
     if "genvirtd" in by and libvirt_log:
         phases = v3_phases(libvirt_log)
         if len(phases) >= len(by["genvirtd"].times):
@@ -386,12 +340,7 @@ def report(paths, samples, accel, client, libvirt_log):
             print(f"  genvirtd phases: only {len(phases)} migrations found in {libvirt_log} "
                   f"(is LIBVIRT_LOG_FILTERS=\"1:libvirt ...\" set?)")
     print("GUID: the same value on the destination after every sample, on every path")
-    print()
-    print("per-sample ms, in order:")
-    for p in paths:
-        print(f"  {p.label:<9} " + " ".join(ms(t) for t in p.times))
-        if isinstance(p, RawPath):
-            print(f"  {'raw+stop':<9} " + " ".join(ms(t) for t in p.timed_stop()))
+    print_per_sample(rows)
 
 
 def main():
@@ -399,17 +348,9 @@ def main():
     ap.add_argument("--genvirtd-uri", action="append", default=[],
                     help="twice: the two genvirtd, e.g. "
                          "qemu+unix:///system?socket=ROOT/run/genvirt/genvirt-sock")
-    ap.add_argument("--genvirsh", default=os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "build-bench", "tools", "genvirsh"),
-        help="genvirsh used for domxml-to-native (default ../build-bench/tools/genvirsh)")
-    ap.add_argument("--emulator", default=EMULATOR)
-    ap.add_argument("-n", "--samples", type=int, default=10, help="samples per path (default 10)")
-    ap.add_argument("--warmup", type=int, default=2,
-                    help="untimed migrations per path first (default 2: there and back)")
-    ap.add_argument("--disk-mib", type=int, default=64,
-                    help="virtual size of each qcow2 disk in MiB (default 64)")
-    ap.add_argument("--accel", choices=("auto", "kvm", "tcg"), default="auto",
-                    help="auto: kvm when /dev/kvm opens, else tcg (same for all paths)")
+    add_qemu_args(ap)
+    add_sample_args(ap, 10, 2, "migrations", ": there and back")
+    add_guest_args(ap, disk=True)
     ap.add_argument("--client", choices=("python", "virsh"), default="python",
                     help="how genvirtd's migration is driven (default python: dom.migrate3)")
     ap.add_argument("--raw-host", default="127.0.0.1",
@@ -422,41 +363,18 @@ def main():
                     help="libvirt's client debug log of this run (the caller sets "
                          "LIBVIRT_LOG_OUTPUTS=1:file:FILE and LIBVIRT_LOG_FILTERS=\"1:libvirt "
                          "4:object 4:util 4:event 4:rpc\"): prints genvirtd's time per v3 phase")
-    ap.add_argument("--max-failures", type=int, default=3,
-                    help="failed migrations per path that are reported and retried before the "
-                         "run gives up (default 3); any failure makes the exit status 4")
-    ap.add_argument("--only", default="genvirtd,raw",
-                    help="comma-separated subset of genvirtd,raw (profiling)")
-    ap.add_argument("--workdir", default=None,
-                    help="where the disks go (default: a new directory in $TMPDIR or /tmp)")
-    ap.add_argument("--raw-pid-file", default=None,
-                    help="append the pid of every raw QEMU spawned to this file (the wrapper "
-                         "kills those still running)")
+    add_run_args(ap, "migrations", LABELS)
     args = ap.parse_args()
-    if args.samples < 1 or args.warmup < 0:
-        ap.error("need samples >= 1, warmup >= 0")
-    only = [x for x in args.only.split(",") if x]
-    for x in only:
-        if x not in ("genvirtd", "raw"):
-            ap.error(f"unknown path '{x}' in --only")
+    only = check_args(ap, args, LABELS)
     if "genvirtd" in only and len(args.genvirtd_uri) != 2:
         ap.error("--genvirtd-uri must be given twice unless --only leaves genvirtd out")
 
-    accel = host_accel() if args.accel == "auto" else args.accel
-    virt = "kvm" if accel == "kvm" else "qemu"
+    accel, virt = resolve_accel(args.accel)
     genvirsh = os.path.abspath(args.genvirsh)
-
-    # Ctrl-C and SIGTERM unwind through the finally below, which destroys and kills what was
-    # started
-    unwind_on_signals()
-
-    libvirt.registerErrorHandler(lambda ctx, err: None, None)
-    workdir = tempfile.mkdtemp(prefix="migrate-bench.", dir=args.workdir)
-    os.chmod(workdir, 0o755)
+    workdir = begin_run("migrate-bench.", args.workdir, 0o755)
     paths = []
-    start = time.perf_counter()
-    interrupted = False
-    try:
+
+    def prepare():
         for label in only:
             disk = os.path.join(workdir, f"{label}.qcow2")
             create_disk(disk, args.disk_mib)
@@ -476,31 +394,10 @@ def main():
         raw = [p for p in paths if p.label == "raw"]
         if raw:
             print(f"raw command line (destination): {raw[0].command_line()}")
-        for w in range(args.warmup):
-            for p in paths:
-                t = run_sample(p, args.max_failures)
-                print(f"warm-up {w + 1}/{args.warmup} {p.label:<8} {ms(t):>7} ms", flush=True)
-        for i in range(args.samples):
-            # rotate the order each round: no path always runs right after another one
-            k = i % len(paths)
-            order = paths[k:] + paths[:k]
-            for p in order:
-                p.times.append(run_sample(p, args.max_failures))
-            print(f"sample {i + 1:>2}/{args.samples}: " +
-                  "  ".join(f"{p.label} {ms(p.times[-1]):>7} ms" for p in paths), flush=True)
-    except KeyboardInterrupt as e:
-        print(f"interrupted ({e}): cleaning up", file=sys.stderr)
-        interrupted = True
-    finally:
-        for p in paths:
-            try:
-                p.teardown()
-            except Exception as e:  # keep cleaning the others
-                print(f"warning: teardown of {p.label} failed: {e}", file=sys.stderr)
-        shutil.rmtree(workdir, ignore_errors=True)
-    if interrupted:
+
+    if not run_interleaved(paths, workdir, prepare, args.warmup, args.samples,
+                           args.max_failures):
         return 130
-    print(f"benchmark wall time {time.perf_counter() - start:.1f} s")
     report(paths, args.samples, accel, args.client,
            args.libvirt_log if args.client == "python" else None)
     failed = report_failures(paths)

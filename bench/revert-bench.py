@@ -31,83 +31,47 @@ Usually started by bench/run-revert-bench.sh, which also starts both daemons.
 
 import argparse
 import os
-import shutil
 import signal
-import statistics
 import sys
-import tempfile
 import time
 import uuid
 
 import libvirt
-import libvirt_qemu
 
-from benchlib import (EMULATOR, RawSpawner, SampleFailed, cleanup_domains, create_disk,
-                      host_accel, ms, pctl, qemu_pid_of, qmp_guid, report_failures, run_sample,
-                      unwind_on_signals, wait_idle, xml_guid)
+from benchlib import (GENID_DEVICE, DaemonPathBase, RawSpawner, SampleFailed, add_daemon_args,
+                      add_guest_args, add_qemu_args, add_run_args, add_sample_args, begin_run,
+                      check_args, create_disk, dom_guid, domain_xml as base_xml,
+                      print_per_sample, print_phases, print_ratios, print_times, qemu_pid_of,
+                      report_failures, resolve_accel, run_interleaved, wait_idle, xml_guid)
 
 PREFIX = "bench-revert-"
 SNAPSHOT = "s1"
 TARGET = 1.5  # genvirtd / raw, DESIGN.md section 8
 DISK_NODE = "gv-vda-format"  # genvirtd's node name of the format layer of disk vda
-
-# {genid_top}: libvirt's top-level <genid/> (for libvirtd);
-# {genid_dev}: genvirt's device form (for genvirtd and for the raw command line).
-DOMAIN_XML = """<domain type='{virt}'>
-  <name>{name}</name>
-  {genid_top}<memory unit='MiB'>128</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-  </os>
-  <features>
-    <acpi/>
-  </features>
-  <devices>
-    <emulator>{emulator}</emulator>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='{disk}'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-    {genid_dev}
-  </devices>
-</domain>
-"""
-
-GENID_DEVICE = "<genid model='vmgenid'><guid auto='yes'/></genid>"
-GENID_LEGACY = "<genid/>\n  "
+LABELS = ("genvirtd", "libvirtd", "raw")
 
 
 def domain_xml(name, virt, form, emulator, disk):
+    """legacy: libvirt's top-level <genid/> (for libvirtd); otherwise genvirt's device form
+    (for genvirtd and for the raw command line)."""
     if form == "legacy":
-        return DOMAIN_XML.format(virt=virt, name=name, emulator=emulator, disk=disk,
-                                 genid_top=GENID_LEGACY, genid_dev="")
-    return DOMAIN_XML.format(virt=virt, name=name, emulator=emulator, disk=disk, genid_top="",
-                             genid_dev=GENID_DEVICE)
-
-
-def cleanup(conn, label):
-    return cleanup_domains(conn, PREFIX, label)
+        return base_xml(name, virt, emulator, top="<genid/>\n  ", disk=disk)
+    return base_xml(name, virt, emulator, devices=GENID_DEVICE, disk=disk)
 
 
 # ---- the two daemons ----------------------------------------------------------------------
 
 
-class DaemonPath:
+class DaemonPath(DaemonPathBase):
     """dom.revertToSnapshot() through python3-libvirt; libvirtd also queries the GUID in
     the timing."""
 
+    prefix = PREFIX
+
     def __init__(self, label, uri, xml, name, query_in_timing):
-        self.label = label
-        self.uri = uri
-        self.xml = xml
+        super().__init__(label, uri, xml, query_in_timing)
         self.name = name
-        self.query_in_timing = query_in_timing
-        self.conn = None
-        self.dom = None
         self.snap = None
-        self.times = []
         self.seen = set()
         self.pid = None
         self.pid_kept = 0  # reverts that kept the QEMU process (an in-place load)
@@ -115,16 +79,10 @@ class DaemonPath:
         self.failures = []
 
     def guid(self):
-        return qmp_guid(libvirt_qemu.qemuMonitorCommand(
-            self.dom, '{"execute":"query-vm-generation-id"}', 0))
+        return dom_guid(self.dom)
 
     def setup(self):
-        self.conn = libvirt.open(self.uri)
-        left = cleanup(self.conn, self.label)
-        if left:
-            print(f"note: {self.label}: removed {left} bench-revert-* domain(s) left by an "
-                  f"earlier run", file=sys.stderr)
-        self.dom = self.conn.defineXML(self.xml)
+        super().setup()
         self.dom.create()
         first = self.guid()
         self.seen.add(first)
@@ -182,24 +140,6 @@ class DaemonPath:
             self.pid_kept += 1
         self.pid = pid
         return t1 - t0
-
-    def teardown(self):
-        if self.conn is None:
-            return
-        try:
-            left = cleanup(self.conn, self.label)
-            if left != 1:
-                print(f"note: {self.label}: cleanup removed {left} bench-revert-* domain(s)",
-                      file=sys.stderr)
-            left = [d.name() for d in self.conn.listAllDomains(0)
-                    if d.name().startswith("bench-")]
-            if left:
-                print(f"warning: {self.label}: bench-* domains still there: {left}",
-                      file=sys.stderr)
-            self.conn.close()
-        except libvirt.libvirtError as e:
-            print(f"warning: cleanup on {self.label} failed: {e}", file=sys.stderr)
-        self.conn = None
 
 
 # ---- raw QEMU -------------------------------------------------------------------------------
@@ -290,43 +230,15 @@ class RawPath:
             self.qemu.teardown()
 
 
-# ---- statistics and report ----------------------------------------------------------------
+# ---- report -------------------------------------------------------------------------------
 
 
 def report(paths, samples, accel):
-    by = {p.label: p for p in paths}
-    print()
-    print(f"Revert latency to a running snapshot with a new GUID, 128 MiB 'pc' domain with one "
-          f"qcow2 disk, accel {accel}, {samples} samples per path (interleaved), ms")
-    hdr = f"{'path':<10} {'min':>8} {'median':>8} {'p90':>8} {'max':>8}"
-    print(hdr)
-    print("-" * len(hdr))
-    for p in paths:
-        t = p.times
-        print(f"{p.label:<10} {ms(min(t)):>8} {ms(statistics.median(t)):>8} "
-              f"{ms(pctl(t, 90)):>8} {ms(max(t)):>8}")
-
-    ok = True
-    pairs = [("genvirtd", "raw"), ("genvirtd", "libvirtd"), ("libvirtd", "raw")]
-    pairs = [(a, b) for a, b in pairs if a in by and b in by]
-    if pairs:
-        print()
-        hdr = (f"{'ratio':<20} {'min':>7} {'median':>7} {'p90':>7} {'target':>8}  result")
-        print(hdr)
-        print("-" * len(hdr))
-        for a, b in pairs:
-            ta, tb = by[a].times, by[b].times
-            rmin = min(ta) / min(tb)
-            rmed = statistics.median(ta) / statistics.median(tb)
-            rp90 = pctl(ta, 90) / pctl(tb, 90)
-            if (a, b) == ("genvirtd", "raw"):
-                target, res = f"<={TARGET:.2f}x", ("PASS" if rmed <= TARGET else "MISS")
-                ok = ok and rmed <= TARGET
-            else:
-                target, res = "-", ""
-            print(f"{a + '/' + b:<20} {rmin:>6.2f}x {rmed:>6.2f}x {rp90:>6.2f}x {target:>8}  {res}")
-        if ("genvirtd", "raw") in pairs:
-            print(f"  target: genvirtd median within {TARGET}x of raw QEMU's (DESIGN.md section 8)")
+    rows = [(p.label, p.times) for p in paths]
+    print_times(f"Revert latency to a running snapshot with a new GUID, 128 MiB 'pc' domain "
+                f"with one qcow2 disk, accel {accel}, {samples} samples per path "
+                f"(interleaved), ms", rows)
+    ok = print_ratios({p.label: p for p in paths}, TARGET)
     print()
     print("GUIDs: every sample's value was new on its path "
           + ", ".join(f"({p.label}: {len(p.seen)} distinct values incl. the one at snapshot time)"
@@ -341,69 +253,30 @@ def report(paths, samples, accel):
                    f"{p.config_differs} of {len(p.seen) - 1} reverts (warm-ups included)"))
     for p in paths:
         if isinstance(p, RawPath) and p.phases:
-            print("  raw phases, median ms: " + ", ".join(
-                f"{ph} {ms(statistics.median(p.phases[ph]))}" for ph in RAW_PHASES))
-    print()
-    print("per-sample ms, in order:")
-    for p in paths:
-        print(f"  {p.label:<9} " + " ".join(ms(t) for t in p.times))
+            print_phases(p.phases, RAW_PHASES)
+    print_per_sample(rows)
     return ok
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--genvirtd-uri",
-                    help="e.g. qemu+unix:///system?socket=ROOT/run/genvirt/genvirt-sock")
-    ap.add_argument("--libvirtd-uri", default="qemu:///system")
-    ap.add_argument("--genvirsh", default=os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "build-bench", "tools", "genvirsh"),
-        help="genvirsh used for domxml-to-native (default ../build-bench/tools/genvirsh)")
-    ap.add_argument("--emulator", default=EMULATOR)
-    ap.add_argument("-n", "--samples", type=int, default=15, help="samples per path (default 15)")
-    ap.add_argument("--warmup", type=int, default=1,
-                    help="untimed reverts per path first (default 1)")
-    ap.add_argument("--disk-mib", type=int, default=64,
-                    help="virtual size of each qcow2 disk in MiB (default 64)")
-    ap.add_argument("--accel", choices=("auto", "kvm", "tcg"), default="auto",
-                    help="auto: kvm when /dev/kvm opens, else tcg (same for all paths)")
+    add_daemon_args(ap)
+    add_qemu_args(ap)
+    add_sample_args(ap, 15, 1, "reverts")
+    add_guest_args(ap, disk=True)
     ap.add_argument("--raw-signal", choices=("KILL", "TERM"), default="KILL",
                     help="how raw ends the running QEMU (default KILL; genvirtd sends TERM)")
-    ap.add_argument("--max-failures", type=int, default=3,
-                    help="failed reverts per path that are reported and retried before the run "
-                         "gives up (default 3); any failure makes the exit status 4")
-    ap.add_argument("--only", default="genvirtd,libvirtd,raw",
-                    help="comma-separated subset of genvirtd,libvirtd,raw (profiling)")
-    ap.add_argument("--workdir", default=None,
-                    help="where the disks go (default: a new directory in $TMPDIR or /tmp)")
-    ap.add_argument("--raw-pid-file", default=None,
-                    help="append the pid of every raw QEMU spawned to this file (the wrapper "
-                         "kills those still running)")
+    add_run_args(ap, "reverts", LABELS)
     args = ap.parse_args()
-    if args.samples < 1 or args.warmup < 0:
-        ap.error("need samples >= 1, warmup >= 0")
-    only = [x for x in args.only.split(",") if x]
-    for x in only:
-        if x not in ("genvirtd", "libvirtd", "raw"):
-            ap.error(f"unknown path '{x}' in --only")
-    if "genvirtd" in only and not args.genvirtd_uri:
-        ap.error("--genvirtd-uri is needed unless --only leaves genvirtd out")
+    only = check_args(ap, args, LABELS, daemons=True)
 
-    accel = host_accel() if args.accel == "auto" else args.accel
-    virt = "kvm" if accel == "kvm" else "qemu"
+    accel, virt = resolve_accel(args.accel)
     genvirsh = os.path.abspath(args.genvirsh)
     kill_signal = signal.SIGKILL if args.raw_signal == "KILL" else signal.SIGTERM
-
-    # Ctrl-C and SIGTERM unwind through the finally below, which destroys and kills what was
-    # started
-    unwind_on_signals()
-
-    libvirt.registerErrorHandler(lambda ctx, err: None, None)
-    workdir = tempfile.mkdtemp(prefix="revert-bench.", dir=args.workdir)
-    os.chmod(workdir, 0o755)
+    workdir = begin_run("revert-bench.", args.workdir, 0o755)
     paths = []
-    start = time.perf_counter()
-    interrupted = False
-    try:
+
+    def prepare():
         for label in only:
             disk = os.path.join(workdir, f"{label}.qcow2")
             create_disk(disk, args.disk_mib)
@@ -429,31 +302,10 @@ def main():
         if raw:
             print(f"raw command line: {raw[0].command_line()}")
             print(f"raw ends the old QEMU with SIG{args.raw_signal}")
-        for w in range(args.warmup):
-            for p in paths:
-                t = run_sample(p, args.max_failures)
-                print(f"warm-up {w + 1}/{args.warmup} {p.label:<8} {ms(t):>7} ms", flush=True)
-        for i in range(args.samples):
-            # rotate the order each round: no path always runs right after another one
-            k = i % len(paths)
-            order = paths[k:] + paths[:k]
-            for p in order:
-                p.times.append(run_sample(p, args.max_failures))
-            print(f"sample {i + 1:>2}/{args.samples}: " +
-                  "  ".join(f"{p.label} {ms(p.times[-1]):>7} ms" for p in paths), flush=True)
-    except KeyboardInterrupt as e:
-        print(f"interrupted ({e}): cleaning up", file=sys.stderr)
-        interrupted = True
-    finally:
-        for p in paths:
-            try:
-                p.teardown()
-            except Exception as e:  # keep cleaning the others
-                print(f"warning: teardown of {p.label} failed: {e}", file=sys.stderr)
-        shutil.rmtree(workdir, ignore_errors=True)
-    if interrupted:
+
+    if not run_interleaved(paths, workdir, prepare, args.warmup, args.samples,
+                           args.max_failures):
         return 130
-    print(f"benchmark wall time {time.perf_counter() - start:.1f} s")
 
     ok = report(paths, args.samples, accel)
     failed = report_failures(paths)

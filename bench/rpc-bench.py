@@ -26,39 +26,24 @@ import time
 
 import libvirt
 
+from benchlib import (EMULATOR, GENID_DEVICE, clean_leftovers, cleanup_domains,
+                      domain_xml as base_xml)
+
 PREFIX = "bench-"
 
-# The genid device: genvirtd's device form (DESIGN.md section 2) ...
-GENID_DEVICE = "<genid model='vmgenid'><guid auto='yes'/></genid>"
-# ... and libvirt's own spelling, which libvirtd understands.  libvirtd silently
-# drops an unknown <devices>/<genid>, so in "native" mode each daemon gets the
-# form that makes it generate and persist a GUID: the same work on both sides.
+# The genid device: genvirtd's device form (DESIGN.md section 2, GENID_DEVICE) and
+# libvirt's own spelling, which libvirtd understands.  libvirtd silently drops an
+# unknown <devices>/<genid>, so in "native" mode each daemon gets the form that makes
+# it generate and persist a GUID: the same work on both sides.
 GENID_LEGACY = "<genid/>"
-
-DOMAIN_XML = """<domain type='kvm'>
-  <name>{name}</name>
-  {legacy}<memory unit='MiB'>128</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-  </os>
-  <features>
-    <acpi/>
-  </features>
-  <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-    {device}
-  </devices>
-</domain>
-"""
 
 PHASES = ("define", "dumpxml", "list", "undefine")
 
 
 def domain_xml(name, form):
     if form == "device":
-        return DOMAIN_XML.format(name=name, legacy="", device=GENID_DEVICE)
-    return DOMAIN_XML.format(name=name, legacy=GENID_LEGACY, device="")
+        return base_xml(name, "kvm", EMULATOR, devices=GENID_DEVICE)
+    return base_xml(name, "kvm", EMULATOR, top=GENID_LEGACY)
 
 
 def vmrss_kib(pid):
@@ -86,21 +71,6 @@ def libvirtd_pid():
     return int(pids[0])
 
 
-def cleanup(conn, label):
-    """Undefine every bench-* domain; returns how many were removed."""
-    n = 0
-    for dom in conn.listAllDomains(0):
-        if dom.name().startswith(PREFIX):
-            try:
-                if dom.isActive():
-                    dom.destroy()
-                dom.undefine()
-                n += 1
-            except libvirt.libvirtError as e:
-                print(f"warning: {label}: cannot undefine {dom.name()}: {e}", file=sys.stderr)
-    return n
-
-
 class Target:
     def __init__(self, label, uri, pid, form):
         self.label = label
@@ -114,10 +84,7 @@ class Target:
 
     def connect(self):
         self.conn = libvirt.open(self.uri)
-        left = cleanup(self.conn, self.label)
-        if left:
-            print(f"note: {self.label}: removed {left} bench-* domain(s) left by an earlier run",
-                  file=sys.stderr)
+        clean_leftovers(self.conn, PREFIX, self.label)
 
     def warmup(self):
         # One untimed define/dumpxml/list/undefine: libvirtd loads its QEMU capabilities
@@ -284,7 +251,7 @@ def main():
             if t.conn is None:
                 continue
             try:
-                left = cleanup(t.conn, t.label)
+                left = cleanup_domains(t.conn, PREFIX, t.label)
                 if left:
                     print(f"cleanup: {t.label}: undefined {left} leftover bench-* domain(s)",
                           file=sys.stderr)
