@@ -308,6 +308,25 @@ gvShCmdList(const gvShCmdCall *call)
 
 /* ---- define / undefine -------------------------------------------------- */
 
+gvShConn *
+gvShConnectWithXmlFile(const char *file, GByteArray *args)
+{
+    g_autoptr(GError) error = NULL;
+    gvShConn *conn;
+    char *xml = NULL;
+    gsize len;
+
+    if (!g_file_get_contents(file, &xml, &len, &error)) {
+        fprintf(stderr, "error: Failed to open file '%s': %s\n", file,
+                g_strerror(error->code == G_FILE_ERROR_NOENT ? ENOENT : EIO));
+        return NULL;
+    }
+    if ((conn = gvShConnect()))
+        gvXdrEncodeString(args, xml);
+    gvSecretFree(xml);
+    return conn;
+}
+
 static bool
 gvShCmdDefine(const gvShCmdCall *call)
 {
@@ -317,21 +336,10 @@ gvShCmdDefine(const gvShCmdCall *call)
     g_autoptr(GError) error = NULL;
     GByteArray *reply = NULL;
     gvRemoteDomain dom = { 0 };
-    char *xml = NULL;
-    gsize len;
     bool ok;
 
-    if (!g_file_get_contents(file, &xml, &len, &error)) {
-        fprintf(stderr, "error: Failed to open file '%s': %s\n", file,
-                g_strerror(error->code == G_FILE_ERROR_NOENT ? ENOENT : EIO));
+    if (!(conn = gvShConnectWithXmlFile(file, args)))
         return false;
-    }
-    if (!(conn = gvShConnect())) {
-        gvSecretFree(xml);
-        return false;
-    }
-    gvXdrEncodeString(args, xml);
-    gvSecretFree(xml);
     if (gvShCmdGetBool(call, "validate")) {
         gvXdrEncodeU32(args, 1);
         ok = gvShCall(conn, GV_PROC_DOMAIN_DEFINE_XML_FLAGS, args, &reply, &error) == 0;

@@ -83,21 +83,10 @@ gvShCmdCreate(const gvShCmdCall *call)
     g_autoptr(GError) error = NULL;
     GByteArray *reply = NULL;
     gvRemoteDomain dom = { 0 };
-    char *xml = NULL;
-    gsize len;
     bool ok;
 
-    if (!g_file_get_contents(file, &xml, &len, &error)) {
-        fprintf(stderr, "error: Failed to open file '%s': %s\n", file,
-                g_strerror(error->code == G_FILE_ERROR_NOENT ? ENOENT : EIO));
+    if (!(conn = gvShConnectWithXmlFile(file, args)))
         return false;
-    }
-    if (!(conn = gvShConnect())) {
-        gvSecretFree(xml);
-        return false;
-    }
-    gvXdrEncodeString(args, xml);
-    gvSecretFree(xml);
     gvXdrEncodeU32(args, gvShCmdGetBool(call, "paused") ? 1 : 0);
     ok = gvShCall(conn, GV_PROC_DOMAIN_CREATE_XML, args, &reply, &error) == 0;
     explicit_bzero(args->data, args->len);

@@ -69,6 +69,14 @@ gvShConn *gvShConnect(void);
 void gvShDisconnect(gvShConn *conn);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvShConn, gvShDisconnect)
 
+/*
+ * The first steps of define and create: reads the domain XML in @file
+ * (virsh's error when it cannot), connects, and appends the XML to @args
+ * as an XDR string.  The file's copy is wiped; the XML may hold a GUID, so
+ * the caller wipes @args after the call.  NULL after printing an error.
+ */
+gvShConn *gvShConnectWithXmlFile(const char *file, GByteArray *args);
+
 /* A REMOTE call; @reply may be NULL for void results */
 int gvShCall(gvShConn *conn, gint32 proc, const GByteArray *args, GByteArray **reply,
              GError **error);
