@@ -370,26 +370,8 @@ gvShCmdDefine(const gvShCmdCall *call)
 static bool
 gvShCmdUndefine(const gvShCmdCall *call)
 {
-    const char *name = gvShCmdGetString(call, "domain");
-    g_autoptr(gvShConn) conn = gvShConnect();
-    g_autoptr(GByteArray) args = g_byte_array_new();
-    g_autoptr(GError) error = NULL;
-    gvRemoteDomain dom = { 0 };
-    bool ok;
-
-    if (!conn || !gvShLookupDomain(conn, name, true, &dom))
-        return false;
-    gvShEncodeDomain(args, &dom);
-    gvXdrEncodeU32(args, 0);
-    ok = gvShCall(conn, GV_PROC_DOMAIN_UNDEFINE_FLAGS, args, NULL, &error) == 0;
-    if (ok) {
-        printf("Domain '%s' has been undefined\n", name);
-    } else {
-        fprintf(stderr, "error: Failed to undefine domain '%s'\n", name);
-        gvShReportError(error);
-    }
-    gvRemoteDomainClear(&dom);
-    return ok;
+    return gvShDomainSimple(call, GV_PROC_DOMAIN_UNDEFINE_FLAGS, true, 0, "has been undefined",
+                            "undefine");
 }
 
 /* ---- dumpxml ------------------------------------------------------------ */

@@ -13,11 +13,7 @@
 #include "gverror.h"
 #include "gvxdr.h"
 
-/*
- * Looks the domain up and runs @proc on it (+ flags); prints
- * "Domain 'X' @done" or "error: Failed to @verb domain 'X'"
- */
-static bool
+bool
 gvShDomainSimple(const gvShCmdCall *call, gint32 proc, bool withFlags, guint32 flags,
                  const char *done, const char *verb)
 {

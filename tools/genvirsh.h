@@ -77,6 +77,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvShConn, gvShDisconnect)
  */
 gvShConn *gvShConnectWithXmlFile(const char *file, GByteArray *args);
 
+/*
+ * Looks up the "domain" argument of @call and runs @proc on it (+ @flags
+ * when @withFlags); prints "Domain 'X' @done" or "error: Failed to @verb
+ * domain 'X'" (virsh's wording).
+ */
+bool gvShDomainSimple(const gvShCmdCall *call, gint32 proc, bool withFlags, guint32 flags,
+                      const char *done, const char *verb);
+
 /* A REMOTE call; @reply may be NULL for void results */
 int gvShCall(gvShConn *conn, gint32 proc, const GByteArray *args, GByteArray **reply,
              GError **error);
