@@ -9,94 +9,31 @@
 # temporary --root, runs the benchmark, stops genvirtd and removes the temporary root.
 # BENCH_TMPDIR (default /tmp) is where the temporary root goes; see README.md on why it matters.
 # Exit status: the benchmark's (0 all targets met, 3 a target missed, other: failure).
+# The shared steps are in lib.sh.
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-here=$(cd "$(dirname "$0")" && pwd)
-src=$(cd "$here/.." && pwd)
-build=${BUILD_DIR:-$src/build-bench}
-start_libvirtd=${START_LIBVIRTD:-/work/shared/scripts/start-libvirtd.sh}
-python=/usr/bin/python3
+bench_py_grace=100
+# should start-bench.py have died without destroying its domain, its QEMU
+# shellcheck disable=SC2317  # called by the EXIT trap
+bench_kill_leftovers() {
+    bench_kill_status_qemus "$1" bench-start-
+}
 
 # 1. genvirtd, release build.
-if [ ! -f "$build/build.ninja" ]; then
-    echo "== meson setup $build (release)"
-    meson setup "$build" "$src" -Dbuildtype=release >/dev/null
-fi
-echo "== ninja -C $build src/daemon/genvirtd tools/genvirsh"
-ninja -C "$build" src/daemon/genvirtd tools/genvirsh >/dev/null
-genvirtd=$build/src/daemon/genvirtd
-genvirsh=$build/tools/genvirsh
-[ -x "$genvirtd" ] || { echo "no $genvirtd" >&2; exit 1; }
-[ -x "$genvirsh" ] || { echo "no $genvirsh" >&2; exit 1; }
+bench_build src/daemon/genvirtd tools/genvirsh
 
 # 2. libvirtd.
-echo "== starting libvirtd"
-bash "$start_libvirtd"
-lvpid=$(pgrep -x libvirtd)
+bench_start_libvirtd
 
 # 3. genvirtd on a temporary root.
-root=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/genvirt-bench.XXXXXX")
-gvpid=
-pypid=
-cleanup() {
-    status=$?
-    # the benchmark first: its finally destroys the domains while both daemons still run
-    if [ -n "$pypid" ] && kill -0 "$pypid" 2>/dev/null; then
-        kill -TERM "$pypid"
-        for _ in $(seq 100); do kill -0 "$pypid" 2>/dev/null || break; sleep 0.1; done
-        kill -0 "$pypid" 2>/dev/null && kill -KILL "$pypid"
-        wait "$pypid" 2>/dev/null || true
-    fi
-    if [ -n "$gvpid" ] && kill -0 "$gvpid" 2>/dev/null; then
-        kill -TERM "$gvpid"
-        for _ in $(seq 50); do kill -0 "$gvpid" 2>/dev/null || break; sleep 0.1; done
-        kill -0 "$gvpid" 2>/dev/null && kill -KILL "$gvpid"
-        wait "$gvpid" 2>/dev/null || true
-    fi
-    # QEMU outlives genvirtd (its own session): should start-bench.py have died without
-    # destroying its domain, kill the QEMU of every status file left in the root, by pid.
-    for st in "$root"/run/genvirt/qemu/*.xml; do
-        [ -f "$st" ] || continue
-        qpid=$(sed -n "s/^<domstatus .* pid='\([0-9]*\)'.*/\1/p" "$st")
-        if [ -n "$qpid" ] && tr '\0' ' ' <"/proc/$qpid/cmdline" 2>/dev/null | grep -q "guest=bench-start-"; then
-            echo "== killing QEMU pid $qpid left by genvirtd ($st)" >&2
-            kill -KILL "$qpid" 2>/dev/null || true
-        fi
-    done
-    if [ "$status" -ne 0 ] && [ "$status" -ne 3 ] && [ -f "$root/genvirtd.log" ]; then
-        echo "== last lines of the genvirtd log" >&2
-        tail -n 20 "$root/genvirtd.log" >&2
-    fi
-    rm -rf "$root"
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_traps
+bench_make_root
+bench_start_genvirtd ""
+bench_banner qemu
 
-echo "== starting genvirtd --root $root"
-"$genvirtd" --root "$root" 2>"$root/genvirtd.log" &
-gvpid=$!
-sock=$root/run/genvirt/genvirt-sock
-for _ in $(seq 100); do
-    [ -S "$sock" ] && break
-    kill -0 "$gvpid" 2>/dev/null || { echo "genvirtd exited" >&2; exit 1; }
-    sleep 0.05
-done
-[ -S "$sock" ] || { echo "genvirtd did not create $sock" >&2; exit 1; }
-
-echo "== genvirtd $("$genvirtd" --version 2>&1 | head -n1) pid $gvpid; libvirtd $(libvirtd --version | head -n1) pid $lvpid"
-echo "== host: $(nproc) CPUs, $(uname -r); $(/usr/bin/qemu-system-x86_64 --version | head -n1)"
-
-# 4. The benchmark (its exit status becomes ours through the EXIT trap).  In the
-# background and waited for, so that a TERM to this script reaches the trap at once and
-# the cleanup can stop the benchmark, which then destroys its domains itself.
-set +e
-"$python" "$here/start-bench.py" \
+# 4. The benchmark (its exit status becomes ours through the EXIT trap).
+bench_run "$python" "$here/start-bench.py" \
     --genvirtd-uri "qemu+unix:///system?socket=$sock" \
-    --libvirtd-uri "qemu:///system" --genvirsh "$genvirsh" "$@" &
-pypid=$!
-wait "$pypid"
-rc=$?
-pypid=
-set -e
-exit "$rc"
+    --libvirtd-uri "qemu:///system" --genvirsh "$genvirsh" "$@"
