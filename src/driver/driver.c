@@ -43,6 +43,13 @@ gvDriverNew(const char *root, GError **error)
         gvDirEnsure(drv->stateDir, 0700, error) < 0 || gvDirEnsure(drv->runDir, 0755, error) < 0 ||
         gvDirEnsure(drv->logDir, 0700, error) < 0)
         return NULL;
+    /* replays what a crash left in the journal, before anything reads configDir */
+    {
+        g_autofree char *journal = g_build_filename(drv->stateDir, "domains.journal", NULL);
+
+        if (!(drv->configs = gvJournalOpen(drv->configDir, journal, 0, -1, error)))
+            return NULL;
+    }
     return g_steal_pointer(&drv);
 }
 
@@ -51,6 +58,7 @@ gvDriverFree(gvDriver *drv)
 {
     if (!drv)
         return;
+    gvJournalClose(drv->configs);
     gvDomainObjListFree(drv->domains);
     if (drv->caps) {
         GHashTableIter iter;
@@ -97,15 +105,23 @@ gvDriverAutostartPath(gvDriver *drv, const char *name)
     return g_strdup_printf("%s/autostart/%s.xml", drv->configDir, name);
 }
 
-static int
+int
 gvDriverSaveConfig(gvDriver *drv, const gvDomainDef *def, GError **error)
 {
-    g_autofree char *path = gvDriverConfigPath(drv, def->name);
+    g_autofree char *file = g_strdup_printf("%s.xml", def->name);
     char *xml = gvDomainDefFormat(def, GV_DOMAIN_DEF_FORMAT_INACTIVE | GV_DOMAIN_DEF_FORMAT_SECURE);
-    int rc = gvFileWriteAtomic(path, xml, strlen(xml), 0600, error);
+    int rc = gvJournalPut(drv->configs, file, xml, strlen(xml), error);
 
     gvSecretFree(xml);
     return rc;
+}
+
+int
+gvDriverRemoveConfig(gvDriver *drv, const char *name, GError **error)
+{
+    g_autofree char *file = g_strdup_printf("%s.xml", name);
+
+    return gvJournalRemove(drv->configs, file, error);
 }
 
 /* ---- loading ------------------------------------------------------------ */
@@ -312,7 +328,6 @@ gvDriverUndefine(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **e
 {
     unsigned int known = GV_DOMAIN_UNDEFINE_MANAGED_SAVE | GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
                          GV_DOMAIN_UNDEFINE_NVRAM | GV_DOMAIN_UNDEFINE_KEEP_NVRAM;
-    g_autofree char *path = NULL;
     int ret = -1;
 
     if (flags & ~known) {
@@ -339,8 +354,7 @@ gvDriverUndefine(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **e
             gvQemuSnapshotRemoveAllMetadata(drv, obj, error) < 0)
             goto cleanup;
     }
-    path = gvDriverConfigPath(drv, obj->def->name);
-    if (gvFileRemoveDurable(path, error) < 0)
+    if (gvDriverRemoveConfig(drv, obj->def->name, error) < 0)
         goto cleanup;
     {
         g_autofree char *link = gvDriverAutostartPath(drv, obj->def->name);

@@ -3,7 +3,8 @@
  *
  * Layout (DESIGN.md section 4), all under an optional root directory:
  *   etc/genvirt/domains/NAME.xml   persistent configs (0600, dir 0700)
- *   var/lib/genvirt/               snapshots, save images, caches
+ *   var/lib/genvirt/               snapshots, save images, caches,
+ *                                  domains.journal.{0,1} (config writes)
  *   run/genvirt/                   sockets, status files, monitors
  *   var/log/genvirt/               domain logs
  */
@@ -13,6 +14,7 @@
 #include <glib.h>
 
 #include "domain_obj.h"
+#include "gvjournal.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
 
@@ -35,6 +37,7 @@ typedef struct {
     gvQemuAccel accel; /* the one setting: kvm when /dev/kvm is usable */
     char *migrationHost; /* host name in migration URIs we hand out */
     char *migrationListen; /* address incoming migrations listen on */
+    gvJournal *configs; /* writes of configDir's NAME.xml files (gvjournal.h) */
 } gvDriver;
 
 /* virDomainXMLFlags */
@@ -63,6 +66,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvDriver, gvDriverFree)
  * Returns the number loaded.
  */
 int gvDriverLoadConfigs(gvDriver *drv);
+
+/* Writes @def's persistent config (inactive, with secrets), durably */
+int gvDriverSaveConfig(gvDriver *drv, const gvDomainDef *def, GError **error);
+/* Removes the persistent config of domain @name, durably */
+int gvDriverRemoveConfig(gvDriver *drv, const char *name, GError **error);
 
 gvDomainObj *gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **error);
 int gvDriverUndefine(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);

@@ -405,4 +405,6 @@ gvDriverShutdown(gvDriver *drv)
     /* the closes finish on the main loop */
     while (g_main_context_iteration(drv->ctx, FALSE))
         ;
+    /* the configs become durable in place; the journal is left empty */
+    g_clear_pointer(&drv->configs, gvJournalClose);
 }

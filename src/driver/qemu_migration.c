@@ -423,15 +423,7 @@ gvQemuMigrationFinish(gvDriver *drv, const char *name, unsigned int flags, bool 
             rc = 0;
             goto cleanup;
         }
-        {
-            g_autofree char *path = gvDriverConfigPath(drv, obj->def->name);
-            char *xml =
-                gvDomainDefFormat(gvDomainObjGetPersistentDef(obj),
-                                  GV_DOMAIN_DEF_FORMAT_INACTIVE | GV_DOMAIN_DEF_FORMAT_SECURE);
-
-            rc = gvFileWriteAtomic(path, xml, strlen(xml), 0600, error);
-            gvSecretFree(xml);
-        }
+        rc = gvDriverSaveConfig(drv, gvDomainObjGetPersistentDef(obj), error);
         if (rc == 0)
             obj->persistent = true;
         goto cleanup;
@@ -475,16 +467,11 @@ gvQemuMigrationFinish(gvDriver *drv, const char *name, unsigned int flags, bool 
     obj->reason = 2; /* migrated */
     priv->incoming = false;
     if ((flags & GV_MIGRATE_PERSIST_DEST) && !obj->persistent) {
-        g_autofree char *path = gvDriverConfigPath(drv, obj->def->name);
-        char *xml = gvDomainDefFormat(obj->def,
-                                      GV_DOMAIN_DEF_FORMAT_INACTIVE | GV_DOMAIN_DEF_FORMAT_SECURE);
-
-        if (gvFileWriteAtomic(path, xml, strlen(xml), 0600, error) == 0) {
+        if (gvDriverSaveConfig(drv, obj->def, error) == 0) {
             obj->persistent = true;
             if ((obj->newDef = gvDomainDefCopy(obj->def, NULL)))
                 obj->newDef->id = -1; /* the saved definition is not running */
         }
-        gvSecretFree(xml);
     }
     {
         g_autoptr(GError) local = NULL;

@@ -286,7 +286,6 @@ gvQemuSnapshotRevert(gvDriver *drv, gvDomainObj *obj, const char *name, unsigned
     gvQemuDomainPriv *priv;
     gvDomainSnapshotDef *snap;
     g_autoptr(gvDomainDef) def = NULL;
-    g_autofree char *configPath = NULL;
     unsigned int startFlags = 0;
     bool start;
     int rc = -1;
@@ -336,17 +335,8 @@ gvQemuSnapshotRevert(gvDriver *drv, gvDomainObj *obj, const char *name, unsigned
         goto cleanup;
 
     /* persist the new GUID first */
-    if (obj->persistent) {
-        char *xml =
-            gvDomainDefFormat(def, GV_DOMAIN_DEF_FORMAT_INACTIVE | GV_DOMAIN_DEF_FORMAT_SECURE);
-
-        configPath = gvDriverConfigPath(drv, def->name);
-        rc = gvFileWriteAtomic(configPath, xml, strlen(xml), 0600, error);
-        gvSecretFree(xml);
-        if (rc < 0)
-            goto cleanup;
-        rc = -1;
-    }
+    if (obj->persistent && gvDriverSaveConfig(drv, def, error) < 0)
+        goto cleanup;
     gvDomainDefFree(obj->def);
     obj->def = g_steal_pointer(&def);
     g_clear_pointer(&obj->newDef, gvDomainDefFree);

@@ -13,7 +13,7 @@
 #include "gverror.h"
 #include "gvfile.h"
 
-static int
+int
 gvFsyncDir(const char *dir, GError **error)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -40,6 +40,15 @@ gvFsyncDir(const char *dir, GError **error)
  * temporary files of an interrupted write.
  */
 #define GV_FILE_SPARES 8
+/*
+ * Removed files become spares too (gvFileRetire/gvFileRecycle), up to this
+ * many per directory: a file system that, like ext4 without a journal,
+ * skips recently freed inodes when it allocates one makes creating a file
+ * after many removals slow (measured: 0.6 ms of CPU each after 1000
+ * removals); reusing the removed files' inodes avoids both the freeing and
+ * the allocating.  They are empty, hidden and removed at exit.
+ */
+#define GV_FILE_SPARES_KEPT 1024
 
 static GMutex gvFileSpareLock;
 static GHashTable *gvFileSpares; /* directory -> GQueue of paths */
@@ -100,6 +109,55 @@ gvFileTakeSpare(const char *dir)
     return path;
 }
 
+char *
+gvFileRetire(const char *path, GError **error)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    int tries;
+
+    for (tries = 0; tries < 100; tries++) {
+        g_autofree char *spare = g_strdup_printf("%s/.spare.XXXXXX", dir);
+        char *x = spare + strlen(spare) - 6;
+        static const char letters[] =
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        int i;
+
+        for (i = 0; i < 6; i++)
+            x[i] = letters[g_random_int_range(0, sizeof(letters) - 1)];
+        if (renameat2(AT_FDCWD, path, AT_FDCWD, spare, RENAME_NOREPLACE) == 0)
+            return g_steal_pointer(&spare);
+        if (errno == ENOENT)
+            return NULL;
+        if (errno != EEXIST)
+            break;
+    }
+    gvReportSystemError(error, errno, "cannot remove '%s'", path);
+    return NULL;
+}
+
+void
+gvFileRecycle(const char *spare)
+{
+    g_autofree char *dir = g_path_get_dirname(spare);
+    int fd = open(spare, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
+    GQueue *q;
+
+    if (fd < 0) {
+        (void)unlink(spare);
+        return;
+    }
+    close(fd);
+    g_mutex_lock(&gvFileSpareLock);
+    q = gvFileSpares ? g_hash_table_lookup(gvFileSpares, dir) : NULL;
+    if (q && g_queue_get_length(q) < GV_FILE_SPARES_KEPT) {
+        g_queue_push_tail(q, g_strdup(spare));
+        spare = NULL;
+    }
+    g_mutex_unlock(&gvFileSpareLock);
+    if (spare)
+        (void)unlink(spare);
+}
+
 void
 gvFileDropSpares(const char *dir)
 {
@@ -144,8 +202,10 @@ gvFileDropAllSpares(void)
     g_mutex_unlock(&gvFileSpareLock);
 }
 
-int
-gvFileWriteAtomic(const char *path, const char *data, size_t len, unsigned int mode, GError **error)
+/* the temporary file, written and renamed over @path; synced when @durable */
+static int
+gvFileWriteReplace(const char *path, const char *data, size_t len, unsigned int mode, bool durable,
+                   GError **error)
 {
     g_autofree char *dir = g_path_get_dirname(path);
     g_autofree char *base = g_path_get_basename(path);
@@ -175,7 +235,7 @@ gvFileWriteAtomic(const char *path, const char *data, size_t len, unsigned int m
         }
         done += (size_t)n;
     }
-    if (fsync(fd) < 0)
+    if (durable && fsync(fd) < 0)
         goto error;
     if (close(fd) < 0) {
         fd = -1;
@@ -184,7 +244,7 @@ gvFileWriteAtomic(const char *path, const char *data, size_t len, unsigned int m
     fd = -1;
     if (rename(tmp, path) < 0)
         goto error;
-    return gvFsyncDir(dir, error);
+    return durable ? gvFsyncDir(dir, error) : 0;
 
 error:
     gvReportSystemError(error, errno, "cannot write '%s'", path);
@@ -192,6 +252,39 @@ error:
         close(fd);
     (void)unlink(tmp);
     return -1;
+}
+
+int
+gvFileWriteAtomic(const char *path, const char *data, size_t len, unsigned int mode, GError **error)
+{
+    return gvFileWriteReplace(path, data, len, mode, true, error);
+}
+
+int
+gvFileWriteVisible(const char *path, const char *data, size_t len, unsigned int mode,
+                   GError **error)
+{
+    return gvFileWriteReplace(path, data, len, mode, false, error);
+}
+
+int
+gvFileSync(const char *path, GError **error)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0;
+        gvReportSystemError(error, errno, "cannot open '%s'", path);
+        return -1;
+    }
+    if (fsync(fd) < 0) {
+        gvReportSystemError(error, errno, "cannot sync '%s'", path);
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
 }
 
 int

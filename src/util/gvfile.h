@@ -14,6 +14,32 @@
 int gvFileWriteAtomic(const char *path, const char *data, size_t len, unsigned int mode,
                       GError **error);
 
+/*
+ * Like gvFileWriteAtomic, without the two syncs: other readers see the
+ * whole new file at once, but a crash of the machine may lose it (or, on
+ * some file systems, leave an empty file).  For writes made durable by
+ * other means (gvjournal.h).
+ */
+int gvFileWriteVisible(const char *path, const char *data, size_t len, unsigned int mode,
+                       GError **error);
+
+/* fsync(2) of @path (a file that does not exist is no error) */
+int gvFileSync(const char *path, GError **error);
+
+/* fsync(2) of the directory @dir: makes its renames and removals durable */
+int gvFsyncDir(const char *dir, GError **error);
+
+/*
+ * Removes @path from its directory by renaming it to a hidden spare name
+ * there, which it returns (NULL and no error if @path does not exist).
+ * Its contents stay until gvFileRecycle: call it once the removal is
+ * durable (a crash before that must not find the file emptied).
+ */
+char *gvFileRetire(const char *path, GError **error);
+
+/* Empties the retired file @spare and keeps it as a spare (or removes it) */
+void gvFileRecycle(const char *spare);
+
 /* Removes the spare temporary files kept in @dir (before removing @dir) */
 void gvFileDropSpares(const char *dir);
 /* The same for every directory (at exit), after stopping the refills */

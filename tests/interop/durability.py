@@ -7,7 +7,9 @@ in the middle, restart on the same root.  Then: the daemon starts; every
 match the files one to one; every acknowledged write survived (an
 acknowledged define is on disk with its content and GUID, an acknowledged
 undefine stays undefined; only the call in flight at the kill may go
-either way).  The kill is repeated at 3 different moments.  TAP.
+either way).  The kill is repeated at 3 different moments; at least one
+restart must have replayed writes from the config journal, and a clean
+stop leaves the journal files blank.  TAP.
 
 Usage: durability.py GENVIRTD GENVIRSH SRCDIR
 """
@@ -141,6 +143,7 @@ def main(h):
     d = gvtest.Daemon(h)
     if not d.start():
         return
+    replays = []   # writes replayed from the journal at each restart
     for rnd, delay in enumerate(KILL_AFTER, 1):
         storm = Storm(d.uri)
         storm.start()
@@ -175,6 +178,8 @@ def main(h):
 
         if not d.start():
             return
+        m = re.search(r'replayed (\d+) write\(s\)', d.log_text())
+        replays.append(int(m.group(1)) if m else 0)
         files = sorted(os.listdir(d.domdir))
         rejected = [f for f in files if '.rejected' in f]
         h.ok(not rejected, 'round %d: no *.rejected file after the restart' % rnd, ' '.join(rejected))
@@ -226,8 +231,19 @@ def main(h):
         conn.close()
         h.ok(not lost, 'round %d: every acknowledged define/undefine survived the kill (%d domains)'
              % (rnd, len(acked)), '\n'.join(lost))
+    # the writes acknowledged just before a kill were still in the journal:
+    # the restart replayed them (each round's count is in the diagnostics)
+    h.diag('writes replayed from the journal at the restarts: %s' % replays)
+    h.ok(any(replays), 'at least one restart replayed writes from the journal (%s)' % replays)
     d.stop()
     h.eq(gvtest.stray_files(d.domdir), [], 'after the final clean stop: no non-empty temporary file')
+    # a clean stop leaves the journal wiped: no config (and no GUID) in it
+    for i in (0, 1):
+        jp = os.path.join(d.root, 'var', 'lib', 'genvirt', 'domains.journal.%d' % i)
+        data = gvtest.read_bytes(jp) if os.path.exists(jp) else None
+        h.ok(data is not None and not data.strip(b'\0'),
+             'after the final clean stop: %s exists and holds only zero bytes'
+             % os.path.relpath(jp, d.root))
 
 
 gvtest.Harness('durability').main(main)
