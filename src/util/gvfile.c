@@ -13,22 +13,31 @@
 #include "gverror.h"
 #include "gvfile.h"
 
-int
-gvFsyncDir(const char *dir, GError **error)
+/* fsync(2) of @path opened with @flags; @what names it in errors */
+static int
+gvFsyncPath(const char *path, int flags, bool missingOk, const char *what, GError **error)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
 
     if (fd < 0) {
-        gvReportSystemError(error, errno, "cannot open directory '%s'", dir);
+        if (missingOk && errno == ENOENT)
+            return 0;
+        gvReportSystemError(error, errno, "cannot open %s'%s'", what, path);
         return -1;
     }
     if (fsync(fd) < 0) {
-        gvReportSystemError(error, errno, "cannot sync directory '%s'", dir);
+        gvReportSystemError(error, errno, "cannot sync %s'%s'", what, path);
         close(fd);
         return -1;
     }
     close(fd);
     return 0;
+}
+
+int
+gvFsyncDir(const char *dir, GError **error)
+{
+    return gvFsyncPath(dir, O_DIRECTORY, false, "directory ", error);
 }
 
 /*
@@ -270,21 +279,7 @@ gvFileWriteVisible(const char *path, const char *data, size_t len, unsigned int 
 int
 gvFileSync(const char *path, GError **error)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return 0;
-        gvReportSystemError(error, errno, "cannot open '%s'", path);
-        return -1;
-    }
-    if (fsync(fd) < 0) {
-        gvReportSystemError(error, errno, "cannot sync '%s'", path);
-        close(fd);
-        return -1;
-    }
-    close(fd);
-    return 0;
+    return gvFsyncPath(path, O_NOFOLLOW, true, "", error);
 }
 
 int

@@ -34,6 +34,7 @@ typedef struct {
 
 struct _gvJournal {
     char *dir;
+    char *journal; /* the journal files' path, without ".0" / ".1" */
     size_t capacity;
     gint64 quietUs;
     GMutex lock;
@@ -324,8 +325,8 @@ gvJournalReplay(gvJournal *j, GError **error)
     }
     if (gvFsyncDir(j->dir, error) < 0)
         return -1;
-    g_message("replayed %u write(s) of %u file(s) from the journal '%s' into '%s'", recs->len,
-              g_hash_table_size(last), j->files[0].path, j->dir);
+    g_message("replayed %u write(s) of %u file(s) from the journal '%s.{0,1}' into '%s'", recs->len,
+              g_hash_table_size(last), j->journal, j->dir);
     return 0;
 }
 
@@ -535,6 +536,7 @@ gvJournalOpen(const char *dir, const char *journal, size_t capacity, int quietMs
     int i;
 
     j->dir = g_strdup(dir);
+    j->journal = g_strdup(journal);
     j->capacity = capacity ? capacity : GV_JOURNAL_CAPACITY;
     j->quietUs = (quietMs < 0 ? GV_JOURNAL_QUIET_MS : quietMs) * G_TIME_SPAN_MILLISECOND;
     g_mutex_init(&j->lock);
@@ -588,6 +590,7 @@ gvJournalClose(gvJournal *j)
     g_mutex_clear(&j->lock);
     g_cond_clear(&j->cond);
     g_free(j->dir);
+    g_free(j->journal);
     g_free(j);
 }
 
