@@ -582,6 +582,36 @@ testRemoveRecycles(const void *opaque)
     fixtureClear(&fx);
 }
 
+static void
+countRecord(guint64 seq, bool put, const char *name, const char *data, size_t len, gpointer opaque)
+{
+    (*(guint *)opaque)++;
+}
+
+/* the fuzz seeds, written by a separate (Python) encoder, read as intended */
+static void
+testScanSeeds(const void *opaque)
+{
+    static const struct {
+        const char *file;
+        guint records;
+    } seeds[] = {
+        { "chain", 3 }, { "stale-tail", 1 }, { "torn", 1 }, { "empty", 0 }, { "zeros", 0 }
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(seeds); i++) {
+        g_autofree char *p = gvTestPath("fuzz/journal/%s", seeds[i].file);
+        int fd = open(p, O_RDONLY | O_CLOEXEC);
+        guint n = 0;
+
+        g_assert_cmpint(fd, >=, 0);
+        g_assert_cmpuint(gvJournalScanFile(fd, p, 1 << 20, countRecord, &n), ==, seeds[i].records);
+        g_assert_cmpuint(n, ==, seeds[i].records);
+        close(fd);
+    }
+}
+
 /* a write the journal refuses changes nothing */
 static void
 testRefused(const void *opaque)
@@ -699,6 +729,7 @@ main(int argc, char **argv)
     gvTestRun("/journal/damaged", testDamaged, NULL);
     gvTestRun("/journal/stale-and-hostile", testStaleAndHostile, NULL);
     gvTestRun("/journal/remove-recycles", testRemoveRecycles, NULL);
+    gvTestRun("/journal/scan-seeds", testScanSeeds, NULL);
     gvTestRun("/journal/refused", testRefused, NULL);
     gvTestRun("/journal/open-fails", testOpenFails, NULL);
     gvTestRun("/journal/concurrent", testConcurrent, NULL);

@@ -209,29 +209,26 @@ gvPwriteFull(int fd, const void *buf, size_t len, off_t off)
     return 0;
 }
 
-/*
- * Reads the valid records of @f (up to @limit bytes of payload each) into
- * @out; stops quietly at the end of the chain.
- */
-static void
-gvJournalFileRead(gvJournalFile *f, size_t limit, GPtrArray *out)
+guint
+gvJournalScanFile(int fd, const char *what, size_t limit, gvJournalRecordFunc fn, gpointer opaque)
 {
+    guint count = 0;
     struct stat sb;
     off_t off = 0;
     guint64 nonce = 0;
     guint64 prev = 0;
 
-    if (fstat(f->fd, &sb) < 0)
-        return;
+    if (fstat(fd, &sb) < 0)
+        return 0;
     for (;;) {
         unsigned char hdr[GV_JOURNAL_HDR];
         g_autofree unsigned char *payload = NULL;
-        gvJournalRecord *rec;
+        g_autofree char *name = NULL;
         guint32 kind, nameLen, dataLen;
         guint64 seq;
         size_t recLen;
 
-        if (sb.st_size - off < GV_JOURNAL_HDR || gvPreadFull(f->fd, hdr, sizeof(hdr), off) < 0)
+        if (sb.st_size - off < GV_JOURNAL_HDR || gvPreadFull(fd, hdr, sizeof(hdr), off) < 0)
             break;
         if (gvGet32(hdr) != GV_JOURNAL_MAGIC)
             break;
@@ -252,32 +249,44 @@ gvJournalFileRead(gvJournalFile *f, size_t limit, GPtrArray *out)
         if ((guint64)(sb.st_size - off) < recLen)
             break;
         payload = g_malloc((size_t)nameLen + dataLen + 1);
-        if (gvPreadFull(f->fd, payload, (size_t)nameLen + dataLen, off + GV_JOURNAL_HDR) < 0 ||
+        if (gvPreadFull(fd, payload, (size_t)nameLen + dataLen, off + GV_JOURNAL_HDR) < 0 ||
             gvCrc32c(gvCrc32c(0, hdr + 8, GV_JOURNAL_HDR - 8), payload,
                      (size_t)nameLen + dataLen) != gvGet32(hdr + 4)) {
             explicit_bzero(payload, (size_t)nameLen + dataLen);
             break;
         }
-        rec = g_new0(gvJournalRecord, 1);
-        rec->seq = seq;
-        rec->kind = kind;
-        rec->name = g_strndup((const char *)payload, nameLen);
-        rec->dataLen = dataLen;
-        rec->data = g_malloc(dataLen + 1);
-        memcpy(rec->data, payload + nameLen, dataLen);
-        rec->data[dataLen] = '\0';
-        explicit_bzero(payload, (size_t)nameLen + dataLen);
-        if (strlen(rec->name) != nameLen || !gvJournalNameValid(rec->name)) {
+        name = g_strndup((const char *)payload, nameLen);
+        if (strlen(name) != nameLen || !gvJournalNameValid(name)) {
+            explicit_bzero(payload, (size_t)nameLen + dataLen);
             g_warning("journal '%s': a record at offset %lld names an invalid file; "
                       "ignoring it and the rest",
-                      f->path, (long long)off);
-            gvJournalRecordFree(rec);
+                      what, (long long)off);
             break;
         }
-        g_ptr_array_add(out, rec);
+        /* the data, NUL-terminated, where the name was: no second copy */
+        memmove(payload, payload + nameLen, dataLen);
+        payload[dataLen] = '\0';
+        fn(seq, kind == GV_JOURNAL_PUT, name, (char *)payload, dataLen, opaque);
+        explicit_bzero(payload, dataLen);
+        count++;
         prev = seq;
         off += (off_t)recLen;
     }
+    return count;
+}
+
+static void
+gvJournalCollect(guint64 seq, bool put, const char *name, const char *data, size_t len,
+                 gpointer opaque)
+{
+    gvJournalRecord *rec = g_new0(gvJournalRecord, 1);
+
+    rec->seq = seq;
+    rec->kind = put ? GV_JOURNAL_PUT : GV_JOURNAL_REMOVE;
+    rec->name = g_strdup(name);
+    rec->dataLen = len;
+    rec->data = g_memdup2(data, len + 1);
+    g_ptr_array_add(opaque, rec);
 }
 
 static gint
@@ -300,7 +309,7 @@ gvJournalReplay(gvJournal *j, GError **error)
     guint i;
 
     for (i = 0; i < 2; i++)
-        gvJournalFileRead(&j->files[i], j->capacity, recs);
+        gvJournalScanFile(j->files[i].fd, j->files[i].path, j->capacity, gvJournalCollect, recs);
     if (recs->len == 0)
         return 0;
     g_ptr_array_sort(recs, gvJournalRecordCmp);

@@ -73,6 +73,18 @@ void gvJournalClose(gvJournal *j);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvJournal, gvJournalClose)
 
+/*
+ * Calls @fn for each valid record of the journal file @fd (named @what in
+ * warnings), in file order, up to the end of the chain; records with more
+ * than @limit bytes of data end it.  @data is NUL-terminated and wiped
+ * after the call.  Returns the number of records.  For replay, tests and
+ * fuzzing.
+ */
+typedef void (*gvJournalRecordFunc)(guint64 seq, bool put, const char *name, const char *data,
+                                    size_t len, gpointer opaque);
+guint gvJournalScanFile(int fd, const char *what, size_t limit, gvJournalRecordFunc fn,
+                        gpointer opaque);
+
 /* True for a name gvJournalPut accepts */
 bool gvJournalNameValid(const char *name);
 
