@@ -297,6 +297,11 @@ class Result:
         return '\n'.join(lines)
 
 
+class Abort(Exception):
+    """Raised to stop a script early (e.g. the daemon died) once the failure
+    is reported: the harness runs the cleanup and exits 1."""
+
+
 class Harness:
     """TAP output, work directory, watchdog, cleanup."""
 
@@ -509,18 +514,21 @@ class Harness:
         always runs."""
         try:
             fn(self)
+        except Abort as e:
+            self.failed = max(self.failed, 1)
+            self.diag('aborting the remaining cases: %s' % e)
         except BaseException:
             self.ok(False, 'unexpected exception', traceback.format_exc())
         self.finish()
 
     # ---- processes
-    def run(self, argv, timeout=60, input=None, env=None):
+    def run(self, argv, timeout=60, input=None, env=None, cwd=None):
         timeout = max(1.0, min(timeout, self.remaining() - 5))
         t0 = time.monotonic()
         try:
             p = subprocess.run(argv, input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                stdin=None if input is not None else subprocess.DEVNULL,
-                               env=env or self.env, timeout=timeout)
+                               env=env or self.env, timeout=timeout, cwd=cwd)
             return Result(argv, p.returncode, p.stdout.decode('utf-8', 'replace'),
                           p.stderr.decode('utf-8', 'replace'), elapsed=time.monotonic() - t0)
         except subprocess.TimeoutExpired as e:
@@ -552,12 +560,14 @@ class Harness:
         return Result(p.args, None if timed_out else p.returncode, read_text(out), read_text(err),
                       timed_out=timed_out, elapsed=time.monotonic() - t0)
 
-    def virsh(self, uri, *args, ro=False, timeout=60):
-        return self.run([VIRSH, '-c', uri] + (['-r'] if ro else []) + list(args), timeout=timeout)
+    def virsh(self, uri, *args, ro=False, timeout=60, cwd=None):
+        return self.run([VIRSH, '-c', uri] + (['-r'] if ro else []) + list(args), timeout=timeout,
+                        cwd=cwd)
 
-    def genvirsh(self, uri, *args, ro=False, timeout=60):
-        return self.run([self.genvirsh_path, '-c', uri] + (['-r'] if ro else []) + list(args),
-                        timeout=timeout)
+    def genvirsh(self, uri, *args, ro=False, timeout=60, cwd=None):
+        """genvirsh; @uri None: no -c (its default URI)."""
+        return self.run([self.genvirsh_path] + (['-c', uri] if uri else []) +
+                        (['-r'] if ro else []) + list(args), timeout=timeout, cwd=cwd)
 
     def domain_xml(self, name, uid, **kw):
         """The XML write_domain writes (a subclass may change the defaults)."""
