@@ -141,6 +141,37 @@ testBuffer(const void *opaque)
     g_assert_cmpstr(out, ==, "<a>&lt;&amp;&apos;&quot;&gt;</a>\n  <e x='1'/>\n");
 }
 
+/* Output around the size formatted on the stack, and far past it; deep indents */
+static void
+testBufferLong(const void *opaque)
+{
+    static const size_t lens[] = { 0, 1, 254, 255, 256, 257, 1000, 70000 };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(lens); i++) {
+        g_auto(gvBuffer) buf = GV_BUFFER_INIT;
+        g_autofree char *s = g_strnfill(lens[i], 'x');
+        g_autofree char *want = g_strdup_printf("      <v n='%zu'>%s</v>\n", lens[i], s);
+        g_autofree char *out = NULL;
+
+        gvBufferAdjustIndent(&buf, 6);
+        gvBufferAsprintf(&buf, "<v n='%zu'>%s</v>\n", lens[i], s);
+        out = gvBufferContentAndReset(&buf);
+        g_assert_cmpstr(out, ==, want);
+    }
+    for (i = 0; i < G_N_ELEMENTS(lens) - 1; i++) {
+        g_auto(gvBuffer) buf = GV_BUFFER_INIT;
+        g_autofree char *indent = g_strnfill(lens[i], ' ');
+        g_autofree char *want = g_strdup_printf("%s<e/>\n", indent);
+        g_autofree char *out = NULL;
+
+        gvBufferAdjustIndent(&buf, (int)lens[i]);
+        gvBufferAddLit(&buf, "<e/>\n");
+        out = gvBufferContentAndReset(&buf);
+        g_assert_cmpstr(out, ==, want);
+    }
+}
+
 static void
 testShellQuote(const void *opaque)
 {
@@ -188,6 +219,7 @@ main(int argc, char **argv)
     gvTestRun("/util/xml-limits", testXMLLimits, NULL);
     gvTestRun("/util/xml-node-path", testXMLNodePath, NULL);
     gvTestRun("/util/buffer", testBuffer, NULL);
+    gvTestRun("/util/buffer-long", testBufferLong, NULL);
     gvTestRun("/util/shell-quote", testShellQuote, NULL);
     gvTestRun("/util/error-prefix", testErrorPrefix, NULL);
 

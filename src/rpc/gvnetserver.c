@@ -35,10 +35,12 @@ struct _gvNetServerClient {
 
     /* main loop only */
     GSource *source;
+    GIOCondition events; /* what the source polls for */
     guint8 lenbuf[4];
     size_t lenRead;
-    GByteArray *rx; /* the frame after the length word */
+    GByteArray *rx; /* a frame (after its length word) arriving in pieces */
     size_t rxWant;
+    GByteArray *held; /* read past the call limit: taken once calls finish */
 
     /* shared with workers, under lock */
     GMutex lock;
@@ -95,8 +97,8 @@ gvNetServerClientUnref(gvNetServerClient *client)
     if (!client || !g_atomic_int_dec_and_test(&client->ref))
         return;
     g_queue_clear_full(&client->tx, (GDestroyNotify)gvXdrBufferFree);
-    if (client->rx)
-        gvXdrBufferFree(client->rx);
+    gvXdrBufferFree(client->rx);
+    gvXdrBufferFree(client->held);
     if (client->priv && client->srv->clientPrivFree)
         client->srv->clientPrivFree(client->priv);
     g_mutex_clear(&client->lock);
@@ -160,37 +162,48 @@ gvNetServerClientFlush(gvNetServerClient *client)
     return true;
 }
 
+/*
+ * A call: answered right here when it is cheap, else queued for a worker,
+ * which gets @owned or a copy of @frame; main loop.
+ */
 static void
-gvNetServerClientEnqueueCall(gvNetServerClient *client, GByteArray *frame)
+gvNetServerClientEnqueueCall(gvNetServerClient *client, const gvNetMessageHeader *hdr,
+                             const guint8 *frame, size_t len, GByteArray *owned)
 {
     gvNetJob *job;
-    gvNetMessageHeader hdr;
 
-    gvNetMessageDecodeHeader(frame->data, &hdr);
-    if (client->srv->isInline && client->srv->isInline(&hdr, client->srv->opaque)) {
+    if (client->srv->isInline && client->srv->isInline(hdr, client->srv->opaque)) {
         /* cheap and non-blocking: answer right here on the main loop */
-        client->srv->dispatch(client, &hdr, frame->data + GV_NET_MESSAGE_HEADER_MAX,
-                              frame->len - GV_NET_MESSAGE_HEADER_MAX, client->srv->opaque);
-        gvXdrBufferFree(frame);
+        client->srv->dispatch(client, hdr, frame + GV_NET_MESSAGE_HEADER_MAX,
+                              len - GV_NET_MESSAGE_HEADER_MAX, client->srv->opaque);
+        gvXdrBufferFree(owned);
         return;
     }
+    if (!owned) {
+        owned = g_byte_array_sized_new((guint)len);
+        g_byte_array_append(owned, frame, (guint)len);
+    }
     job = g_new0(gvNetJob, 1);
-    job->hdr = hdr;
+    job->hdr = *hdr;
     job->client = gvNetServerClientRef(client);
-    job->payload = frame;
+    job->payload = owned;
     g_mutex_lock(&client->lock);
     client->inflight++;
     g_mutex_unlock(&client->lock);
     g_thread_pool_push(client->srv->pool, job, NULL);
 }
 
-/* A whole frame (after its length word) has arrived; main loop */
+/*
+ * A whole frame (after its length word) has arrived, @len bytes at @frame;
+ * @owned is the array holding them when there is one (taken).  Main loop.
+ */
 static void
-gvNetServerClientHandleFrame(gvNetServerClient *client, GByteArray *frame)
+gvNetServerClientHandleFrame(gvNetServerClient *client, const guint8 *frame, size_t len,
+                             GByteArray *owned)
 {
     gvNetMessageHeader hdr;
 
-    gvNetMessageDecodeHeader(frame->data, &hdr);
+    gvNetMessageDecodeHeader(frame, &hdr);
     if (hdr.prog == GV_PROGRAM_KEEPALIVE) {
         if (hdr.proc == GV_KEEPALIVE_PROC_PING && hdr.type == GV_NET_MESSAGE) {
             gvNetMessageHeader pong = { GV_PROGRAM_KEEPALIVE,
@@ -204,79 +217,133 @@ gvNetServerClientHandleFrame(gvNetServerClient *client, GByteArray *frame)
             (void)gvNetMessageFinish(reply);
             gvNetServerClientSend(client, reply);
         }
-        gvXdrBufferFree(frame);
+        gvXdrBufferFree(owned);
         return;
     }
     if (hdr.type != GV_NET_CALL) {
         /* replies, events or streams from a client: nothing to do */
         g_debug("client %d: ignoring a message of type %u", client->fd, hdr.type);
-        gvXdrBufferFree(frame);
+        gvXdrBufferFree(owned);
         return;
     }
-    gvNetServerClientEnqueueCall(client, frame);
+    gvNetServerClientEnqueueCall(client, &hdr, frame, len, owned);
 }
 
-/* Reads what is there; main loop. Returns false when the client must go. */
+/* Whether the client may start another call now; main loop */
+static bool
+gvNetServerClientCanRead(gvNetServerClient *client)
+{
+    bool ret;
+
+    if (client->closed)
+        return false;
+    g_mutex_lock(&client->lock);
+    ret = client->inflight < GV_NET_CLIENT_MAX_INFLIGHT && !client->closing;
+    g_mutex_unlock(&client->lock);
+    return ret;
+}
+
+/*
+ * Takes the frames in @data, @len bytes just read: a read usually holds a
+ * length word and its whole frame, which is then handled in place.  What
+ * comes after the point where the client may not start another call is kept
+ * in client->held.  Main loop.  Returns false when the client must go.
+ */
+static bool
+gvNetServerClientConsume(gvNetServerClient *client, const guint8 *data, size_t len)
+{
+    while (len > 0) {
+        size_t take;
+
+        if (!gvNetServerClientCanRead(client)) {
+            if (!client->closed) {
+                if (!client->held)
+                    client->held = g_byte_array_sized_new((guint)len);
+                g_byte_array_append(client->held, data, (guint)len);
+            }
+            return true; /* resumes when replies drain */
+        }
+        if (!client->rx) {
+            guint32 flen;
+
+            take = MIN(len, 4 - client->lenRead);
+            memcpy(client->lenbuf + client->lenRead, data, take);
+            client->lenRead += take;
+            data += take;
+            len -= take;
+            if (client->lenRead < 4)
+                return true;
+            memcpy(&flen, client->lenbuf, 4);
+            flen = GUINT32_FROM_BE(flen);
+            client->lenRead = 0;
+            /* the limit is checked before anything is allocated */
+            if (!gvNetMessageLengthValid(flen)) {
+                g_message("client %d: frame length %u out of bounds, closing it", client->fd, flen);
+                return false;
+            }
+            if (len >= flen - 4) {
+                /* all of it is here */
+                gvNetServerClientHandleFrame(client, data, flen - 4, NULL);
+                data += flen - 4;
+                len -= flen - 4;
+                continue;
+            }
+            client->rxWant = flen - 4;
+            client->rx = g_byte_array_sized_new(MIN(client->rxWant, 65536));
+        }
+        take = MIN(len, client->rxWant - client->rx->len);
+        g_byte_array_append(client->rx, data, (guint)take);
+        data += take;
+        len -= take;
+        if (client->rx->len == client->rxWant) {
+            GByteArray *frame = g_steal_pointer(&client->rx);
+
+            gvNetServerClientHandleFrame(client, frame->data, frame->len, frame);
+        }
+    }
+    return true;
+}
+
+/*
+ * Reads what is there, after what was held back; main loop.  Returns false
+ * when the client must go.  Answering a call inline may close the client.
+ */
 static bool
 gvNetServerClientRead(gvNetServerClient *client)
 {
-    for (;;) {
-        ssize_t n;
+    guint8 buf[65536];
 
-        if (client->closed)
+    if (client->held) {
+        GByteArray *held;
+        bool ok;
+
+        if (!gvNetServerClientCanRead(client))
             return true;
-        g_mutex_lock(&client->lock);
-        if (client->inflight >= GV_NET_CLIENT_MAX_INFLIGHT || client->closing) {
-            g_mutex_unlock(&client->lock);
-            return true; /* resumes when replies drain */
-        }
-        g_mutex_unlock(&client->lock);
-
-        if (!client->rx) {
-            guint32 len;
-
-            n = recv(client->fd, client->lenbuf + client->lenRead, 4 - client->lenRead, 0);
-            if (n == 0)
-                return false;
-            if (n < 0)
-                return errno == EAGAIN || errno == EINTR;
-            client->lenRead += (size_t)n;
-            if (client->lenRead < 4)
-                continue;
-            memcpy(&len, client->lenbuf, 4);
-            len = GUINT32_FROM_BE(len);
-            client->lenRead = 0;
-            /* the limit is checked before anything is allocated */
-            if (!gvNetMessageLengthValid(len)) {
-                g_message("client %d: frame length %u out of bounds, closing it", client->fd, len);
-                return false;
-            }
-            client->rxWant = len - 4;
-            client->rx = g_byte_array_sized_new(MIN(client->rxWant, 65536));
-            continue;
-        }
-        {
-            guint8 buf[65536];
-            size_t want = MIN(sizeof(buf), client->rxWant - client->rx->len);
-
-            n = recv(client->fd, buf, want, 0);
-            if (n == 0)
-                return false;
-            if (n < 0)
-                return errno == EAGAIN || errno == EINTR;
-            g_byte_array_append(client->rx, buf, (guint)n);
-            explicit_bzero(buf, (size_t)n);
-        }
-        if (client->rx->len == client->rxWant) {
-            GByteArray *frame = client->rx;
-
-            client->rx = NULL;
-            gvNetServerClientHandleFrame(client, frame);
-            /* answering it inline may have closed the connection */
-            if (client->closed)
-                return true;
-        }
+        held = g_steal_pointer(&client->held);
+        ok = gvNetServerClientConsume(client, held->data, held->len);
+        gvXdrBufferFree(held);
+        if (!ok)
+            return false;
+        if (client->held)
+            return true; /* at the limit again */
     }
+    while (gvNetServerClientCanRead(client)) {
+        ssize_t n = recv(client->fd, buf, sizeof(buf), 0);
+        bool ok;
+
+        if (n == 0)
+            return false;
+        if (n < 0)
+            return errno == EAGAIN || errno == EINTR;
+        ok = gvNetServerClientConsume(client, buf, (size_t)n);
+        explicit_bzero(buf, (size_t)n);
+        if (!ok)
+            return false;
+        /* a short read emptied the socket: the poll tells when there is more */
+        if ((size_t)n < sizeof(buf))
+            break;
+    }
+    return true;
 }
 
 static gboolean
@@ -325,7 +392,10 @@ gvNetServerClientEvent(gvNetServerClient *client, GIOCondition revents)
     return ret;
 }
 
-/* main loop */
+/*
+ * Main loop.  The source is changed only when the events do: each change
+ * wakes the main loop up once more.
+ */
 static void
 gvNetServerClientUpdateEvents(gvNetServerClient *client)
 {
@@ -339,6 +409,9 @@ gvNetServerClientUpdateEvents(gvNetServerClient *client)
     if (!g_queue_is_empty(&client->tx))
         events |= G_IO_OUT;
     g_mutex_unlock(&client->lock);
+    if (events == client->events)
+        return;
+    client->events = events;
     g_source_modify_unix_fd(client->source, ((gvNetClientSource *)client->source)->tag, events);
 }
 
@@ -360,6 +433,44 @@ gvNetServerClientClose(gvNetServerClient *client)
     gvNetServerClientUnref(client);
 }
 
+/*
+ * Main loop: one call fewer in flight (@doneCall), close once drained
+ * (@closeLater), queue @frame (taken) and write what can go now.
+ */
+static void
+gvNetServerClientSendNow(gvNetServerClient *client, GByteArray *frame, bool doneCall,
+                         bool closeLater)
+{
+    bool wasIdle;
+
+    g_mutex_lock(&client->lock);
+    if (doneCall && client->inflight > 0)
+        client->inflight--;
+    if (closeLater)
+        client->closing = true;
+    if (client->closed) {
+        g_mutex_unlock(&client->lock);
+        gvXdrBufferFree(frame);
+        return;
+    }
+    if (frame)
+        g_queue_push_tail(&client->tx, frame);
+    wasIdle = g_queue_get_length(&client->tx) <= 1;
+    g_mutex_unlock(&client->lock);
+
+    if (wasIdle && !gvNetServerClientFlush(client)) {
+        gvNetServerClientClose(client);
+        return;
+    }
+    if (client->closed)
+        return;
+    /*
+     * A finished call may let what was read past the limit go on.  Never
+     * while reading: a reply sent inline does not finish a worker's call.
+     */
+    (void)gvNetServerClientEvent(client, doneCall && client->held ? G_IO_IN : 0);
+}
+
 typedef struct {
     gvNetServerClient *client;
     GByteArray *frame;
@@ -367,36 +478,13 @@ typedef struct {
     bool closeLater;
 } gvNetSendReq;
 
-/* main loop: queue a frame and write what can go now */
 static gboolean
 gvNetServerClientSendMain(gpointer opaque)
 {
     gvNetSendReq *req = opaque;
-    gvNetServerClient *client = req->client;
-    bool wasIdle;
 
-    g_mutex_lock(&client->lock);
-    if (req->doneCall && client->inflight > 0)
-        client->inflight--;
-    if (req->closeLater)
-        client->closing = true;
-    if (client->closed) {
-        g_mutex_unlock(&client->lock);
-        if (req->frame)
-            gvXdrBufferFree(req->frame);
-        return G_SOURCE_REMOVE;
-    }
-    if (req->frame)
-        g_queue_push_tail(&client->tx, req->frame);
-    wasIdle = g_queue_get_length(&client->tx) <= 1;
-    g_mutex_unlock(&client->lock);
-
-    if (wasIdle && !gvNetServerClientFlush(client)) {
-        gvNetServerClientClose(client);
-        return G_SOURCE_REMOVE;
-    }
-    if (!client->closed)
-        (void)gvNetServerClientEvent(client, 0);
+    gvNetServerClientSendNow(req->client, g_steal_pointer(&req->frame), req->doneCall,
+                             req->closeLater);
     return G_SOURCE_REMOVE;
 }
 
@@ -412,8 +500,16 @@ gvNetSendReqFree(gpointer opaque)
 static void
 gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCall, bool closeLater)
 {
-    gvNetSendReq *req = g_new0(gvNetSendReq, 1);
+    gvNetSendReq *req;
 
+    /* on the main loop (a call answered inline): no need to go through it */
+    if (g_main_context_is_owner(client->srv->ctx)) {
+        gvNetServerClientRef(client);
+        gvNetServerClientSendNow(client, frame, doneCall, closeLater);
+        gvNetServerClientUnref(client);
+        return;
+    }
+    req = g_new0(gvNetSendReq, 1);
     req->client = gvNetServerClientRef(client);
     req->frame = frame;
     req->doneCall = doneCall;
@@ -501,7 +597,16 @@ gvNetServerAcceptReal(gint fd, GIOCondition cond, gpointer opaque)
     client->source = g_source_new(&gvNetClientSourceFuncs, sizeof(gvNetClientSource));
     cs = (gvNetClientSource *)client->source;
     cs->client = client;
-    cs->tag = g_source_add_unix_fd(client->source, cfd, G_IO_IN);
+    client->events = G_IO_IN;
+    cs->tag = g_source_add_unix_fd(client->source, cfd, client->events);
+    /*
+     * Otherwise GLib takes the fd out of the poll set around every dispatch
+     * and puts it back after, waking the loop up twice per call for nothing.
+     * Nothing dispatched here iterates the main context (gvDriverStartup and
+     * gvDriverShutdown do, but only while no client is connected), so the
+     * source is never dispatched from within itself.
+     */
+    g_source_set_can_recurse(client->source, TRUE);
     g_source_attach(client->source, srv->ctx);
     g_hash_table_add(srv->clients, client);
     return G_SOURCE_CONTINUE;

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gprintf.h>
+
 #include "gvbuffer.h"
 
 static void
@@ -17,12 +19,18 @@ gvBufferEnsure(gvBuffer *buf)
 static void
 gvBufferApplyIndent(gvBuffer *buf)
 {
+    static const char spaces[] = "                                ";
+
     gvBufferEnsure(buf);
     if (buf->indent > 0 && (buf->str->len == 0 || buf->str->str[buf->str->len - 1] == '\n')) {
-        int i;
+        int left = buf->indent;
 
-        for (i = 0; i < buf->indent; i++)
-            g_string_append_c(buf->str, ' ');
+        while (left > 0) {
+            int n = MIN(left, (int)sizeof(spaces) - 1);
+
+            g_string_append_len(buf->str, spaces, n);
+            left -= n;
+        }
     }
 }
 
@@ -41,15 +49,36 @@ gvBufferAddLit(gvBuffer *buf, const char *str)
     g_string_append(buf->str, str);
 }
 
+/*
+ * Formats into a buffer on the stack, wiped after: what is printed may be a
+ * secret, and g_string_append_vprintf would leave it in a heap string freed
+ * unwiped.  Longer output goes through the heap, wiped too.
+ */
 void
 gvBufferAsprintf(gvBuffer *buf, const char *fmt, ...)
 {
+    char tmp[256];
     va_list ap;
+    int n;
 
     gvBufferApplyIndent(buf);
     va_start(ap, fmt);
-    g_string_append_vprintf(buf->str, fmt, ap);
+    n = g_vsnprintf(tmp, sizeof(tmp), fmt, ap);
     va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof(tmp)) {
+        g_string_append_len(buf->str, tmp, n);
+    } else {
+        g_autofree char *big = NULL;
+
+        va_start(ap, fmt);
+        n = g_vasprintf(&big, fmt, ap);
+        va_end(ap);
+        if (n >= 0) {
+            g_string_append_len(buf->str, big, n);
+            explicit_bzero(big, (size_t)n);
+        }
+    }
+    explicit_bzero(tmp, sizeof(tmp));
 }
 
 /*

@@ -400,6 +400,36 @@ def main(h):
     w.close()
     chk.healthy('32 pipelined calls')
 
+    # more calls for the workers in one write than a client may have in flight
+    # (64): the daemon reads them all at once, keeps those past the limit and
+    # takes them as replies go out; inline calls in between keep their place
+    w = fresh(d)
+    data = b''
+    serials = list(range(2000, 2300))
+    for s in serials:
+        if s % 5 == 0:
+            data += frame(PROG_REMOTE, 1, gvtest.PROC_LOOKUP_BY_NAME, TYPE_CALL, s, 0,
+                          xdr_string('rb-two'))
+        else:
+            data += frame(PROG_REMOTE, 1, gvtest.PROC_GET_VERSION, TYPE_CALL, s)
+    w.send(data)
+    got = {}
+    try:
+        for _ in serials:
+            hdr, body = w.recv_frame(30)
+            got[hdr['serial']] = (hdr['status'], hdr['proc'])
+    except Exception as e:  # noqa: BLE001
+        h.diag('pipelined replies: %r' % e)
+    h.eq(got, {s: (STATUS_OK, gvtest.PROC_LOOKUP_BY_NAME if s % 5 == 0 else gvtest.PROC_GET_VERSION)
+               for s in serials},
+         '300 pipelined calls in one write, 240 of them for the workers: 300 replies, each matched '
+         'by serial')
+    hdr, body = call(w, gvtest.PROC_LOOKUP_BY_NAME, xdr_string('rb-one'), serial=2400)
+    h.ok(hdr is not None and hdr['status'] == STATUS_OK and hdr['serial'] == 2400,
+         'the connection still works after them', repr((hdr, body)))
+    w.close()
+    chk.healthy('300 pipelined calls')
+
     # ---- a REPLY or STREAM sent by a client ---------------------------------
     w = fresh(d)
     w.send(frame(PROG_REMOTE, 1, gvtest.PROC_LOOKUP_BY_NAME, TYPE_REPLY, 77, 0, xdr_string('rb-one')))
