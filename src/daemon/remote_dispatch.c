@@ -106,6 +106,21 @@ gvDecodeDomainObj(gvCall *call, gvXdrDecoder *args, GError **error)
     return obj;
 }
 
+/* A remote_nonnull_domain, looked up, and the flags that follow it */
+static gvDomainObj *
+gvDecodeDomainFlags(gvCall *call, gvXdrDecoder *args, guint32 *flags, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
+
+    if (!obj)
+        return NULL;
+    if (!gvXdrDecodeU32(args, flags)) {
+        gvDecodeFailed(error);
+        return NULL;
+    }
+    return g_steal_pointer(&obj);
+}
+
 static int
 gvCheckFlags(unsigned int flags, unsigned int known, const char *func, GError **error)
 {
@@ -532,13 +547,11 @@ gvProcDomainUndefine(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError *
 static int
 gvProcDomainUndefineFlags(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
-    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainFlags(call, args, &flags, error);
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     return gvDriverUndefine(call->daemon->drv, obj, flags, error);
 }
 
@@ -575,13 +588,11 @@ gvProcDomainGetXMLDesc(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError
 static int
 gvProcDomainGetState(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
-    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainFlags(call, args, &flags, error);
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     if (gvCheckFlags(flags, 0, "virDomainGetState", error) < 0)
         return -1;
     gvDomainObjLock(obj);
@@ -664,13 +675,11 @@ gvProcDomainGetAutostart(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GErr
 static int
 gvProcDomainFlagsZero(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
-    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainFlags(call, args, &flags, error);
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     gvXdrEncodeI32(ret, 0);
     return 0;
 }
@@ -699,13 +708,11 @@ gvProcDomainGetSecurityLabel(gvCall *call, gvXdrDecoder *args, GByteArray *ret, 
 static int
 gvProcDomainGetMessages(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
-    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainFlags(call, args, &flags, error);
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     gvXdrEncodeU32(ret, 0);
     return 0;
 }
@@ -725,13 +732,11 @@ gvProcDomainCreate(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **e
 static int
 gvProcDomainCreateWithFlags(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
-    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainFlags(call, args, &flags, error);
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     if (gvDriverDomainCreate(call->daemon->drv, obj, flags, error) < 0)
         return -1;
     gvEncodeDomain(ret, obj);
@@ -771,13 +776,11 @@ gvProcDomainDestroy(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **
 static int
 gvProcDomainDestroyFlags(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
-    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainFlags(call, args, &flags, error);
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     return gvDriverDomainDestroy(call->daemon->drv, obj, flags, error);
 }
 
@@ -795,13 +798,11 @@ static int
 gvProcDomainFlagsOp(gvCall *call, gvXdrDecoder *args, GError **error,
                     int (*op)(gvDriver *, gvDomainObj *, unsigned int, GError **))
 {
-    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainFlags(call, args, &flags, error);
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     return op(call->daemon->drv, obj, flags, error);
 }
 
@@ -910,6 +911,23 @@ gvDecodeSnapshot(gvCall *call, gvXdrDecoder *args, char **name, GError **error)
     return obj;
 }
 
+/* A remote_nonnull_domain_snapshot, its domain looked up, and the flags that follow it */
+static gvDomainObj *
+gvDecodeSnapshotFlags(gvCall *call, gvXdrDecoder *args, char **name, guint32 *flags, GError **error)
+{
+    g_autofree char *n = NULL;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &n, error);
+
+    if (!obj)
+        return NULL;
+    if (!gvXdrDecodeU32(args, flags)) {
+        gvDecodeFailed(error);
+        return NULL;
+    }
+    *name = g_steal_pointer(&n);
+    return g_steal_pointer(&obj);
+}
+
 static int
 gvProcSnapshotCreateXML(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
@@ -955,14 +973,12 @@ gvProcSnapshotGetXMLDesc(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GErr
 static int
 gvProcSnapshotNum(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
-    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
-    g_autoptr(GPtrArray) names = NULL;
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainFlags(call, args, &flags, error);
+    g_autoptr(GPtrArray) names = NULL;
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     if (!(names = gvQemuSnapshotList(obj, NULL, false, flags, error)))
         return -1;
     gvXdrEncodeI32(ret, (gint32)names->len);
@@ -1022,14 +1038,12 @@ gvProcSnapshotLookupByName(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GE
 static int
 gvProcHasCurrentSnapshot(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
-    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
-    g_autofree char *cur = NULL;
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainFlags(call, args, &flags, error);
+    g_autofree char *cur = NULL;
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     cur = gvQemuSnapshotCurrent(obj, NULL);
     gvXdrEncodeI32(ret, cur ? 1 : 0);
     return 0;
@@ -1038,14 +1052,12 @@ gvProcHasCurrentSnapshot(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GErr
 static int
 gvProcSnapshotCurrent(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
-    g_autoptr(gvDomainObj) obj = gvDecodeDomainObj(call, args, error);
-    g_autofree char *cur = NULL;
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeDomainFlags(call, args, &flags, error);
+    g_autofree char *cur = NULL;
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     if (!(cur = gvQemuSnapshotCurrent(obj, error)))
         return -1;
     gvEncodeSnapshot(ret, cur, obj);
@@ -1056,13 +1068,11 @@ static int
 gvProcRevertToSnapshot(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
     g_autofree char *name = NULL;
-    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &name, error);
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshotFlags(call, args, &name, &flags, error);
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     return gvQemuSnapshotRevert(call->daemon->drv, obj, name, flags, error);
 }
 
@@ -1070,13 +1080,11 @@ static int
 gvProcSnapshotDelete(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
     g_autofree char *name = NULL;
-    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &name, error);
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshotFlags(call, args, &name, &flags, error);
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     return gvQemuSnapshotDelete(call->daemon->drv, obj, name, flags, error);
 }
 
@@ -1084,14 +1092,12 @@ static int
 gvProcSnapshotGetParent(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
     g_autofree char *name = NULL;
-    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &name, error);
-    g_autofree char *parent = NULL;
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshotFlags(call, args, &name, &flags, error);
+    g_autofree char *parent = NULL;
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     if (gvQemuSnapshotGetParent(obj, name, &parent, error) < 0)
         return -1;
     gvEncodeSnapshot(ret, parent, obj);
@@ -1102,14 +1108,12 @@ static int
 gvProcSnapshotNumChildren(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
     g_autofree char *name = NULL;
-    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &name, error);
-    g_autoptr(GPtrArray) names = NULL;
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshotFlags(call, args, &name, &flags, error);
+    g_autoptr(GPtrArray) names = NULL;
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     if (!(names = gvQemuSnapshotList(obj, name, flags & GV_SNAPSHOT_LIST_ROOTS,
                                      flags & ~GV_SNAPSHOT_LIST_ROOTS, error)))
         return -1;
@@ -1145,13 +1149,11 @@ static int
 gvProcSnapshotIsCurrent(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
     g_autofree char *name = NULL;
-    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &name, error);
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshotFlags(call, args, &name, &flags, error);
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     if (gvQemuSnapshotExists(obj, name, error) < 0)
         return -1;
     gvXdrEncodeI32(ret, gvQemuSnapshotIsCurrent(obj, name) ? 1 : 0);
@@ -1162,13 +1164,11 @@ static int
 gvProcSnapshotHasMetadata(gvCall *call, gvXdrDecoder *args, GByteArray *ret, GError **error)
 {
     g_autofree char *name = NULL;
-    g_autoptr(gvDomainObj) obj = gvDecodeSnapshot(call, args, &name, error);
     guint32 flags;
+    g_autoptr(gvDomainObj) obj = gvDecodeSnapshotFlags(call, args, &name, &flags, error);
 
     if (!obj)
         return -1;
-    if (!gvXdrDecodeU32(args, &flags))
-        return gvDecodeFailed(error);
     if (gvQemuSnapshotExists(obj, name, error) < 0)
         return -1;
     gvXdrEncodeI32(ret, 1);
