@@ -1,7 +1,7 @@
 /*
  * remote_call.h: what a procedure handler sees, and the procedure tables
  *
- * The tables are generated from src/rpc/gvprotocol.rpc (remote_procs-gen.c);
+ * The tables are generated from src/rpc/protocol/FAMILY.rpc (remote_procs-gen.c);
  * handlers live in one file per family (remote_connect.c, remote_domain.c,
  * remote_snapshot.c, remote_migrate.c, ...).  A handler gets its arguments
  * decoded and bounded, fills the zeroed reply struct, and never touches XDR.

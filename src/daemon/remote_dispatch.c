@@ -2,7 +2,7 @@
  * remote_dispatch.c: the one dispatcher for every procedure
  *
  * A call's program and number select its description in the tables
- * generated from src/rpc/gvprotocol.rpc.  From that description alone this
+ * generated from src/rpc/protocol/FAMILY.rpc.  From that description alone this
  * file checks the connection state and access, decodes and bounds the
  * arguments, runs the handler, encodes its reply and frees (wiping) both
  * structures.  Errors travel as remote_error with libvirt's code and domain

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""gvrpcgen.py: C structs, layouts and procedure tables from gvprotocol.rpc
+"""gvrpcgen.py: C structs, layouts and procedure tables from protocol/FAMILY.rpc
 
-The protocol is described once, in gvprotocol.rpc (its header comment gives
-the syntax).  This script emits only data, never per-procedure code:
+The protocol is described once, in src/rpc/protocol/FAMILY.rpc, one file per
+family (core.rpc gives the syntax); a program's procedures may be spread
+over several files, read in the order given.  This script emits only data,
+never per-procedure code:
 
-  gvrpcgen.py protocol-h FILE OUT   constants, procedure numbers, C structs
-                                    and their gvXdrLayout declarations (rpc)
-  gvrpcgen.py protocol-c FILE OUT   the gvXdrLayout tables (rpc)
-  gvrpcgen.py procs-h FILE OUT      handler prototypes (daemon)
-  gvrpcgen.py procs-c FILE OUT      the per-program procedure tables (daemon)
+  gvrpcgen.py protocol-h OUT FILE...  constants, procedure numbers, C structs
+                                      and their gvXdrLayout declarations (rpc)
+  gvrpcgen.py protocol-c OUT FILE...  the gvXdrLayout tables (rpc)
+  gvrpcgen.py procs-h OUT FILE...     handler prototypes (daemon)
+  gvrpcgen.py procs-c OUT FILE...     the per-program procedure tables (daemon)
 
 One C codec (src/rpc/gvxdrcodec.c) walks the layouts; the daemon's one
 dispatcher walks the tables.  Errors name the file and line.
@@ -117,16 +119,19 @@ def camel(upper):
 
 
 class Schema:
-    def __init__(self, path):
-        self.path = path
+    def __init__(self, paths):
         self.consts = []
         self.structs = {}
         self.order = []
         self.programs = []
-        self.parse(open(path).read())
+        for path in paths:
+            self.path = path
+            self.parse(open(path).read())
+        for prog in self.programs:
+            self.check_program(prog)
 
-    def err(self, line, msg):
-        raise SchemaError('%s:%d: %s' % (self.path, line, msg))
+    def err(self, line, msg, path=None):
+        raise SchemaError('%s:%d: %s' % (path or self.path, line, msg))
 
     def bound(self, text, line):
         text = text.strip()
@@ -240,7 +245,8 @@ class Schema:
                 continue
             m = re.fullmatch(r'program\s+(\w+)\s+(0x[0-9a-fA-F]+)\s+(\d+)\s+(\w+)\s*\{', raw)
             if m:
-                prog = Program(m.group(1), m.group(2), m.group(3), m.group(4), lineno)
+                prog = self.program(Program(m.group(1), m.group(2), m.group(3), m.group(4),
+                                            lineno))
                 while True:
                     if i >= len(lines):
                         self.err(prog.line, "program '%s' has no closing brace" % prog.name)
@@ -254,10 +260,21 @@ class Schema:
                     p = self.proc(praw, plineno)
                     p.program = prog.name
                     prog.procs.append(p)
-                self.check_program(prog)
-                self.programs.append(prog)
                 continue
             self.err(lineno, "cannot parse '%s'" % raw)
+
+    def program(self, new):
+        """The program @new declares: the one of that name seen before, or @new"""
+        for prog in self.programs:
+            if prog.name == new.name:
+                if (prog.number, prog.version, prog.prefix) != (new.number, new.version,
+                                                               new.prefix):
+                    self.err(new.line, "program '%s' declared differently at %s:%d" %
+                             (new.name, prog.path, prog.line))
+                return prog
+        new.path = self.path
+        self.programs.append(new)
+        return new
 
     def proc(self, text, line):
         words = text.split()
@@ -283,19 +300,23 @@ class Schema:
                 self.err(line, "procedure %s: unknown struct '%s'" % (name, s))
         if nosupport and (args != 'void' or ret != 'void'):
             self.err(line, 'a nosupport procedure is never decoded: give it void void')
-        return Proc(number, name, args, ret, flags, api, nosupport, line)
+        p = Proc(number, name, args, ret, flags, api, nosupport, line)
+        p.path = self.path
+        return p
 
     def check_program(self, prog):
         seen = {}
         for p in prog.procs:
+            self.path = p.path
             if p.number <= 0:
                 self.err(p.line, 'procedure numbers start at 1')
             if p.number in seen:
-                self.err(p.line, 'procedure number %d reused (first at line %d)' %
+                self.err(p.line, 'procedure number %d reused (first at %s)' %
                          (p.number, seen[p.number]))
-            seen[p.number] = p.line
+            seen[p.number] = '%s:%d' % (p.path, p.line)
         names = set()
         for p in prog.procs:
+            self.path = p.path
             if p.name in names:
                 self.err(p.line, "procedure name '%s' used twice" % p.name)
             names.add(p.name)
@@ -314,7 +335,7 @@ HEADER = '/* Generated by src/rpc/gvrpcgen.py from %s: do not edit. */\n'
 
 def gen_protocol_h(schema, out):
     w = out.write
-    w(HEADER % 'gvprotocol.rpc')
+    w(HEADER % 'src/rpc/protocol/FAMILY.rpc')
     w('#pragma once\n\n#include <stdbool.h>\n#include <glib.h>\n\n')
     w('#include "gvnetmessage.h"\n#include "gvuuid.h"\n#include "gvxdrcodec.h"\n\n')
     for name, value in schema.consts:
@@ -341,7 +362,7 @@ def gen_protocol_h(schema, out):
 
 def gen_protocol_c(schema, out):
     w = out.write
-    w(HEADER % 'gvprotocol.rpc')
+    w(HEADER % 'src/rpc/protocol/FAMILY.rpc')
     w('#include <gvconfig.h>\n\n#include <stddef.h>\n\n#include "gvprotocol-gen.h"\n\n')
     for sname in schema.order:
         st = schema.structs[sname]
@@ -380,7 +401,7 @@ def handled(p):
 
 def gen_procs_h(schema, out):
     w = out.write
-    w(HEADER % 'gvprotocol.rpc')
+    w(HEADER % 'src/rpc/protocol/FAMILY.rpc')
     w('#pragma once\n\n#include "gvprotocol-gen.h"\n#include "remote_call.h"\n\n')
     for prog in schema.programs:
         w('/* program %s */\n' % prog.name)
@@ -394,7 +415,7 @@ def gen_procs_h(schema, out):
 
 def gen_procs_c(schema, out):
     w = out.write
-    w(HEADER % 'gvprotocol.rpc')
+    w(HEADER % 'src/rpc/protocol/FAMILY.rpc')
     w('#include <gvconfig.h>\n\n#include "remote_procs-gen.h"\n\n')
     for prog in schema.programs:
         for p in sorted(prog.procs, key=lambda p: p.number):
@@ -424,12 +445,12 @@ def gen_procs_c(schema, out):
 
 
 def main(argv):
-    if len(argv) != 4:
-        sys.stderr.write('usage: gvrpcgen.py protocol-h|protocol-c|procs-h|procs-c FILE OUT\n')
+    if len(argv) < 4:
+        sys.stderr.write('usage: gvrpcgen.py protocol-h|protocol-c|procs-h|procs-c OUT FILE...\n')
         return 2
-    mode, path, outpath = argv[1:]
+    mode, outpath, paths = argv[1], argv[2], argv[3:]
     try:
-        schema = Schema(path)
+        schema = Schema(paths)
     except SchemaError as e:
         sys.stderr.write('gvrpcgen: %s\n' % e)
         return 1

@@ -2,7 +2,7 @@
  * gvrpcprotocol.h: libvirt's remote protocol numbers and shared structs
  *
  * Procedure numbers, limits and structures are generated from
- * gvprotocol.rpc (gvprotocol-gen.h); this header adds the keepalive program,
+ * protocol/FAMILY.rpc (gvprotocol-gen.h); this header adds the keepalive program,
  * error domains, typed parameters and remote_error.
  */
 #pragma once

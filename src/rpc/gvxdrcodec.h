@@ -2,7 +2,7 @@
  * gvxdrcodec.h: XDR structures described by layouts, one codec for all
  *
  * Every argument, reply and event structure of the protocol is described
- * once in gvprotocol.rpc; gvrpcgen.py turns each into a C struct and a
+ * once in protocol/FAMILY.rpc; gvrpcgen.py turns each into a C struct and a
  * gvXdrLayout (a list of typed fields with their offsets and bounds).  The
  * three functions below walk a layout: they are the only code that
  * decodes, encodes or frees protocol structures, so the bounds checks and
