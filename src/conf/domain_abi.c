@@ -126,6 +126,9 @@ gvDomainDefCheckABIStability(const gvDomainDef *src, const gvDomainDef *dst, GEr
     if (src->vcpus != dst->vcpus)
         gvABIMismatch(msgs, "target vcpu count '%u' does not match source count '%u'", dst->vcpus,
                       src->vcpus);
+    else if (gvDomainDefGetVcpus(src) != gvDomainDefGetVcpus(dst))
+        gvABIMismatch(msgs, "target current vcpu count '%u' does not match source count '%u'",
+                      gvDomainDefGetVcpus(dst), gvDomainDefGetVcpus(src));
     if (src->os.arch != dst->os.arch)
         gvABIMismatch(msgs, "target arch '%s' does not match source arch '%s'",
                       gvArchTypeToString(dst->os.arch), gvArchTypeToString(src->os.arch));

@@ -315,7 +315,7 @@ gvDomainCPUDefFormat(gvBuffer *buf, const gvDomainCPUDef *cpu)
 /* ---- <devices> ---------------------------------------------------------- */
 
 static int
-gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, GError **error)
+gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, unsigned int flags, GError **error)
 {
     static const gvXMLChildSpec children[] = { { "emulator", 1 },  { "disk", 0 },
                                                { "interface", 0 }, { "serial", 0 },
@@ -356,7 +356,8 @@ gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, GError **error)
                 return -1;
             g_ptr_array_add(console ? def->consoles : def->serials, chr);
         } else if (g_str_equal(name, "graphics")) {
-            gvDomainGraphicsDef *gfx = gvDomainGraphicsDefParseXML(cur, error);
+            gvDomainGraphicsDef *gfx =
+                gvDomainGraphicsDefParseXML(cur, flags & GV_DOMAIN_DEF_PARSE_INACTIVE, error);
 
             if (!gfx)
                 return -1;
@@ -386,7 +387,9 @@ gvDomainDevicesFormat(gvBuffer *buf, const gvDomainDef *def, unsigned int flags)
     for (i = 0; i < def->consoles->len; i++)
         gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->consoles, i));
     for (i = 0; i < def->graphics->len; i++)
-        gvDomainGraphicsDefFormat(&childBuf, g_ptr_array_index(def->graphics, i));
+        gvDomainGraphicsDefFormat(
+            &childBuf, g_ptr_array_index(def->graphics, i),
+            flags & (GV_DOMAIN_DEF_FORMAT_INACTIVE | GV_DOMAIN_DEF_FORMAT_MIGRATABLE));
     if (def->genid)
         gvDomainGenidDefFormat(&childBuf, def->genid, flags & GV_DOMAIN_DEF_FORMAT_SECURE);
     gvXMLFormatElement(buf, "devices", NULL, &childBuf);
@@ -413,6 +416,42 @@ gvDomainLifecycleParseXML(xmlNodePtr node, gvDomainLifecycleAction *out, GError 
     }
     *out = v;
     return 0;
+}
+
+/* <vcpu current='N'>MAX</vcpu> */
+static int
+gvDomainVcpuParseXML(xmlNodePtr node, gvDomainDef *def, GError **error)
+{
+    static const char *const attrs[] = { "current", NULL };
+    unsigned long long n;
+
+    if (gvXMLCheckNode(node, attrs, NULL, true, error) < 0 ||
+        gvXMLNodeContentULongLong(node, G_MAXUINT, &n, error) < 0)
+        return -1;
+    def->vcpus = (unsigned int)n;
+    if (def->vcpus == 0) {
+        gvReportError(error, GV_ERR_XML_ERROR,
+                      "invalid value '0' in <vcpu>: a domain needs at least one vCPU");
+        return -1;
+    }
+    if (gvXMLPropUInt(node, "current", GV_XML_PROP_NONZERO, &def->vcpusCurrent, error) < 0)
+        return -1;
+    return 0;
+}
+
+static void
+gvDomainVcpuFormat(gvBuffer *buf, const gvDomainDef *def)
+{
+    if (def->vcpusCurrent && def->vcpusCurrent != def->vcpus)
+        gvBufferAsprintf(buf, "<vcpu current='%u'>%u</vcpu>\n", def->vcpusCurrent, def->vcpus);
+    else
+        gvBufferAsprintf(buf, "<vcpu>%u</vcpu>\n", def->vcpus);
+}
+
+unsigned int
+gvDomainDefGetVcpus(const gvDomainDef *def)
+{
+    return def->vcpusCurrent ? def->vcpusCurrent : def->vcpus;
 }
 
 gvDomainDef *
@@ -510,17 +549,8 @@ gvDomainDefParseNode(xmlNodePtr root, unsigned int flags, GError **error)
             if (gvDomainMemoryParseXML(cur, &def->currentMemory, error) < 0)
                 return NULL;
         } else if (g_str_equal(name, "vcpu")) {
-            unsigned long long n;
-
-            if (gvXMLCheckNode(cur, NULL, NULL, true, error) < 0 ||
-                gvXMLNodeContentULongLong(cur, G_MAXUINT, &n, error) < 0)
+            if (gvDomainVcpuParseXML(cur, def, error) < 0)
                 return NULL;
-            def->vcpus = (unsigned int)n;
-            if (def->vcpus == 0) {
-                gvReportError(error, GV_ERR_XML_ERROR,
-                              "invalid value '0' in <vcpu>: a domain needs at least one vCPU");
-                return NULL;
-            }
         } else if (g_str_equal(name, "os")) {
             if (gvDomainOSDefParseXML(cur, &def->os, error) < 0)
                 return NULL;
@@ -547,7 +577,7 @@ gvDomainDefParseNode(xmlNodePtr root, unsigned int flags, GError **error)
             if (gvDomainLifecycleParseXML(cur, &def->onCrash, error) < 0)
                 return NULL;
         } else if (g_str_equal(name, "devices")) {
-            if (gvDomainDevicesParseXML(cur, def, error) < 0)
+            if (gvDomainDevicesParseXML(cur, def, flags, error) < 0)
                 return NULL;
         }
     }
@@ -671,7 +701,7 @@ gvDomainDefFormat(const gvDomainDef *def, unsigned int flags)
         gvBufferEscapeString(&buf, "<description>%s</description>\n", def->description);
     gvBufferAsprintf(&buf, "<memory unit='KiB'>%llu</memory>\n", def->memory);
     gvBufferAsprintf(&buf, "<currentMemory unit='KiB'>%llu</currentMemory>\n", def->currentMemory);
-    gvBufferAsprintf(&buf, "<vcpu>%u</vcpu>\n", def->vcpus);
+    gvDomainVcpuFormat(&buf, def);
     gvDomainOSDefFormat(&buf, &def->os);
     gvDomainFeaturesFormat(&buf, def->features);
     if (def->cpu)

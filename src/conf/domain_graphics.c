@@ -32,7 +32,7 @@ gvDomainGraphicsDefFree(gvDomainGraphicsDef *def)
 }
 
 gvDomainGraphicsDef *
-gvDomainGraphicsDefParseXML(xmlNodePtr node, GError **error)
+gvDomainGraphicsDefParseXML(xmlNodePtr node, bool inactive, GError **error)
 {
     static const char *const attrs[] = { "type", "port", "autoport", "listen", NULL };
     g_autoptr(gvDomainGraphicsDef) def = g_new0(gvDomainGraphicsDef, 1);
@@ -58,6 +58,12 @@ gvDomainGraphicsDefParseXML(xmlNodePtr node, GError **error)
     }
     if (gvXMLPropTristateBool(node, "autoport", GV_XML_PROP_NONE, &def->autoport, error) < 0)
         return NULL;
+    /* an automatic port is the one a run was given: live data */
+    if (def->autoport == GV_TRISTATE_BOOL_YES && def->port != -1) {
+        if (!inactive)
+            def->livePort = def->port;
+        def->port = -1;
+    }
     if (gvXMLPropString(node, "listen", GV_XML_PROP_NONE, &def->listen, error) < 0)
         return NULL;
     if (def->listen && !gvIsIPAddress(def->listen)) {
@@ -72,10 +78,12 @@ gvDomainGraphicsDefParseXML(xmlNodePtr node, GError **error)
 }
 
 void
-gvDomainGraphicsDefFormat(gvBuffer *buf, const gvDomainGraphicsDef *def)
+gvDomainGraphicsDefFormat(gvBuffer *buf, const gvDomainGraphicsDef *def, bool inactive)
 {
+    int port = !inactive && def->livePort > 0 ? def->livePort : def->port;
+
     gvBufferAsprintf(buf, "<graphics type='%s' port='%d' autoport='%s'",
-                     gvDomainGraphicsTypeTypeToString(def->type), def->port,
+                     gvDomainGraphicsTypeTypeToString(def->type), port,
                      gvTristateBoolTypeToString(def->autoport));
     gvBufferEscapeString(buf, " listen='%s'/>\n", def->listen);
 }

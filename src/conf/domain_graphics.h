@@ -22,13 +22,19 @@ typedef struct {
     gvDomainGraphicsType type;
     int port; /* -1: chosen at start */
     gvTristateBool autoport;
+    int livePort; /* live only: the autoport port QEMU listens on; 0: none */
     char *listen; /* an IP address; NULL until post-parse */
 } gvDomainGraphicsDef;
 
 void gvDomainGraphicsDefFree(gvDomainGraphicsDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvDomainGraphicsDef, gvDomainGraphicsDefFree)
 
-gvDomainGraphicsDef *gvDomainGraphicsDefParseXML(xmlNodePtr node, GError **error);
-void gvDomainGraphicsDefFormat(gvBuffer *buf, const gvDomainGraphicsDef *def);
+/*
+ * With autoport='yes', a port is the one a running domain was given: live
+ * data (like the domain's id), kept in livePort unless @inactive, shown by
+ * the live XML, dropped by an inactive parse or format.
+ */
+gvDomainGraphicsDef *gvDomainGraphicsDefParseXML(xmlNodePtr node, bool inactive, GError **error);
+void gvDomainGraphicsDefFormat(gvBuffer *buf, const gvDomainGraphicsDef *def, bool inactive);
 void gvDomainGraphicsDefPostParse(gvDomainGraphicsDef *def);
 int gvDomainGraphicsDefValidate(const gvDomainGraphicsDef *def, GError **error);

@@ -54,6 +54,9 @@ gvDomainDefPostParse(gvDomainDef *def, GError **error)
         def->currentMemory = def->memory;
     if (def->vcpus == 0)
         def->vcpus = 1;
+    /* all of them online: the same as no current= at all */
+    if (def->vcpusCurrent == def->vcpus)
+        def->vcpusCurrent = 0;
     if (def->os.type == GV_DOMAIN_OS_TYPE_NONE)
         def->os.type = GV_DOMAIN_OS_TYPE_HVM;
     if (def->os.arch == GV_ARCH_NONE)

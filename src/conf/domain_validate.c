@@ -8,7 +8,7 @@
 #include "domain_conf.h"
 #include "gverror.h"
 
-static int
+int
 gvDomainDefValidateName(const char *name, GError **error)
 {
     const char *p;
@@ -264,6 +264,12 @@ gvDomainDefValidate(const gvDomainDef *def, GError **error)
         gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
                       "vcpu count '%u' in <vcpu> is more than the %d supported", def->vcpus,
                       GV_DOMAIN_VCPUS_MAX);
+        return -1;
+    }
+    if (def->vcpusCurrent > def->vcpus) {
+        gvReportError(error, GV_ERR_XML_ERROR,
+                      "current vcpu count '%u' in <vcpu> is more than the maximum '%u'",
+                      def->vcpusCurrent, def->vcpus);
         return -1;
     }
     if (def->cpu && def->cpu->mode == GV_DOMAIN_CPU_MODE_CUSTOM && !def->cpu->model) {

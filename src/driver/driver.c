@@ -38,6 +38,7 @@ gvDriverNew(const char *root, GError **error)
     drv->accel = gvQemuHostAccel();
     drv->migrationHost = g_strdup(g_get_host_name());
     drv->migrationListen = g_strdup("0.0.0.0");
+    drv->vncPorts = gvPortAllocatorNew(GV_VNC_PORT_MIN, 65535);
 
     if (gvDirEnsure(drv->configDir, 0700, error) < 0 ||
         gvDirEnsure(drv->stateDir, 0700, error) < 0 || gvDirEnsure(drv->runDir, 0755, error) < 0 ||
@@ -78,6 +79,7 @@ gvDriverFree(gvDriver *drv)
     if (drv->threads)
         g_ptr_array_unref(drv->threads);
     g_mutex_clear(&drv->threadsLock);
+    gvPortAllocatorFree(drv->vncPorts);
     g_free(drv->migrationHost);
     g_free(drv->migrationListen);
     g_free(drv->configDir);

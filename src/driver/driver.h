@@ -15,6 +15,7 @@
 
 #include "domain_obj.h"
 #include "gvjournal.h"
+#include "gvport.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
 
@@ -38,6 +39,7 @@ typedef struct {
     char *migrationHost; /* host name in migration URIs we hand out */
     char *migrationListen; /* address incoming migrations listen on */
     gvJournal *configs; /* writes of configDir's NAME.xml files (gvjournal.h) */
+    gvPortAllocator *vncPorts; /* VNC ports of running domains, from 5900 up */
 } gvDriver;
 
 /* virDomainXMLFlags */

@@ -446,7 +446,10 @@ gvQemuBuildGraphicsCommandLine(gvCommand *cmd, const gvDomainDef *def)
     listen =
         strchr(gfx->listen, ':') ? g_strdup_printf("[%s]", gfx->listen) : g_strdup(gfx->listen);
     gvCommandAddArg(cmd, "-vnc");
-    if (gfx->autoport == GV_TRISTATE_BOOL_YES)
+    if (gfx->livePort > 0)
+        /* the port genvirtd chose for this run (autoport) */
+        gvCommandAddArgFormat(cmd, "%s:%d", listen, gfx->livePort - GV_VNC_PORT_MIN);
+    else if (gfx->autoport == GV_TRISTATE_BOOL_YES)
         /* QEMU takes the first free display from 0 up */
         gvCommandAddArgFormat(cmd, "%s:0,to=%d", listen, 65535 - GV_VNC_PORT_MIN);
     else
@@ -511,7 +514,12 @@ gvQemuBuildCommandLine(const gvDomainDef *def, const gvQemuCaps *caps, const gvQ
     gvCommandAddArgFormat(cmd, "size=%lluk", def->memory);
     gvCommandAddArgList(cmd, "-overcommit", "mem-lock=off", NULL);
     gvCommandAddArg(cmd, "-smp");
-    gvCommandAddArgFormat(cmd, "%u,sockets=%u,cores=1,threads=1", def->vcpus, def->vcpus);
+    /* room for hot-plugging the rest, one socket each */
+    if (gvDomainDefGetVcpus(def) < def->vcpus)
+        gvCommandAddArgFormat(cmd, "%u,maxcpus=%u,sockets=%u,cores=1,threads=1",
+                              gvDomainDefGetVcpus(def), def->vcpus, def->vcpus);
+    else
+        gvCommandAddArgFormat(cmd, "%u,sockets=%u,cores=1,threads=1", def->vcpus, def->vcpus);
     gvCommandAddArg(cmd, "-rtc");
     gvCommandAddArgFormat(cmd, "base=%s", gvDomainClockOffsetTypeToString(def->clockOffset));
     /* the daemon decides what a guest power-off means (on_poweroff) */

@@ -20,6 +20,7 @@
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvxml.h"
+#include "qemu_graphics.h"
 #include "qemu_process.h"
 #include "snapshot_conf.h"
 
@@ -162,6 +163,7 @@ gvQemuProcessExitedLocked(gvDriver *drv, gvDomainObj *obj)
     obj->state = GV_DOMAIN_SHUTOFF;
     obj->reason = reason;
     obj->def->id = -1;
+    gvQemuGraphicsReleasePorts(drv, obj->def);
     if (obj->newDef) {
         gvDomainDefFree(obj->def);
         obj->def = g_steal_pointer(&obj->newDef);
@@ -527,6 +529,7 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     gvQemuBuildCtx ctx = { .accel = drv->accel, .monitorFd = 4, .genidConfigFd = 3 };
     g_autoptr(GError) spawnErr = NULL;
     const char *name;
+    bool portsTaken = false;
 
     if (gvDomainObjIsActive(obj)) {
         gvReportError(error, GV_ERR_OPERATION_INVALID, "domain is already running");
@@ -558,8 +561,12 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
 
     if (!(caps = gvDriverGetCaps(drv, live->emulator, error)) ||
         gvQemuProcessCheckDisks(live, error) < 0 || gvDirEnsure(qemuDir, 0700, error) < 0 ||
-        gvDirEnsure(home, 0700, error) < 0 ||
-        gvQemuBuildCommandLine(live, caps, &ctx, &cmd, &genidConfig, error) < 0)
+        gvDirEnsure(home, 0700, error) < 0)
+        goto error_unlocked;
+    if (gvQemuGraphicsAllocPorts(drv, live, error) < 0)
+        goto error_unlocked;
+    portsTaken = true;
+    if (gvQemuBuildCommandLine(live, caps, &ctx, &cmd, &genidConfig, error) < 0)
         goto error_unlocked;
     if ((monfd = gvQemuProcessBindMonitor(monitorPath, error)) < 0)
         goto error_unlocked;
@@ -712,6 +719,8 @@ error_unlocked:
         (void)unlink(monitorPath);
     gvDomainObjLock(obj);
 error:
+    if (portsTaken)
+        gvQemuGraphicsReleasePorts(drv, live);
     gvQemuProcessAbortStart(drv, obj);
     /* QEMU's own words, from its log, say why */
     if (logOffset >= 0 && error && *error) {
@@ -949,6 +958,8 @@ gvQemuProcessReconnectLoad(gvDriver *drv, const char *path)
         return NULL;
     }
 
+    /* its display keeps the port it listens on */
+    gvQemuGraphicsReservePorts(drv, st.def);
     /* the running domain: the persistent object (if any) takes the live def */
     if ((obj = gvDomainObjListFindByUUID(drv->domains, st.def->uuid))) {
         gvDomainObjLock(obj);

@@ -58,6 +58,10 @@ DO_TEST("console-virtio", KVM);
 
 /* graphics (no <graphics>: -display none, in most cases above) */
 DO_TEST("vnc-autoport", KVM);
+/* a running domain's autoport display: the port genvirtd chose */
+DO_TEST("vnc-autoport-live", KVM);
+/* fewer vCPUs online than the maximum: room to hot-plug the rest */
+DO_TEST("vcpu-current", KVM);
 DO_TEST("vnc-port", KVM);
 DO_TEST("vnc-ipv6", KVM);
 
