@@ -13,6 +13,7 @@
 
 #include "driver.h"
 #include "gvnetserver.h"
+#include "gvparams.h"
 #include "gvprotocol-gen.h"
 
 typedef struct {
@@ -81,3 +82,7 @@ void gvCallSetDomain(gvRemoteDomain *out, gvDomainObj *obj);
 int gvCallCheckFlags(gvCall *call, unsigned int flags, unsigned int known, GError **error);
 /* Fills an array of @names (at most @max of them) as an array of strings */
 void gvCallSetNames(gvXdrArray *out, GPtrArray *names, guint max);
+/* With @obj locked: it passes the LIST_ALL_DOMAINS filter @flags */
+bool gvCallDomainMatches(gvDomainObj *obj, unsigned int flags);
+/* The typed parameters of @list, as the protocol carries them */
+GPtrArray *gvCallTypedParams(const gvParamList *list);

@@ -64,3 +64,11 @@ bool gvQemuSnapshotIsCurrent(gvDomainObj *obj, const char *name);
 guint gvQemuSnapshotCount(gvDomainObj *obj);
 /* Removes every snapshot's metadata of @obj (undefine --snapshots-metadata) */
 int gvQemuSnapshotRemoveAllMetadata(gvDriver *drv, gvDomainObj *obj, GError **error);
+
+/*
+ * A domain's rename: its snapshots directory moves from @oldName to
+ * @newName (durably; nothing to do without snapshots) ...
+ */
+int gvQemuSnapshotMoveDir(gvDriver *drv, const char *oldName, const char *newName, GError **error);
+/* ... and, once @obj has its new name, the snapshots' domains take it too */
+void gvQemuSnapshotRenameDomain(gvDriver *drv, gvDomainObj *obj);
