@@ -555,6 +555,7 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     priv->stopping = false;
     priv->exited = false;
     priv->tainted = false;
+    priv->noBalloon = false;
     g_free(priv->monitorPath);
     priv->monitorPath = g_strdup(monitorPath);
     gvDomainObjUnlock(obj);

@@ -37,6 +37,7 @@ gvStatsDiskFree(gpointer opaque)
 }
 
 typedef struct {
+    gvDomainObj *obj; /* a reference */
     char *name;
     int state;
     int reason;
@@ -47,6 +48,7 @@ typedef struct {
     unsigned int vcpus; /* online */
     unsigned int vcpusMax;
     guint nnets;
+    bool noBalloon; /* QEMU said so before: not asked again */
     GPtrArray *disks; /* gvStatsDisk */
     gvQemuMonitor *mon; /* a reference, or NULL */
     /* commands in flight */
@@ -82,6 +84,7 @@ gvStatsDomainFree(gvStatsDomain *sd)
         gvQemuMonitorUnref(sd->mon);
     if (sd->disks)
         g_ptr_array_unref(sd->disks);
+    gvDomainObjUnref(sd->obj);
     g_free(sd->name);
     g_free(sd);
 }
@@ -98,6 +101,7 @@ gvStatsDomainRead(gvDomainObj *obj)
     gvDomainObjLock(obj);
     priv = gvQemuDomainGetPriv(obj);
     def = obj->def;
+    sd->obj = gvDomainObjRef(obj);
     sd->name = g_strdup(def->name);
     sd->state = obj->state;
     sd->reason = obj->reason;
@@ -121,8 +125,22 @@ gvStatsDomainRead(gvDomainObj *obj)
     }
     if (sd->active && priv->mon && !priv->starting)
         sd->mon = gvQemuMonitorRef(priv->mon);
+    sd->noBalloon = priv->noBalloon;
     gvDomainObjUnlock(obj);
     return sd;
+}
+
+/* A balloon does not come and go while QEMU runs: remembered until it stops */
+static void
+gvStatsRememberNoBalloon(gvDomainObj *obj, GPid pid)
+{
+    gvQemuDomainPriv *priv;
+
+    gvDomainObjLock(obj);
+    priv = gvQemuDomainGetPriv(obj);
+    if (priv->pid == pid)
+        priv->noBalloon = true;
+    gvDomainObjUnlock(obj);
 }
 
 /* ---- /proc ------------------------------------------------------------------ */
@@ -218,7 +236,7 @@ gvStatsStart(gvDriver *drv, gvStatsDomain *sd, unsigned int stats)
         sd->blockstats = gvQemuMonitorCallStart(sd->mon, "query-blockstats", NULL, NULL);
         sd->block = gvQemuMonitorCallStart(sd->mon, "query-block", NULL, NULL);
     }
-    if (stats & GV_DOMAIN_STATS_BALLOON) {
+    if ((stats & GV_DOMAIN_STATS_BALLOON) && !sd->noBalloon) {
         sd->balloon = gvQemuMonitorCallStart(sd->mon, "query-balloon", NULL, NULL);
         sd->guestStats = gvQemuMonitorCallStart(sd->mon, "qom-get", gvStatsGuestStatsArgs(), NULL);
     }
@@ -285,13 +303,14 @@ gvStatsMemory(gvStatsDomain *sd, gvMemoryStat *stats, guint max, int *hasBalloon
     guint n = 0;
     guint64 v;
 
-    *hasBalloon = -1; /* unknown */
+    *hasBalloon = sd->noBalloon ? 0 : -1; /* or unknown */
     if (balloon && gvQmpParseBalloon(balloon, &v, NULL) == 0) {
         *hasBalloon = 1;
         if (n < max)
             stats[n++] = (gvMemoryStat){ GV_MEMORY_STAT_ACTUAL_BALLOON, v / 1024 };
     } else if (errClass && g_str_equal(errClass, "DeviceNotActive")) {
         *hasBalloon = 0;
+        gvStatsRememberNoBalloon(sd->obj, sd->pid);
     }
     if (guest && *hasBalloon == 1)
         (void)gvQmpParseGuestStats(guest, stats, &n, max, NULL);

@@ -337,6 +337,61 @@ def running_checks(h, d, name, boot):
         py.close()
 
 
+def wire_checks(h, d, name, uid):
+    """What only a raw client can send: libvirtd's bounds and the nparams rules."""
+    sys.path.insert(0, os.path.join(h.srcdir, 'tests', 'interop'))
+    import gvtest as gt
+    dom = gt.xdr_string(name) + bytes.fromhex(uid.replace('-', '')) + gt.xdr_i32(1)
+    w = gt.Wire(d.sock)
+    try:
+        h.ok(w.handshake(), 'a raw connection opens')
+
+        def stats_count(payload):
+            hdr, body = w.call(159, payload)
+            return gt.XdrReader(body).u32() if hdr['status'] == gt.STATUS_OK else None
+
+        # the client copies what comes into its array of maxStats: never more
+        h.eq(stats_count(dom + gt.xdr_u32(1) + gt.xdr_u32(0)), 1, 'MEMORY_STATS maxStats=1: one')
+        h.eq(stats_count(dom + gt.xdr_u32(0) + gt.xdr_u32(0)), 0, 'MEMORY_STATS maxStats=0: none')
+        hdr, body = w.call(159, dom + gt.xdr_u32(1025) + gt.xdr_u32(0))
+        h.ok(hdr['status'] == gt.STATUS_ERROR and 'maxStats > REMOTE_DOMAIN_MEMORY_STATS_MAX'
+             in (gt.decode_error(body)['message'] or ''), 'MEMORY_STATS maxStats=1025: refused')
+
+        def blockstats(nparams, flags):
+            hdr, body = w.call(243, dom + gt.xdr_string('vda') + gt.xdr_i32(nparams) +
+                               gt.xdr_u32(flags))
+            if hdr['status'] != gt.STATUS_OK:
+                return gt.decode_error(body)['message']
+            r = gt.XdrReader(body)
+            n = r.u32()
+            fields = []
+            for _ in range(n):
+                fields.append(r.string())
+                t = r.i32()
+                r.u64() if t in (3, 4, 5) else r.u32()
+            return n, fields, r.i32()
+
+        n, fields, count = blockstats(0, 0)
+        h.eq((n, count), (0, 8), 'BLOCK_STATS_FLAGS nparams=0: no values, the count (8)')
+        n, fields, count = blockstats(3, 4)
+        h.eq((fields, count), (['wr_bytes', 'wr_operations', 'rd_bytes'], 3),
+             'BLOCK_STATS_FLAGS nparams=3: the first three, in libvirt\'s order')
+        h.ok('nparams too large' in str(blockstats(17, 0)), 'BLOCK_STATS_FLAGS nparams=17: refused')
+        h.ok('unsupported flags (0x1)' in str(blockstats(8, 1)), 'BLOCK_STATS_FLAGS flags=1: refused')
+        hdr, body = w.call(20, dom + gt.xdr_i32(16384) + gt.xdr_i32(1024))
+        h.ok(hdr['status'] == gt.STATUS_ERROR and 'maxinfo * maplen > REMOTE_CPUMAPS_MAX' in
+             (gt.decode_error(body)['message'] or ''), 'GET_VCPUS maxinfo * maplen too large: refused')
+        # a domain that does not exist in the list is skipped, like libvirtd does
+        ghost = gt.xdr_string('ghost') + bytes(16) + gt.xdr_i32(-1)
+        hdr, body = w.call(344, gt.xdr_u32(2) + ghost + dom + gt.xdr_u32(1) + gt.xdr_u32(0))
+        r = gt.XdrReader(body)
+        h.ok(hdr['status'] == gt.STATUS_OK and r.u32() == 1 and r.string() == name,
+             'GET_ALL_DOMAIN_STATS with a missing domain in the list: only the one that exists')
+    finally:
+        w.close()
+    h.ok(d.serving(), 'genvirtd still serves after the raw calls')
+
+
 def edit_checks(h, d, name):
     # vCPUs: hot-plug into the empty slot of a domain booted with 1 of 2
     r = d.virsh('setvcpus', name, '2', '--live')
@@ -510,8 +565,9 @@ def main(h):
     boot_disk(boot2)
     h.run(['/usr/bin/qemu-img', 'create', '-q', '-f', 'qcow2', data, '16M'])
     name, other = 'st1', 'st2'
+    uids = {}
     for n, disks in ((name, [('raw', boot), ('qcow2', data)]), (other, [('raw', boot2)])):
-        uid = h.new_uuid()
+        uid = uids[n] = h.new_uuid()
         path = gi.write_file(os.path.join(h.workdir, n + '.xml'), dom_xml(n, uid, disks))
         h.cmd_ok(d.virsh('define', path), 'define %s' % n)
 
@@ -530,6 +586,7 @@ def main(h):
     r, st = domstats(d, '--list-inactive', '--state')
     h.eq(sorted(st), [other], 'domstats --list-inactive: the shut-off one')
     running_checks(h, d, name, boot)
+    wire_checks(h, d, name, uids[name])
     port, port2 = vnc_checks(h, d, name, other)
     edit_checks(h, d, name)
 
