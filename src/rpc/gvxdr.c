@@ -254,6 +254,8 @@ gvXdrBufferFree(GByteArray *b)
 {
     if (!b)
         return;
-    explicit_bzero(b->data, b->len);
+    /* an empty array may have no data at all */
+    if (b->len)
+        explicit_bzero(b->data, b->len);
     g_byte_array_free(b, TRUE);
 }
