@@ -106,34 +106,55 @@ gvEditMemoryConfig(gvDomainDef *def, gconstpointer opaque, GError **error)
     return 0;
 }
 
+/* 1: the balloon asked for @memory KiB, 0: there is no balloon, -1: an error */
+static int
+gvEditBalloonSet(gvQemuMonitor *mon, guint64 memory, GError **error)
+{
+    g_autofree char *errClass = NULL;
+    g_autoptr(GError) local = NULL;
+    json_object *args;
+
+    if (gvQemuMonitorCallFinish(gvQemuMonitorCallStart(mon, "query-balloon", NULL, NULL),
+                                GV_EDIT_QMP_TIMEOUT_MS, NULL, &errClass, &local) < 0) {
+        if (errClass && g_str_equal(errClass, "DeviceNotActive"))
+            return 0;
+        g_propagate_error(error, g_steal_pointer(&local));
+        return -1;
+    }
+    args = json_object_new_object();
+    json_object_object_add(args, "value", json_object_new_int64((gint64)(memory * 1024)));
+    if (gvQemuMonitorCommand(mon, "balloon", args, GV_EDIT_QMP_TIMEOUT_MS, NULL, error) < 0)
+        return -1;
+    return 1;
+}
+
+int
+gvQemuDomainStartBalloon(gvQemuMonitor *mon, const gvDomainDef *live, GError **error)
+{
+    if (live->currentMemory == 0 || live->currentMemory >= live->memory)
+        return 0;
+    return gvEditBalloonSet(mon, live->currentMemory, error) < 0 ? -1 : 0;
+}
+
 /* Asks the balloon for @memory KiB; with @obj locked */
 static int
 gvEditBalloon(gvDriver *drv, gvDomainObj *obj, guint64 memory, GError **error)
 {
     gvQemuMonitor *mon = gvEditMonitor(obj, error);
-    g_autofree char *errClass = NULL;
-    g_autoptr(GError) local = NULL;
-    json_object *args;
-    int rc = -1;
+    int rc;
 
     if (!mon)
         return -1;
     gvDomainObjUnlock(obj);
-    if (gvQemuMonitorCallFinish(gvQemuMonitorCallStart(mon, "query-balloon", NULL, NULL),
-                                GV_EDIT_QMP_TIMEOUT_MS, NULL, &errClass, &local) < 0) {
-        if (errClass && g_str_equal(errClass, "DeviceNotActive"))
-            gvReportError(
-                error, GV_ERR_OPERATION_INVALID,
-                "Unable to change memory of active domain without the balloon device and guest OS balloon driver");
-        else
-            g_propagate_error(error, g_steal_pointer(&local));
-        goto cleanup;
+    rc = gvEditBalloonSet(mon, memory, error);
+    if (rc == 0) {
+        gvReportError(
+            error, GV_ERR_OPERATION_INVALID,
+            "Unable to change memory of active domain without the balloon device and guest OS balloon driver");
+        rc = -1;
+    } else if (rc > 0) {
+        rc = 0;
     }
-    args = json_object_new_object();
-    json_object_object_add(args, "value", json_object_new_int64((gint64)(memory * 1024)));
-    rc = gvQemuMonitorCommand(mon, "balloon", args, GV_EDIT_QMP_TIMEOUT_MS, NULL, error);
-
-cleanup:
     gvQemuMonitorUnref(mon);
     gvDomainObjLock(obj);
     if (rc == 0 && gvDomainObjIsActive(obj)) {

@@ -20,6 +20,7 @@
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvxml.h"
+#include "qemu_domain_edit.h"
 #include "qemu_graphics.h"
 #include "qemu_process.h"
 #include "snapshot_conf.h"
@@ -661,6 +662,11 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
             gvDomainObjLock(obj);
             goto error;
         }
+    }
+    /* a balloon starts at currentMemory (an incoming migration brings its own) */
+    if (!incoming && gvQemuDomainStartBalloon(mon, live, error) < 0) {
+        gvDomainObjLock(obj);
+        goto error;
     }
     /* a migration destination: listen for the stream; Finish resumes it */
     if (incoming) {

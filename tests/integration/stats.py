@@ -229,6 +229,16 @@ def running_checks(h, d, name, boot):
     h.eq((num(s1, 'block.0.capacity'), num(s1, 'block.1.capacity')),
          (os.stat(boot).st_size, 16 * 1024 * 1024), 'block capacities from QEMU')
 
+    # each group alone: only its fields, all of them there
+    for opt, prefix in (('--state', 'state.'), ('--cpu-total', 'cpu.'), ('--balloon', 'balloon.'),
+                        ('--vcpu', 'vcpu.'), ('--interface', 'net.'), ('--block', 'block.')):
+        r, st = domstats(d, opt, name)
+        keys = list(st.get(name, {}))
+        want = [k for k in s1 if k.startswith(prefix)]
+        h.ok(r.ok and keys and all(k.startswith(prefix) for k in keys) and
+             sorted(keys) == sorted(want), 'domstats %s: that group only (%s)' % (opt, keys),
+             r.describe())
+
     time.sleep(1.5)
     r, st = domstats(d, name)
     s2 = st.get(name, {})
