@@ -315,7 +315,7 @@ gvDomainCPUDefFormat(gvBuffer *buf, const gvDomainCPUDef *cpu)
 /* ---- <devices> ---------------------------------------------------------- */
 
 static int
-gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, GError **error)
+gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, unsigned int flags, GError **error)
 {
     static const gvXMLChildSpec children[] = { { "emulator", 1 },  { "disk", 0 },
                                                { "interface", 0 }, { "serial", 0 },
@@ -351,7 +351,8 @@ gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, GError **error)
             gvDomainChrDef *chr;
 
             chr = gvDomainChrDefParseXML(
-                cur, console ? GV_DOMAIN_CHR_DEVICE_CONSOLE : GV_DOMAIN_CHR_DEVICE_SERIAL, error);
+                cur, console ? GV_DOMAIN_CHR_DEVICE_CONSOLE : GV_DOMAIN_CHR_DEVICE_SERIAL,
+                flags & GV_DOMAIN_DEF_PARSE_INACTIVE, error);
             if (!chr)
                 return -1;
             g_ptr_array_add(console ? def->consoles : def->serials, chr);
@@ -373,6 +374,8 @@ static void
 gvDomainDevicesFormat(gvBuffer *buf, const gvDomainDef *def, unsigned int flags)
 {
     g_auto(gvBuffer) childBuf = GV_BUFFER_INIT_CHILD(buf);
+    /* a pty path is live data; a migration destination opens its own */
+    bool inactive = flags & (GV_DOMAIN_DEF_FORMAT_INACTIVE | GV_DOMAIN_DEF_FORMAT_MIGRATABLE);
     guint i;
 
     if (def->emulator)
@@ -382,9 +385,9 @@ gvDomainDevicesFormat(gvBuffer *buf, const gvDomainDef *def, unsigned int flags)
     for (i = 0; i < def->nets->len; i++)
         gvDomainNetDefFormat(&childBuf, g_ptr_array_index(def->nets, i));
     for (i = 0; i < def->serials->len; i++)
-        gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->serials, i));
+        gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->serials, i), inactive);
     for (i = 0; i < def->consoles->len; i++)
-        gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->consoles, i));
+        gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->consoles, i), inactive);
     for (i = 0; i < def->graphics->len; i++)
         gvDomainGraphicsDefFormat(&childBuf, g_ptr_array_index(def->graphics, i));
     if (def->genid)
@@ -547,7 +550,7 @@ gvDomainDefParseNode(xmlNodePtr root, unsigned int flags, GError **error)
             if (gvDomainLifecycleParseXML(cur, &def->onCrash, error) < 0)
                 return NULL;
         } else if (g_str_equal(name, "devices")) {
-            if (gvDomainDevicesParseXML(cur, def, error) < 0)
+            if (gvDomainDevicesParseXML(cur, def, flags, error) < 0)
                 return NULL;
         }
     }

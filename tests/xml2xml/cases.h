@@ -77,6 +77,14 @@ DO_TEST("serial-console");
 DO_TEST("serial-console-defaults");
 DO_TEST("console-virtio");
 DO_TEST("console-virtio-no-port");
+/* a running domain's pty paths: live XML only */
+DO_TEST("serial-pty-live");
+DO_TEST_FORMAT("serial-pty-live", GV_DOMAIN_DEF_FORMAT_INACTIVE | SECURE, "inactive");
+DO_TEST_FORMAT("serial-pty-live", GV_DOMAIN_DEF_FORMAT_MIGRATABLE | SECURE, "migratable");
+DO_TEST_PARSE_INACTIVE("serial-pty-live", "parse-inactive");
+DO_TEST("console-virtio-live");
+DO_TEST_FORMAT("console-virtio-live", GV_DOMAIN_DEF_FORMAT_INACTIVE | SECURE, "inactive");
+DO_TEST_FAIL("serial-source-relative-invalid");
 DO_TEST("graphics-vnc-autoport");
 DO_TEST("graphics-vnc-port");
 DO_TEST("graphics-vnc-ipv4");
