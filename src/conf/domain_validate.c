@@ -276,6 +276,8 @@ gvDomainDefValidate(const gvDomainDef *def, GError **error)
                       gvDomainCPUModeTypeToString(def->cpu->mode));
         return -1;
     }
+    if (gvDomainOSDefValidate(&def->os, error) < 0)
+        return -1;
     if (def->emulator[0] != '/') {
         gvReportError(error, GV_ERR_XML_ERROR,
                       "emulator '%s' in <devices>/<emulator> is not an absolute path",

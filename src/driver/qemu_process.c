@@ -20,6 +20,7 @@
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvxml.h"
+#include "qemu_boot.h"
 #include "qemu_process.h"
 #include "snapshot_conf.h"
 
@@ -623,8 +624,8 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     gvDomainObjUnlock(obj);
 
     if (!(caps = gvDriverGetCaps(drv, live->emulator, error)) ||
-        gvQemuProcessCheckDisks(live, error) < 0 || gvDirEnsure(qemuDir, 0700, error) < 0 ||
-        gvDirEnsure(home, 0700, error) < 0 ||
+        gvQemuProcessCheckDisks(live, error) < 0 || gvQemuBootCheckFiles(live, error) < 0 ||
+        gvDirEnsure(qemuDir, 0700, error) < 0 || gvDirEnsure(home, 0700, error) < 0 ||
         gvQemuBuildCommandLine(live, caps, &ctx, &cmd, &genidConfig, error) < 0)
         goto error_unlocked;
     if ((monfd = gvQemuProcessBindMonitor(monitorPath, error)) < 0)

@@ -140,3 +140,17 @@ DO_TEST_FAIL("net-type-bridge-invalid");
 DO_TEST_FAIL("genid-two-guids-invalid");
 DO_TEST("genid-guid-comment");
 DO_TEST_FAIL("serial-five");
+/* direct kernel boot: <kernel>, <initrd>, <cmdline> */
+DO_TEST("os-kernel-initrd-cmdline");
+DO_TEST("os-kernel-only");
+DO_TEST("os-kernel-order");
+DO_TEST("os-kernel-empty-cmdline");
+DO_TEST_FAIL("os-initrd-no-kernel");
+DO_TEST_FAIL("os-cmdline-no-kernel");
+DO_TEST_FAIL("os-kernel-relative");
+DO_TEST_FAIL("os-initrd-relative");
+DO_TEST_FAIL("os-kernel-empty");
+DO_TEST_FAIL("os-kernel-twice-invalid");
+DO_TEST_FAIL("os-kernel-attr-invalid");
+DO_TEST_FAIL("os-cmdline-child-invalid");
+DO_TEST_FAIL("os-dtb-invalid");
