@@ -45,6 +45,19 @@ DO_TEST_FAIL("genid-no-features");
 DO_TEST_FAIL("genid-microvm");
 DO_TEST_FAIL("genid-machine-i440fx-2.4");
 DO_TEST_FAIL("genid-machine-pc-1.3");
+/* the guest would never see the device, and QEMU would say nothing (reference/guest-genid.md) */
+DO_TEST_FAIL("genid-isapc");
+DO_TEST_FAIL("genid-machine-q35-2.4");
+DO_TEST_FAIL("genid-machine-i440fx-1.4");
+DO_TEST_FAIL("genid-cmdline-acpi-off");
+DO_TEST_FAIL("genid-cmdline-acpi-quoted-off");
+/* ... and where it does */
+DO_TEST("genid-machine-q35-2.5");
+DO_TEST("genid-machine-i440fx-2.10");
+DO_TEST("genid-cmdline-acpi-off-force");
+DO_TEST("genid-cmdline-acpi-off-init");
+DO_TEST("genid-cmdline-acpi-ht");
+DO_TEST("genid-cmdline-acpi-quoted-value");
 DO_TEST("kvm-full");
 DO_TEST_FORMAT("kvm-full", 0, "public");
 DO_TEST("qemu-i686-defaults");
