@@ -20,6 +20,7 @@
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvxml.h"
+#include "qemu_boot.h"
 #include "qemu_process.h"
 #include "snapshot_conf.h"
 
@@ -508,6 +509,72 @@ gvQemuProcessSnapshotDevices(const gvDomainDef *def, char **vmstate, GError **er
     return devices;
 }
 
+/*
+ * The pty paths QEMU opened for @def's serial ports and console, from
+ * query-chardev, into the live definition (they are live XML only).
+ */
+static int
+gvQemuProcessUpdateChrPaths(gvQemuMonitor *mon, gvDomainDef *def, GError **error)
+{
+    json_object *chardevs = NULL;
+    guint i;
+    int rc = -1;
+
+    if (def->serials->len == 0 && def->consoles->len == 0)
+        return 0;
+    if (gvQemuMonitorQueryChardev(mon, &chardevs, error) < 0)
+        return -1;
+    for (i = 0; i < def->serials->len; i++) {
+        gvDomainChrDef *chr = g_ptr_array_index(def->serials, i);
+        g_autofree char *label = g_strdup_printf("charserial%d", chr->port);
+        int found;
+
+        if (chr->type != GV_DOMAIN_CHR_TYPE_PTY)
+            continue;
+        g_clear_pointer(&chr->path, g_free);
+        if ((found = gvQmpParseChardevPty(chardevs, label, &chr->path, error)) < 0)
+            goto cleanup;
+        if (found == 0) {
+            gvReportError(error, GV_ERR_INTERNAL_ERROR,
+                          "QEMU has no pty for serial port %d of domain '%s' (chardev '%s')",
+                          chr->port, def->name, label);
+            goto cleanup;
+        }
+    }
+    for (i = 0; i < def->consoles->len; i++) {
+        gvDomainChrDef *con = g_ptr_array_index(def->consoles, i);
+        guint j;
+
+        if (con->type != GV_DOMAIN_CHR_TYPE_PTY)
+            continue;
+        g_clear_pointer(&con->path, g_free);
+        if (con->target == GV_DOMAIN_CHR_CONSOLE_TARGET_VIRTIO) {
+            int found = gvQmpParseChardevPty(chardevs, "charconsole0", &con->path, error);
+
+            if (found < 0)
+                goto cleanup;
+            if (found == 0) {
+                gvReportError(error, GV_ERR_INTERNAL_ERROR,
+                              "QEMU has no pty for the virtio console of domain '%s'", def->name);
+                goto cleanup;
+            }
+            continue;
+        }
+        /* a serial console is that serial port's pty */
+        for (j = 0; j < def->serials->len; j++) {
+            const gvDomainChrDef *chr = g_ptr_array_index(def->serials, j);
+
+            if (chr->port == con->port && chr->path)
+                con->path = g_strdup(chr->path);
+        }
+    }
+    rc = 0;
+
+cleanup:
+    json_object_put(chardevs);
+    return rc;
+}
+
 int
 gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const char *snapshot,
                    const char *incoming, GError **error)
@@ -574,8 +641,8 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     gvDomainObjUnlock(obj);
 
     if (!(caps = gvDriverGetCaps(drv, live->emulator, error)) ||
-        gvQemuProcessCheckDisks(live, error) < 0 || gvDirEnsure(qemuDir, 0700, error) < 0 ||
-        gvDirEnsure(home, 0700, error) < 0 ||
+        gvQemuProcessCheckDisks(live, error) < 0 || gvQemuBootCheckFiles(live, error) < 0 ||
+        gvDirEnsure(qemuDir, 0700, error) < 0 || gvDirEnsure(home, 0700, error) < 0 ||
         gvQemuBuildCommandLine(live, caps, &ctx, &cmd, &genidConfig, error) < 0)
         goto error_unlocked;
     if ((monfd = gvQemuProcessBindMonitor(monitorPath, error)) < 0)
@@ -670,6 +737,10 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
             gvDomainObjLock(obj);
             goto error;
         }
+    }
+    if (gvQemuProcessUpdateChrPaths(mon, live, error) < 0) {
+        gvDomainObjLock(obj);
+        goto error;
     }
     /* a migration destination: listen for the stream; Finish resumes it */
     if (incoming) {

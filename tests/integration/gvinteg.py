@@ -135,23 +135,33 @@ def contains_guid(data, guid):
     return [f for f in guid_forms(guid) if f.encode() in data]
 
 
-def domain_xml(name, uid, memory_mib=64, genid='auto', disks=(), emulator=None, dtype='kvm'):
+def xml_escape(text):
+    return (text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
+            .replace("'", '&apos;').replace('"', '&quot;'))
+
+
+def domain_xml(name, uid, memory_mib=64, genid='auto', disks=(), emulator=None, dtype='kvm',
+               kernel=None, initrd=None, cmdline=None):
     """A small diskless (unless @disks) x86 'pc' guest with ACPI and no <cpu>.
     genid: None (no device), 'auto' (<guid auto='yes'/>), 'legacy' (<genid/>
     device form without a value), 'auto:VALUE', 'fixed:VALUE'.
-    disks: [(type, path)] of file disks, type raw|qcow2."""
+    disks: [(type, path)] of file disks, type raw|qcow2.
+    kernel, initrd, cmdline: direct kernel boot (<os>/<kernel>, ...)."""
     lines = ["<domain type='%s'>" % dtype,
              '  <name>%s</name>' % name,
              '  <uuid>%s</uuid>' % uid,
              "  <memory unit='MiB'>%d</memory>" % memory_mib,
              '  <vcpu>1</vcpu>',
              '  <os>',
-             "    <type arch='x86_64' machine='pc'>hvm</type>",
-             '  </os>',
-             '  <features>',
-             '    <acpi/>',
-             '  </features>',
-             '  <devices>']
+             "    <type arch='x86_64' machine='pc'>hvm</type>"]
+    for tag, value in (('kernel', kernel), ('initrd', initrd), ('cmdline', cmdline)):
+        if value is not None:
+            lines.append('    <%s>%s</%s>' % (tag, xml_escape(value), tag))
+    lines += ['  </os>',
+              '  <features>',
+              '    <acpi/>',
+              '  </features>',
+              '  <devices>']
     if emulator:
         lines.append('    <emulator>%s</emulator>' % emulator)
     for i, (fmt, path) in enumerate(disks):
