@@ -20,6 +20,7 @@
 #include "qemu_driver.h"
 #include "remote_dispatch.h"
 #include "remote_event.h"
+#include "remote_stream.h"
 
 static bool gvVerbose;
 
@@ -43,6 +44,14 @@ gvDaemonLog(const gchar *domain, GLogLevelFlags level, const gchar *message, gpo
     now = g_date_time_new_now_utc();
     ts = g_date_time_format(now, "%Y-%m-%d %H:%M:%S.%f");
     fprintf(stderr, "%.23s: %s: %s\n", ts, lvl, message);
+}
+
+/* A connection closed: its event registrations and streams go */
+static void
+gvDaemonClientClosed(gvNetServerClient *client, gpointer opaque)
+{
+    gvEventClientClosed(client, opaque);
+    gvStreamClientClosed(client, opaque);
 }
 
 static gboolean
@@ -140,6 +149,7 @@ main(int argc, char **argv)
     daemon.drv = drv;
     daemon.loop = g_main_loop_new(NULL, FALSE);
     daemon.events = gvEventRegistryNew();
+    daemon.streams = gvStreamRegistryNew();
     drv->eventFunc = gvEventDeliver;
     drv->eventOpaque = &daemon;
     srv = gvNetServerNew(gvDispatchCall, gvDispatchIsInline, gvDispatchClientNew,
@@ -151,7 +161,8 @@ main(int argc, char **argv)
         g_main_loop_unref(daemon.loop);
         return 1;
     }
-    gvNetServerSetClientCloseFunc(srv, gvEventClientClosed);
+    gvNetServerSetClientCloseFunc(srv, gvDaemonClientClosed);
+    gvNetServerSetStreamFunc(srv, gvStreamReceived);
     gvNetServerSetKeepAlive(srv, keepaliveInterval, keepaliveCount);
     g_unix_signal_add(SIGTERM, gvDaemonQuit, &daemon);
     g_unix_signal_add(SIGINT, gvDaemonQuit, &daemon);
@@ -177,6 +188,7 @@ main(int argc, char **argv)
     drv->eventFunc = NULL;
     gvDriverShutdown(drv);
     gvEventRegistryFree(daemon.events);
+    gvStreamRegistryFree(daemon.streams);
     gvFileDropAllSpares();
     g_main_loop_unref(daemon.loop);
     g_message("genvirtd stopped");

@@ -81,6 +81,7 @@ struct _gvNetServer {
     GPtrArray *listeners; /* gvNetListener */
     GHashTable *clients; /* gvNetServerClient -> itself */
     gvNetServerClientCloseFunc closeFunc;
+    gvNetServerStreamFunc streamFunc;
     int kaInterval; /* seconds */
     int kaCount;
     guint kaTimer;
@@ -237,8 +238,14 @@ gvNetServerClientHandleFrame(gvNetServerClient *client, const guint8 *frame, siz
         gvXdrBufferFree(owned);
         return;
     }
+    if (hdr.type == GV_NET_STREAM && client->srv->streamFunc) {
+        client->srv->streamFunc(client, &hdr, frame + GV_NET_MESSAGE_HEADER_MAX,
+                                len - GV_NET_MESSAGE_HEADER_MAX, client->srv->opaque);
+        gvXdrBufferFree(owned);
+        return;
+    }
     if (hdr.type != GV_NET_CALL) {
-        /* replies, events or streams from a client: nothing to do */
+        /* replies or events from a client: nothing to do */
         g_debug("client %d: ignoring a message of type %u", client->fd, hdr.type);
         gvXdrBufferFree(owned);
         return;
@@ -701,6 +708,12 @@ void
 gvNetServerSetClientCloseFunc(gvNetServer *srv, gvNetServerClientCloseFunc func)
 {
     srv->closeFunc = func;
+}
+
+void
+gvNetServerSetStreamFunc(gvNetServer *srv, gvNetServerStreamFunc func)
+{
+    srv->streamFunc = func;
 }
 
 /* ---- workers ------------------------------------------------------------ */

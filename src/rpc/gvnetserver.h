@@ -38,6 +38,11 @@ gvNetServer *gvNetServerNew(gvNetServerDispatchFunc dispatch, gvNetServerInlineF
                             gpointer opaque, unsigned int workers, GError **error);
 void gvNetServerFree(gvNetServer *srv);
 
+/* Runs on the main loop for each STREAM frame a client sends (data, finish, abort) */
+typedef void (*gvNetServerStreamFunc)(gvNetServerClient *client, const gvNetMessageHeader *hdr,
+                                      const guint8 *payload, size_t len, gpointer opaque);
+void gvNetServerSetStreamFunc(gvNetServer *srv, gvNetServerStreamFunc func);
+
 /* Runs on the main loop when a client's connection closes, before it is dropped */
 typedef void (*gvNetServerClientCloseFunc)(gvNetServerClient *client, gpointer opaque);
 void gvNetServerSetClientCloseFunc(gvNetServer *srv, gvNetServerClientCloseFunc func);
