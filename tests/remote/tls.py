@@ -98,6 +98,24 @@ def main(h):
          'python3-libvirt on A: open, listAllDomains, XMLDesc with the GUID over TLS',
          r.describe())
 
+    # ---- genvirsh, the same way
+    gv = hosts.tls_uri('B', hosts.admin, scheme='genvirt+tls')
+    r = hosts.run('A', [h.genvirsh_path, '-c', gv, 'dumpxml', name])
+    h.ok(r.rc == 0 and gvsm.guid_of(r.out) == guid,
+         'genvirsh on A: dumpxml over genvirt+tls:// with pkipath= has the GUID', r.describe())
+    r = hosts.run('A', [h.genvirsh_path, '-c', hosts.tls_uri('B', hosts.intruder,
+                                                              scheme='genvirt+tls'), 'list'])
+    h.cmd_fails(r, 'genvirsh on A with the intruder\'s certificate is refused',
+                ['failed to connect to the hypervisor',
+                 'server verification (of our certificate or IP address) failed'])
+    r = hosts.run('A', [h.genvirsh_path, '-c', hosts.tls_uri('B', hosts.admin, host=ALIAS['B'],
+                                                              scheme='genvirt+tls'), 'list'])
+    h.cmd_fails(r, 'genvirsh on A: a host name not in the certificate is refused',
+                ['does not match the hostname %s' % ALIAS['B']])
+    r = hosts.run('A', [h.genvirsh_path, '-c', gv + '&bogus=1', 'list'])
+    h.cmd_fails(r, 'genvirsh: an unknown URI parameter is an error naming it',
+                ["unknown parameter 'bogus'"])
+
     # ---- the read-only DN
     ro = hosts.tls_uri('B', hosts.auditor)
     r = hosts.virsh('A', ro, 'dumpxml', name)
