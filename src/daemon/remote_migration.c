@@ -34,19 +34,11 @@ gvMigrationCall(gvNetClient *client, gint32 proc, GByteArray *args, GByteArray *
     return 0;
 }
 
-typedef struct {
-    gvNetClient *client;
-    int interval;
-    int count;
-} gvMigrationPeer;
-
 /* The destination daemon is there: keepalive over the p2p connection */
 static bool
 gvMigrationPeerAlive(gpointer opaque)
 {
-    gvMigrationPeer *peer = opaque;
-
-    return gvNetClientKeepAlive(peer->client, peer->interval, peer->count);
+    return gvNetClientKeepAlive(opaque);
 }
 
 /*
@@ -60,6 +52,7 @@ gvMigrationConnect(gvDriver *drv, const char *dconnuri, GError **error)
 {
     g_autoptr(gvNetURI) u = NULL;
     gvNetClientOpenOpts opts = { "/run/genvirt/genvirt-sock", drv->root };
+    gvNetClient *client;
 
     if (!dconnuri) {
         gvReportError(error, GV_ERR_INVALID_ARG, "no destination URI for a p2p migration");
@@ -67,7 +60,11 @@ gvMigrationConnect(gvDriver *drv, const char *dconnuri, GError **error)
     }
     if (!(u = gvNetURIParse(dconnuri, error)))
         return NULL;
-    return gvNetClientOpen(u, &opts, error);
+    if (!(client = gvNetClientOpen(u, &opts, error)))
+        return NULL;
+    /* as libvirtd's p2p source: keepalive_interval / keepalive_count */
+    gvNetClientSetKeepAlive(client, drv->keepaliveInterval, drv->keepaliveCount);
+    return client;
 }
 
 int
@@ -76,7 +73,6 @@ gvMigrationPeer2Peer(gvDriver *drv, gvDomainObj *obj, const char *dconnuri, GPtr
 {
     unsigned int dflags = flags & ~(GV_MIGRATE_PEER2PEER_FLAG | GV_MIGRATE_CHANGE_PROTECTION_FLAG);
     g_autoptr(gvNetClient) client = NULL;
-    gvMigrationPeer peer = { NULL, drv->keepaliveInterval, drv->keepaliveCount };
     g_autoptr(GPtrArray) dparams = gvTypedParamsNew();
     g_autofree char *uri = NULL;
     g_autofree char *name = NULL;
@@ -135,8 +131,7 @@ gvMigrationPeer2Peer(gvDriver *drv, gvDomainObj *obj, const char *dconnuri, GPtr
 
     /* Perform here; Finish there, cancelled when Perform failed */
     /* the destination daemon going away cancels the transfer at once */
-    peer.client = client;
-    rc = gvQemuMigrationPerform(drv, obj, uri, dflags, gvMigrationPeerAlive, &peer, &performErr);
+    rc = gvQemuMigrationPerform(drv, obj, uri, dflags, gvMigrationPeerAlive, client, &performErr);
     {
         g_autoptr(GByteArray) args = g_byte_array_new();
         GByteArray *reply = NULL;

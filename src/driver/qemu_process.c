@@ -20,6 +20,7 @@
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvxml.h"
+#include "qemu_migration_tls.h"
 #include "qemu_process.h"
 #include "snapshot_conf.h"
 
@@ -659,6 +660,12 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
         json_object *args = json_object_new_object();
 
         json_object_object_add(args, "uri", json_object_new_string(incoming));
+        if ((flags & GV_DOMAIN_START_INCOMING_TLS) &&
+            gvQemuMigrationTLSEnable(mon, drv->migrateTLSDir, true, NULL, error) < 0) {
+            json_object_put(args);
+            gvDomainObjLock(obj);
+            goto error;
+        }
         if (gvQemuMonitorCommand(mon, "migrate-incoming", args, 10000, NULL, error) < 0) {
             gvDomainObjLock(obj);
             goto error;

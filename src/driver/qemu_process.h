@@ -11,6 +11,8 @@
 
 /* virDomainCreateFlags we honour */
 #define GV_DOMAIN_START_PAUSED (1 << 0)
+/* internal: an incoming migration over TLS (QEMU's credentials before migrate-incoming) */
+#define GV_DOMAIN_START_INCOMING_TLS (1 << 16)
 
 typedef struct {
     GPid pid;

@@ -26,9 +26,67 @@ struct _gvNetClient {
     gvNetTransport io;
     guint32 serial;
     GPid child; /* ssh, when the transport runs through it */
-    gint64 lastRecv; /* monotonic µs of the last frame received */
+    gint64 lastRecv; /* monotonic µs of the last bytes received */
     int pingsSent; /* since then */
+    int kaInterval; /* keepalive: seconds of silence before a PING, 0: off */
+    int kaCount; /* PINGs without an answer before the connection is dead */
+    bool dead; /* keepalive gave up on the peer */
 };
+
+/*
+ * libvirt's keepalive timer: a PING after each interval of silence, dead
+ * when the timer fires with count PINGs unanswered.  Returns false (and
+ * marks the client dead) then.
+ */
+static bool
+gvNetClientKeepAliveTick(gvNetClient *client)
+{
+    gint64 now = g_get_monotonic_time();
+
+    if (client->dead)
+        return false;
+    if (client->kaInterval <= 0)
+        return true;
+    while ((now - client->lastRecv) / G_USEC_PER_SEC >=
+           (gint64)client->kaInterval * (client->pingsSent + 1)) {
+        g_autoptr(GError) error = NULL;
+        gvNetMessageHeader hdr = { GV_PROGRAM_KEEPALIVE,
+                                   GV_PROGRAM_VERSION,
+                                   GV_KEEPALIVE_PROC_PING,
+                                   GV_NET_MESSAGE,
+                                   0,
+                                   GV_NET_OK };
+        g_autoptr(GByteArray) msg = gvNetMessageNew(&hdr);
+
+        if (client->pingsSent >= client->kaCount) {
+            client->dead = true;
+            return false;
+        }
+        (void)gvNetMessageFinish(msg);
+        /* 28 bytes: the socket buffer takes them, or the peer is gone anyway */
+        if (gvNetTransportSend(&client->io, msg->data, msg->len) != (ssize_t)msg->len) {
+            client->dead = true;
+            return false;
+        }
+        client->pingsSent++;
+    }
+    return true;
+}
+
+/* When the keepalive timer needs to run next (monotonic µs), or -1 */
+static gint64
+gvNetClientKeepAliveDue(gvNetClient *client)
+{
+    if (client->kaInterval <= 0)
+        return -1;
+    return client->lastRecv + (gint64)client->kaInterval * (client->pingsSent + 1) * G_USEC_PER_SEC;
+}
+
+static void
+gvNetClientReportDead(GError **error)
+{
+    gvReportError(error, GV_ERR_INTERNAL_ERROR, "connection closed due to keepalive timeout");
+}
 
 static gvNetClient *
 gvNetClientNew(int fd)
@@ -282,9 +340,24 @@ gvNetClientReadAll(gvNetClient *client, guint8 *data, size_t len, gint64 deadlin
             continue;
         if (n < 0 && errno == EAGAIN) {
             short ev = gvNetTransportWantsWrite(&client->io) ? POLLOUT : POLLIN;
+            gint64 due = gvNetClientKeepAliveDue(client);
+            gint64 until = deadline;
+            g_autoptr(GError) local = NULL;
 
-            if (gvNetClientWait(client->io.fd, ev, deadline, error) < 0)
-                return -1;
+            if (due >= 0 && (until < 0 || due < until))
+                until = due;
+            if (gvNetClientWait(client->io.fd, ev, until, &local) < 0) {
+                if (until == deadline ||
+                    !g_error_matches(local, GV_ERROR, GV_ERR_OPERATION_TIMEOUT)) {
+                    g_propagate_error(error, g_steal_pointer(&local));
+                    return -1;
+                }
+                /* silence for a keepalive interval: PING, or give up */
+                if (!gvNetClientKeepAliveTick(client)) {
+                    gvNetClientReportDead(error);
+                    return -1;
+                }
+            }
             continue;
         }
         if (n <= 0) {
@@ -293,6 +366,8 @@ gvNetClientReadAll(gvNetClient *client, guint8 *data, size_t len, gint64 deadlin
             return -1;
         }
         done += (size_t)n;
+        client->lastRecv = g_get_monotonic_time();
+        client->pingsSent = 0;
     }
     return 0;
 }
@@ -319,8 +394,6 @@ gvNetClientReadFrame(gvNetClient *client, gint64 deadline, GError **error)
         gvXdrBufferFree(frame);
         return NULL;
     }
-    client->lastRecv = g_get_monotonic_time();
-    client->pingsSent = 0;
     return frame;
 }
 
@@ -369,7 +442,7 @@ gvNetClientIsAlive(gvNetClient *client)
     char c;
 
     if (client->io.tls)
-        return gvNetClientKeepAlive(client, 0, 0);
+        return gvNetClientKeepAlive(client);
     if (poll(&pfd, 1, 0) <= 0)
         return true;
     if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
@@ -378,27 +451,36 @@ gvNetClientIsAlive(gvNetClient *client)
     return recv(client->io.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
 }
 
-bool
-gvNetClientKeepAlive(gvNetClient *client, int interval, int count)
+void
+gvNetClientSetKeepAlive(gvNetClient *client, int interval, int count)
 {
-    gint64 now;
+    client->kaInterval = interval > 0 ? interval : 0;
+    client->kaCount = count > 0 ? count : 0;
+    client->lastRecv = g_get_monotonic_time();
+    client->pingsSent = 0;
+}
 
+bool
+gvNetClientKeepAlive(gvNetClient *client)
+{
+    if (client->dead)
+        return false;
     /* what has come in: answer PINGs, note PONGs */
     for (;;) {
         struct pollfd pfd = { .fd = client->io.fd, .events = POLLIN };
         g_autoptr(GError) error = NULL;
         gvNetMessageHeader rh;
         GByteArray *frame;
-        gint64 deadline;
         int rc;
 
         if (gvNetTransportPending(&client->io) == 0 && poll(&pfd, 1, 0) <= 0)
             break;
         if (pfd.revents & (POLLERR | POLLNVAL))
             return false;
-        /* a frame that has started arrives whole within a keepalive interval */
-        deadline = g_get_monotonic_time() + (interval > 0 ? interval : 5) * G_USEC_PER_SEC;
-        if (!(frame = gvNetClientReadFrame(client, deadline, &error)))
+        /* a frame that has started arrives whole, or keepalive gives up on the peer */
+        if (!(frame = gvNetClientReadFrame(
+                  client, client->kaInterval > 0 ? -1 : g_get_monotonic_time() + 5 * G_USEC_PER_SEC,
+                  &error)))
             return false;
         gvNetMessageDecodeHeader(frame->data, &rh);
         rc = gvNetClientHandleAsync(client, frame, &rh, &error);
@@ -407,21 +489,7 @@ gvNetClientKeepAlive(gvNetClient *client, int interval, int count)
         if (rc == 0)
             gvXdrBufferFree(frame); /* a reply nobody waits for */
     }
-    if (interval <= 0)
-        return true;
-    /* libvirt's timer: a PING per silent interval, dead after count + 1 of them */
-    now = g_get_monotonic_time();
-    while ((now - client->lastRecv) / G_USEC_PER_SEC >=
-           (gint64)interval * (client->pingsSent + 1)) {
-        g_autoptr(GError) error = NULL;
-
-        if (client->pingsSent >= count)
-            return false;
-        if (gvNetClientSendKeepalive(client, GV_KEEPALIVE_PROC_PING, &error) < 0)
-            return false;
-        client->pingsSent++;
-    }
-    return true;
+    return gvNetClientKeepAliveTick(client);
 }
 
 int
@@ -430,9 +498,14 @@ gvNetClientCall(gvNetClient *client, guint32 prog, gint32 proc, const GByteArray
 {
     gvNetMessageHeader hdr = { prog,        GV_PROGRAM_VERSION, proc,
                                GV_NET_CALL, client->serial++,   GV_NET_OK };
-    GByteArray *msg = gvNetMessageNew(&hdr);
+    GByteArray *msg;
     int rc;
 
+    if (client->dead) {
+        gvNetClientReportDead(error);
+        return -1;
+    }
+    msg = gvNetMessageNew(&hdr);
     if (args)
         g_byte_array_append(msg, args->data, args->len);
     if (!gvNetMessageFinish(msg)) {

@@ -39,12 +39,18 @@ void gvNetClientFree(gvNetClient *client);
 /* False once the peer has closed the connection (or it broke) */
 bool gvNetClientIsAlive(gvNetClient *client);
 /*
- * Between calls: reads what has come (answering PINGs) and, with @interval
- * > 0, runs libvirt's keepalive timer: a PING after each @interval seconds
- * without a frame from the peer, and false (dead) once @count PINGs went
- * unanswered for another interval.  False also when the peer closed.
+ * libvirt's keepalive timer, off until set: after each @interval seconds
+ * without a byte from the peer a PING goes out, and once @count of them
+ * went unanswered for another interval the connection is dead (calls then
+ * fail with "connection closed due to keepalive timeout").  It runs while
+ * a call waits for its reply, and in gvNetClientKeepAlive.
  */
-bool gvNetClientKeepAlive(gvNetClient *client, int interval, int count);
+void gvNetClientSetKeepAlive(gvNetClient *client, int interval, int count);
+/*
+ * Between calls: reads what has come (answering PINGs) and runs the
+ * keepalive timer.  False when the peer closed or keepalive gave up.
+ */
+bool gvNetClientKeepAlive(gvNetClient *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvNetClient, gvNetClientFree)
 
 /*
