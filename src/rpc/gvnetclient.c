@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -192,6 +194,9 @@ gvNetClientConnectTCPFd(const char *host, int port, GError **error)
             continue;
         }
         freeaddrinfo(res);
+        /* calls are small and wait for their reply: no Nagle delay */
+        soerr = 1;
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &soerr, sizeof(soerr));
         return fd;
     }
     freeaddrinfo(res);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -775,6 +776,13 @@ gvNetServerAccept(gint fd, GIOCondition cond, gpointer opaque)
                   " socket=%s%s",
                   cfd, client->pid, client->uid, l->name, client->readonly ? " (read-only)" : "");
     } else {
+        int one = 1;
+
+        /*
+         * A reply larger than a segment (a TLS record is 16 KiB) must not
+         * wait in Nagle's algorithm for the client's delayed ACK (40 ms).
+         */
+        (void)setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
         client->peer = gvNetSockaddrFormat((struct sockaddr *)&ss, sslen);
         g_message("client connected: fd=%d peer=%s %s %s%s", cfd, client->peer,
                   l->kind == GV_NET_SERVER_TRANSPORT_TLS ? "tls" : "tcp", l->name,
