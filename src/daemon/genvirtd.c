@@ -75,6 +75,21 @@ bad:
     return false;
 }
 
+/* What the option said overrides genvirtd.conf (one listen_addr for both) */
+static void
+gvListenOptApply(gvListenOpt *opt, gvDaemonConfig *cfg, bool *listen, int *port)
+{
+    if (!opt->given)
+        return;
+    *listen = true;
+    if (opt->addr) {
+        g_free(cfg->listenAddr);
+        cfg->listenAddr = g_steal_pointer(&opt->addr);
+    }
+    if (opt->port)
+        *port = opt->port;
+}
+
 static gboolean
 gvOptListenTLS(const gchar *name, const gchar *value, gpointer data, GError **error)
 {
@@ -237,24 +252,8 @@ main(int argc, char **argv)
             return 1;
         }
     }
-    if (gvListenTLS.given) {
-        cfg->listenTLS = true;
-        if (gvListenTLS.addr) {
-            g_free(cfg->listenAddr);
-            cfg->listenAddr = g_steal_pointer(&gvListenTLS.addr);
-        }
-        if (gvListenTLS.port)
-            cfg->tlsPort = gvListenTLS.port;
-    }
-    if (gvListenTCP.given) {
-        cfg->listenTCP = true;
-        if (gvListenTCP.addr) {
-            g_free(cfg->listenAddr);
-            cfg->listenAddr = g_steal_pointer(&gvListenTCP.addr);
-        }
-        if (gvListenTCP.port)
-            cfg->tcpPort = gvListenTCP.port;
-    }
+    gvListenOptApply(&gvListenTLS, cfg, &cfg->listenTLS, &cfg->tlsPort);
+    gvListenOptApply(&gvListenTCP, cfg, &cfg->listenTCP, &cfg->tcpPort);
     if (tcpReadWrite)
         cfg->tcpReadWrite = true;
     if (!(drv = gvDriverNew(root, &error))) {
