@@ -216,7 +216,26 @@ gvNetTLSSessionWantsWrite(gvNetTLSSession *sess)
     return gnutls_record_get_direction(sess->s) == 1;
 }
 
-/* The DN of the peer's certificate in libvirt's form ("C=GB,O=...,CN=...") */
+/* Replaces control characters in @dn by '?'; true when there was one */
+static bool
+gvNetTLSDNSanitize(char *dn)
+{
+    bool found = false;
+    char *p;
+
+    for (p = dn; *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            *p = '?';
+            found = true;
+        }
+    }
+    return found;
+}
+
+/*
+ * The DN of the peer's certificate in libvirt's form ("C=GB,O=...,CN=...");
+ * on an error after the DN was read, @dn holds it (sanitized) for the log.
+ */
 static int
 gvNetTLSPeerDN(gvNetTLSSession *sess, char **dn, GError **error)
 {
@@ -245,6 +264,12 @@ gvNetTLSPeerDN(gvNetTLSSession *sess, char **dn, GError **error)
     }
     *dn = g_strndup((const char *)name.data, name.size);
     gnutls_free(name.data);
+    /* a DN goes into the log: control characters there are refused, and shown as '?' */
+    if (gvNetTLSDNSanitize(*dn)) {
+        gvReportError(error, GV_ERR_AUTH_FAILED,
+                      "the peer's certificate has control characters in its DN");
+        return -1;
+    }
     return 1;
 }
 
@@ -283,8 +308,10 @@ gvNetTLSSessionCheckClient(gvNetTLSSession *sess, const gvNetTLSPolicy *policy, 
 
     *dn = NULL;
     *readonly = false;
-    if ((rc = gvNetTLSPeerDN(sess, &name, error)) < 0)
+    if ((rc = gvNetTLSPeerDN(sess, &name, error)) < 0) {
+        *dn = g_steal_pointer(&name);
         return -1;
+    }
     if (rc == 0) {
         if (sess->ctx->noVerify)
             return 0; /* tls_no_verify_certificate: libvirt lets it in */
