@@ -22,6 +22,7 @@
 #include "gvnetserver.h"
 #include "qemu_driver.h"
 #include "remote_dispatch.h"
+#include "remote_event.h"
 
 static bool gvVerbose;
 
@@ -173,6 +174,9 @@ gvDaemonQuit(gpointer opaque)
     gvDaemon *daemon = opaque;
 
     g_message("signal received, shutting down");
+    /* on the main loop still: what it sends goes out before the sockets close */
+    if (daemon->events)
+        gvEventShutdown(daemon);
     daemon->quit = true;
     g_main_loop_quit(daemon->loop);
     return G_SOURCE_REMOVE;
@@ -196,6 +200,8 @@ main(int argc, char **argv)
     gboolean tcpReadWrite = FALSE;
     gvDaemon daemon = { 0 };
     int workers = 4;
+    int keepaliveInterval = G_MININT; /* not given: genvirtd.conf's (default 5) */
+    int keepaliveCount = G_MININT;
     int loaded;
     GOptionEntry entries[] = {
         { "root", 0, 0, G_OPTION_ARG_FILENAME, &root,
@@ -215,6 +221,12 @@ main(int argc, char **argv)
           "listen for plain TCP clients, read-only (default port 16509)", "[ADDR][:PORT]" },
         { "listen-tcp-rw", 0, 0, G_OPTION_ARG_NONE, &tcpReadWrite,
           "let plain TCP clients change things (unencrypted, unauthenticated)", NULL },
+        { "keepalive-interval", 0, 0, G_OPTION_ARG_INT, &keepaliveInterval,
+          "seconds of silence before a keepalive PING to clients that asked for them "
+          "(default 5; -1: never)",
+          "S" },
+        { "keepalive-count", 0, 0, G_OPTION_ARG_INT, &keepaliveCount,
+          "unanswered PINGs before such a client is dropped (default 5)", "N" },
         { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "print the version", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
@@ -256,6 +268,10 @@ main(int argc, char **argv)
     gvListenOptApply(&gvListenTCP, cfg, &cfg->listenTCP, &cfg->tcpPort);
     if (tcpReadWrite)
         cfg->tcpReadWrite = true;
+    if (keepaliveInterval != G_MININT)
+        cfg->keepaliveInterval = keepaliveInterval;
+    if (keepaliveCount != G_MININT)
+        cfg->keepaliveCount = keepaliveCount;
     if (!(drv = gvDriverNew(root, &error))) {
         g_critical("%s", error->message);
         return 1;
@@ -279,6 +295,9 @@ main(int argc, char **argv)
 
     daemon.drv = drv;
     daemon.loop = g_main_loop_new(NULL, FALSE);
+    daemon.events = gvEventRegistryNew();
+    drv->eventFunc = gvEventDeliver;
+    drv->eventOpaque = &daemon;
     srv = gvNetServerNew(gvDispatchCall, gvDispatchIsInline, gvDispatchClientNew,
                          gvDispatchClientFree, &daemon, (unsigned int)workers, &error);
     rw = g_build_filename(drv->runDir, "genvirt-sock", NULL);
@@ -288,6 +307,9 @@ main(int argc, char **argv)
         g_main_loop_unref(daemon.loop);
         return 1;
     }
+    gvNetServerSetClientCloseFunc(srv, gvEventClientClosed);
+    /* keepalive_interval / keepalive_count: the server's PINGs and the p2p client's */
+    gvNetServerSetKeepAlive(srv, cfg->keepaliveInterval, cfg->keepaliveCount);
     g_unix_signal_add(SIGTERM, gvDaemonQuit, &daemon);
     g_unix_signal_add(SIGINT, gvDaemonQuit, &daemon);
     /*
@@ -311,7 +333,9 @@ main(int argc, char **argv)
 
     gvNetServerShutdown(srv);
     /* domains keep running: only the monitors are let go */
+    drv->eventFunc = NULL;
     gvDriverShutdown(drv);
+    gvEventRegistryFree(daemon.events);
     gvFileDropAllSpares();
     g_main_loop_unref(daemon.loop);
     g_message("genvirtd stopped");

@@ -33,6 +33,8 @@ struct _gvNetClient {
     int kaInterval; /* keepalive: seconds of silence before a PING, 0: off */
     int kaCount; /* PINGs without an answer before the connection is dead */
     bool dead; /* keepalive gave up on the peer */
+    gvNetClientEventFunc eventFunc;
+    gpointer eventOpaque;
 };
 
 /*
@@ -126,7 +128,7 @@ gvNetClientConnectUnix(const char *path, GError **error)
 
 /* Waits until @fd is ready for @events or @deadline (monotonic µs, -1: never) passes */
 static int
-gvNetClientWait(int fd, short events, gint64 deadline, GError **error)
+gvNetClientPollFd(int fd, short events, gint64 deadline, GError **error)
 {
     for (;;) {
         struct pollfd pfd = { .fd = fd, .events = events };
@@ -185,9 +187,9 @@ gvNetClientConnectTCPFd(const char *host, int port, GError **error)
             close(fd);
             continue;
         }
-        if (gvNetClientWait(fd, POLLOUT,
-                            g_get_monotonic_time() + GV_NET_CLIENT_CONNECT_TIMEOUT_MS * 1000,
-                            NULL) < 0 ||
+        if (gvNetClientPollFd(fd, POLLOUT,
+                              g_get_monotonic_time() + GV_NET_CLIENT_CONNECT_TIMEOUT_MS * 1000,
+                              NULL) < 0 ||
             getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0 || soerr != 0) {
             lastErr = soerr ? soerr : ETIMEDOUT;
             close(fd);
@@ -227,8 +229,8 @@ gvNetClientConnectTLS(const char *host, int port, gvNetTLSContext *tls, GError *
     if (!(client->io.tls = gvNetTLSSessionNew(tls, fd, host, error)))
         return NULL;
     while ((rc = gvNetTLSSessionHandshake(client->io.tls, error)) == 0) {
-        if (gvNetClientWait(fd, gvNetTLSSessionWantsWrite(client->io.tls) ? POLLOUT : POLLIN,
-                            deadline, error) < 0)
+        if (gvNetClientPollFd(fd, gvNetTLSSessionWantsWrite(client->io.tls) ? POLLOUT : POLLIN,
+                              deadline, error) < 0)
             return NULL;
     }
     if (rc < 0 || gvNetTLSSessionCheckServer(client->io.tls, error) < 0)
@@ -240,8 +242,8 @@ gvNetClientConnectTLS(const char *host, int port, gvNetTLSContext *tls, GError *
         if (n == 1)
             break;
         if (n < 0 && errno == EAGAIN) {
-            if (gvNetClientWait(fd, gvNetTLSSessionWantsWrite(client->io.tls) ? POLLOUT : POLLIN,
-                                deadline, error) < 0)
+            if (gvNetClientPollFd(fd, gvNetTLSSessionWantsWrite(client->io.tls) ? POLLOUT : POLLIN,
+                                  deadline, error) < 0)
                 return NULL;
             continue;
         }
@@ -320,7 +322,7 @@ gvNetClientWriteAll(gvNetClient *client, const guint8 *data, size_t len, GError 
             if (errno == EINTR)
                 continue;
             if (errno == EAGAIN) {
-                if (gvNetClientWait(client->io.fd, POLLOUT, -1, error) < 0)
+                if (gvNetClientPollFd(client->io.fd, POLLOUT, -1, error) < 0)
                     return -1;
                 continue;
             }
@@ -351,7 +353,7 @@ gvNetClientReadAll(gvNetClient *client, guint8 *data, size_t len, gint64 deadlin
 
             if (due >= 0 && (until < 0 || due < until))
                 until = due;
-            if (gvNetClientWait(client->io.fd, ev, until, &local) < 0) {
+            if (gvNetClientPollFd(client->io.fd, ev, until, &local) < 0) {
                 if (until == deadline ||
                     !g_error_matches(local, GV_ERROR, GV_ERR_OPERATION_TIMEOUT)) {
                     g_propagate_error(error, g_steal_pointer(&local));
@@ -417,6 +419,23 @@ gvNetClientSendKeepalive(gvNetClient *client, gint32 proc, GError **error)
     return rc;
 }
 
+/* An event frame (taken): to the event function, if any */
+static void
+gvNetClientDispatchEvent(gvNetClient *client, const gvNetMessageHeader *hdr, GByteArray *frame)
+{
+    if (client->eventFunc)
+        client->eventFunc(hdr, frame->data + GV_NET_MESSAGE_HEADER_MAX,
+                          frame->len - GV_NET_MESSAGE_HEADER_MAX, client->eventOpaque);
+    gvXdrBufferFree(frame);
+}
+
+void
+gvNetClientSetEventFunc(gvNetClient *client, gvNetClientEventFunc func, gpointer opaque)
+{
+    client->eventFunc = func;
+    client->eventOpaque = opaque;
+}
+
 /*
  * A frame that is not a reply: keepalive (a PING is answered) or an event.
  * Returns 1 when handled (@frame freed), 0 when it is something else, -1
@@ -434,7 +453,7 @@ gvNetClientHandleAsync(gvNetClient *client, GByteArray *frame, const gvNetMessag
         return 1;
     }
     if (rh->type == GV_NET_MESSAGE) {
-        gvXdrBufferFree(frame); /* events: none are asked for */
+        gvNetClientDispatchEvent(client, rh, frame);
         return 1;
     }
     return 0;
@@ -495,6 +514,72 @@ gvNetClientKeepAlive(gvNetClient *client)
             gvXdrBufferFree(frame); /* a reply nobody waits for */
     }
     return gvNetClientKeepAliveTick(client);
+}
+
+int
+gvNetClientWait(gvNetClient *client, int timeoutMs, GError **error)
+{
+    struct pollfd pfd = { .fd = client->io.fd, .events = POLLIN };
+    GByteArray *frame;
+    gvNetMessageHeader rh;
+    int n = 1;
+    int rc;
+
+    if (client->dead) {
+        gvNetClientReportDead(error);
+        return -1;
+    }
+    /* bytes the TLS session decrypted already are not seen by poll */
+    if (gvNetTransportPending(&client->io) == 0) {
+        do {
+            n = poll(&pfd, 1, timeoutMs);
+        } while (n < 0 && errno == EINTR && timeoutMs < 0);
+    }
+    if (n < 0 && errno == EINTR)
+        return 0;
+    if (n < 0) {
+        gvReportSystemError(error, errno, "cannot wait for the server");
+        return -1;
+    }
+    if (n == 0) {
+        if (gvNetClientKeepAliveTick(client))
+            return 0;
+        gvNetClientReportDead(error);
+        return -1;
+    }
+    if (!(frame = gvNetClientReadFrame(client, -1, error)))
+        return -1;
+    gvNetMessageDecodeHeader(frame->data, &rh);
+    if ((rc = gvNetClientHandleAsync(client, frame, &rh, error)) < 0)
+        return -1;
+    if (rc == 0)
+        gvXdrBufferFree(frame); /* a reply to nothing we wait for */
+    return 1;
+}
+
+int
+gvNetClientCallLayout(gvNetClient *client, guint32 prog, gint32 proc, const gvXdrLayout *argsLayout,
+                      const void *args, const gvXdrLayout *retLayout, void *ret, GError **error)
+{
+    GByteArray *a = g_byte_array_new();
+    GByteArray *reply = NULL;
+    int rc;
+
+    gvXdrEncodeLayout(a, argsLayout, args);
+    rc = gvNetClientCall(client, prog, proc, a, &reply, error);
+    gvXdrBufferFree(a);
+    if (rc < 0)
+        return -1;
+    {
+        gvXdrDecoder d = GV_XDR_DECODER_INIT(reply->data, reply->len);
+
+        if (!gvXdrDecodeLayout(&d, retLayout, ret) || !gvXdrDecodeFinished(&d)) {
+            gvReportError(error, GV_ERR_RPC, "Unable to decode message payload");
+            rc = -1;
+        }
+    }
+    gvXdrBufferFree(reply);
+    return rc;
 }
 
 int
