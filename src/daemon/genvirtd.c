@@ -323,7 +323,9 @@ main(int argc, char **argv)
             gvDaemonListenRemote(srv, cfg, &error) < 0) {
             g_critical("%s", error->message);
             gvNetServerShutdown(srv);
+            drv->eventFunc = NULL;
             gvDriverShutdown(drv);
+            gvEventRegistryFree(daemon.events);
             g_main_loop_unref(daemon.loop);
             return 1;
         }
