@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
     # build
     gcc meson ninja-build pkg-config libglib2.0-dev libxml2-dev libjson-c-dev
+    # TLS (libvirt's library choice) and the test certificates (certtool)
+    libgnutls28-dev gnutls-bin
     # fuzzing (clang's libFuzzer) and memory checking
     clang clang-format valgrind
     # the real hypervisor: capability probing, argv checks and (later) running domains
@@ -15,6 +17,8 @@ packages=(
     libvirt-clients python3-libvirt
     # test scripts
     python3 git strace iproute2
+    # remote transports: packet captures of migrations, ssh with `nc -U` on the remote end
+    tcpdump openssh-server openssh-client netcat-openbsd
     # the guest of tests/guest/: its initramfs is built from these in the test run
     # (its kernel comes from scripts/guest-kernel.sh)
     busybox-static cpio

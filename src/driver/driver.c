@@ -38,6 +38,10 @@ gvDriverNew(const char *root, GError **error)
     drv->accel = gvQemuHostAccel();
     drv->migrationHost = g_strdup(g_get_host_name());
     drv->migrationListen = g_strdup("0.0.0.0");
+    drv->root = g_strdup(root ? root : "");
+    drv->migrateTLSDir = g_build_filename(drv->root[0] ? drv->root : "/", "etc/pki/qemu", NULL);
+    drv->keepaliveInterval = 5;
+    drv->keepaliveCount = 5;
 
     if (gvDirEnsure(drv->configDir, 0700, error) < 0 ||
         gvDirEnsure(drv->stateDir, 0700, error) < 0 || gvDirEnsure(drv->runDir, 0755, error) < 0 ||
@@ -80,6 +84,8 @@ gvDriverFree(gvDriver *drv)
     g_mutex_clear(&drv->threadsLock);
     g_free(drv->migrationHost);
     g_free(drv->migrationListen);
+    g_free(drv->migrateTLSDir);
+    g_free(drv->root);
     g_free(drv->configDir);
     g_free(drv->stateDir);
     g_free(drv->runDir);

@@ -21,7 +21,9 @@
 #include "gvfile.h"
 #include "gvxml.h"
 #include "qemu_boot.h"
+#include "qemu_migration_tls.h"
 #include "qemu_process.h"
+#include "qemu_migration.h"
 #include "snapshot_conf.h"
 
 #define GV_QEMU_MONITOR_TIMEOUT_MS 30000
@@ -575,6 +577,42 @@ cleanup:
     return rc;
 }
 
+#define GV_QEMU_INCOMING_PORT_TRIES 16
+
+/*
+ * migrate-incoming on @uri, "tcp:ADDR:PORT"; with @anyPort, a port another
+ * process took between our check and QEMU's bind is followed by the next
+ * free one (QEMU allows another migrate-incoming after a failed one).
+ */
+static int
+gvQemuProcessListenIncoming(gvQemuMonitor *mon, const char *uri, bool anyPort, int *portOut,
+                            GError **error)
+{
+    const char *colon = strrchr(uri, ':');
+    g_autofree char *prefix = g_strndup(uri, colon ? (gsize)(colon - uri) : strlen(uri));
+    int port = colon ? (int)g_ascii_strtoll(colon + 1, NULL, 10) : 0;
+    int attempt;
+
+    for (attempt = 0;; attempt++) {
+        g_autoptr(GError) local = NULL;
+        g_autofree char *now = g_strdup_printf("%s:%d", prefix, port);
+        json_object *args = json_object_new_object();
+
+        json_object_object_add(args, "uri", json_object_new_string(now));
+        if (gvQemuMonitorCommand(mon, "migrate-incoming", args, 10000, NULL, &local) == 0) {
+            *portOut = port;
+            return 0;
+        }
+        if (!anyPort || attempt >= GV_QEMU_INCOMING_PORT_TRIES ||
+            !strstr(local->message, "Address already in use") ||
+            (port = gvQemuMigrationFindPort(port + 1)) < 0) {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return -1;
+        }
+        g_debug("migration port taken meanwhile, trying %d", port);
+    }
+}
+
 int
 gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const char *snapshot,
                    const char *incoming, GError **error)
@@ -746,8 +784,15 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     if (incoming) {
         json_object *args = json_object_new_object();
 
-        json_object_object_add(args, "uri", json_object_new_string(incoming));
-        if (gvQemuMonitorCommand(mon, "migrate-incoming", args, 10000, NULL, error) < 0) {
+        if ((flags & GV_DOMAIN_START_INCOMING_TLS) &&
+            gvQemuMigrationTLSEnable(mon, drv->migrateTLSDir, true, NULL, error) < 0) {
+            json_object_put(args);
+            gvDomainObjLock(obj);
+            goto error;
+        }
+        json_object_put(args);
+        if (gvQemuProcessListenIncoming(mon, incoming, flags & GV_DOMAIN_START_INCOMING_ANY_PORT,
+                                        &priv->incomingPort, error) < 0) {
             gvDomainObjLock(obj);
             goto error;
         }

@@ -13,8 +13,17 @@
 #include <glib.h>
 
 #include "gvnetmessage.h"
+#include "gvnettls.h"
 
 typedef struct _gvNetServer gvNetServer;
+
+/* How a client reached the server */
+typedef enum {
+    GV_NET_SERVER_TRANSPORT_UNIX = 0,
+    GV_NET_SERVER_TRANSPORT_TCP, /* plain TCP: neither secure nor encrypted */
+    GV_NET_SERVER_TRANSPORT_TLS,
+    GV_NET_SERVER_TRANSPORT_LAST
+} gvNetServerTransportKind;
 typedef struct _gvNetServerClient gvNetServerClient;
 
 /*
@@ -60,6 +69,19 @@ void gvNetServerSetKeepAlive(gvNetServer *srv, int interval, int count);
 int gvNetServerAddListener(gvNetServer *srv, const char *path, unsigned int mode, bool readonly,
                            GError **error);
 
+/*
+ * Listens on TCP port @port of @addr (NULL or "": every address, IPv4 and
+ * IPv6).  With @tls, clients go through a TLS handshake first (bounded in
+ * time), must present a certificate that verifies and whose DN @policy
+ * admits (its read-only list marks them read-only), and get the one byte
+ * libvirt's clients wait for; only then does the RPC start and the
+ * clientInit callback run.  Without @tls the RPC runs in clear.
+ */
+int gvNetServerAddTCPListener(gvNetServer *srv, const char *addr, int port, gvNetTLSContext *tls,
+                              const gvNetTLSPolicy *policy, bool readonly, GError **error);
+/* "ADDR:PORT, ..." of the listeners of @kind, for the log */
+char *gvNetServerDescribeListeners(gvNetServer *srv, gvNetServerTransportKind kind);
+
 /* Stops accepting, closes every client, waits for the workers */
 void gvNetServerShutdown(gvNetServer *srv);
 
@@ -71,6 +93,14 @@ bool gvNetServerClientIsReadonly(gvNetServerClient *client);
 gpointer gvNetServerClientGetPriv(gvNetServerClient *client);
 /* Peer credentials, -1 when unknown */
 void gvNetServerClientGetCreds(gvNetServerClient *client, gint64 *pid, gint64 *uid);
+
+gvNetServerTransportKind gvNetServerClientGetTransport(gvNetServerClient *client);
+/* libvirt's CONNECT_IS_SECURE: a UNIX socket or TLS (plain TCP is not) */
+bool gvNetServerClientIsSecure(gvNetServerClient *client);
+/* libvirt's CONNECT_IS_ENCRYPTED: TLS */
+bool gvNetServerClientIsEncrypted(gvNetServerClient *client);
+/* The DN of a TLS client's certificate, else NULL; valid while the client is */
+const char *gvNetServerClientGetIdentity(gvNetServerClient *client);
 
 /* Queues a finished frame (takes it; wiped when sent). Thread-safe. */
 void gvNetServerClientSend(gvNetServerClient *client, GByteArray *frame);
