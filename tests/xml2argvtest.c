@@ -39,6 +39,7 @@ testXML2Argv(const void *opaque)
         .monitorFd = -1,
         .genidConfigFd = 3,
         .homeDir = home,
+        .now = 1767225600, /* 2026-01-01T00:00:00Z, for <clock offset='variable'> */
     };
     int rc = -1;
 

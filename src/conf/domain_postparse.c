@@ -55,8 +55,7 @@ gvDomainDefPostParse(gvDomainDef *def, GError **error)
     if (def->vcpus == 0)
         def->vcpus = 1;
     gvDomainOSDefPostParse(&def->os);
-    if (def->clockOffset == GV_DOMAIN_CLOCK_OFFSET_NONE)
-        def->clockOffset = GV_DOMAIN_CLOCK_OFFSET_UTC;
+    gvDomainClockDefPostParse(&def->clock);
     if (def->onPoweroff == GV_DOMAIN_LIFECYCLE_NONE)
         def->onPoweroff = GV_DOMAIN_LIFECYCLE_DESTROY;
     if (def->onReboot == GV_DOMAIN_LIFECYCLE_NONE)

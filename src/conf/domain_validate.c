@@ -276,7 +276,9 @@ gvDomainDefValidate(const gvDomainDef *def, GError **error)
                       gvDomainCPUModeTypeToString(def->cpu->mode));
         return -1;
     }
-    if (gvDomainOSDefValidate(&def->os, error) < 0)
+    if (gvDomainOSDefValidate(&def->os, error) < 0 ||
+        gvDomainFeaturesDefValidate(&def->featureDefs, error) < 0 ||
+        gvDomainClockDefValidate(&def->clock, error) < 0)
         return -1;
     if (def->emulator[0] != '/') {
         gvReportError(error, GV_ERR_XML_ERROR,

@@ -92,6 +92,24 @@ gvQemuBootOpenFile(const char *path, const char *what, unsigned char *header, si
     return 0;
 }
 
+/* glibc takes an unknown TZ for UTC without a word: the zone must exist */
+static int
+gvQemuBootCheckTimezone(const gvDomainDef *def, GError **error)
+{
+    g_autofree char *path = NULL;
+
+    if (def->clock.offset != GV_DOMAIN_CLOCK_OFFSET_TIMEZONE)
+        return 0;
+    path = g_build_filename(GV_QEMU_ZONEINFO_DIR, def->clock.timezone, NULL);
+    if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+        gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
+                      "timezone '%s' in <clock> is not known to this host (no %s)",
+                      def->clock.timezone, path);
+        return -1;
+    }
+    return 0;
+}
+
 int
 gvQemuBootCheckFiles(const gvDomainDef *def, GError **error)
 {
@@ -99,6 +117,8 @@ gvQemuBootCheckFiles(const gvDomainDef *def, GError **error)
     size_t len = 0;
     const char *kind;
 
+    if (gvQemuBootCheckTimezone(def, error) < 0)
+        return -1;
     if (!def->os.kernel)
         return 0;
     if (gvQemuBootOpenFile(def->os.kernel, "kernel", header, &len, error) < 0)

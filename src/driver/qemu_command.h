@@ -22,6 +22,7 @@ typedef struct {
     int genidConfigFd; /* fd that will hold the genid payload */
     const char *homeDir; /* HOME of the QEMU process */
     bool incoming; /* -incoming defer: a migration destination */
+    gint64 now; /* seconds since the epoch for <clock offset='variable'>; 0: the real time */
 } gvQemuBuildCtx;
 
 /*
@@ -30,7 +31,7 @@ typedef struct {
  */
 gvQemuAccel gvQemuHostAccel(void);
 
-/* Driver-level checks of @def against what the binary can do. */
+/* Driver-level checks of the devices of @def against what the binary can do. */
 int gvQemuValidateDomainDef(const gvDomainDef *def, const gvQemuCaps *caps, GError **error);
 
 /*

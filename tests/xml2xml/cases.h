@@ -146,3 +146,56 @@ DO_TEST_FAIL("os-kernel-twice-invalid");
 DO_TEST_FAIL("os-kernel-attr-invalid");
 DO_TEST_FAIL("os-cmdline-child-invalid");
 DO_TEST_FAIL("os-dtb-invalid");
+/* <metadata>: foreign namespaces kept verbatim, libvirt's formatting */
+DO_TEST("metadata-libosinfo");
+DO_TEST("metadata-nova");
+DO_TEST("metadata-reformat");
+DO_TEST("metadata-empty");
+/* a namespace declared on <domain> moves onto the element that uses it */
+DO_TEST("metadata-ns-on-root");
+DO_TEST_FAIL("metadata-no-namespace-invalid");
+DO_TEST_FAIL("metadata-text-invalid");
+DO_TEST_FAIL("metadata-duplicate-namespace");
+DO_TEST_FAIL("metadata-attribute-invalid");
+/* <pm> */
+DO_TEST("pm-disabled");
+DO_TEST("pm-mem-only-q35");
+DO_TEST("pm-empty");
+DO_TEST_FAIL("pm-bad-enabled-invalid");
+DO_TEST_FAIL("pm-unknown-child-invalid");
+/* <on_*>: libvirt's actions (the QEMU driver refuses some) */
+DO_TEST("lifecycle-libvirt-actions");
+DO_TEST_FAIL("lifecycle-coredump-poweroff-invalid");
+DO_TEST_FAIL("lifecycle-unknown-invalid");
+/* <clock> and <timer> */
+DO_TEST("clock-timers");
+DO_TEST("clock-timers-all");
+DO_TEST("clock-variable");
+DO_TEST("clock-variable-default");
+DO_TEST("clock-utc-adjustment");
+DO_TEST("clock-localtime-reset");
+DO_TEST("clock-timezone");
+DO_TEST("clock-no-offset");
+DO_TEST_FAIL("clock-timer-twice");
+DO_TEST_FAIL("clock-track-pit");
+DO_TEST_FAIL("clock-basis-utc-invalid");
+DO_TEST_FAIL("clock-timezone-missing-invalid");
+DO_TEST_FAIL("clock-timezone-bad-invalid");
+DO_TEST_FAIL("clock-timezone-utc-invalid");
+DO_TEST_FAIL("clock-adjustment-bad-invalid");
+DO_TEST_FAIL("clock-adjustment-timezone-invalid");
+DO_TEST_FAIL("clock-timer-tsc-invalid");
+DO_TEST_FAIL("clock-timer-bad-present-invalid");
+/* <features> */
+DO_TEST("features-all");
+DO_TEST("features-hyperv-order");
+DO_TEST("features-hyperv-passthrough");
+DO_TEST_FAIL("features-spinlocks-few-invalid");
+DO_TEST_FAIL("features-spinlocks-no-retries-invalid");
+DO_TEST_FAIL("features-vendor-long-invalid");
+DO_TEST_FAIL("features-vendor-comma-invalid");
+DO_TEST_FAIL("features-hyperv-unknown-invalid");
+DO_TEST_FAIL("features-hyperv-no-state-invalid");
+DO_TEST_FAIL("features-vmport-bad-invalid");
+DO_TEST_FAIL("features-kvm-unknown-invalid");
+DO_TEST_FAIL("features-smm-tseg-invalid");
