@@ -197,6 +197,56 @@ gvDomainClockCheckABIStability(const gvDomainClockDef *src, const gvDomainClockD
     }
 }
 
+/* The CPU the guest sees: libvirt's list (mode, model, vendor, topology, features) */
+static void
+gvDomainCPUCheckABIStability(const gvDomainCPUDef *src, const gvDomainCPUDef *dst, GPtrArray *msgs)
+{
+    guint i;
+
+    if (!src || !dst) {
+        if (src != dst)
+            gvABIMismatch(msgs, "target CPU definition '%s' does not match source '%s'",
+                          dst ? "present" : "absent", src ? "present" : "absent");
+        return;
+    }
+    if (src->mode != dst->mode)
+        gvABIMismatch(msgs, "target CPU mode '%s' does not match source mode '%s'",
+                      gvDomainCPUModeTypeToString(dst->mode),
+                      gvDomainCPUModeTypeToString(src->mode));
+    if (g_strcmp0(src->model, dst->model) != 0)
+        gvABIMismatch(msgs, "target CPU model '%s' does not match source model '%s'",
+                      dst->model ? dst->model : "", src->model ? src->model : "");
+    if (g_strcmp0(src->vendor, dst->vendor) != 0)
+        gvABIMismatch(msgs, "target CPU vendor '%s' does not match source vendor '%s'",
+                      dst->vendor ? dst->vendor : "", src->vendor ? src->vendor : "");
+    if (src->hasTopology != dst->hasTopology || src->sockets != dst->sockets ||
+        src->dies != dst->dies || src->cores != dst->cores || src->threads != dst->threads)
+        gvABIMismatch(msgs,
+                      "target CPU topology %u/%u/%u/%u does not match source topology "
+                      "%u/%u/%u/%u (sockets/dies/cores/threads)",
+                      dst->sockets, dst->dies, dst->cores, dst->threads, src->sockets, src->dies,
+                      src->cores, src->threads);
+    if (src->migratable != dst->migratable)
+        gvABIMismatch(msgs, "target CPU migratable '%s' does not match source '%s'",
+                      gvABISwitch(dst->migratable), gvABISwitch(src->migratable));
+    for (i = 0; i < src->features->len; i++) {
+        const gvDomainCPUFeatureDef *s = g_ptr_array_index(src->features, i);
+        const gvDomainCPUFeatureDef *d = gvDomainCPUDefFindFeature(dst, s->name);
+
+        if (!d || d->policy != s->policy)
+            gvABIMismatch(msgs, "target CPU feature '%s' policy '%s' does not match source '%s'",
+                          s->name, d ? gvDomainCPUFeaturePolicyTypeToString(d->policy) : "absent",
+                          gvDomainCPUFeaturePolicyTypeToString(s->policy));
+    }
+    for (i = 0; i < dst->features->len; i++) {
+        const gvDomainCPUFeatureDef *d = g_ptr_array_index(dst->features, i);
+
+        if (!gvDomainCPUDefFindFeature(src, d->name))
+            gvABIMismatch(msgs, "target CPU feature '%s' policy '%s' does not match source '%s'",
+                          d->name, gvDomainCPUFeaturePolicyTypeToString(d->policy), "absent");
+    }
+}
+
 static const char *
 gvABIBool(gvTristateBool b)
 {
@@ -232,6 +282,12 @@ gvDomainDefCheckABIStability(const gvDomainDef *src, const gvDomainDef *dst, GEr
     if (!g_str_equal(src->os.machine, dst->os.machine))
         gvABIMismatch(msgs, "target machine '%s' does not match source machine '%s'",
                       dst->os.machine, src->os.machine);
+    if ((src->vcpusCurrent ? src->vcpusCurrent : src->vcpus) !=
+        (dst->vcpusCurrent ? dst->vcpusCurrent : dst->vcpus))
+        gvABIMismatch(msgs, "target current vcpu count '%u' does not match source count '%u'",
+                      dst->vcpusCurrent ? dst->vcpusCurrent : dst->vcpus,
+                      src->vcpusCurrent ? src->vcpusCurrent : src->vcpus);
+    gvDomainCPUCheckABIStability(src->cpu, dst->cpu, msgs);
     gvDomainFeaturesCheckABIStability(src, dst, msgs);
     gvDomainClockCheckABIStability(&src->clock, &dst->clock, msgs);
     if (src->pm.s3 != dst->pm.s3)

@@ -15,11 +15,6 @@
 GV_ENUM_IMPL(gvDomainVirt, GV_DOMAIN_VIRT_LAST, [GV_DOMAIN_VIRT_NONE] = "none",
              [GV_DOMAIN_VIRT_QEMU] = "qemu", [GV_DOMAIN_VIRT_KVM] = "kvm");
 
-GV_ENUM_IMPL(
-    gvDomainCPUMode, GV_DOMAIN_CPU_MODE_LAST, [GV_DOMAIN_CPU_MODE_NONE] = "none",
-    [GV_DOMAIN_CPU_MODE_HOST_PASSTHROUGH] = "host-passthrough",
-    [GV_DOMAIN_CPU_MODE_HOST_MODEL] = "host-model", [GV_DOMAIN_CPU_MODE_CUSTOM] = "custom");
-
 gvDomainDef *
 gvDomainDefNew(void)
 {
@@ -47,10 +42,7 @@ gvDomainDefFree(gvDomainDef *def)
     gvDomainOSDefClear(&def->os);
     gvDomainFeaturesDefClear(&def->featureDefs);
     gvDomainClockDefClear(&def->clock);
-    if (def->cpu) {
-        g_free(def->cpu->model);
-        g_free(def->cpu);
-    }
+    gvDomainCPUDefFree(def->cpu);
     g_free(def->emulator);
     g_ptr_array_unref(def->disks);
     g_ptr_array_unref(def->nets);
@@ -126,56 +118,6 @@ gvDomainMemoryParseXML(xmlNodePtr node, unsigned long long *kib, GError **error)
         return -1;
     *kib = (value * scale + 1023) / 1024;
     return 0;
-}
-
-/* ---- <cpu> -------------------------------------------------------------- */
-
-static gvDomainCPUDef *
-gvDomainCPUDefParseXML(xmlNodePtr node, GError **error)
-{
-    static const char *const attrs[] = { "mode", NULL };
-    static const gvXMLChildSpec children[] = { { "model", 1 }, { NULL, 0 } };
-    g_autofree gvDomainCPUDef *cpu = g_new0(gvDomainCPUDef, 1);
-    xmlNodePtr model;
-    int v = GV_DOMAIN_CPU_MODE_NONE;
-
-    if (gvXMLCheckNode(node, attrs, children, false, error) < 0)
-        return NULL;
-    if (gvXMLPropEnum(node, "mode", gvDomainCPUModeTypeFromString, GV_XML_PROP_NONZERO, &v, error) <
-        0)
-        return NULL;
-    cpu->mode = v;
-    if ((model = gvXMLNodeGetChild(node, "model"))) {
-        if (gvXMLCheckNode(model, NULL, NULL, true, error) < 0)
-            return NULL;
-        cpu->model = gvXMLNodeContent(model, true);
-        if (cpu->model[0] == '\0' ||
-            strspn(cpu->model, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                               "0123456789._-") != strlen(cpu->model)) {
-            g_autofree char *path = gvXMLNodePath(model);
-
-            gvReportError(error, GV_ERR_XML_ERROR,
-                          "invalid CPU model '%s' in %s: expected letters, digits, '.', '_' or '-'",
-                          cpu->model, path);
-            g_free(cpu->model);
-            return NULL;
-        }
-    }
-    return g_steal_pointer(&cpu);
-}
-
-static void
-gvDomainCPUDefFormat(gvBuffer *buf, const gvDomainCPUDef *cpu)
-{
-    if (!cpu->model) {
-        gvBufferAsprintf(buf, "<cpu mode='%s'/>\n", gvDomainCPUModeTypeToString(cpu->mode));
-        return;
-    }
-    gvBufferAsprintf(buf, "<cpu mode='%s'>\n", gvDomainCPUModeTypeToString(cpu->mode));
-    gvBufferAdjustIndent(buf, 2);
-    gvBufferEscapeString(buf, "<model>%s</model>\n", cpu->model);
-    gvBufferAdjustIndent(buf, -2);
-    gvBufferAddLit(buf, "</cpu>\n");
 }
 
 /* ---- <devices> ---------------------------------------------------------- */
@@ -357,17 +299,9 @@ gvDomainDefParseNode(xmlNodePtr root, unsigned int flags, GError **error)
             if (gvDomainMemoryParseXML(cur, &def->currentMemory, error) < 0)
                 return NULL;
         } else if (g_str_equal(name, "vcpu")) {
-            unsigned long long n;
-
-            if (gvXMLCheckNode(cur, NULL, NULL, true, error) < 0 ||
-                gvXMLNodeContentULongLong(cur, G_MAXUINT, &n, error) < 0)
+            if (gvDomainVcpuParseXML(cur, &def->vcpus, &def->vcpusCurrent, &def->vcpuPlacement,
+                                     error) < 0)
                 return NULL;
-            def->vcpus = (unsigned int)n;
-            if (def->vcpus == 0) {
-                gvReportError(error, GV_ERR_XML_ERROR,
-                              "invalid value '0' in <vcpu>: a domain needs at least one vCPU");
-                return NULL;
-            }
         } else if (g_str_equal(name, "os")) {
             if (gvDomainOSDefParseXML(cur, &def->os, error) < 0)
                 return NULL;
@@ -518,7 +452,7 @@ gvDomainDefFormat(const gvDomainDef *def, unsigned int flags)
     gvDomainMetadataFormat(&buf, def->metadata);
     gvBufferAsprintf(&buf, "<memory unit='KiB'>%llu</memory>\n", def->memory);
     gvBufferAsprintf(&buf, "<currentMemory unit='KiB'>%llu</currentMemory>\n", def->currentMemory);
-    gvBufferAsprintf(&buf, "<vcpu>%u</vcpu>\n", def->vcpus);
+    gvDomainVcpuFormat(&buf, def->vcpus, def->vcpusCurrent, def->vcpuPlacement);
     gvDomainOSDefFormat(&buf, &def->os);
     gvDomainFeaturesDefFormat(&buf, def->features, &def->featureDefs);
     if (def->cpu)

@@ -15,6 +15,7 @@
 
 #include "domain_chr.h"
 #include "domain_clock.h"
+#include "domain_cpu.h"
 #include "domain_disk.h"
 #include "domain_features.h"
 #include "domain_graphics.h"
@@ -35,23 +36,9 @@ typedef enum {
 } gvDomainVirtType;
 GV_ENUM_DECL(gvDomainVirt);
 
-typedef enum {
-    GV_DOMAIN_CPU_MODE_NONE = 0,
-    GV_DOMAIN_CPU_MODE_HOST_PASSTHROUGH,
-    GV_DOMAIN_CPU_MODE_HOST_MODEL,
-    GV_DOMAIN_CPU_MODE_CUSTOM,
-    GV_DOMAIN_CPU_MODE_LAST
-} gvDomainCPUMode;
-GV_ENUM_DECL(gvDomainCPUMode);
-
 #define GV_DOMAIN_NAME_MAX 200
 #define GV_DOMAIN_VCPUS_MAX 255
 #define GV_DOMAIN_MEMORY_MAX_KIB (16ULL * 1024 * 1024 * 1024) /* 16 TiB */
-
-typedef struct {
-    gvDomainCPUMode mode;
-    char *model; /* custom only */
-} gvDomainCPUDef;
 
 typedef struct {
     gvDomainVirtType virtType;
@@ -64,7 +51,9 @@ typedef struct {
     xmlDocPtr metadata; /* root <metadata>, or NULL */
     unsigned long long memory; /* KiB; 0 until given */
     unsigned long long currentMemory;
-    unsigned int vcpus;
+    unsigned int vcpus; /* the maximum */
+    unsigned int vcpusCurrent; /* online at boot; 0: all */
+    gvDomainVcpuPlacement vcpuPlacement;
     gvDomainOSDef os;
     bool features[GV_DOMAIN_FEATURE_LAST]; /* acpi, apic, pae */
     gvDomainFeaturesDef featureDefs; /* the rest of <features> */

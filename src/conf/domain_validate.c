@@ -266,16 +266,14 @@ gvDomainDefValidate(const gvDomainDef *def, GError **error)
                       GV_DOMAIN_VCPUS_MAX);
         return -1;
     }
-    if (def->cpu && def->cpu->mode == GV_DOMAIN_CPU_MODE_CUSTOM && !def->cpu->model) {
-        gvReportError(error, GV_ERR_XML_ERROR, "<cpu mode='custom'> needs a <model> in <cpu>");
-        return -1;
-    }
-    if (def->cpu && def->cpu->mode != GV_DOMAIN_CPU_MODE_CUSTOM && def->cpu->model) {
+    if (def->vcpusCurrent > def->vcpus) {
         gvReportError(error, GV_ERR_XML_ERROR,
-                      "<cpu mode='%s'> cannot have a <model> in <cpu>: use mode='custom'",
-                      gvDomainCPUModeTypeToString(def->cpu->mode));
+                      "current vCPU count '%u' in <vcpu> is more than its maximum '%u'",
+                      def->vcpusCurrent, def->vcpus);
         return -1;
     }
+    if (def->cpu && gvDomainCPUDefValidate(def->cpu, def->vcpus, error) < 0)
+        return -1;
     if (gvDomainOSDefValidate(&def->os, error) < 0 ||
         gvDomainFeaturesDefValidate(&def->featureDefs, error) < 0 ||
         gvDomainClockDefValidate(&def->clock, error) < 0)

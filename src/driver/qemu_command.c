@@ -410,7 +410,7 @@ gvQemuBuildCommandLine(const gvDomainDef *def, const gvQemuCaps *caps, const gvQ
     gvCommandAddArgList(cmd, "-S", "-no-user-config", "-nodefaults", NULL);
     gvCommandAddArgList(cmd, "-uuid", gvUUIDFormat(def->uuid, uuidstr), NULL);
     gvQemuBuildMachineCommandLine(cmd, def, ctx);
-    gvQemuBuildCPUCommandLine(cmd, def, ctx);
+    gvQemuBuildCPUCommandLine(cmd, def, caps, ctx);
     gvQemuBuildMemoryCommandLine(cmd, def);
     gvQemuBuildSMPCommandLine(cmd, def);
     gvQemuBuildClockCommandLine(cmd, def, ctx);

@@ -202,18 +202,8 @@ gvQemuValidateMachineDef(const gvDomainDef *def, const gvQemuCaps *caps, const g
                       def->os.machine);
         return -1;
     }
-    if (def->cpu && def->cpu->mode == GV_DOMAIN_CPU_MODE_CUSTOM) {
-        g_autofree char *type = g_strdup_printf("%s-%s-cpu", def->cpu->model,
-                                                def->os.arch == GV_ARCH_I686 ? "i386" : "x86_64");
-
-        if (!gvQemuCapsHasDevice(caps, type)) {
-            gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
-                          "CPU model '%s' in <cpu>/<model> is not supported by this QEMU binary",
-                          def->cpu->model);
-            return -1;
-        }
-    }
-    if (gvQemuValidateHyperv(def, kvm, error) < 0 || gvQemuValidateTimers(def, kvm, error) < 0 ||
+    if (gvQemuValidateCPUDef(def, caps, ctx, error) < 0 ||
+        gvQemuValidateHyperv(def, kvm, error) < 0 || gvQemuValidateTimers(def, kvm, error) < 0 ||
         gvQemuValidateLifecycle(def, error) < 0)
         return -1;
     if (!pc && (def->pm.s3 != GV_TRISTATE_BOOL_ABSENT || def->pm.s4 != GV_TRISTATE_BOOL_ABSENT)) {
@@ -258,114 +248,7 @@ gvQemuBuildMachineCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQe
     gvCommandAddArg(cmd, gvQemuAccelTypeToString(gvQemuDomainAccel(def, ctx)));
 }
 
-/* ---- -cpu ------------------------------------------------------------------- */
-
-static void
-gvQemuBuildCPUModel(GString *opts, const gvDomainDef *def, bool kvm)
-{
-    const char *generic = def->os.arch == GV_ARCH_I686 ? "qemu32" : "qemu64";
-
-    if (!def->cpu) {
-        g_string_append(opts, generic);
-        return;
-    }
-    switch (def->cpu->mode) {
-    case GV_DOMAIN_CPU_MODE_HOST_PASSTHROUGH:
-        /* "host" exists only under KVM; "max" is TCG's everything-on CPU */
-        g_string_append(opts, kvm ? "host" : "max");
-        break;
-    case GV_DOMAIN_CPU_MODE_HOST_MODEL:
-        g_string_append(opts, "max");
-        break;
-    case GV_DOMAIN_CPU_MODE_CUSTOM:
-        g_string_append(opts, def->cpu->model);
-        break;
-    case GV_DOMAIN_CPU_MODE_NONE:
-    case GV_DOMAIN_CPU_MODE_LAST:
-        g_string_append(opts, generic);
-        break;
-    }
-}
-
-/* The hv- property of each enlightenment (vendor_id and spinlocks take a value) */
-static const char *const gvQemuHypervProps[GV_DOMAIN_HYPERV_LAST] = {
-    [GV_DOMAIN_HYPERV_RELAXED] = "hv-relaxed",
-    [GV_DOMAIN_HYPERV_VAPIC] = "hv-vapic",
-    [GV_DOMAIN_HYPERV_SPINLOCKS] = "hv-spinlocks",
-    [GV_DOMAIN_HYPERV_VPINDEX] = "hv-vpindex",
-    [GV_DOMAIN_HYPERV_RUNTIME] = "hv-runtime",
-    [GV_DOMAIN_HYPERV_SYNIC] = "hv-synic",
-    [GV_DOMAIN_HYPERV_STIMER] = "hv-stimer",
-    [GV_DOMAIN_HYPERV_RESET] = "hv-reset",
-    [GV_DOMAIN_HYPERV_VENDOR_ID] = "hv-vendor-id",
-    [GV_DOMAIN_HYPERV_FREQUENCIES] = "hv-frequencies",
-    [GV_DOMAIN_HYPERV_REENLIGHTENMENT] = "hv-reenlightenment",
-    [GV_DOMAIN_HYPERV_TLBFLUSH] = "hv-tlbflush",
-    [GV_DOMAIN_HYPERV_IPI] = "hv-ipi",
-    [GV_DOMAIN_HYPERV_EVMCS] = "hv-evmcs",
-};
-
-static void
-gvQemuBuildHypervFlags(GString *opts, const gvDomainFeaturesDef *feat)
-{
-    size_t i;
-
-    if (feat->hypervMode == GV_DOMAIN_HYPERV_MODE_PASSTHROUGH) {
-        g_string_append(opts, ",hv-passthrough=on");
-        return;
-    }
-    for (i = 0; i < GV_DOMAIN_HYPERV_LAST; i++) {
-        /* off is QEMU's default: only what is on is written, as libvirt does */
-        if (feat->hyperv[i] != GV_TRISTATE_SWITCH_ON)
-            continue;
-        if (i == GV_DOMAIN_HYPERV_SPINLOCKS)
-            g_string_append_printf(opts, ",%s=0x%x", gvQemuHypervProps[i], feat->spinlockRetries);
-        else if (i == GV_DOMAIN_HYPERV_VENDOR_ID)
-            g_string_append_printf(opts, ",%s=%s", gvQemuHypervProps[i], feat->vendorId);
-        else
-            g_string_append_printf(opts, ",%s=on", gvQemuHypervProps[i]);
-        if (i == GV_DOMAIN_HYPERV_STIMER && feat->stimerDirect == GV_TRISTATE_SWITCH_ON)
-            g_string_append(opts, ",hv-stimer-direct=on");
-    }
-}
-
-/*
- * Like libvirt, <apic/> and <pae/> only record the guest's expectation:
- * QEMU's x86 CPUs have both either way.
- */
-void
-gvQemuBuildCPUCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQemuBuildCtx *ctx)
-{
-    bool kvm = def->virtType == GV_DOMAIN_VIRT_KVM && ctx->accel == GV_QEMU_ACCEL_KVM;
-    const gvDomainFeaturesDef *feat = &def->featureDefs;
-    const gvDomainTimerDef *kvmclock =
-        gvDomainClockDefFindTimer(&def->clock, GV_DOMAIN_TIMER_NAME_KVMCLOCK);
-    const gvDomainTimerDef *hvclock =
-        gvDomainClockDefFindTimer(&def->clock, GV_DOMAIN_TIMER_NAME_HYPERVCLOCK);
-    GString *opts = g_string_new(NULL);
-    size_t base;
-
-    gvQemuBuildCPUModel(opts, def, kvm);
-    base = opts->len;
-    if (feat->apicEoi != GV_TRISTATE_SWITCH_ABSENT)
-        g_string_append_printf(opts, ",kvm-pv-eoi=%s", gvTristateSwitchTypeToString(feat->apicEoi));
-    if (feat->kvmHidden == GV_TRISTATE_SWITCH_ON)
-        g_string_append(opts, ",kvm=off");
-    if (kvmclock && kvmclock->present != GV_TRISTATE_BOOL_ABSENT)
-        g_string_append_printf(opts, ",kvmclock=%s",
-                               kvmclock->present == GV_TRISTATE_BOOL_YES ? "on" : "off");
-    if (hvclock && hvclock->present == GV_TRISTATE_BOOL_YES)
-        g_string_append(opts, ",hv-time=on");
-    gvQemuBuildHypervFlags(opts, feat);
-    /* without <cpu> and flags, QEMU's default model is the same qemu64 */
-    if (def->cpu || opts->len > base) {
-        gvCommandAddArg(cmd, "-cpu");
-        gvCommandAddArg(cmd, opts->str);
-    }
-    g_string_free(opts, TRUE);
-}
-
-/* ---- -m, -smp ------------------------------------------------------------- */
+/* ---- -m ------------------------------------------------------------- */
 
 void
 gvQemuBuildMemoryCommandLine(gvCommand *cmd, const gvDomainDef *def)
@@ -373,13 +256,6 @@ gvQemuBuildMemoryCommandLine(gvCommand *cmd, const gvDomainDef *def)
     gvCommandAddArg(cmd, "-m");
     gvCommandAddArgFormat(cmd, "size=%lluk", def->memory);
     gvCommandAddArgList(cmd, "-overcommit", "mem-lock=off", NULL);
-}
-
-void
-gvQemuBuildSMPCommandLine(gvCommand *cmd, const gvDomainDef *def)
-{
-    gvCommandAddArg(cmd, "-smp");
-    gvCommandAddArgFormat(cmd, "%u,sockets=%u,cores=1,threads=1", def->vcpus, def->vcpus);
 }
 
 /* ---- -rtc and the clock ----------------------------------------------------- */

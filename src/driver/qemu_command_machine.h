@@ -1,9 +1,10 @@
 /*
  * qemu_command_machine.h: the machine-level parts of the QEMU command line
  *
- * Everything outside <devices>: -machine and -accel, -cpu, -m, -smp, -rtc
- * and the clock's -global options, power management, lifecycle options,
- * -boot and direct kernel boot.  Internal to qemu_command.c.
+ * Everything outside <devices>: -machine and -accel, -m, -rtc and the
+ * clock's -global options, power management, lifecycle options, -boot and
+ * direct kernel boot (qemu_command_machine.c); -cpu and -smp
+ * (qemu_command_cpu.c).  Internal to qemu_command.c.
  */
 #pragma once
 
@@ -20,7 +21,11 @@ int gvQemuValidateMachineDef(const gvDomainDef *def, const gvQemuCaps *caps,
 
 void gvQemuBuildMachineCommandLine(gvCommand *cmd, const gvDomainDef *def,
                                    const gvQemuBuildCtx *ctx);
-void gvQemuBuildCPUCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQemuBuildCtx *ctx);
+/* qemu_command_cpu.c */
+int gvQemuValidateCPUDef(const gvDomainDef *def, const gvQemuCaps *caps, const gvQemuBuildCtx *ctx,
+                         GError **error);
+void gvQemuBuildCPUCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQemuCaps *caps,
+                               const gvQemuBuildCtx *ctx);
 void gvQemuBuildMemoryCommandLine(gvCommand *cmd, const gvDomainDef *def);
 void gvQemuBuildSMPCommandLine(gvCommand *cmd, const gvDomainDef *def);
 void gvQemuBuildClockCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQemuBuildCtx *ctx);

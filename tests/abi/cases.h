@@ -19,6 +19,9 @@ DO_TEST("nonabi-kernel");
 /* metadata and how the host keeps time are not the guest's ABI */
 DO_TEST("nonabi-metadata");
 DO_TEST("nonabi-clock-tickpolicy");
+/* how strictly the CPU was checked at start is not the guest's; current = max is all */
+DO_TEST("nonabi-cpu-check");
+DO_TEST("nonabi-vcpus-current-all");
 DO_TEST("nonabi-all");
 
 /* incompatible: every message names the destination's value, then the source's */
@@ -45,3 +48,6 @@ DO_TEST_FAIL("many-mismatches");
 DO_TEST_FAIL("features-differ");
 DO_TEST_FAIL("clock-differs");
 DO_TEST_FAIL("pm-differs");
+/* the CPU: model, vendor, topology, features; the vCPUs online */
+DO_TEST_FAIL("cpu-differs");
+DO_TEST_FAIL("vcpus-current-differs");

@@ -64,7 +64,7 @@ DO_TEST("vnc-ipv6", KVM);
 /* cpu */
 DO_TEST("cpu-host-passthrough-kvm", KVM);
 DO_TEST("cpu-host-passthrough-tcg", TCG);
-DO_TEST("cpu-host-model", KVM);
+DO_TEST_CAPS("cpu-host-model", CAPS_CPU, KVM);
 DO_TEST("cpu-custom", KVM);
 /* a custom model is checked against the binary's "NAME-x86_64-cpu" types */
 DO_TEST_FAIL("cpu-custom-unknown", CAPS_72, KVM);
@@ -80,7 +80,7 @@ DO_TEST("boot-order", KVM);
 DO_TEST("name-comma", KVM);
 DO_TEST("memory-gib", KVM);
 DO_TEST("vcpus-multi", KVM);
-DO_TEST("full-q35", KVM);
+DO_TEST_CAPS("full-q35", CAPS_CPU, KVM);
 
 /* the clock, power management, features and lifecycle (outside <devices>) */
 DO_TEST("clock-timers-kvm", KVM);
@@ -109,3 +109,20 @@ DO_TEST_FAIL("features-smm-microvm", CAPS_72, KVM);
 DO_TEST_FAIL("lifecycle-coredump", CAPS_72, KVM);
 DO_TEST_FAIL("lifecycle-rename-restart", CAPS_72, KVM);
 DO_TEST("lifecycle-preserve", KVM);
+
+/* <cpu> and <vcpu>: host-model resolved from what QEMU says of the host (CAPS_CPU) */
+DO_TEST_CAPS("cpu-host-model-tcg", CAPS_CPU, TCG);
+DO_TEST_CAPS("cpu-host-model-features", CAPS_CPU, TCG);
+DO_TEST_FAIL("cpu-host-model-nodata", CAPS_72, KVM);
+DO_TEST_FAIL("cpu-custom-partial-missing", CAPS_CPU, KVM);
+DO_TEST_CAPS("cpu-custom-partial-disabled", CAPS_CPU, KVM);
+DO_TEST_CAPS("cpu-custom-check-none", CAPS_CPU, TCG);
+DO_TEST_CAPS("cpu-custom-check-full", CAPS_CPU, TCG);
+DO_TEST_FAIL("cpu-feature-unknown", CAPS_CPU, KVM);
+DO_TEST_FAIL("cpu-feature-forbid", CAPS_CPU, TCG);
+DO_TEST_FAIL("cpu-vendor-mismatch", CAPS_CPU, TCG);
+DO_TEST_CAPS("cpu-topology", CAPS_CPU, KVM);
+DO_TEST("cpu-topology-no-model", KVM);
+DO_TEST("cpu-passthrough-migratable-off", KVM);
+DO_TEST_FAIL("vcpu-placement-auto", CAPS_72, KVM);
+DO_TEST("vcpu-current", KVM);

@@ -206,8 +206,8 @@ def rewrite_argv(argv, tmpdir, force_tcg, notes):
         elif force_tcg and prev == '-accel' and arg == 'kvm':
             out[i] = 'tcg'
             notes.append('kvm forced to tcg')
-        elif force_tcg and prev == '-cpu' and arg == 'host':
-            out[i] = 'max'
+        elif force_tcg and prev == '-cpu' and arg.split(',')[0] == 'host':
+            out[i] = 'max' + arg[len('host'):]
             notes.append('cpu host forced to max')
     if not seen_monitor:
         raise CaseError('no QMP monitor chardev in the args')
