@@ -10,6 +10,7 @@
 #include "domain_conf.h"
 #include "gvbuffer.h"
 #include "qemu_command.h"
+#include "qemu_firmware.h"
 #include "testutils.h"
 
 typedef struct {
@@ -31,6 +32,8 @@ testXML2Argv(const void *opaque)
     g_autoptr(gvDomainDef) def = NULL;
     g_autoptr(gvQemuCaps) caps = NULL;
     g_autoptr(gvCommand) cmd = NULL;
+    g_autofree char *firmwareDir = gvTestPath("firmware");
+    g_autoptr(GPtrArray) firmware = gvQemuFirmwareLoadAll(firmwareDir);
     char *genidConfig = NULL;
     g_autofree char *actual = NULL;
     gvQemuBuildCtx ctx = {
@@ -48,7 +51,9 @@ testXML2Argv(const void *opaque)
         g_test_fail();
         return;
     }
-    if ((def = gvDomainDefParseFile(inPath, 0, &error)))
+    /* as at start: firmware='efi' gets its firmware (from tests/firmware/) first */
+    if ((def = gvDomainDefParseFile(inPath, 0, &error)) &&
+        gvQemuFirmwareFillDomain(def, firmware, caps, "/var/lib/genvirt/qemu/nvram", &error) == 0)
         rc = gvQemuBuildCommandLine(def, caps, &ctx, &cmd, &genidConfig, &error);
 
     if (t->fail) {

@@ -253,6 +253,44 @@ gvABIBool(gvTristateBool b)
     return b == GV_TRISTATE_BOOL_ABSENT ? "default" : gvTristateBoolTypeToString(b);
 }
 
+/*
+ * The firmware the guest runs and the SMBIOS tables it reads.  Not the
+ * paths: hosts may keep the same firmware and the NVRAM in other places.
+ */
+static void
+gvDomainFirmwareCheckABIStability(const gvDomainDef *src, const gvDomainDef *dst, GPtrArray *msgs)
+{
+    const gvDomainLoaderDef *s = src->os.loader;
+    const gvDomainLoaderDef *d = dst->os.loader;
+
+    if (src->os.firmware != dst->os.firmware)
+        gvABIMismatch(msgs, "target firmware '%s' does not match source firmware '%s'",
+                      gvDomainOSFirmwareTypeToString(dst->os.firmware),
+                      gvDomainOSFirmwareTypeToString(src->os.firmware));
+    if ((s ? s->type : GV_DOMAIN_LOADER_TYPE_NONE) != (d ? d->type : GV_DOMAIN_LOADER_TYPE_NONE))
+        gvABIMismatch(msgs, "target loader type '%s' does not match source loader type '%s'",
+                      gvDomainLoaderTypeTypeToString(d ? d->type : GV_DOMAIN_LOADER_TYPE_NONE),
+                      gvDomainLoaderTypeTypeToString(s ? s->type : GV_DOMAIN_LOADER_TYPE_NONE));
+    if ((s ? s->readonly : GV_TRISTATE_BOOL_ABSENT) != (d ? d->readonly : GV_TRISTATE_BOOL_ABSENT))
+        gvABIMismatch(msgs, "target loader readonly '%s' does not match source '%s'",
+                      gvABIBool(d ? d->readonly : GV_TRISTATE_BOOL_ABSENT),
+                      gvABIBool(s ? s->readonly : GV_TRISTATE_BOOL_ABSENT));
+    if ((s ? s->secure : GV_TRISTATE_BOOL_ABSENT) != (d ? d->secure : GV_TRISTATE_BOOL_ABSENT))
+        gvABIMismatch(msgs, "target loader secure '%s' does not match source '%s'",
+                      gvABIBool(d ? d->secure : GV_TRISTATE_BOOL_ABSENT),
+                      gvABIBool(s ? s->secure : GV_TRISTATE_BOOL_ABSENT));
+    if ((src->os.nvram != NULL) != (dst->os.nvram != NULL))
+        gvABIMismatch(msgs, "target NVRAM '%s' does not match source NVRAM '%s'",
+                      dst->os.nvram ? "present" : "absent", src->os.nvram ? "present" : "absent");
+    if (src->os.smbios != dst->os.smbios)
+        gvABIMismatch(msgs, "target SMBIOS mode '%s' does not match source mode '%s'",
+                      gvDomainSmbiosTypeToString(dst->os.smbios),
+                      gvDomainSmbiosTypeToString(src->os.smbios));
+    else if (src->os.smbios == GV_DOMAIN_SMBIOS_SYSINFO &&
+             !gvDomainSysinfoDefEqual(src->sysinfo, dst->sysinfo))
+        gvABIMismatch(msgs, "target SMBIOS tables (<sysinfo>) do not match the source's");
+}
+
 int
 gvDomainDefCheckABIStability(const gvDomainDef *src, const gvDomainDef *dst, GError **error)
 {
@@ -288,6 +326,7 @@ gvDomainDefCheckABIStability(const gvDomainDef *src, const gvDomainDef *dst, GEr
                       dst->vcpusCurrent ? dst->vcpusCurrent : dst->vcpus,
                       src->vcpusCurrent ? src->vcpusCurrent : src->vcpus);
     gvDomainCPUCheckABIStability(src->cpu, dst->cpu, msgs);
+    gvDomainFirmwareCheckABIStability(src, dst, msgs);
     gvDomainFeaturesCheckABIStability(src, dst, msgs);
     gvDomainClockCheckABIStability(&src->clock, &dst->clock, msgs);
     if (src->pm.s3 != dst->pm.s3)

@@ -40,6 +40,7 @@ gvDomainDefFree(gvDomainDef *def)
     if (def->metadata)
         xmlFreeDoc(def->metadata);
     gvDomainOSDefClear(&def->os);
+    gvDomainSysinfoDefFree(def->sysinfo);
     gvDomainFeaturesDefClear(&def->featureDefs);
     gvDomainClockDefClear(&def->clock);
     gvDomainCPUDefFree(def->cpu);
@@ -207,11 +208,11 @@ gvDomainDefParseNode(xmlNodePtr root, unsigned int flags, GError **error)
 {
     static const char *const attrs[] = { "type", "id", NULL };
     static const gvXMLChildSpec children[] = {
-        { "name", 1 },        { "uuid", 1 },        { "genid", 1 },     { "title", 1 },
-        { "description", 1 }, { "metadata", 1 },    { "memory", 1 },    { "currentMemory", 1 },
-        { "vcpu", 1 },        { "os", 1 },          { "features", 1 },  { "cpu", 1 },
-        { "clock", 1 },       { "on_poweroff", 1 }, { "on_reboot", 1 }, { "on_crash", 1 },
-        { "pm", 1 },          { "devices", 1 },     { NULL, 0 }
+        { "name", 1 },        { "uuid", 1 },     { "genid", 1 },       { "title", 1 },
+        { "description", 1 }, { "metadata", 1 }, { "memory", 1 },      { "currentMemory", 1 },
+        { "vcpu", 1 },        { "sysinfo", 1 },  { "os", 1 },          { "features", 1 },
+        { "cpu", 1 },         { "clock", 1 },    { "on_poweroff", 1 }, { "on_reboot", 1 },
+        { "on_crash", 1 },    { "pm", 1 },       { "devices", 1 },     { NULL, 0 }
     };
     g_autoptr(gvDomainDef) def = gvDomainDefNew();
     g_autoptr(gvDomainGenidDef) legacyGenid = NULL;
@@ -301,6 +302,9 @@ gvDomainDefParseNode(xmlNodePtr root, unsigned int flags, GError **error)
         } else if (g_str_equal(name, "vcpu")) {
             if (gvDomainVcpuParseXML(cur, &def->vcpus, &def->vcpusCurrent, &def->vcpuPlacement,
                                      error) < 0)
+                return NULL;
+        } else if (g_str_equal(name, "sysinfo")) {
+            if (!(def->sysinfo = gvDomainSysinfoDefParseXML(cur, error)))
                 return NULL;
         } else if (g_str_equal(name, "os")) {
             if (gvDomainOSDefParseXML(cur, &def->os, error) < 0)
@@ -453,6 +457,8 @@ gvDomainDefFormat(const gvDomainDef *def, unsigned int flags)
     gvBufferAsprintf(&buf, "<memory unit='KiB'>%llu</memory>\n", def->memory);
     gvBufferAsprintf(&buf, "<currentMemory unit='KiB'>%llu</currentMemory>\n", def->currentMemory);
     gvDomainVcpuFormat(&buf, def->vcpus, def->vcpusCurrent, def->vcpuPlacement);
+    if (def->sysinfo)
+        gvDomainSysinfoDefFormat(&buf, def->sysinfo);
     gvDomainOSDefFormat(&buf, &def->os);
     gvDomainFeaturesDefFormat(&buf, def->features, &def->featureDefs);
     if (def->cpu)

@@ -23,6 +23,7 @@
 #include "domain_metadata.h"
 #include "domain_net.h"
 #include "domain_os.h"
+#include "domain_sysinfo.h"
 #include "genid_conf.h"
 #include "gvbuffer.h"
 #include "gvenum.h"
@@ -54,6 +55,7 @@ typedef struct {
     unsigned int vcpus; /* the maximum */
     unsigned int vcpusCurrent; /* online at boot; 0: all */
     gvDomainVcpuPlacement vcpuPlacement;
+    gvDomainSysinfoDef *sysinfo;
     gvDomainOSDef os;
     bool features[GV_DOMAIN_FEATURE_LAST]; /* acpi, apic, pae */
     gvDomainFeaturesDef featureDefs; /* the rest of <features> */

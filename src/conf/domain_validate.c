@@ -274,6 +274,20 @@ gvDomainDefValidate(const gvDomainDef *def, GError **error)
     }
     if (def->cpu && gvDomainCPUDefValidate(def->cpu, def->vcpus, error) < 0)
         return -1;
+    if (def->sysinfo && gvDomainSysinfoDefValidate(def->sysinfo, def->uuid, error) < 0)
+        return -1;
+    if (def->os.smbios == GV_DOMAIN_SMBIOS_SYSINFO && !def->sysinfo) {
+        gvReportError(error, GV_ERR_XML_ERROR,
+                      "<smbios mode='sysinfo'> in <os> needs a <sysinfo type='smbios'>");
+        return -1;
+    }
+    if (def->os.loader && def->os.loader->secure == GV_TRISTATE_BOOL_YES &&
+        def->os.loader->type == GV_DOMAIN_LOADER_TYPE_PFLASH &&
+        def->featureDefs.smm != GV_TRISTATE_SWITCH_ON) {
+        gvReportError(error, GV_ERR_XML_ERROR,
+                      "secure='yes' of <os>/<loader> needs <smm state='on'/> in <features>");
+        return -1;
+    }
     if (gvDomainOSDefValidate(&def->os, error) < 0 ||
         gvDomainFeaturesDefValidate(&def->featureDefs, error) < 0 ||
         gvDomainClockDefValidate(&def->clock, error) < 0)

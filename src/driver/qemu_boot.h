@@ -11,6 +11,8 @@
 #include "domain_conf.h"
 
 #define GV_QEMU_ZONEINFO_DIR "/usr/share/zoneinfo"
+/* an NVRAM template larger than this is not one (OVMF's are 128 KiB and 528 KiB) */
+#define GV_QEMU_NVRAM_MAX_LEN (64 * 1024 * 1024)
 
 /* The first bytes of a kernel looked at (QEMU looks at the same 8 KiB) */
 #define GV_QEMU_KERNEL_HEADER_LEN 8192
@@ -22,7 +24,8 @@
 const char *gvQemuKernelImageKind(const unsigned char *header, size_t len);
 
 /*
- * Opens and checks every host file @def boots with: kernel and initrd; and
+ * Opens and checks every host file @def boots with: kernel and initrd, the
+ * firmware loader, the NVRAM (created from its template when missing); and
  * that the timezone of <clock offset='timezone'> exists on this host.
  */
 int gvQemuBootCheckFiles(const gvDomainDef *def, GError **error);

@@ -127,7 +127,7 @@ gvQemuValidateDomainDef(const gvDomainDef *def, const gvQemuCaps *caps, GError *
 /* ---- helpers ------------------------------------------------------------ */
 
 /* QemuOpts value: a ',' in a value is written ',,' */
-static char *
+char *
 gvQemuOptEscape(const char *str)
 {
     GString *out = g_string_new(NULL);
@@ -141,7 +141,7 @@ gvQemuOptEscape(const char *str)
     return g_string_free(out, FALSE);
 }
 
-static void
+void
 gvQemuAddJSONArg(gvCommand *cmd, const char *opt, json_object *props)
 {
     gvCommandAddArg(cmd, opt);
@@ -150,19 +150,19 @@ gvQemuAddJSONArg(gvCommand *cmd, const char *opt, json_object *props)
     json_object_put(props);
 }
 
-static void
+void
 gvJSONAddString(json_object *obj, const char *key, const char *value)
 {
     json_object_object_add(obj, key, json_object_new_string(value));
 }
 
-static void
+void
 gvJSONAddInt(json_object *obj, const char *key, int value)
 {
     json_object_object_add(obj, key, json_object_new_int(value));
 }
 
-static void
+void
 gvJSONAddBool(json_object *obj, const char *key, bool value)
 {
     json_object_object_add(obj, key, json_object_new_boolean(value));
@@ -409,10 +409,12 @@ gvQemuBuildCommandLine(const gvDomainDef *def, const gvQemuCaps *caps, const gvQ
     gvCommandAddArgFormat(cmd, "guest=%s,debug-threads=on", name);
     gvCommandAddArgList(cmd, "-S", "-no-user-config", "-nodefaults", NULL);
     gvCommandAddArgList(cmd, "-uuid", gvUUIDFormat(def->uuid, uuidstr), NULL);
+    gvQemuBuildFirmwareCommandLine(cmd, def);
     gvQemuBuildMachineCommandLine(cmd, def, ctx);
     gvQemuBuildCPUCommandLine(cmd, def, caps, ctx);
     gvQemuBuildMemoryCommandLine(cmd, def);
     gvQemuBuildSMPCommandLine(cmd, def);
+    gvQemuBuildSmbiosCommandLine(cmd, def);
     gvQemuBuildClockCommandLine(cmd, def, ctx);
     gvQemuBuildLifecycleCommandLine(cmd, def);
     gvQemuBuildPMCommandLine(cmd, def);

@@ -206,6 +206,28 @@ gvQemuValidateMachineDef(const gvDomainDef *def, const gvQemuCaps *caps, const g
         gvQemuValidateHyperv(def, kvm, error) < 0 || gvQemuValidateTimers(def, kvm, error) < 0 ||
         gvQemuValidateLifecycle(def, error) < 0)
         return -1;
+    if (def->os.smbios == GV_DOMAIN_SMBIOS_HOST) {
+        gvReportError(
+            error, GV_ERR_CONFIG_UNSUPPORTED,
+            "<smbios mode='host'> in <os> is not supported: genvirt does not copy the host's SMBIOS tables (use mode='sysinfo')");
+        return -1;
+    }
+    if (def->os.firmware == GV_DOMAIN_OS_FIRMWARE_EFI &&
+        !(def->os.loader && def->os.loader->path)) {
+        gvReportError(
+            error, GV_ERR_INTERNAL_ERROR,
+            "<os firmware='efi'> of domain '%s' has no firmware chosen yet (it is chosen at start)",
+            def->name);
+        return -1;
+    }
+    if (def->os.loader && def->os.loader->secure == GV_TRISTATE_BOOL_YES &&
+        !gvQemuMachineIsQ35(def->os.machine)) {
+        gvReportError(
+            error, GV_ERR_CONFIG_UNSUPPORTED,
+            "secure='yes' of <os>/<loader> needs a 'q35' machine, not machine '%s' in <os>/<type>",
+            def->os.machine);
+        return -1;
+    }
     if (!pc && (def->pm.s3 != GV_TRISTATE_BOOL_ABSENT || def->pm.s4 != GV_TRISTATE_BOOL_ABSENT)) {
         gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
                       "<pm> needs a 'pc' or 'q35' machine, not machine '%s' in <os>/<type>",
@@ -241,6 +263,11 @@ gvQemuBuildMachineCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQe
         g_string_append_printf(opts, ",smm=%s", gvTristateSwitchTypeToString(feat->smm));
     if (hpet && hpet->present == GV_TRISTATE_BOOL_NO)
         g_string_append(opts, ",hpet=off");
+    if (def->os.loader && def->os.loader->type == GV_DOMAIN_LOADER_TYPE_PFLASH) {
+        g_string_append(opts, ",pflash0=gv-pflash0-format");
+        if (def->os.nvram)
+            g_string_append(opts, ",pflash1=gv-pflash1-format");
+    }
     gvCommandAddArg(cmd, "-machine");
     gvCommandAddArg(cmd, opts->str);
     g_string_free(opts, TRUE);
@@ -381,9 +408,9 @@ gvQemuBuildBootOrder(gvCommand *cmd, const gvDomainDef *def)
     GString *order;
     size_t i;
 
-    if (def->os.nboot == 0)
+    if (def->os.nboot == 0 && def->os.bootmenu == GV_TRISTATE_BOOL_ABSENT)
         return;
-    order = g_string_new("order=");
+    order = g_string_new(def->os.nboot > 0 ? "order=" : "");
     for (i = 0; i < def->os.nboot; i++) {
         switch (def->os.boot[i]) {
         case GV_DOMAIN_BOOT_HD:
@@ -402,6 +429,12 @@ gvQemuBuildBootOrder(gvCommand *cmd, const gvDomainDef *def)
         case GV_DOMAIN_BOOT_LAST:
             break;
         }
+    }
+    if (def->os.bootmenu != GV_TRISTATE_BOOL_ABSENT) {
+        g_string_append_printf(order, "%smenu=%s", order->len > 0 ? "," : "",
+                               def->os.bootmenu == GV_TRISTATE_BOOL_YES ? "on" : "off");
+        if (def->os.hasBootmenuTimeout)
+            g_string_append_printf(order, ",splash-time=%u", def->os.bootmenuTimeout);
     }
     gvCommandAddArg(cmd, "-boot");
     gvCommandAddArg(cmd, order->str);
@@ -428,4 +461,95 @@ gvQemuBuildBootCommandLine(gvCommand *cmd, const gvDomainDef *def)
 {
     gvQemuBuildBootOrder(cmd, def);
     gvQemuBuildKernelCommandLine(cmd, def);
+}
+
+/* ---- firmware ------------------------------------------------------------------ */
+
+/* One flash unit: a file protocol node and a raw format node over it */
+static void
+gvQemuBuildFlashBlockdevs(gvCommand *cmd, unsigned int unit, const char *path, bool readonly)
+{
+    g_autofree char *storage = g_strdup_printf("gv-pflash%u-storage", unit);
+    g_autofree char *format = g_strdup_printf("gv-pflash%u-format", unit);
+    json_object *file = json_object_new_object();
+    json_object *fmt = json_object_new_object();
+
+    gvJSONAddString(file, "driver", "file");
+    gvJSONAddString(file, "filename", path);
+    gvJSONAddString(file, "node-name", storage);
+    gvJSONAddBool(file, "read-only", readonly);
+    gvQemuAddJSONArg(cmd, "-blockdev", file);
+    gvJSONAddString(fmt, "driver", "raw");
+    gvJSONAddString(fmt, "file", storage);
+    gvJSONAddString(fmt, "node-name", format);
+    gvJSONAddBool(fmt, "read-only", readonly);
+    gvQemuAddJSONArg(cmd, "-blockdev", fmt);
+}
+
+/*
+ * A pflash loader is unit 0 (read-only code), the NVRAM unit 1 (the
+ * guest's variables, read-write); -machine names both nodes.  A rom loader
+ * is -bios.  Secure Boot: only SMM code may write the flash.
+ */
+void
+gvQemuBuildFirmwareCommandLine(gvCommand *cmd, const gvDomainDef *def)
+{
+    const gvDomainLoaderDef *loader = def->os.loader;
+
+    if (!loader || !loader->path)
+        return;
+    if (loader->type != GV_DOMAIN_LOADER_TYPE_PFLASH) {
+        gvCommandAddArgList(cmd, "-bios", loader->path, NULL);
+        return;
+    }
+    gvQemuBuildFlashBlockdevs(cmd, 0, loader->path, loader->readonly == GV_TRISTATE_BOOL_YES);
+    if (def->os.nvram)
+        gvQemuBuildFlashBlockdevs(cmd, 1, def->os.nvram, false);
+    if (loader->secure == GV_TRISTATE_BOOL_YES)
+        gvCommandAddArgList(cmd, "-global", "driver=cfi.pflash01,property=secure,value=on", NULL);
+}
+
+/* ---- -smbios --------------------------------------------------------------------- */
+
+void
+gvQemuBuildSmbiosCommandLine(gvCommand *cmd, const gvDomainDef *def)
+{
+    const gvDomainSysinfoDef *sysinfo = def->sysinfo;
+    size_t i;
+    size_t j;
+
+    /* <sysinfo> reaches the guest only with <smbios mode='sysinfo'/>, as in libvirt */
+    if (def->os.smbios != GV_DOMAIN_SMBIOS_SYSINFO || !sysinfo)
+        return;
+    for (i = 0; i < GV_DOMAIN_SYSINFO_LAST; i++) {
+        const char *const *names = gvDomainSysinfoEntryNames(i);
+        GString *opts;
+
+        if (!sysinfo->present[i])
+            continue;
+        opts = g_string_new(NULL);
+        g_string_append_printf(opts, "type=%d", gvDomainSysinfoSmbiosType(i));
+        for (j = 0; names[j]; j++) {
+            g_autofree char *value = NULL;
+
+            if (!sysinfo->values[i][j])
+                continue;
+            value = gvQemuOptEscape(sysinfo->values[i][j]);
+            g_string_append_printf(opts, ",%s=%s", names[j], value);
+        }
+        /* a block without entries is not a table QEMU can write */
+        if (!strchr(opts->str, ',')) {
+            g_string_free(opts, TRUE);
+            continue;
+        }
+        gvCommandAddArg(cmd, "-smbios");
+        gvCommandAddArg(cmd, opts->str);
+        g_string_free(opts, TRUE);
+    }
+    for (j = 0; sysinfo->oemStrings && j < sysinfo->oemStrings->len; j++) {
+        g_autofree char *value = gvQemuOptEscape(g_ptr_array_index(sysinfo->oemStrings, j));
+
+        gvCommandAddArg(cmd, "-smbios");
+        gvCommandAddArgFormat(cmd, "type=11,value=%s", value);
+    }
 }

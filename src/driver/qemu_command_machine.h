@@ -8,7 +8,17 @@
  */
 #pragma once
 
+#include <json-c/json.h>
+
 #include "qemu_command.h"
+
+/* qemu_command.c: JSON option values (-device, -blockdev), keys in insertion order */
+void gvQemuAddJSONArg(gvCommand *cmd, const char *opt, json_object *props);
+void gvJSONAddString(json_object *obj, const char *key, const char *value);
+void gvJSONAddInt(json_object *obj, const char *key, int value);
+void gvJSONAddBool(json_object *obj, const char *key, bool value);
+/* QemuOpts value: a ',' in a value is written ',,' */
+char *gvQemuOptEscape(const char *str);
 
 bool gvQemuMachineIsQ35(const char *machine);
 
@@ -32,3 +42,6 @@ void gvQemuBuildClockCommandLine(gvCommand *cmd, const gvDomainDef *def, const g
 void gvQemuBuildLifecycleCommandLine(gvCommand *cmd, const gvDomainDef *def);
 void gvQemuBuildPMCommandLine(gvCommand *cmd, const gvDomainDef *def);
 void gvQemuBuildBootCommandLine(gvCommand *cmd, const gvDomainDef *def);
+/* The firmware's flash (-blockdev) and -bios; -machine names the flash nodes */
+void gvQemuBuildFirmwareCommandLine(gvCommand *cmd, const gvDomainDef *def);
+void gvQemuBuildSmbiosCommandLine(gvCommand *cmd, const gvDomainDef *def);

@@ -21,6 +21,7 @@
 #include "gvfile.h"
 #include "gvxml.h"
 #include "qemu_boot.h"
+#include "qemu_firmware.h"
 #include "qemu_preflight.h"
 #include "qemu_process.h"
 #include "snapshot_conf.h"
@@ -463,6 +464,20 @@ gvQemuProcessCheckDisks(const gvDomainDef *def, GError **error)
     return 0;
 }
 
+/* firmware='efi': the firmware chosen from QEMU's descriptors, into the live definition */
+static int
+gvQemuProcessFillFirmware(gvDriver *drv, gvDomainDef *def, const gvQemuCaps *caps, GError **error)
+{
+    g_autoptr(GPtrArray) firmware = NULL;
+    g_autofree char *nvramDir = NULL;
+
+    if (def->os.firmware != GV_DOMAIN_OS_FIRMWARE_EFI || (def->os.loader && def->os.loader->path))
+        return 0;
+    firmware = gvQemuFirmwareLoadAll(GV_QEMU_FIRMWARE_SYSTEM_DIRS);
+    nvramDir = g_strdup_printf("%s/qemu/nvram", drv->stateDir);
+    return gvQemuFirmwareFillDomain(def, firmware, caps, nvramDir, error);
+}
+
 /*
  * <currentMemory> at start.  QEMU gives a guest all of <memory>; starting
  * with less means inflating a balloon device before the guest runs.
@@ -581,6 +596,7 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     gvDomainObjUnlock(obj);
 
     if (!(caps = gvDriverGetCaps(drv, live->emulator, error)) ||
+        gvQemuProcessFillFirmware(drv, live, caps, error) < 0 ||
         gvQemuProcessCheckDisks(live, error) < 0 || gvQemuBootCheckFiles(live, error) < 0 ||
         gvQemuProcessCheckCurrentMemory(live, error) < 0 ||
         gvQemuPreflight(live, caps, drv->accel, error) < 0 ||

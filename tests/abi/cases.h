@@ -21,6 +21,8 @@ DO_TEST("nonabi-metadata");
 DO_TEST("nonabi-clock-tickpolicy");
 /* how strictly the CPU was checked at start is not the guest's; current = max is all */
 DO_TEST("nonabi-cpu-check");
+/* the same firmware and NVRAM may live elsewhere on the destination */
+DO_TEST("nonabi-firmware-paths");
 DO_TEST("nonabi-vcpus-current-all");
 DO_TEST("nonabi-all");
 
@@ -51,3 +53,5 @@ DO_TEST_FAIL("pm-differs");
 /* the CPU: model, vendor, topology, features; the vCPUs online */
 DO_TEST_FAIL("cpu-differs");
 DO_TEST_FAIL("vcpus-current-differs");
+/* the firmware and the SMBIOS tables */
+DO_TEST_FAIL("firmware-differs");

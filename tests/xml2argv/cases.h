@@ -126,3 +126,20 @@ DO_TEST("cpu-topology-no-model", KVM);
 DO_TEST("cpu-passthrough-migratable-off", KVM);
 DO_TEST_FAIL("vcpu-placement-auto", CAPS_72, KVM);
 DO_TEST("vcpu-current", KVM);
+
+/* firmware (chosen from tests/firmware/ as genvirtd chooses from /usr/share/qemu/firmware), bootmenu, SMBIOS */
+DO_TEST("firmware-efi-q35", KVM);
+DO_TEST("firmware-efi-pc", KVM);
+DO_TEST("firmware-efi-no-secure-boot", TCG);
+DO_TEST("firmware-efi-secure-empty", TCG);
+DO_TEST("firmware-efi-smm-off", TCG);
+DO_TEST("firmware-efi-nvram-path", TCG);
+DO_TEST_FAIL("firmware-efi-i686", CAPS_72, KVM);
+DO_TEST("loader-pflash", TCG);
+DO_TEST_FAIL("loader-pflash-secure-pc", CAPS_72, KVM);
+DO_TEST("loader-rom", KVM);
+DO_TEST("bootmenu", KVM);
+DO_TEST("bootmenu-only", KVM);
+DO_TEST("smbios-sysinfo", KVM);
+DO_TEST("smbios-emulate", KVM);
+DO_TEST_FAIL("smbios-host", CAPS_72, KVM);

@@ -13,6 +13,9 @@ NAME.args is started with the real /usr/bin/qemu-system-x86_64:
   name (spaces and commas included): a tiny multiboot kernel
   (tests/integration/testkernel.py) and a small initrd, which QEMU loads
   when it creates the machine, even under -S;
+- a pflash firmware's code image (gv-pflash0) stays the real OVMF file,
+  its NVRAM (gv-pflash1) becomes a temporary copy of the matching OVMF
+  variable store;
 - the genid payload (the "# " lines after the payload header, without the
   "# ") goes into a sealed memfd placed at the descriptor the header names
   (the one -readconfig /dev/fd/N reads);
@@ -159,6 +162,31 @@ def run(cmd, timeout=30):
         raise CaseError('%s failed: %s' % (' '.join(cmd), p.stdout.strip()))
 
 
+def firmware_file(props, tmpdir, notes):
+    """pflash0 is the firmware's code: the real OVMF image, read-only.  pflash1
+    is the guest's NVRAM: a temporary copy of the OVMF variable store that
+    matches the code image the args name (as genvirtd copies the template)."""
+    name = props['filename']
+    if props['node-name'].startswith('gv-pflash0'):
+        if not os.path.isfile(name):
+            raise CaseError('firmware image %s is not installed (Debian: ovmf)' % name)
+        firmware_file.code = name
+        return name
+    code = getattr(firmware_file, 'code', '')
+    base = os.path.basename(code)
+    candidates = [base.replace('CODE', 'VARS'),
+                  re.sub(r'CODE(_4M)?\.[a-z]+\.fd$', r'VARS\1.fd', base)]
+    for c in candidates:
+        template = os.path.join(os.path.dirname(code), c)
+        if os.path.isfile(template):
+            nvram = os.path.join(tmpdir, 'nvram-' + os.path.basename(name))
+            with open(template, 'rb') as src, open(nvram, 'wb') as dst:
+                dst.write(src.read())
+            notes.append('NVRAM from %s' % c)
+            return nvram
+    raise CaseError('no OVMF variable store for %s' % code)
+
+
 def rewrite_argv(argv, tmpdir, force_tcg, notes):
     """Temporary monitor socket and disk images; returns (argv, monitor path)."""
     out = list(argv)
@@ -181,6 +209,11 @@ def rewrite_argv(argv, tmpdir, force_tcg, notes):
                 raise CaseError('monitor chardev without a path: %s' % arg)
             out[i] = re.sub(r',path=(?:[^,]|,,)*', ',path=' + monitor.replace(',', ',,'), arg)
             seen_monitor = True
+        elif prev == '-blockdev' and json.loads(arg).get('node-name', '').startswith('gv-pflash'):
+            props = json.loads(arg)
+            if props.get('driver') == 'file':
+                props['filename'] = firmware_file(props, tmpdir, notes)
+                out[i] = json.dumps(props, separators=(',', ':'))
         elif prev == '-blockdev':
             props = json.loads(arg)
             if props.get('driver') == 'file':
