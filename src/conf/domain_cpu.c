@@ -353,11 +353,6 @@ gvDomainCPUDefValidate(const gvDomainCPUDef *cpu, unsigned int vcpus, GError **e
                       "<vendor> in <cpu> needs a <model>: it names the model's vendor");
         return -1;
     }
-    if (cpu->match != GV_DOMAIN_CPU_MATCH_NONE && !cpu->model) {
-        gvReportError(error, GV_ERR_XML_ERROR,
-                      "attribute 'match' of <cpu> needs a <model> (mode='custom')");
-        return -1;
-    }
     if (cpu->migratable != GV_TRISTATE_SWITCH_ABSENT &&
         cpu->mode != GV_DOMAIN_CPU_MODE_HOST_PASSTHROUGH) {
         gvReportError(

@@ -81,6 +81,8 @@ DO_TEST("name-comma", KVM);
 DO_TEST("memory-gib", KVM);
 DO_TEST("vcpus-multi", KVM);
 DO_TEST_CAPS("full-q35", CAPS_CPU, KVM);
+/* Nova 26, a simple flavor (tests/xml2xml/nova-26-simple-flavor.xml) */
+DO_TEST_CAPS("nova-26-simple-flavor", CAPS_CPU, KVM);
 
 /* the clock, power management, features and lifecycle (outside <devices>) */
 DO_TEST("clock-timers-kvm", KVM);
