@@ -92,10 +92,7 @@ gvDomainMetadataParseXML(xmlNodePtr node, xmlDocPtr *out, GError **error)
     for (cur = node->children; cur; cur = cur->next) {
         xmlNodePtr copy;
 
-        switch (cur->type) {
-        case XML_ELEMENT_NODE:
-            break;
-        case XML_TEXT_NODE:
+        if (cur->type == XML_TEXT_NODE) {
             if (!gvXMLTextIsBlank(cur->content)) {
                 g_autofree char *snippet = g_strstrip(g_strndup((const char *)cur->content, 40));
 
@@ -103,29 +100,10 @@ gvDomainMetadataParseXML(xmlNodePtr node, xmlDocPtr *out, GError **error)
                 return -1;
             }
             continue;
-        case XML_COMMENT_NODE:
-        case XML_PI_NODE:
+        }
+        if (cur->type == XML_COMMENT_NODE || cur->type == XML_PI_NODE)
             continue;
-        case XML_ATTRIBUTE_NODE:
-        case XML_CDATA_SECTION_NODE:
-        case XML_ENTITY_REF_NODE:
-        case XML_ENTITY_NODE:
-        case XML_DOCUMENT_NODE:
-        case XML_DOCUMENT_TYPE_NODE:
-        case XML_DOCUMENT_FRAG_NODE:
-        case XML_NOTATION_NODE:
-        case XML_HTML_DOCUMENT_NODE:
-        case XML_DTD_NODE:
-        case XML_ELEMENT_DECL:
-        case XML_ATTRIBUTE_DECL:
-        case XML_ENTITY_DECL:
-        case XML_NAMESPACE_DECL:
-        case XML_XINCLUDE_START:
-        case XML_XINCLUDE_END:
-#ifdef LIBXML_DOCB_ENABLED
-        case XML_DOCB_DOCUMENT_NODE:
-#endif
-        default:
+        if (cur->type != XML_ELEMENT_NODE) {
             gvReportError(error, GV_ERR_XML_ERROR, "unsupported XML content (node type %d) in %s",
                           (int)cur->type, path);
             return -1;

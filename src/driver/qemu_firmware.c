@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gverror.h"
+#include "gvjson.h"
 #include "gvfile.h"
 #include "qemu_firmware.h"
 
@@ -21,16 +22,6 @@ gvQemuFirmwareFree(gvQemuFirmware *fw)
     if (fw->targets)
         g_ptr_array_unref(fw->targets);
     g_free(fw);
-}
-
-static const char *
-gvJSONGetString(json_object *obj, const char *key)
-{
-    json_object *v;
-
-    if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
 }
 
 static bool
