@@ -178,10 +178,25 @@ gvQemuValidateLifecycle(const gvDomainDef *def, GError **error)
                           "action '%s' in <%s> is not supported by genvirt's QEMU driver",
                           gvDomainLifecycleTypeToString(a), actions[i].element);
             return -1;
-        case GV_DOMAIN_LIFECYCLE_NONE:
-        case GV_DOMAIN_LIFECYCLE_DESTROY:
         case GV_DOMAIN_LIFECYCLE_RESTART:
         case GV_DOMAIN_LIFECYCLE_PRESERVE:
+            /*
+             * A guest power-off ends the domain (the SHUTDOWN event), and a
+             * guest reboot is QEMU's own: neither can restart or preserve
+             * it yet.  A crash is only seen through a panic device, so
+             * <on_crash> keeps whatever it says.
+             */
+            if (i == 0 || (i == 1 && a == GV_DOMAIN_LIFECYCLE_PRESERVE)) {
+                gvReportError(
+                    error, GV_ERR_CONFIG_UNSUPPORTED,
+                    "action '%s' in <%s> is not supported by genvirt's QEMU driver yet: the guest would be %s",
+                    gvDomainLifecycleTypeToString(a), actions[i].element,
+                    i == 0 ? "destroyed" : "restarted");
+                return -1;
+            }
+            break;
+        case GV_DOMAIN_LIFECYCLE_NONE:
+        case GV_DOMAIN_LIFECYCLE_DESTROY:
         case GV_DOMAIN_LIFECYCLE_LAST:
             break;
         }

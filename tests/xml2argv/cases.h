@@ -111,6 +111,10 @@ DO_TEST_FAIL("features-smm-microvm", CAPS_72, KVM);
 DO_TEST_FAIL("lifecycle-coredump", CAPS_72, KVM);
 DO_TEST_FAIL("lifecycle-rename-restart", CAPS_72, KVM);
 DO_TEST("lifecycle-preserve", KVM);
+/* a guest power-off always ends the domain, a guest reboot is QEMU's: refused rather than ignored */
+DO_TEST_FAIL("lifecycle-poweroff-restart", CAPS_72, KVM);
+DO_TEST_FAIL("lifecycle-poweroff-preserve", CAPS_72, KVM);
+DO_TEST_FAIL("lifecycle-reboot-preserve", CAPS_72, KVM);
 
 /* <cpu> and <vcpu>: host-model resolved from what QEMU says of the host (CAPS_CPU) */
 DO_TEST_CAPS("cpu-host-model-tcg", CAPS_CPU, TCG);
