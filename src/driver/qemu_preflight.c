@@ -41,7 +41,7 @@ gvQemuPreflightParts(const gvDomainDef *def)
     return parts;
 }
 
-/* @def with only the parts in @keep */
+/* @def with only the parts in @keep, and without its firmware flash */
 static gvDomainDef *
 gvQemuPreflightStrip(const gvDomainDef *def, unsigned int keep, GError **error)
 {
@@ -59,6 +59,9 @@ gvQemuPreflightStrip(const gvDomainDef *def, unsigned int keep, GError **error)
     }
     if (!(keep & GV_QEMU_PREFLIGHT_SMM))
         copy->featureDefs.smm = GV_TRISTATE_SWITCH_ABSENT;
+    /* the firmware's flash is not in the trial (it has no -blockdev for it) */
+    g_clear_pointer(&copy->os.loader, gvDomainLoaderDefFree);
+    g_clear_pointer(&copy->os.nvram, g_free);
     return copy;
 }
 
@@ -210,6 +213,7 @@ int
 gvQemuPreflight(const gvDomainDef *def, const gvQemuCaps *caps, gvQemuAccel accel, GError **error)
 {
     unsigned int parts = gvQemuPreflightParts(def);
+    g_autoptr(gvDomainDef) trial = NULL;
     g_autofree char *said = NULL;
     g_autoptr(GString) culprits = g_string_new(NULL);
     unsigned int part;
@@ -219,7 +223,9 @@ gvQemuPreflight(const gvDomainDef *def, const gvQemuCaps *caps, gvQemuAccel acce
     /* TCG emulates whatever it accepts; a plain KVM guest needs no trial */
     if (accel != GV_QEMU_ACCEL_KVM || parts == 0)
         return 0;
-    if (!(said = gvQemuPreflightCached(def, caps, accel)))
+    if (!(trial = gvQemuPreflightStrip(def, parts, error)))
+        return -1;
+    if (!(said = gvQemuPreflightCached(trial, caps, accel)))
         return 0;
     /* which of them: each alone */
     for (part = 1; part <= GV_QEMU_PREFLIGHT_SMM; part <<= 1) {

@@ -118,6 +118,15 @@ def main(h):
                 h.cmd_fails(r, "kvm: k-efi-q35 refused before the start: this host's KVM has "
                             'no SMM', ('<features>/<smm>', "cannot run on this host's KVM"))
                 h.eq(gi.qemu_pids_by_uuid(k_uid), [], 'kvm: no QEMU runs for k-efi-q35')
+            # a CPU option makes a trial QEMU run first: it has no flash, the start does
+            k_uid = h.new_uuid()
+            text = xml('k-efi-cpu', k_uid).replace(
+                '  <devices>', "  <cpu mode='custom' check='none'>\n    <model>qemu64</model>\n"
+                "  </cpu>\n  <devices>")
+            path = gi.write_file(os.path.join(h.workdir, 'k-efi-cpu.xml'), text)
+            h.cmd_ok(k.virsh('define', path), 'kvm: define k-efi-cpu (firmware=efi, a <cpu>)')
+            h.cmd_ok(k.virsh('start', 'k-efi-cpu'), 'kvm: start k-efi-cpu (the trial passes)')
+            h.cmd_ok(k.virsh('destroy', 'k-efi-cpu'), 'kvm: destroy k-efi-cpu')
             k.stop()
     define(h, d, 'efi-q35-nosb', xml('efi-q35-nosb', h.new_uuid(), machine='q35', os_inner=(
         "    <firmware>\n      <feature enabled='no' name='secure-boot'/>\n    </firmware>\n")))
