@@ -13,6 +13,8 @@ packages=(
     clang clang-format valgrind
     # the real hypervisor: capability probing, argv checks and (later) running domains
     qemu-system-x86 qemu-utils
+    # UEFI firmware (OVMF) and its descriptors in /usr/share/qemu/firmware (firmware='efi')
+    ovmf
     # the stock clients genvirtd is tested against (never linked into genvirt)
     libvirt-clients python3-libvirt
     # test scripts

@@ -523,6 +523,10 @@ gvDriverLoadCachedCaps(const char *cachePath, gint64 mtime)
     if (!(obj = json_tokener_parse(data)) || !json_object_object_get_ex(obj, "binary-mtime", &m) ||
         json_object_get_int64(m) != mtime)
         return NULL;
+    /* made by another version of the probe: probe again */
+    if (!json_object_object_get_ex(obj, "probe-version", &m) ||
+        json_object_get_int(m) != GV_QEMU_CAPS_PROBE_VERSION)
+        return NULL;
     return gvQemuCapsNewFromJSON(obj, NULL);
 }
 
@@ -560,6 +564,8 @@ gvDriverGetCaps(gvDriver *drv, const char *emulator, GError **error)
             return NULL;
         obj = gvQemuCapsToJSON(caps);
         json_object_object_add(obj, "binary-mtime", json_object_new_int64(mtime));
+        json_object_object_add(obj, "probe-version",
+                               json_object_new_int(GV_QEMU_CAPS_PROBE_VERSION));
         if (gvDirEnsure(cacheDir, 0700, &local) < 0 ||
             gvFileWriteAtomic(cachePath, json_object_to_json_string(obj),
                               strlen(json_object_to_json_string(obj)), 0600, &local) < 0)

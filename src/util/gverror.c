@@ -45,6 +45,8 @@ gvErrorCodePrefix(int code)
         return "Domain snapshot not found";
     case GV_ERR_ARGUMENT_UNSUPPORTED:
         return "argument unsupported";
+    case GV_ERR_NO_DOMAIN_METADATA:
+        return "metadata not found";
     case GV_ERR_OPERATION_UNSUPPORTED:
         return "Operation not supported";
     case GV_ERR_XML_INVALID_SCHEMA:
