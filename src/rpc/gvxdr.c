@@ -254,6 +254,7 @@ gvXdrBufferFree(GByteArray *b)
 {
     if (!b)
         return;
-    explicit_bzero(b->data, b->len);
+    if (b->len > 0) /* an empty array may have no data at all */
+        explicit_bzero(b->data, b->len);
     g_byte_array_free(b, TRUE);
 }
