@@ -81,6 +81,7 @@ class Ctx:
         gg.write_file(self.path, gg.guest_xml(self.name, self.uid, machine, self.kernel, initrd,
                                               disk))
         self.w = gg.Witness(h, self.name)
+        self.qemu = None         # the QEMU whose pty the witness reads
         self.before = None       # the guest's last state line before a transition
         self.snapshots = {}      # name -> the guest's state when it was taken
         self.rows = []           # for the summary
@@ -89,11 +90,16 @@ class Ctx:
         return '%s: %s' % (self.machine, what)
 
     def attach(self):
+        """Reads the pty the live XML names; a new QEMU's pty is a new one
+        even when it got the number of the old one."""
         xml = self.d.live_xml(self.name)
         pty = gg.pty_of(xml)
+        pid = self.d.qemu_pid(self.name)
         self.h.ok(pty and pty.startswith('/dev/pts/'),
                   self.tag("the live XML names the serial port's pty (%s)" % pty), xml)
-        return self.w.attach(pty)
+        fresh = pid != self.qemu
+        self.qemu = pid
+        return self.w.attach(pty, fresh)
 
 
 # ---- the transitions --------------------------------------------------------------
