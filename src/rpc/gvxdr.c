@@ -254,7 +254,7 @@ gvXdrBufferFree(GByteArray *b)
 {
     if (!b)
         return;
-    if (b->len > 0) /* an empty array may have no data at all */
+    if (b->len > 0)
         explicit_bzero(b->data, b->len);
     g_byte_array_free(b, TRUE);
 }

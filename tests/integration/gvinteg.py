@@ -664,8 +664,27 @@ class Daemon:
     def status_path(self, name):
         return os.path.join(self.qemudir, name + '.xml')
 
-    def monitor_path(self, name):
-        return os.path.join(self.qemudir, name + '.monitor')
+    def stray_monitors(self):
+        """Monitor sockets in the run directory that no status file names:
+        each running QEMU has one (recorded in its status file), and every
+        other is a leak."""
+        try:
+            files = os.listdir(self.qemudir)
+        except OSError:
+            return []
+        live = set()
+        for n in files:
+            if n.endswith('.xml'):
+                try:
+                    m = re.search(r"<domstatus [^>]*monitor='([^']+)'",
+                                  read_text(os.path.join(self.qemudir, n)))
+                except OSError:
+                    m = None
+                if m:
+                    live.add(m.group(1))
+        return sorted(os.path.join(self.qemudir, n) for n in files
+                      if n.endswith(('.mon', '.monitor')) and
+                      os.path.join(self.qemudir, n) not in live)
 
     def domlog_path(self, name):
         return os.path.join(self.logdir, name + '.log')
