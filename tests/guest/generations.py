@@ -265,7 +265,7 @@ def wait_state(c, t, info, since):
 
 def check_guids(c, name, settled):
     """The guest's GUID is domgenid's, the live XML's, the config's and
-    fw_cfg's; returns it."""
+    fw_cfg's, and its driver and crng are ready."""
     h = c.h
     guids = {'domgenid': c.d.domgenid(c.name), 'live XML': gvsm.guid_of(c.d.live_xml(c.name))}
     if c.d is c.S:
