@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "gvbuffer.h"
@@ -450,4 +451,83 @@ gvDriverDomainConsolePath(gvDriver *drv, gvDomainObj *obj, const char *dev, GErr
     }
     gvDomainObjUnlock(obj);
     return chr ? g_strdup(chr->path) : NULL;
+}
+
+/* virDomainOpenGraphicsFlags */
+#define GV_DOMAIN_OPEN_GRAPHICS_SKIPAUTH (1 << 0)
+
+int
+gvDriverDomainOpenGraphicsFD(gvDriver *drv, gvDomainObj *obj, unsigned int idx, unsigned int flags,
+                             int *fdOut, GError **error)
+{
+    const gvDomainGraphicsDef *gfx;
+    const char *protocol = NULL;
+    gvQemuMonitor *mon = NULL;
+    json_object *args;
+    int sv[2] = { -1, -1 };
+    int rc = -1;
+
+    if (flags & ~GV_DOMAIN_OPEN_GRAPHICS_SKIPAUTH) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
+                      flags & ~GV_DOMAIN_OPEN_GRAPHICS_SKIPAUTH, "virDomainOpenGraphicsFD");
+        return -1;
+    }
+    if (gvDriverBeginJob(obj, "open-graphics", error) < 0)
+        return -1;
+    if (gvDriverCheckActive(obj, error) < 0)
+        goto cleanup;
+    if (idx >= obj->def->graphics->len) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID, "No graphics backend with index %u", idx);
+        goto cleanup;
+    }
+    gfx = g_ptr_array_index(obj->def->graphics, idx);
+    switch ((gvDomainGraphicsType)gfx->type) {
+    case GV_DOMAIN_GRAPHICS_TYPE_VNC:
+        protocol = "vnc";
+        break;
+    case GV_DOMAIN_GRAPHICS_TYPE_NONE:
+    case GV_DOMAIN_GRAPHICS_TYPE_LAST:
+        break;
+    }
+    if (!protocol) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID,
+                      "Can only open VNC or SPICE graphics backends, not %s",
+                      gvDomainGraphicsTypeTypeToString(gfx->type));
+        goto cleanup;
+    }
+    if (!(mon = gvQemuDomainGetPriv(obj)->mon)) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID,
+                      "the QEMU monitor of domain '%s' is not connected", obj->def->name);
+        goto cleanup;
+    }
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+        gvReportSystemError(error, errno, "cannot create a socket pair for the display");
+        goto cleanup;
+    }
+    gvQemuMonitorRef(mon);
+    gvDomainObjUnlock(obj);
+    /* QEMU takes one end as a display client; the caller gets the other */
+    args = json_object_new_object();
+    json_object_object_add(args, "fdname", json_object_new_string("gv-graphicsfd"));
+    if (gvQemuMonitorCommandWithFd(mon, "getfd", args, sv[1], GV_JOB_TIMEOUT_MS, NULL, error) ==
+        0) {
+        args = json_object_new_object();
+        json_object_object_add(args, "protocol", json_object_new_string(protocol));
+        json_object_object_add(args, "fdname", json_object_new_string("gv-graphicsfd"));
+        json_object_object_add(args, "skipauth",
+                               json_object_new_boolean(flags & GV_DOMAIN_OPEN_GRAPHICS_SKIPAUTH));
+        json_object_object_add(args, "tls", json_object_new_boolean(0));
+        rc = gvQemuMonitorCommand(mon, "add_client", args, GV_JOB_TIMEOUT_MS, NULL, error);
+    }
+    gvQemuMonitorUnref(mon);
+    gvDomainObjLock(obj);
+cleanup:
+    if (sv[1] >= 0)
+        close(sv[1]);
+    if (rc == 0)
+        *fdOut = sv[0];
+    else if (sv[0] >= 0)
+        close(sv[0]);
+    gvDriverEndJob(obj);
+    return rc;
 }

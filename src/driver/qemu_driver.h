@@ -38,3 +38,10 @@ void gvDriverShutdown(gvDriver *drv);
  * NULL: the first console), as libvirt chooses it.
  */
 char *gvDriverDomainConsolePath(gvDriver *drv, gvDomainObj *obj, const char *dev, GError **error);
+
+/*
+ * A socket connected to the display @idx of a running domain (QMP getfd +
+ * add_client), for the client to use as its VNC connection
+ */
+int gvDriverDomainOpenGraphicsFD(gvDriver *drv, gvDomainObj *obj, unsigned int idx,
+                                 unsigned int flags, int *fdOut, GError **error);
