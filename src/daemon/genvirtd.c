@@ -342,6 +342,7 @@ main(int argc, char **argv)
         g_critical("%s", error->message);
         return 1;
     }
+    gvQemuDriverInit(drv);
     if (migrationHost) {
         g_free(drv->migrationHost);
         drv->migrationHost = g_steal_pointer(&migrationHost);

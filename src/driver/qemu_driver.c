@@ -666,3 +666,13 @@ gvDriverDomainGetMetadata(gvDriver *drv, gvDomainObj *obj, int type, const char 
     gvDomainObjUnlock(obj);
     return ret;
 }
+
+static const gvDriverHooks gvQemuDriverHooks = {
+    .undefinePrepare = gvQemuSnapshotUndefinePrepare,
+};
+
+void
+gvQemuDriverInit(gvDriver *drv)
+{
+    drv->hooks = &gvQemuDriverHooks;
+}

@@ -55,3 +55,6 @@ int gvDriverDomainSetMetadata(gvDriver *drv, gvDomainObj *obj, int type, const c
                               const char *key, const char *uri, unsigned int flags, GError **error);
 char *gvDriverDomainGetMetadata(gvDriver *drv, gvDomainObj *obj, int type, const char *uri,
                                 unsigned int flags, GError **error);
+
+/* Plugs the QEMU driver's hooks into the neutral registry (driver.h) */
+void gvQemuDriverInit(gvDriver *drv);
