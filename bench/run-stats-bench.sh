@@ -5,8 +5,8 @@
 #   bash bench/run-stats-bench.sh [stats-bench.py options...]     (as root: starts libvirtd)
 #
 # Builds genvirtd in build-bench (release) when needed, starts libvirtd through
-# /work/shared/scripts/start-libvirtd.sh (or $START_LIBVIRTD) and stops it again when this
-# run started it, starts genvirtd on a temporary --root with GENVIRT_ACCEL (default tcg,
+# bench/start-libvirtd.sh (or $START_LIBVIRTD; stopped again when this run started it),
+# starts genvirtd on a temporary --root with GENVIRT_ACCEL (default tcg,
 # like the domains given to libvirtd: --accel), runs the benchmark, stops genvirtd, kills
 # any bench-stats-* QEMU a failed run left in its status files and removes the root.
 # Exit status: the benchmark's.  The shared steps are in lib.sh.
@@ -16,27 +16,15 @@ set -euo pipefail
 
 export GENVIRT_ACCEL=${GENVIRT_ACCEL:-tcg}
 bench_py_grace=300
-lv_was_running=
 # shellcheck disable=SC2317  # called by the EXIT trap
 bench_kill_leftovers() {
     bench_kill_status_qemus "$1" bench-stats-
-    # libvirt's standard socket is shared: leave no libvirtd this run started
-    if [ -z "$lv_was_running" ] && [ -n "$lvpid" ]; then
-        local vlpid
-        vlpid=$(pgrep -x virtlogd || true)
-        echo "== stopping libvirtd (pid $lvpid)${vlpid:+ and virtlogd (pid $vlpid)}"
-        kill -TERM "$lvpid" 2>/dev/null || true
-        for _ in $(seq 100); do kill -0 "$lvpid" 2>/dev/null || break; sleep 0.1; done
-        [ -n "$vlpid" ] && kill -TERM "$vlpid" 2>/dev/null || true
-        lvpid=
-    fi
 }
 
 # 1. genvirtd, release build.
 bench_build src/daemon/genvirtd
 
-# 2. libvirtd.
-pgrep -x libvirtd >/dev/null && lv_was_running=yes
+# 2. libvirtd (stopped on exit when this run started it: lib.sh).
 bench_start_libvirtd
 
 # 3. genvirtd on a temporary root.

@@ -12,18 +12,30 @@
 #include "gvcommand.h"
 #include "gverror.h"
 #include "qemu_command.h"
+#include "qemu_firmware.h"
 
 static bool
 gvShCmdDomxmlValidate(const gvShCmdCall *call)
 {
     const char *file = gvShCmdGetString(call, "file");
-    g_autoptr(GError) error = NULL;
+    g_autoptr(GError) semantic = NULL;
+    g_autoptr(GError) schema = NULL;
     g_autoptr(gvDomainDef) def = NULL;
+    g_autoptr(gvDomainDef) checked = NULL;
 
-    if (!(def = gvDomainDefParseFile(file, GV_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA, &error))) {
-        gvShReportError(error);
+    /*
+     * The semantic checks first: their message names the bad value and its
+     * place, where the schema's (libxml2's RelaxNG) says only which element
+     * failed; the schema's error follows when both fail.
+     */
+    def = gvDomainDefParseFile(file, 0, &semantic);
+    checked = gvDomainDefParseFile(file, GV_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA, &schema);
+    if (semantic)
+        gvShReportError(semantic);
+    if (schema && (!semantic || schema->code == GV_ERR_XML_INVALID_SCHEMA))
+        gvShReportError(schema);
+    if (semantic || schema)
         return false;
-    }
     printf("%s validates\n", file);
     return true;
 }
@@ -90,6 +102,14 @@ gvShCmdDomxmlToNative(const gvShCmdCall *call)
         caps = gvQemuCapsProbe(def->emulator, 10000, &error);
     if (!caps)
         goto error;
+    /* as a start would: firmware='efi' gets its firmware from this host's descriptors */
+    if (def->os.firmware == GV_DOMAIN_OS_FIRMWARE_EFI) {
+        g_autoptr(GPtrArray) firmware = gvQemuFirmwareLoadAll(GV_QEMU_FIRMWARE_SYSTEM_DIRS);
+
+        if (gvQemuFirmwareFillDomain(def, firmware, caps, "/var/lib/genvirt/qemu/nvram", &error) <
+            0)
+            goto error;
+    }
     monitor = g_strdup_printf("/run/genvirt/qemu/%s.monitor", def->name);
     ctx.monitorPath = monitor;
     if (gvQemuBuildCommandLine(def, caps, &ctx, &cmd, &genidConfig, &error) < 0)

@@ -61,7 +61,6 @@ extern const gvShCmd gvShOfflineCmds[];
 typedef struct {
     gvNetClient *client;
     char *uri;
-    char *socket;
 } gvShConn;
 
 /* Connects per gvShCtl (-c, -r, $GENVIRT_DEFAULT_URI); prints errors itself */
@@ -100,3 +99,4 @@ extern const gvShCmd gvShHostCmds[];
 extern const gvShCmd gvShLifecycleCmds[];
 extern const gvShCmd gvShSnapshotCmds[];
 extern const gvShCmd gvShMigrateCmds[];
+extern const gvShCmd gvShEventCmds[];

@@ -54,26 +54,16 @@ gvDomainDefPostParse(gvDomainDef *def, GError **error)
         def->currentMemory = def->memory;
     if (def->vcpus == 0)
         def->vcpus = 1;
-    /* all of them online: the same as no current= at all */
-    if (def->vcpusCurrent == def->vcpus)
-        def->vcpusCurrent = 0;
-    if (def->os.type == GV_DOMAIN_OS_TYPE_NONE)
-        def->os.type = GV_DOMAIN_OS_TYPE_HVM;
-    if (def->os.arch == GV_ARCH_NONE)
-        def->os.arch = GV_ARCH_X86_64;
-    if (!def->os.machine)
-        def->os.machine = g_strdup("pc");
-    if (def->clockOffset == GV_DOMAIN_CLOCK_OFFSET_NONE)
-        def->clockOffset = GV_DOMAIN_CLOCK_OFFSET_UTC;
+    gvDomainOSDefPostParse(&def->os);
+    gvDomainClockDefPostParse(&def->clock);
     if (def->onPoweroff == GV_DOMAIN_LIFECYCLE_NONE)
         def->onPoweroff = GV_DOMAIN_LIFECYCLE_DESTROY;
     if (def->onReboot == GV_DOMAIN_LIFECYCLE_NONE)
         def->onReboot = GV_DOMAIN_LIFECYCLE_RESTART;
     if (def->onCrash == GV_DOMAIN_LIFECYCLE_NONE)
         def->onCrash = GV_DOMAIN_LIFECYCLE_DESTROY;
-    if (def->cpu && def->cpu->mode == GV_DOMAIN_CPU_MODE_NONE)
-        def->cpu->mode =
-            def->cpu->model ? GV_DOMAIN_CPU_MODE_CUSTOM : GV_DOMAIN_CPU_MODE_HOST_MODEL;
+    if (def->cpu)
+        gvDomainCPUDefPostParse(def->cpu);
     if (!def->emulator) {
         def->emulator = g_strdup(def->os.arch == GV_ARCH_I686 ? "/usr/bin/qemu-system-i386"
                                                               : "/usr/bin/qemu-system-x86_64");

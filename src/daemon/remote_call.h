@@ -16,10 +16,15 @@
 #include "gvparams.h"
 #include "gvprotocol-gen.h"
 
+typedef struct _gvEventRegistry gvEventRegistry;
+typedef struct _gvStreamRegistry gvStreamRegistry;
+
 typedef struct {
     gvDriver *drv;
     GMainLoop *loop;
     bool quit; /* a signal came before the main loop ran */
+    gvEventRegistry *events; /* remote_event.c */
+    gvStreamRegistry *streams; /* remote_stream.c; main loop only */
 } gvDaemon;
 
 /* Per-connection state */
@@ -29,6 +34,7 @@ typedef struct {
     bool readonly; /* the read-only socket, or CONNECT_OPEN with VIR_CONNECT_RO */
     char *uri;
     GHashTable *unknownSeen; /* (prog, vers, proc) already logged as unknown */
+    gint32 nextCallbackID; /* event registrations of this connection */
 } gvDispatchClient;
 
 typedef struct {
@@ -37,6 +43,8 @@ typedef struct {
     gvDispatchClient *priv;
     bool readonly;
     const struct _gvProcDesc *proc;
+    const gvNetMessageHeader *hdr; /* of the call: a stream's frames repeat it */
+    int replyFd; /* set by a handler: passed with the reply (REPLY_WITH_FDS), taken */
 } gvCall;
 
 typedef enum {

@@ -9,8 +9,6 @@
 #include <sys/stat.h>
 
 #include "driver.h"
-#include "qemu_process.h"
-#include "qemu_snapshot.h"
 #include "gvbuffer.h"
 #include "gverror.h"
 #include "gvfile.h"
@@ -39,6 +37,10 @@ gvDriverNew(const char *root, GError **error)
     drv->migrationHost = g_strdup(g_get_host_name());
     drv->migrationListen = g_strdup("0.0.0.0");
     drv->vncPorts = gvPortAllocatorNew(GV_VNC_PORT_MIN, 65535);
+    drv->root = g_strdup(root ? root : "");
+    drv->migrateTLSDir = g_build_filename(drv->root[0] ? drv->root : "/", "etc/pki/qemu", NULL);
+    drv->keepaliveInterval = 5;
+    drv->keepaliveCount = 5;
 
     if (gvDirEnsure(drv->configDir, 0700, error) < 0 ||
         gvDirEnsure(drv->stateDir, 0700, error) < 0 || gvDirEnsure(drv->runDir, 0755, error) < 0 ||
@@ -82,6 +84,8 @@ gvDriverFree(gvDriver *drv)
     gvPortAllocatorFree(drv->vncPorts);
     g_free(drv->migrationHost);
     g_free(drv->migrationListen);
+    g_free(drv->migrateTLSDir);
+    g_free(drv->root);
     g_free(drv->configDir);
     g_free(drv->stateDir);
     g_free(drv->runDir);
@@ -240,6 +244,43 @@ gvDriverDefineHook(gvDomainDef *def, gpointer opaque)
     }
 }
 
+/* ---- state and events ------------------------------------------------------ */
+
+void
+gvDriverEmitEvent(gvDriver *drv, gvDomainObj *obj, gvDomainEventID id, int event, int detail)
+{
+    gvDomainEvent ev = { id, obj->def->name, { 0 }, obj->def->id, event, detail };
+
+    memcpy(ev.uuid, obj->def->uuid, GV_UUID_BUFLEN);
+    if (drv->eventFunc)
+        drv->eventFunc(&ev, drv->eventOpaque);
+}
+
+void
+gvDriverSetState(gvDriver *drv, gvDomainObj *obj, gvDomainState state, int reason)
+{
+    gvDomainLifecycle events[GV_DOMAIN_LIFECYCLE_MAX];
+    int n = gvDomainLifecycleForState(obj->state, state, reason, events);
+    int i;
+
+    obj->state = state;
+    obj->reason = reason;
+    for (i = 0; i < n; i++)
+        gvDriverEmitEvent(drv, obj, GV_DOMAIN_EVENT_ID_LIFECYCLE, events[i].event,
+                          events[i].detail);
+}
+
+void
+gvDriverSetStateEvent(gvDriver *drv, gvDomainObj *obj, gvDomainState state, int reason,
+                      gvDomainEventType event, int detail)
+{
+    obj->state = state;
+    obj->reason = reason;
+    gvDriverEmitEvent(drv, obj, GV_DOMAIN_EVENT_ID_LIFECYCLE, event, detail);
+}
+
+/* ---- define / undefine ------------------------------------------------------ */
+
 gvDomainObj *
 gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **error)
 {
@@ -302,7 +343,11 @@ gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **e
         goto cleanup;
 
     if (byUUID) {
+        /* a transient domain made persistent is "added", as libvirt says */
+        bool updated;
+
         gvDomainObjLock(byUUID);
+        updated = byUUID->persistent;
         if (gvDomainObjIsActive(byUUID)) {
             gvDomainDefFree(byUUID->newDef);
             byUUID->newDef = g_steal_pointer(&def);
@@ -311,12 +356,19 @@ gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **e
             byUUID->def = g_steal_pointer(&def);
         }
         byUUID->persistent = true;
+        gvDriverEmitEvent(drv, byUUID, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_DEFINED,
+                          updated ? GV_DOMAIN_EVENT_DEFINED_UPDATED
+                                  : GV_DOMAIN_EVENT_DEFINED_ADDED);
         gvDomainObjUnlock(byUUID);
         ret = gvDomainObjRef(byUUID);
     } else {
         ret = gvDomainObjNew(g_steal_pointer(&def));
         ret->persistent = true;
         gvDomainObjListAdd(drv->domains, ret);
+        gvDomainObjLock(ret);
+        gvDriverEmitEvent(drv, ret, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_DEFINED,
+                          GV_DOMAIN_EVENT_DEFINED_ADDED);
+        gvDomainObjUnlock(ret);
     }
     g_debug("defined domain '%s'", ret->def->name);
 
@@ -327,6 +379,13 @@ cleanup:
 
 int
 gvDriverUndefine(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
+{
+    return gvDriverUndefineFull(drv, obj, flags, true, error);
+}
+
+int
+gvDriverUndefineFull(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool event,
+                     GError **error)
 {
     unsigned int known = GV_DOMAIN_UNDEFINE_MANAGED_SAVE | GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
                          GV_DOMAIN_UNDEFINE_NVRAM | GV_DOMAIN_UNDEFINE_KEEP_NVRAM;
@@ -343,19 +402,9 @@ gvDriverUndefine(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **e
         gvReportError(error, GV_ERR_OPERATION_INVALID, "cannot undefine transient domain");
         goto cleanup;
     }
-    {
-        gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
-
-        if (priv->snapshots->len > 0 && !gvDomainObjIsActive(obj) &&
-            !(flags & GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
-            gvReportError(error, GV_ERR_OPERATION_INVALID,
-                          "cannot delete inactive domain with %u snapshots", priv->snapshots->len);
-            goto cleanup;
-        }
-        if ((flags & GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) &&
-            gvQemuSnapshotRemoveAllMetadata(drv, obj, error) < 0)
-            goto cleanup;
-    }
+    if (drv->hooks && drv->hooks->undefinePrepare &&
+        drv->hooks->undefinePrepare(drv, obj, flags, error) < 0)
+        goto cleanup;
     if (gvDriverRemoveConfig(drv, obj->def->name, error) < 0)
         goto cleanup;
     {
@@ -365,6 +414,9 @@ gvDriverUndefine(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **e
         obj->autostart = false;
     }
     obj->persistent = false;
+    if (event)
+        gvDriverEmitEvent(drv, obj, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_UNDEFINED,
+                          GV_DOMAIN_EVENT_UNDEFINED_REMOVED);
     if (gvDomainObjIsActive(obj)) {
         /* it keeps running, as a transient domain */
         g_clear_pointer(&obj->newDef, gvDomainDefFree);
@@ -461,6 +513,10 @@ gvDriverLoadCachedCaps(const char *cachePath, gint64 mtime)
     if (!(obj = json_tokener_parse(data)) || !json_object_object_get_ex(obj, "binary-mtime", &m) ||
         json_object_get_int64(m) != mtime)
         return NULL;
+    /* made by another version of the probe: probe again */
+    if (!json_object_object_get_ex(obj, "probe-version", &m) ||
+        json_object_get_int(m) != GV_QEMU_CAPS_PROBE_VERSION)
+        return NULL;
     return gvQemuCapsNewFromJSON(obj, NULL);
 }
 
@@ -498,6 +554,8 @@ gvDriverGetCaps(gvDriver *drv, const char *emulator, GError **error)
             return NULL;
         obj = gvQemuCapsToJSON(caps);
         json_object_object_add(obj, "binary-mtime", json_object_new_int64(mtime));
+        json_object_object_add(obj, "probe-version",
+                               json_object_new_int(GV_QEMU_CAPS_PROBE_VERSION));
         if (gvDirEnsure(cacheDir, 0700, &local) < 0 ||
             gvFileWriteAtomic(cachePath, json_object_to_json_string(obj),
                               strlen(json_object_to_json_string(obj)), 0600, &local) < 0)

@@ -13,13 +13,36 @@
 #include <stdbool.h>
 #include <glib.h>
 
+#include "domain_event.h"
 #include "domain_obj.h"
 #include "gvjournal.h"
 #include "gvport.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
 
+/*
+ * Called for every event, from whichever thread made it, with the domain
+ * locked: it must not block nor take domain locks.
+ */
+typedef void (*gvDriverEventFunc)(const gvDomainEvent *event, gpointer opaque);
+
+typedef struct _gvDriver gvDriver;
+
+/*
+ * What the hypervisor's driver adds to the neutral registry (libvirt's
+ * virDomainXMLOption pattern): driver.c calls these and includes no QEMU
+ * header, so the dependency points one way.
+ */
 typedef struct {
+    /*
+     * Before an undefine removes @obj's config (@obj locked): refuse it, or
+     * remove what the hypervisor keeps beside the config (snapshot
+     * metadata), per the undefine @flags.
+     */
+    int (*undefinePrepare)(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
+} gvDriverHooks;
+
+struct _gvDriver {
     char *configDir;
     char *stateDir;
     char *runDir;
@@ -38,9 +61,17 @@ typedef struct {
     gvQemuAccel accel; /* the one setting: kvm when /dev/kvm is usable */
     char *migrationHost; /* host name in migration URIs we hand out */
     char *migrationListen; /* address incoming migrations listen on */
+    bool migrateTLSForce; /* refuse migrations without VIR_MIGRATE_TLS */
+    char *migrateTLSDir; /* QEMU's tls-creds-x509 directory (ca-cert.pem, ...) */
+    char *root; /* --root, or "" for the system paths (the p2p client's certificates) */
+    int keepaliveInterval; /* of this daemon's connections to migration destinations */
+    int keepaliveCount;
     gvJournal *configs; /* writes of configDir's NAME.xml files (gvjournal.h) */
     gvPortAllocator *vncPorts; /* VNC ports of running domains, from 5900 up */
-} gvDriver;
+    gvDriverEventFunc eventFunc; /* set once, before any client connects */
+    gpointer eventOpaque;
+    const gvDriverHooks *hooks; /* set by the hypervisor driver: gvQemuDriverInit */
+};
 
 /* virDomainXMLFlags */
 #define GV_DOMAIN_XML_SECURE (1 << 0)
@@ -56,6 +87,17 @@ typedef struct {
 #define GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA (1 << 1)
 #define GV_DOMAIN_UNDEFINE_NVRAM (1 << 2)
 #define GV_DOMAIN_UNDEFINE_KEEP_NVRAM (1 << 3)
+
+/*
+ * Every state change of a domain goes through here (@obj locked): the new
+ * state and reason, and the lifecycle event(s) libvirt emits for it.
+ */
+void gvDriverSetState(gvDriver *drv, gvDomainObj *obj, gvDomainState state, int reason);
+/* The same, with the lifecycle event given (when the state alone does not tell) */
+void gvDriverSetStateEvent(gvDriver *drv, gvDomainObj *obj, gvDomainState state, int reason,
+                           gvDomainEventType event, int detail);
+/* Emits one event of @obj (locked); @event and @detail as gvDomainEvent's */
+void gvDriverEmitEvent(gvDriver *drv, gvDomainObj *obj, gvDomainEventID id, int event, int detail);
 
 /* @root: NULL or "" for the system paths */
 gvDriver *gvDriverNew(const char *root, GError **error);
@@ -76,6 +118,9 @@ int gvDriverRemoveConfig(gvDriver *drv, const char *name, GError **error);
 
 gvDomainObj *gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **error);
 int gvDriverUndefine(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
+/* The same; @event false: without the UNDEFINED event (a migration's --undefinesource) */
+int gvDriverUndefineFull(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool event,
+                         GError **error);
 
 /* Each returns a new reference or NULL with a "Domain not found" error */
 gvDomainObj *gvDriverLookupByName(gvDriver *drv, const char *name, GError **error);

@@ -12,11 +12,14 @@
 #include <glib-unix.h>
 
 #include "gverror.h"
+#include "gvjson.h"
 #include "gvuuid.h"
 #include "qemu_monitor.h"
 
 /* a reply larger than this is not one we asked for */
 #define GV_QMP_MAX_MESSAGE (16 * 1024 * 1024)
+/* "pty:" and a path */
+#define GV_QMP_MAX_PTY_PATH 4096
 
 static const char *const gvQemuEventNames[GV_QEMU_EVENT_LAST] = {
     [GV_QEMU_EVENT_SHUTDOWN] = "SHUTDOWN", [GV_QEMU_EVENT_POWERDOWN] = "POWERDOWN",
@@ -37,16 +40,6 @@ gvQemuEventFromName(const char *name)
 }
 
 /* ---- pure parsers ------------------------------------------------------- */
-
-static const char *
-gvJSONGetString(json_object *obj, const char *key)
-{
-    json_object *v;
-
-    if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
 
 void
 gvQmpMessageParse(json_object *obj, gvQmpMessage *msg)
@@ -98,6 +91,40 @@ gvQmpParseStatus(json_object *ret, char **status, GError **error)
         return -1;
     }
     *status = g_strdup(s);
+    return 0;
+}
+
+int
+gvQmpParseChardevPty(json_object *ret, const char *label, char **path, GError **error)
+{
+    size_t n;
+    size_t i;
+
+    if (!ret || !json_object_is_type(ret, json_type_array)) {
+        gvReportError(error, GV_ERR_INTERNAL_ERROR,
+                      "malformed reply of query-chardev: expected an array");
+        return -1;
+    }
+    n = json_object_array_length(ret);
+    for (i = 0; i < n; i++) {
+        json_object *chr = json_object_array_get_idx(ret, i);
+        const char *name = gvJSONGetString(chr, "label");
+        const char *filename;
+
+        if (!name || !g_str_equal(name, label))
+            continue;
+        filename = gvJSONGetString(chr, "filename");
+        if (!filename || !g_str_has_prefix(filename, "pty:") || filename[4] != '/' ||
+            strlen(filename) > GV_QMP_MAX_PTY_PATH) {
+            gvReportError(
+                error, GV_ERR_INTERNAL_ERROR,
+                "malformed reply of query-chardev: chardev '%s' has no pty path (filename '%.64s')",
+                label, filename ? filename : "");
+            return -1;
+        }
+        *path = g_strdup(filename + 4);
+        return 1;
+    }
     return 0;
 }
 
@@ -446,13 +473,39 @@ gvQemuMonitorClose(gvQemuMonitor *mon)
                                gvQemuMonitorRef(mon), (GDestroyNotify)gvQemuMonitorUnref);
 }
 
+/* Sends @fd (SCM_RIGHTS) with the first byte of @text; QEMU keeps it for "getfd" */
+static ssize_t
+gvQemuMonitorSendFirstWithFd(gvQemuMonitor *mon, const char *text, int fd)
+{
+    struct iovec iov = { (void *)text, 1 };
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct msghdr msg = { 0 };
+    struct cmsghdr *cmsg;
+
+    memset(&control, 0, sizeof(control));
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof(control.buf);
+    cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+    return sendmsg(mon->fd, &msg, MSG_NOSIGNAL);
+}
+
 static int
-gvQemuMonitorSend(gvQemuMonitor *mon, const char *text, size_t len, GError **error)
+gvQemuMonitorSend(gvQemuMonitor *mon, const char *text, size_t len, int fd, GError **error)
 {
     size_t done = 0;
 
     while (done < len) {
-        ssize_t n = send(mon->fd, text + done, len - done, MSG_NOSIGNAL);
+        ssize_t n = done == 0 && fd >= 0 ? gvQemuMonitorSendFirstWithFd(mon, text, fd)
+                                         : send(mon->fd, text + done, len - done, MSG_NOSIGNAL);
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -466,12 +519,12 @@ gvQemuMonitorSend(gvQemuMonitor *mon, const char *text, size_t len, GError **err
 }
 
 /*
- * Sends @obj (a command object: "id" is added) and registers its reply's
- * slot.  Takes @obj.  Returns the slot, to be waited for with
- * gvQemuMonitorWait, or NULL.
+ * Sends @obj (a command object: "id" is added; @fd, unless -1, goes along
+ * as SCM_RIGHTS) and registers its reply's slot.  Takes @obj.  Returns the
+ * slot, to be waited for with gvQemuMonitorWait, or NULL.
  */
 static gvQmpPending *
-gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, GError **error)
+gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, int fd, GError **error)
 {
     gvQmpPending *p = g_new0(gvQmpPending, 1);
     const char *text;
@@ -492,7 +545,7 @@ gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, GError **error)
     line = g_strdup_printf("%s\r\n", text);
     g_hash_table_insert(mon->pending, p->id, p);
     /* send under the lock: one command's bytes never interleave another's */
-    if (gvQemuMonitorSend(mon, line, strlen(line), error) < 0) {
+    if (gvQemuMonitorSend(mon, line, strlen(line), fd, error) < 0) {
         g_hash_table_remove(mon->pending, p->id);
         g_mutex_unlock(&mon->lock);
         json_object_put(obj);
@@ -542,11 +595,11 @@ gvQemuMonitorWait(gvQemuMonitor *mon, gvQmpPending *p, gint64 deadline, unsigned
 
 /* Sends @obj (takes it) and waits for its reply */
 static json_object *
-gvQemuMonitorRun(gvQemuMonitor *mon, json_object *obj, unsigned int timeoutMs, char **raw,
+gvQemuMonitorRun(gvQemuMonitor *mon, json_object *obj, int fd, unsigned int timeoutMs, char **raw,
                  GError **error)
 {
     gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
-    gvQmpPending *p = gvQemuMonitorSubmit(mon, obj, error);
+    gvQmpPending *p = gvQemuMonitorSubmit(mon, obj, fd, error);
 
     return p ? gvQemuMonitorWait(mon, p, deadline, timeoutMs, raw, error) : NULL;
 }
@@ -558,8 +611,9 @@ struct _gvQemuMonitorCall {
     gint64 sent; /* monotonic */
 };
 
-gvQemuMonitorCall *
-gvQemuMonitorCallStart(gvQemuMonitor *mon, const char *command, json_object *args, GError **error)
+static gvQemuMonitorCall *
+gvQemuMonitorCallStartFd(gvQemuMonitor *mon, const char *command, json_object *args, int fd,
+                         GError **error)
 {
     json_object *obj = json_object_new_object();
     gvQemuMonitorCall *call;
@@ -568,7 +622,7 @@ gvQemuMonitorCallStart(gvQemuMonitor *mon, const char *command, json_object *arg
     json_object_object_add(obj, "execute", json_object_new_string(command));
     if (args)
         json_object_object_add(obj, "arguments", args);
-    if (!(p = gvQemuMonitorSubmit(mon, obj, error)))
+    if (!(p = gvQemuMonitorSubmit(mon, obj, fd, error)))
         return NULL;
     call = g_new0(gvQemuMonitorCall, 1);
     call->mon = gvQemuMonitorRef(mon);
@@ -576,6 +630,12 @@ gvQemuMonitorCallStart(gvQemuMonitor *mon, const char *command, json_object *arg
     call->command = g_strdup(command);
     call->sent = g_get_monotonic_time();
     return call;
+}
+
+gvQemuMonitorCall *
+gvQemuMonitorCallStart(gvQemuMonitor *mon, const char *command, json_object *args, GError **error)
+{
+    return gvQemuMonitorCallStartFd(mon, command, args, -1, error);
 }
 
 int
@@ -619,7 +679,14 @@ int
 gvQemuMonitorCommand(gvQemuMonitor *mon, const char *command, json_object *args,
                      unsigned int timeoutMs, json_object **ret, GError **error)
 {
-    gvQemuMonitorCall *call = gvQemuMonitorCallStart(mon, command, args, error);
+    return gvQemuMonitorCommandWithFd(mon, command, args, -1, timeoutMs, ret, error);
+}
+
+int
+gvQemuMonitorCommandWithFd(gvQemuMonitor *mon, const char *command, json_object *args, int fd,
+                           unsigned int timeoutMs, json_object **ret, GError **error)
+{
+    gvQemuMonitorCall *call = gvQemuMonitorCallStartFd(mon, command, args, fd, error);
 
     return call ? gvQemuMonitorCallFinish(call, timeoutMs, ret, NULL, error) : -1;
 }
@@ -640,7 +707,7 @@ gvQemuMonitorCommandRaw(gvQemuMonitor *mon, const char *json, unsigned int timeo
     }
     /* the id is ours: a user's id would mismatch the reply */
     json_object_object_del(obj, "id");
-    if (!(reply = gvQemuMonitorRun(mon, obj, timeoutMs, raw, error)))
+    if (!(reply = gvQemuMonitorRun(mon, obj, -1, timeoutMs, raw, error)))
         return -1;
     json_object_put(reply);
     return 0;
@@ -670,6 +737,12 @@ gvQemuMonitorQueryStatus(gvQemuMonitor *mon, char **status, GError **error)
     rc = gvQmpParseStatus(ret, status, error);
     json_object_put(ret);
     return rc;
+}
+
+int
+gvQemuMonitorQueryChardev(gvQemuMonitor *mon, json_object **chardevs, GError **error)
+{
+    return gvQemuMonitorCommand(mon, "query-chardev", NULL, 10000, chardevs, error);
 }
 
 int

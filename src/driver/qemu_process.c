@@ -20,9 +20,14 @@
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvxml.h"
+#include "qemu_boot.h"
 #include "qemu_domain_edit.h"
+#include "qemu_firmware.h"
 #include "qemu_graphics.h"
+#include "qemu_migration_tls.h"
+#include "qemu_preflight.h"
 #include "qemu_process.h"
+#include "qemu_migration.h"
 #include "snapshot_conf.h"
 
 #define GV_QEMU_MONITOR_TIMEOUT_MS 30000
@@ -161,10 +166,9 @@ gvQemuProcessExitedLocked(gvDriver *drv, gvDomainObj *obj)
     if (priv->monitorPath)
         (void)unlink(priv->monitorPath);
     gvQemuProcessRemoveStatus(drv, obj->def->name);
-    obj->state = GV_DOMAIN_SHUTOFF;
-    obj->reason = reason;
     obj->def->id = -1;
     gvQemuGraphicsReleasePorts(drv, obj->def);
+    gvDriverSetState(drv, obj, GV_DOMAIN_SHUTOFF, reason);
     if (obj->newDef) {
         gvDomainDefFree(obj->def);
         obj->def = g_steal_pointer(&obj->newDef);
@@ -256,25 +260,33 @@ gvQemuMonitorEvent(gvQemuMonitor *mon, gvQemuEvent event, json_object *data, gpo
             json_object_get_boolean(guest) && !priv->stopping) {
             priv->stopping = true;
             priv->stopReason = GV_DOMAIN_SHUTOFF_SHUTDOWN;
-            obj->state = GV_DOMAIN_SHUTDOWN;
-            obj->reason = 1; /* VIR_DOMAIN_SHUTDOWN_USER */
+            gvDriverSetStateEvent(w->drv, obj, GV_DOMAIN_SHUTDOWN, GV_DOMAIN_SHUTDOWN_USER,
+                                  GV_DOMAIN_EVENT_SHUTDOWN, GV_DOMAIN_EVENT_SHUTDOWN_GUEST);
             (void)kill(priv->pid, SIGTERM);
         }
         break;
     case GV_QEMU_EVENT_STOP:
-        if (obj->state == GV_DOMAIN_RUNNING) {
-            obj->state = GV_DOMAIN_PAUSED;
-            obj->reason = 1; /* user */
-        }
+        /* a migration stops the source when it completes */
+        if (obj->state == GV_DOMAIN_RUNNING)
+            gvDriverSetState(w->drv, obj, GV_DOMAIN_PAUSED,
+                             priv->migrating ? GV_DOMAIN_PAUSED_MIGRATION : GV_DOMAIN_PAUSED_USER);
         break;
     case GV_QEMU_EVENT_RESUME:
         if (obj->state == GV_DOMAIN_PAUSED) {
-            obj->state = GV_DOMAIN_RUNNING;
-            obj->reason = 5; /* unpaused */
+            int reason = GV_DOMAIN_RUNNING_UNPAUSED;
+
+            if (priv->incoming)
+                reason = GV_DOMAIN_RUNNING_MIGRATED;
+            else if (obj->reason == GV_DOMAIN_PAUSED_MIGRATION)
+                reason = GV_DOMAIN_RUNNING_MIGRATION_CANCELED;
+            gvDriverSetState(w->drv, obj, GV_DOMAIN_RUNNING, reason);
         }
         break;
-    case GV_QEMU_EVENT_POWERDOWN:
     case GV_QEMU_EVENT_RESET:
+        /* the guest rebooted, or system_reset: no state change, the reboot event */
+        gvDriverEmitEvent(w->drv, obj, GV_DOMAIN_EVENT_ID_REBOOT, 0, 0);
+        break;
+    case GV_QEMU_EVENT_POWERDOWN:
     case GV_QEMU_EVENT_LAST:
         break;
     }
@@ -422,8 +434,9 @@ gvQemuProcessAbortStart(gvDriver *drv, gvDomainObj *obj)
     gvQemuProcessRemoveStatus(drv, obj->def->name);
     priv->pid = 0;
     priv->starting = false;
+    /* never started as far as anyone was told: no event */
     obj->state = GV_DOMAIN_SHUTOFF;
-    obj->reason = 6; /* failed */
+    obj->reason = GV_DOMAIN_SHUTOFF_FAILED;
 }
 
 /* The last line QEMU wrote to the domain log since @offset, or NULL */
@@ -464,6 +477,42 @@ gvQemuProcessCheckDisks(const gvDomainDef *def, GError **error)
     return 0;
 }
 
+/* firmware='efi': the firmware chosen from QEMU's descriptors, into the live definition */
+static int
+gvQemuProcessFillFirmware(gvDriver *drv, gvDomainDef *def, const gvQemuCaps *caps, GError **error)
+{
+    g_autoptr(GPtrArray) firmware = NULL;
+    g_autofree char *nvramDir = NULL;
+
+    if (def->os.firmware != GV_DOMAIN_OS_FIRMWARE_EFI || (def->os.loader && def->os.loader->path))
+        return 0;
+    firmware = gvQemuFirmwareLoadAll(GV_QEMU_FIRMWARE_SYSTEM_DIRS);
+    nvramDir = g_strdup_printf("%s/qemu/nvram", drv->stateDir);
+    return gvQemuFirmwareFillDomain(def, firmware, caps, nvramDir, error);
+}
+
+/*
+ * <currentMemory> at start.  QEMU gives a guest all of <memory>; starting
+ * with less means inflating a balloon device before the guest runs.
+ * BALLOON HOOK (the <memballoon> device, in the device half of the XML
+ * work): when @def has a virtio balloon, this is where the start passes the
+ * target, after the monitor is open and before 'cont':
+ *     {"execute":"balloon","arguments":{"value": currentMemory * 1024}}
+ * and then nothing is refused here.  Until then a smaller <currentMemory>
+ * would be a silently bigger guest, so the start refuses it.
+ */
+static int
+gvQemuProcessCheckCurrentMemory(const gvDomainDef *def, GError **error)
+{
+    if (def->currentMemory >= def->memory)
+        return 0;
+    gvReportError(
+        error, GV_ERR_CONFIG_UNSUPPORTED,
+        "currentMemory '%llu' KiB in <currentMemory> of domain '%s' is less than its memory '%llu' KiB: starting with less needs a balloon device, which this domain does not have",
+        def->currentMemory, def->name, def->memory);
+    return -1;
+}
+
 json_object *
 gvQemuProcessSnapshotDevices(const gvDomainDef *def, char **vmstate, GError **error)
 {
@@ -501,6 +550,108 @@ gvQemuProcessSnapshotDevices(const gvDomainDef *def, char **vmstate, GError **er
         return NULL;
     }
     return devices;
+}
+
+/*
+ * The pty paths QEMU opened for @def's serial ports and console, from
+ * query-chardev, into the live definition (they are live XML only).
+ */
+static int
+gvQemuProcessUpdateChrPaths(gvQemuMonitor *mon, gvDomainDef *def, GError **error)
+{
+    json_object *chardevs = NULL;
+    guint i;
+    int rc = -1;
+
+    if (def->serials->len == 0 && def->consoles->len == 0)
+        return 0;
+    if (gvQemuMonitorQueryChardev(mon, &chardevs, error) < 0)
+        return -1;
+    for (i = 0; i < def->serials->len; i++) {
+        gvDomainChrDef *chr = g_ptr_array_index(def->serials, i);
+        g_autofree char *label = g_strdup_printf("charserial%d", chr->port);
+        int found;
+
+        if (chr->type != GV_DOMAIN_CHR_TYPE_PTY)
+            continue;
+        g_clear_pointer(&chr->path, g_free);
+        if ((found = gvQmpParseChardevPty(chardevs, label, &chr->path, error)) < 0)
+            goto cleanup;
+        if (found == 0) {
+            gvReportError(error, GV_ERR_INTERNAL_ERROR,
+                          "QEMU has no pty for serial port %d of domain '%s' (chardev '%s')",
+                          chr->port, def->name, label);
+            goto cleanup;
+        }
+    }
+    for (i = 0; i < def->consoles->len; i++) {
+        gvDomainChrDef *con = g_ptr_array_index(def->consoles, i);
+        guint j;
+
+        if (con->type != GV_DOMAIN_CHR_TYPE_PTY)
+            continue;
+        g_clear_pointer(&con->path, g_free);
+        if (con->target == GV_DOMAIN_CHR_CONSOLE_TARGET_VIRTIO) {
+            int found = gvQmpParseChardevPty(chardevs, "charconsole0", &con->path, error);
+
+            if (found < 0)
+                goto cleanup;
+            if (found == 0) {
+                gvReportError(error, GV_ERR_INTERNAL_ERROR,
+                              "QEMU has no pty for the virtio console of domain '%s'", def->name);
+                goto cleanup;
+            }
+            continue;
+        }
+        /* a serial console is that serial port's pty */
+        for (j = 0; j < def->serials->len; j++) {
+            const gvDomainChrDef *chr = g_ptr_array_index(def->serials, j);
+
+            if (chr->port == con->port && chr->path)
+                con->path = g_strdup(chr->path);
+        }
+    }
+    rc = 0;
+
+cleanup:
+    json_object_put(chardevs);
+    return rc;
+}
+
+#define GV_QEMU_INCOMING_PORT_TRIES 16
+
+/*
+ * migrate-incoming on @uri, "tcp:ADDR:PORT"; with @anyPort, a port another
+ * process took between our check and QEMU's bind is followed by the next
+ * free one (QEMU allows another migrate-incoming after a failed one).
+ */
+static int
+gvQemuProcessListenIncoming(gvQemuMonitor *mon, const char *uri, bool anyPort, int *portOut,
+                            GError **error)
+{
+    const char *colon = strrchr(uri, ':');
+    g_autofree char *prefix = g_strndup(uri, colon ? (gsize)(colon - uri) : strlen(uri));
+    int port = colon ? (int)g_ascii_strtoll(colon + 1, NULL, 10) : 0;
+    int attempt;
+
+    for (attempt = 0;; attempt++) {
+        g_autoptr(GError) local = NULL;
+        g_autofree char *now = g_strdup_printf("%s:%d", prefix, port);
+        json_object *args = json_object_new_object();
+
+        json_object_object_add(args, "uri", json_object_new_string(now));
+        if (gvQemuMonitorCommand(mon, "migrate-incoming", args, 10000, NULL, &local) == 0) {
+            *portOut = port;
+            return 0;
+        }
+        if (!anyPort || attempt >= GV_QEMU_INCOMING_PORT_TRIES ||
+            !strstr(local->message, "Address already in use") ||
+            (port = gvQemuMigrationFindPort(port + 1)) < 0) {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return -1;
+        }
+        g_debug("migration port taken meanwhile, trying %d", port);
+    }
 }
 
 int
@@ -543,9 +694,18 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     /*
      * A path of its own for each QEMU: a QEMU that exits removes its monitor
      * socket as its last act, which must never hit the next QEMU's (revert).
+     * Named by the UUID (32 hex digits), not the name: a socket path has at
+     * most 107 bytes, and a domain name may have 200.
      */
-    monitorPath =
-        g_strdup_printf("%s/%s.%d.monitor", qemuDir, name, g_atomic_int_add(&drv->nextMonitor, 1));
+    {
+        char hex[2 * GV_UUID_BUFLEN + 1];
+        size_t i;
+
+        for (i = 0; i < GV_UUID_BUFLEN; i++)
+            g_snprintf(hex + 2 * i, 3, "%02x", obj->def->uuid[i]);
+        monitorPath =
+            g_strdup_printf("%s/%s.%d.mon", qemuDir, hex, g_atomic_int_add(&drv->nextMonitor, 1));
+    }
     home = g_strdup_printf("%s/qemu/%s", drv->stateDir, name);
     ctx.homeDir = home;
     ctx.incoming = incoming != NULL;
@@ -562,8 +722,12 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     gvDomainObjUnlock(obj);
 
     if (!(caps = gvDriverGetCaps(drv, live->emulator, error)) ||
-        gvQemuProcessCheckDisks(live, error) < 0 || gvDirEnsure(qemuDir, 0700, error) < 0 ||
-        gvDirEnsure(home, 0700, error) < 0)
+        gvQemuProcessFillFirmware(drv, live, caps, error) < 0 ||
+        gvQemuProcessCheckDisks(live, error) < 0 || gvQemuBootCheckFiles(live, error) < 0 ||
+        gvQemuProcessCheckCurrentMemory(live, error) < 0 ||
+        gvQemuPreflight(live, caps, drv->accel, error) < 0 ||
+        gvQemuDomainResolveCPU(live, caps, drv->accel, error) < 0 ||
+        gvDirEnsure(qemuDir, 0700, error) < 0 || gvDirEnsure(home, 0700, error) < 0)
         goto error_unlocked;
     if (gvQemuGraphicsAllocPorts(drv, live, error) < 0)
         goto error_unlocked;
@@ -663,6 +827,10 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
             goto error;
         }
     }
+    if (gvQemuProcessUpdateChrPaths(mon, live, error) < 0) {
+        gvDomainObjLock(obj);
+        goto error;
+    }
     /* a balloon starts at currentMemory (an incoming migration brings its own) */
     if (!incoming && gvQemuDomainStartBalloon(mon, live, error) < 0) {
         gvDomainObjLock(obj);
@@ -672,8 +840,15 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     if (incoming) {
         json_object *args = json_object_new_object();
 
-        json_object_object_add(args, "uri", json_object_new_string(incoming));
-        if (gvQemuMonitorCommand(mon, "migrate-incoming", args, 10000, NULL, error) < 0) {
+        if ((flags & GV_DOMAIN_START_INCOMING_TLS) &&
+            gvQemuMigrationTLSEnable(mon, drv->migrateTLSDir, true, NULL, error) < 0) {
+            json_object_put(args);
+            gvDomainObjLock(obj);
+            goto error;
+        }
+        json_object_put(args);
+        if (gvQemuProcessListenIncoming(mon, incoming, flags & GV_DOMAIN_START_INCOMING_ANY_PORT,
+                                        &priv->incomingPort, error) < 0) {
             gvDomainObjLock(obj);
             goto error;
         }
@@ -696,14 +871,18 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     else
         gvDomainDefFree(obj->def);
     obj->def = g_steal_pointer(&live);
-    obj->state = (flags & GV_DOMAIN_START_PAUSED) ? GV_DOMAIN_PAUSED : GV_DOMAIN_RUNNING;
-    if (incoming)
-        obj->reason = 2; /* paused: migration (incoming) */
-    else if (snapshot)
-        obj->reason = (flags & GV_DOMAIN_START_PAUSED) ? 7 : 4; /* from snapshot */
-    else
-        obj->reason = (flags & GV_DOMAIN_START_PAUSED) ? 11 /* starting up */ : 1 /* booted */;
     priv->starting = false;
+    if (flags & GV_DOMAIN_START_PAUSED) {
+        if (incoming)
+            gvDriverSetState(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_MIGRATION);
+        else if (snapshot)
+            gvDriverSetState(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_FROM_SNAPSHOT);
+        else
+            gvDriverSetState(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_USER);
+    } else {
+        gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING,
+                         snapshot ? GV_DOMAIN_RUNNING_FROM_SNAPSHOT : GV_DOMAIN_RUNNING_BOOTED);
+    }
     {
         g_autoptr(GError) local = NULL;
 
@@ -943,9 +1122,10 @@ gvQemuProcessReconnectLoad(gvDriver *drv, const char *path)
         g_message("domain '%s': QEMU (pid %d) is gone; it is shut off (crashed)", name,
                   (int)st.pid);
         if (known) {
+            /* it ran when the daemon stopped: it stopped, crashed */
             gvDomainObjLock(known);
-            known->state = GV_DOMAIN_SHUTOFF;
-            known->reason = GV_DOMAIN_SHUTOFF_CRASHED;
+            gvDriverSetStateEvent(drv, known, GV_DOMAIN_SHUTOFF, GV_DOMAIN_SHUTOFF_CRASHED,
+                                  GV_DOMAIN_EVENT_STOPPED, GV_DOMAIN_EVENT_STOPPED_CRASHED);
             gvDomainObjUnlock(known);
         }
         (void)unlink(st.monitor);
@@ -1084,7 +1264,7 @@ gvQemuProcessReconnectAll(gvDriver *drv)
         gvQemuWatchCtx *job;
         gvDomainObj *obj;
 
-        if (g_str_has_suffix(name, ".monitor"))
+        if (g_str_has_suffix(name, ".mon") || g_str_has_suffix(name, ".monitor"))
             continue;
         if (gvFileIsAtomicTemp(name) || !g_str_has_suffix(name, ".xml")) {
             (void)unlink(path);

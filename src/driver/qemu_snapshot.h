@@ -65,6 +65,10 @@ guint gvQemuSnapshotCount(gvDomainObj *obj);
 /* Removes every snapshot's metadata of @obj (undefine --snapshots-metadata) */
 int gvQemuSnapshotRemoveAllMetadata(gvDriver *drv, gvDomainObj *obj, GError **error);
 
+/* The undefine hook (gvDriverHooks): snapshots refuse it, or go with UNDEFINE_SNAPSHOTS_METADATA */
+int gvQemuSnapshotUndefinePrepare(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
+                                  GError **error);
+
 /*
  * A domain's rename: its snapshots directory moves from @oldName to
  * @newName (durably; nothing to do without snapshots) ...

@@ -4,6 +4,9 @@
 #include <gvconfig.h>
 
 #include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -14,10 +17,28 @@
 #include "gverror.h"
 #include "gvnetserver.h"
 #include "gvrpcprotocol.h"
+#include "gvnettransport.h"
 #include "gvxdr.h"
 
 #define GV_NET_SERVER_MAX_CLIENTS 4096
 #define GV_NET_CLIENT_MAX_INFLIGHT 64 /* calls per client before reading pauses */
+/* event and stream bytes queued for a client, beyond which they drop it */
+#define GV_NET_CLIENT_BACKLOG_MAX (1024 * 1024)
+#define GV_NET_KEEPALIVE_TICK_MS 1000
+#define GV_NET_SERVER_MAX_HANDSHAKES 512 /* TLS clients not yet through the handshake */
+#define GV_NET_TLS_HANDSHAKE_TIMEOUT_S 10
+
+typedef struct {
+    gvNetServer *srv;
+    int fd;
+    gvNetServerTransportKind kind;
+    bool readonly;
+    char *path; /* the UNIX socket, else NULL */
+    char *name; /* for the log: the path or ADDR:PORT */
+    gvNetTLSContext *tls;
+    gvNetTLSPolicy policy;
+    guint watch;
+} gvNetListener;
 
 typedef struct {
     GSource source;
@@ -28,10 +49,16 @@ typedef struct {
 struct _gvNetServerClient {
     gint ref;
     gvNetServer *srv;
-    int fd;
+    gvNetTransport io; /* the socket, and the TLS session over it */
+    gvNetListener *listener;
     bool readonly;
     gint64 pid;
     gint64 uid;
+    char *peer; /* ADDR:PORT of a TCP peer */
+    char *identity; /* the DN of a TLS client's certificate */
+    bool handshaking; /* a TLS client before its handshake and checks are done */
+    GSource *handshakeTimer;
+    bool readWantsWrite; /* the TLS session must write before it can read on */
 
     /* main loop only */
     GSource *source;
@@ -45,20 +72,22 @@ struct _gvNetServerClient {
     /* shared with workers, under lock */
     GMutex lock;
     GQueue tx; /* GByteArray frames */
+    GQueue txAsync; /* for each frame of tx: whether it is an event or stream frame */
+    GQueue txFds; /* for each frame of tx: an fd to pass after it (GINT_TO_POINTER(fd + 1)), 0 */
+    int txFdPending; /* passed next, before any other byte; -1 none */
     size_t txOffset; /* of the head frame */
+    size_t asyncBytes; /* of event and stream frames posted and not yet sent */
     unsigned int inflight;
     bool closing; /* close once tx drains */
     bool closed;
 
+    /* keepalive, main loop only */
+    bool keepalive;
+    gint64 lastRx; /* monotonic, microseconds */
+    int pingsSent; /* since lastRx */
+
     gpointer priv;
 };
-
-typedef struct {
-    int fd;
-    bool readonly;
-    char *path;
-    guint watch;
-} gvNetListener;
 
 struct _gvNetServer {
     GMainContext *ctx;
@@ -70,6 +99,12 @@ struct _gvNetServer {
     GThreadPool *pool;
     GPtrArray *listeners; /* gvNetListener */
     GHashTable *clients; /* gvNetServerClient -> itself */
+    guint handshakes; /* clients in the TLS handshake */
+    gvNetServerClientCloseFunc closeFunc;
+    gvNetServerStreamFunc streamFunc;
+    int kaInterval; /* seconds */
+    int kaCount;
+    guint kaTimer;
 };
 
 typedef struct {
@@ -81,6 +116,7 @@ typedef struct {
 static void gvNetServerClientClose(gvNetServerClient *client);
 static gboolean gvNetServerClientEvent(gvNetServerClient *client, GIOCondition revents);
 static void gvNetServerClientUpdateEvents(gvNetServerClient *client);
+static bool gvNetServerClientHandshake(gvNetServerClient *client);
 
 /* ---- clients ------------------------------------------------------------ */
 
@@ -97,10 +133,21 @@ gvNetServerClientUnref(gvNetServerClient *client)
     if (!client || !g_atomic_int_dec_and_test(&client->ref))
         return;
     g_queue_clear_full(&client->tx, (GDestroyNotify)gvXdrBufferFree);
+    g_queue_clear(&client->txAsync);
+    while (!g_queue_is_empty(&client->txFds)) {
+        int fd = GPOINTER_TO_INT(g_queue_pop_head(&client->txFds)) - 1;
+
+        if (fd >= 0)
+            close(fd);
+    }
+    if (client->txFdPending >= 0)
+        close(client->txFdPending);
     gvXdrBufferFree(client->rx);
     gvXdrBufferFree(client->held);
     if (client->priv && client->srv->clientPrivFree)
         client->srv->clientPrivFree(client->priv);
+    g_free(client->peer);
+    g_free(client->identity);
     g_mutex_clear(&client->lock);
     g_free(client);
 }
@@ -124,6 +171,38 @@ gvNetServerClientGetCreds(gvNetServerClient *client, gint64 *pid, gint64 *uid)
     *uid = client->uid;
 }
 
+gvNetServerTransportKind
+gvNetServerClientGetTransport(gvNetServerClient *client)
+{
+    return client->listener->kind;
+}
+
+bool
+gvNetServerClientIsSecure(gvNetServerClient *client)
+{
+    switch (client->listener->kind) {
+    case GV_NET_SERVER_TRANSPORT_UNIX:
+    case GV_NET_SERVER_TRANSPORT_TLS:
+        return true;
+    case GV_NET_SERVER_TRANSPORT_TCP:
+    case GV_NET_SERVER_TRANSPORT_LAST:
+        break;
+    }
+    return false;
+}
+
+bool
+gvNetServerClientIsEncrypted(gvNetServerClient *client)
+{
+    return client->listener->kind == GV_NET_SERVER_TRANSPORT_TLS;
+}
+
+const char *
+gvNetServerClientGetIdentity(gvNetServerClient *client)
+{
+    return client->identity;
+}
+
 static gboolean
 gvNetClientSourceDispatch(GSource *source, GSourceFunc callback, gpointer data)
 {
@@ -137,14 +216,34 @@ static GSourceFuncs gvNetClientSourceFuncs = { NULL, NULL, gvNetClientSourceDisp
                                                NULL, NULL, NULL };
 
 /* Sends what it can of the queue; main loop. Returns false on a write error. */
+/* Passes the pending fd, if any; with the lock held.  False on an error. */
+static bool
+gvNetServerClientFlushFd(gvNetServerClient *client)
+{
+    ssize_t n;
+
+    if (client->txFdPending < 0)
+        return true;
+    n = gvNetTransportSendFd(&client->io, client->txFdPending);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return true;
+    close(client->txFdPending);
+    client->txFdPending = -1;
+    return n > 0;
+}
+
 static bool
 gvNetServerClientFlush(gvNetServerClient *client)
 {
     g_mutex_lock(&client->lock);
-    while (!g_queue_is_empty(&client->tx)) {
+    if (!gvNetServerClientFlushFd(client)) {
+        g_mutex_unlock(&client->lock);
+        return false;
+    }
+    while (client->txFdPending < 0 && !g_queue_is_empty(&client->tx)) {
         GByteArray *frame = g_queue_peek_head(&client->tx);
-        ssize_t n = send(client->fd, frame->data + client->txOffset, frame->len - client->txOffset,
-                         MSG_NOSIGNAL);
+        ssize_t n = gvNetTransportSend(&client->io, frame->data + client->txOffset,
+                                       frame->len - client->txOffset);
 
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR)
@@ -154,8 +253,18 @@ gvNetServerClientFlush(gvNetServerClient *client)
         }
         client->txOffset += (size_t)n;
         if (client->txOffset == frame->len) {
+            if (g_queue_pop_head(&client->txAsync))
+                client->asyncBytes -= frame->len;
+            client->txFdPending = GPOINTER_TO_INT(g_queue_pop_head(&client->txFds)) - 1;
             gvXdrBufferFree(g_queue_pop_head(&client->tx));
             client->txOffset = 0;
+            /* a *_WITH_FDS message: its fd follows with one byte, as libvirt reads it */
+            if (!gvNetServerClientFlushFd(client)) {
+                g_mutex_unlock(&client->lock);
+                return false;
+            }
+            if (client->txFdPending >= 0)
+                break;
         }
     }
     g_mutex_unlock(&client->lock);
@@ -220,9 +329,15 @@ gvNetServerClientHandleFrame(gvNetServerClient *client, const guint8 *frame, siz
         gvXdrBufferFree(owned);
         return;
     }
+    if (hdr.type == GV_NET_STREAM && client->srv->streamFunc) {
+        client->srv->streamFunc(client, &hdr, frame + GV_NET_MESSAGE_HEADER_MAX,
+                                len - GV_NET_MESSAGE_HEADER_MAX, client->srv->opaque);
+        gvXdrBufferFree(owned);
+        return;
+    }
     if (hdr.type != GV_NET_CALL) {
-        /* replies, events or streams from a client: nothing to do */
-        g_debug("client %d: ignoring a message of type %u", client->fd, hdr.type);
+        /* replies or events from a client: nothing to do */
+        g_debug("client %d: ignoring a message of type %u", client->io.fd, hdr.type);
         gvXdrBufferFree(owned);
         return;
     }
@@ -278,7 +393,8 @@ gvNetServerClientConsume(gvNetServerClient *client, const guint8 *data, size_t l
             client->lenRead = 0;
             /* the limit is checked before anything is allocated */
             if (!gvNetMessageLengthValid(flen)) {
-                g_message("client %d: frame length %u out of bounds, closing it", client->fd, flen);
+                g_message("client %d: frame length %u out of bounds, closing it", client->io.fd,
+                          flen);
                 return false;
             }
             if (len >= flen - 4) {
@@ -313,6 +429,7 @@ gvNetServerClientRead(gvNetServerClient *client)
 {
     guint8 buf[65536];
 
+    client->readWantsWrite = false;
     if (client->held) {
         GByteArray *held;
         bool ok;
@@ -328,19 +445,28 @@ gvNetServerClientRead(gvNetServerClient *client)
             return true; /* at the limit again */
     }
     while (gvNetServerClientCanRead(client)) {
-        ssize_t n = recv(client->fd, buf, sizeof(buf), 0);
+        ssize_t n = gvNetTransportRecv(&client->io, buf, sizeof(buf));
         bool ok;
 
         if (n == 0)
             return false;
-        if (n < 0)
-            return errno == EAGAIN || errno == EINTR;
+        if (n < 0) {
+            if (errno != EAGAIN && errno != EINTR)
+                return false;
+            client->readWantsWrite = gvNetTransportWantsWrite(&client->io);
+            return true;
+        }
+        client->lastRx = g_get_monotonic_time();
+        client->pingsSent = 0;
         ok = gvNetServerClientConsume(client, buf, (size_t)n);
         explicit_bzero(buf, (size_t)n);
         if (!ok)
             return false;
-        /* a short read emptied the socket: the poll tells when there is more */
-        if ((size_t)n < sizeof(buf))
+        /*
+         * A short read emptied the socket: the poll tells when there is
+         * more, unless the TLS session holds decrypted bytes already.
+         */
+        if ((size_t)n < sizeof(buf) && gvNetTransportPending(&client->io) == 0)
             break;
     }
     return true;
@@ -355,7 +481,16 @@ gvNetServerClientEventRef(gvNetServerClient *client, GIOCondition revents)
         gvNetServerClientClose(client);
         return G_SOURCE_REMOVE;
     }
-    if ((revents & (G_IO_IN | G_IO_HUP)) && !gvNetServerClientRead(client)) {
+    if (client->handshaking) {
+        if (!gvNetServerClientHandshake(client)) {
+            gvNetServerClientClose(client);
+            return G_SOURCE_REMOVE;
+        }
+        gvNetServerClientUpdateEvents(client);
+        return G_SOURCE_CONTINUE;
+    }
+    if (((revents & (G_IO_IN | G_IO_HUP)) || ((revents & G_IO_OUT) && client->readWantsWrite)) &&
+        !gvNetServerClientRead(client)) {
         gvNetServerClientClose(client);
         return G_SOURCE_REMOVE;
     }
@@ -403,12 +538,16 @@ gvNetServerClientUpdateEvents(gvNetServerClient *client)
 
     if (client->closed)
         return;
-    g_mutex_lock(&client->lock);
-    if (client->inflight < GV_NET_CLIENT_MAX_INFLIGHT && !client->closing)
-        events |= G_IO_IN;
-    if (!g_queue_is_empty(&client->tx))
-        events |= G_IO_OUT;
-    g_mutex_unlock(&client->lock);
+    if (client->handshaking) {
+        events = gvNetTransportWantsWrite(&client->io) ? G_IO_OUT : G_IO_IN;
+    } else {
+        g_mutex_lock(&client->lock);
+        if (client->inflight < GV_NET_CLIENT_MAX_INFLIGHT && !client->closing)
+            events |= G_IO_IN;
+        if (!g_queue_is_empty(&client->tx) || client->readWantsWrite)
+            events |= G_IO_OUT;
+        g_mutex_unlock(&client->lock);
+    }
     if (events == client->events)
         return;
     client->events = events;
@@ -423,12 +562,21 @@ gvNetServerClientClose(gvNetServerClient *client)
     g_mutex_lock(&client->lock);
     client->closed = true;
     g_mutex_unlock(&client->lock);
-    g_debug("client %d: closed", client->fd);
+    g_debug("client %d: closed", client->io.fd);
+    if (client->srv->closeFunc)
+        client->srv->closeFunc(client, client->srv->opaque);
     g_source_destroy(client->source);
     g_source_unref(client->source);
     client->source = NULL;
-    close(client->fd);
-    client->fd = -1;
+    if (client->handshakeTimer) {
+        g_source_destroy(client->handshakeTimer);
+        g_source_unref(client->handshakeTimer);
+        client->handshakeTimer = NULL;
+    }
+    if (client->handshaking)
+        client->srv->handshakes--;
+    client->handshaking = false;
+    gvNetTransportClear(&client->io);
     g_hash_table_remove(client->srv->clients, client);
     gvNetServerClientUnref(client);
 }
@@ -439,7 +587,7 @@ gvNetServerClientClose(gvNetServerClient *client)
  */
 static void
 gvNetServerClientSendNow(gvNetServerClient *client, GByteArray *frame, bool doneCall,
-                         bool closeLater)
+                         bool closeLater, bool async, int fd)
 {
     bool wasIdle;
 
@@ -449,12 +597,19 @@ gvNetServerClientSendNow(gvNetServerClient *client, GByteArray *frame, bool done
     if (closeLater)
         client->closing = true;
     if (client->closed) {
+        if (frame && async)
+            client->asyncBytes -= frame->len;
         g_mutex_unlock(&client->lock);
         gvXdrBufferFree(frame);
+        if (fd >= 0)
+            close(fd);
         return;
     }
-    if (frame)
+    if (frame) {
         g_queue_push_tail(&client->tx, frame);
+        g_queue_push_tail(&client->txAsync, GINT_TO_POINTER(async));
+        g_queue_push_tail(&client->txFds, GINT_TO_POINTER(fd + 1));
+    }
     wasIdle = g_queue_get_length(&client->tx) <= 1;
     g_mutex_unlock(&client->lock);
 
@@ -468,7 +623,8 @@ gvNetServerClientSendNow(gvNetServerClient *client, GByteArray *frame, bool done
      * A finished call may let what was read past the limit go on.  Never
      * while reading: a reply sent inline does not finish a worker's call.
      */
-    (void)gvNetServerClientEvent(client, doneCall && client->held ? G_IO_IN : 0);
+    (void)gvNetServerClientEvent(
+        client, doneCall && (client->held || gvNetTransportPending(&client->io) > 0) ? G_IO_IN : 0);
 }
 
 typedef struct {
@@ -476,6 +632,9 @@ typedef struct {
     GByteArray *frame;
     bool doneCall;
     bool closeLater;
+    bool closeNow;
+    bool async;
+    int fd; /* passed after the frame, or -1 */
 } gvNetSendReq;
 
 static gboolean
@@ -483,8 +642,13 @@ gvNetServerClientSendMain(gpointer opaque)
 {
     gvNetSendReq *req = opaque;
 
+    if (req->closeNow) {
+        gvNetServerClientClose(req->client);
+        return G_SOURCE_REMOVE;
+    }
     gvNetServerClientSendNow(req->client, g_steal_pointer(&req->frame), req->doneCall,
-                             req->closeLater);
+                             req->closeLater, req->async, req->fd);
+    req->fd = -1;
     return G_SOURCE_REMOVE;
 }
 
@@ -493,19 +657,22 @@ gvNetSendReqFree(gpointer opaque)
 {
     gvNetSendReq *req = opaque;
 
+    if (req->fd >= 0)
+        close(req->fd);
     gvNetServerClientUnref(req->client);
     g_free(req);
 }
 
 static void
-gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCall, bool closeLater)
+gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCall, bool closeLater,
+                      bool async, int fd)
 {
     gvNetSendReq *req;
 
     /* on the main loop (a call answered inline): no need to go through it */
     if (g_main_context_is_owner(client->srv->ctx)) {
         gvNetServerClientRef(client);
-        gvNetServerClientSendNow(client, frame, doneCall, closeLater);
+        gvNetServerClientSendNow(client, frame, doneCall, closeLater, async, fd);
         gvNetServerClientUnref(client);
         return;
     }
@@ -514,6 +681,8 @@ gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCal
     req->frame = frame;
     req->doneCall = doneCall;
     req->closeLater = closeLater;
+    req->async = async;
+    req->fd = fd;
     g_main_context_invoke_full(client->srv->ctx, G_PRIORITY_DEFAULT, gvNetServerClientSendMain, req,
                                gvNetSendReqFree);
 }
@@ -521,13 +690,166 @@ gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCal
 void
 gvNetServerClientSend(gvNetServerClient *client, GByteArray *frame)
 {
-    gvNetServerClientPost(client, frame, false, false);
+    gvNetServerClientPost(client, frame, false, false, false, -1);
+}
+
+void
+gvNetServerClientSendWithFd(gvNetServerClient *client, GByteArray *frame, int fd)
+{
+    gvNetServerClientPost(client, frame, false, false, false, fd);
 }
 
 void
 gvNetServerClientCloseLater(gvNetServerClient *client)
 {
-    gvNetServerClientPost(client, NULL, false, true);
+    gvNetServerClientPost(client, NULL, false, true, false, -1);
+}
+
+bool
+gvNetServerClientSendAsync(gvNetServerClient *client, GByteArray *frame)
+{
+    bool drop;
+    bool gone;
+    gvNetSendReq *req;
+
+    g_mutex_lock(&client->lock);
+    gone = client->closed;
+    drop = !gone && client->asyncBytes + frame->len > GV_NET_CLIENT_BACKLOG_MAX;
+    if (!gone && !drop)
+        client->asyncBytes += frame->len;
+    g_mutex_unlock(&client->lock);
+    if (!gone && !drop) {
+        gvNetServerClientPost(client, frame, false, false, true, -1);
+        return true;
+    }
+    gvXdrBufferFree(frame);
+    if (gone)
+        return false;
+    /* it stopped reading: its backlog would only grow */
+    g_message("client %d: more than %d bytes unread, closing it", client->io.fd,
+              GV_NET_CLIENT_BACKLOG_MAX);
+    req = g_new0(gvNetSendReq, 1);
+    req->client = gvNetServerClientRef(client);
+    req->closeNow = true;
+    req->fd = -1;
+    /*
+     * Later, never from here: the caller may hold locks that closing the
+     * client takes (its close function), even on the main loop.
+     */
+    {
+        GSource *idle = g_idle_source_new();
+
+        g_source_set_callback(idle, gvNetServerClientSendMain, req, gvNetSendReqFree);
+        g_source_attach(idle, client->srv->ctx);
+        g_source_unref(idle);
+    }
+    return false;
+}
+
+bool
+gvNetServerClientIsClosed(gvNetServerClient *client)
+{
+    bool ret;
+
+    g_mutex_lock(&client->lock);
+    ret = client->closed || client->closing;
+    g_mutex_unlock(&client->lock);
+    return ret;
+}
+
+/* ---- keepalive ------------------------------------------------------------ */
+
+static void
+gvNetServerClientSendPing(gvNetServerClient *client)
+{
+    gvNetMessageHeader ping = { GV_PROGRAM_KEEPALIVE,
+                                GV_PROGRAM_VERSION,
+                                GV_KEEPALIVE_PROC_PING,
+                                GV_NET_MESSAGE,
+                                0,
+                                GV_NET_OK };
+    GByteArray *frame = gvNetMessageNew(&ping);
+
+    (void)gvNetMessageFinish(frame);
+    gvNetServerClientPost(client, frame, false, false, false, -1);
+}
+
+/* Main loop, every second: PINGs to silent clients, and the end of dead ones */
+static gboolean
+gvNetServerKeepAliveTick(gpointer opaque)
+{
+    gvNetServer *srv = opaque;
+    gint64 now = g_get_monotonic_time();
+    g_autoptr(GList) clients = g_hash_table_get_keys(srv->clients);
+    GList *l;
+
+    for (l = clients; l; l = l->next) {
+        gvNetServerClient *client = l->data;
+        gint64 interval = (gint64)srv->kaInterval * G_USEC_PER_SEC;
+
+        if (!client->keepalive || client->closed)
+            continue;
+        if (now - client->lastRx < interval * (client->pingsSent + 1))
+            continue;
+        if (client->pingsSent >= srv->kaCount) {
+            g_message("client %d: no answer to %d keepalive PINGs in %" G_GINT64_FORMAT
+                      " s, closing it",
+                      client->io.fd, client->pingsSent, (now - client->lastRx) / G_USEC_PER_SEC);
+            gvNetServerClientClose(client);
+            continue;
+        }
+        client->pingsSent++;
+        gvNetServerClientSendPing(client);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+gvNetServerClientStartKeepAliveMain(gpointer opaque)
+{
+    gvNetServerClient *client = opaque;
+    gvNetServer *srv = client->srv;
+
+    if (srv->kaInterval <= 0 || client->closed)
+        return G_SOURCE_REMOVE;
+    client->keepalive = true;
+    client->lastRx = g_get_monotonic_time();
+    client->pingsSent = 0;
+    if (!srv->kaTimer) {
+        GSource *src = g_timeout_source_new(GV_NET_KEEPALIVE_TICK_MS);
+
+        g_source_set_callback(src, gvNetServerKeepAliveTick, srv, NULL);
+        srv->kaTimer = g_source_attach(src, srv->ctx);
+        g_source_unref(src);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+void
+gvNetServerClientStartKeepAlive(gvNetServerClient *client)
+{
+    g_main_context_invoke_full(client->srv->ctx, G_PRIORITY_DEFAULT,
+                               gvNetServerClientStartKeepAliveMain, gvNetServerClientRef(client),
+                               (GDestroyNotify)gvNetServerClientUnref);
+}
+
+void
+gvNetServerSetKeepAlive(gvNetServer *srv, int interval, int count)
+{
+    srv->kaInterval = interval;
+    srv->kaCount = MAX(count, 0);
+}
+
+void
+gvNetServerSetClientCloseFunc(gvNetServer *srv, gvNetServerClientCloseFunc func)
+{
+    srv->closeFunc = func;
+}
+
+void
+gvNetServerSetStreamFunc(gvNetServer *srv, gvNetServerStreamFunc func)
+{
+    srv->streamFunc = func;
 }
 
 /* ---- workers ------------------------------------------------------------ */
@@ -543,30 +865,123 @@ gvNetServerWorker(gpointer data, gpointer opaque)
                   job->payload->len - GV_NET_MESSAGE_HEADER_MAX, srv->opaque);
     gvXdrBufferFree(job->payload);
     /* one call fewer in flight: reading may resume */
-    gvNetServerClientPost(client, NULL, true, false);
+    gvNetServerClientPost(client, NULL, true, false, false, -1);
     gvNetServerClientUnref(client);
     g_free(job);
 }
 
-/* ---- listeners ---------------------------------------------------------- */
+/* ---- TLS handshake ------------------------------------------------------ */
 
-typedef struct {
-    gvNetServer *srv;
-    gvNetListener *listener;
-} gvNetAcceptCtx;
+static void
+gvNetServerClientReady(gvNetServerClient *client)
+{
+    gvNetServer *srv = client->srv;
+
+    if (srv->clientInit)
+        client->priv = srv->clientInit(client, srv->opaque);
+}
+
+/*
+ * One step of a TLS client's handshake, then its checks; main loop.
+ * Returns false when the client must go.
+ */
+static bool
+gvNetServerClientHandshake(gvNetServerClient *client)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dn = NULL;
+    g_autofree char *desc = NULL;
+    GByteArray *ok;
+    bool readonly = false;
+    int rc = gvNetTLSSessionHandshake(client->io.tls, &error);
+
+    if (rc == 0)
+        return true;
+    if (rc < 0) {
+        g_message("TLS client %s (fd %d) refused: %s", client->peer, client->io.fd, error->message);
+        return false;
+    }
+    if (gvNetTLSSessionCheckClient(client->io.tls, &client->listener->policy, &dn, &readonly,
+                                   &error) < 0) {
+        g_warning("TLS client %s (fd %d) refused, certificate DN '%s': %s", client->peer,
+                  client->io.fd, dn ? dn : "(none)", error->message);
+        return false;
+    }
+    client->handshaking = false;
+    client->srv->handshakes--;
+    g_source_destroy(client->handshakeTimer);
+    g_source_unref(client->handshakeTimer);
+    client->handshakeTimer = NULL;
+    client->identity = g_steal_pointer(&dn);
+    client->readonly = client->listener->readonly || readonly;
+    desc = gvNetTLSSessionDescribe(client->io.tls);
+    g_message("TLS client %s (fd %d) accepted: DN '%s', %s%s", client->peer, client->io.fd,
+              client->identity ? client->identity : "(no certificate)", desc,
+              client->readonly ? " (read-only)" : "");
+    gvNetServerClientReady(client);
+    /* libvirt's clients wait for this byte: the checks have succeeded */
+    ok = g_byte_array_new();
+    g_byte_array_append(ok, (const guint8 *)"\1", 1);
+    g_mutex_lock(&client->lock);
+    g_queue_push_tail(&client->tx, ok);
+    g_queue_push_tail(&client->txAsync, GINT_TO_POINTER(FALSE));
+    g_queue_push_tail(&client->txFds, GINT_TO_POINTER(0));
+    g_mutex_unlock(&client->lock);
+    return gvNetServerClientFlush(client);
+}
 
 static gboolean
-gvNetServerAcceptReal(gint fd, GIOCondition cond, gpointer opaque)
+gvNetServerClientHandshakeTimeout(gpointer opaque)
 {
-    gvNetAcceptCtx *actx = opaque;
-    gvNetServer *srv = actx->srv;
+    gvNetServerClient *client = opaque;
+
+    if (client->handshaking && !client->closed) {
+        g_message("TLS client %s (fd %d) refused: no handshake within %d s", client->peer,
+                  client->io.fd, GV_NET_TLS_HANDSHAKE_TIMEOUT_S);
+        gvNetServerClientClose(client);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/* ---- listeners ---------------------------------------------------------- */
+
+static void
+gvNetListenerFree(gvNetListener *l)
+{
+    g_free(l->path);
+    g_free(l->name);
+    gvNetTLSContextUnref(l->tls);
+    g_strfreev(l->policy.allowed);
+    g_strfreev(l->policy.readonly);
+    g_free(l);
+}
+
+static char *
+gvNetSockaddrFormat(const struct sockaddr *sa, socklen_t len)
+{
+    char host[NI_MAXHOST];
+    char serv[NI_MAXSERV];
+
+    if (getnameinfo(sa, len, host, sizeof(host), serv, sizeof(serv),
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+        return g_strdup("?");
+    if (sa->sa_family == AF_INET6)
+        return g_strdup_printf("[%s]:%s", host, serv);
+    return g_strdup_printf("%s:%s", host, serv);
+}
+
+static gboolean
+gvNetServerAccept(gint fd, GIOCondition cond, gpointer opaque)
+{
+    gvNetListener *l = opaque;
+    gvNetServer *srv = l->srv;
     gvNetServerClient *client;
     gvNetClientSource *cs;
-    struct ucred cred;
-    socklen_t credlen = sizeof(cred);
+    struct sockaddr_storage ss;
+    socklen_t sslen = sizeof(ss);
     int cfd;
 
-    cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    cfd = accept4(fd, (struct sockaddr *)&ss, &sslen, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (cfd < 0)
         return G_SOURCE_CONTINUE;
     if (g_hash_table_size(srv->clients) >= GV_NET_SERVER_MAX_CLIENTS) {
@@ -574,25 +989,67 @@ gvNetServerAcceptReal(gint fd, GIOCondition cond, gpointer opaque)
         close(cfd);
         return G_SOURCE_CONTINUE;
     }
+    if (l->kind == GV_NET_SERVER_TRANSPORT_TLS && srv->handshakes >= GV_NET_SERVER_MAX_HANDSHAKES) {
+        g_message("refusing a TLS client: %d handshakes under way already",
+                  GV_NET_SERVER_MAX_HANDSHAKES);
+        close(cfd);
+        return G_SOURCE_CONTINUE;
+    }
     client = g_new0(gvNetServerClient, 1);
     client->ref = 1;
     client->srv = srv;
-    client->fd = cfd;
-    client->readonly = actx->listener->readonly;
+    client->io.fd = cfd;
+    client->listener = l;
+    client->readonly = l->readonly;
     client->pid = -1;
     client->uid = -1;
     g_mutex_init(&client->lock);
     g_queue_init(&client->tx);
-    if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) == 0) {
-        client->pid = cred.pid;
-        client->uid = cred.uid;
+    g_queue_init(&client->txAsync);
+    g_queue_init(&client->txFds);
+    client->txFdPending = -1;
+    if (l->kind == GV_NET_SERVER_TRANSPORT_UNIX) {
+        struct ucred cred;
+        socklen_t credlen = sizeof(cred);
+
+        if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) == 0) {
+            client->pid = cred.pid;
+            client->uid = cred.uid;
+        }
+        g_message("client connected: fd=%d pid=%" G_GINT64_FORMAT " uid=%" G_GINT64_FORMAT
+                  " socket=%s%s",
+                  cfd, client->pid, client->uid, l->name, client->readonly ? " (read-only)" : "");
+    } else {
+        int one = 1;
+
+        /*
+         * A reply larger than a segment (a TLS record is 16 KiB) must not
+         * wait in Nagle's algorithm for the client's delayed ACK (40 ms).
+         */
+        (void)setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        client->peer = gvNetSockaddrFormat((struct sockaddr *)&ss, sslen);
+        g_message("client connected: fd=%d peer=%s %s %s%s", cfd, client->peer,
+                  l->kind == GV_NET_SERVER_TRANSPORT_TLS ? "tls" : "tcp", l->name,
+                  client->readonly ? " (read-only)" : "");
     }
-    g_message("client connected: fd=%d pid=%" G_GINT64_FORMAT " uid=%" G_GINT64_FORMAT
-              " socket=%s%s",
-              cfd, client->pid, client->uid, actx->listener->path,
-              client->readonly ? " (read-only)" : "");
-    if (srv->clientInit)
-        client->priv = srv->clientInit(client, srv->opaque);
+    if (l->kind == GV_NET_SERVER_TRANSPORT_TLS) {
+        g_autoptr(GError) error = NULL;
+
+        if (!(client->io.tls = gvNetTLSSessionNew(l->tls, cfd, NULL, &error))) {
+            g_message("TLS client %s refused: %s", client->peer, error->message);
+            gvNetTransportClear(&client->io);
+            gvNetServerClientUnref(client);
+            return G_SOURCE_CONTINUE;
+        }
+        client->handshaking = true;
+        srv->handshakes++;
+        client->handshakeTimer = g_timeout_source_new_seconds(GV_NET_TLS_HANDSHAKE_TIMEOUT_S);
+        g_source_set_callback(client->handshakeTimer, gvNetServerClientHandshakeTimeout, client,
+                              NULL);
+        g_source_attach(client->handshakeTimer, srv->ctx);
+    } else {
+        gvNetServerClientReady(client);
+    }
 
     client->source = g_source_new(&gvNetClientSourceFuncs, sizeof(gvNetClientSource));
     cs = (gvNetClientSource *)client->source;
@@ -612,13 +1069,25 @@ gvNetServerAcceptReal(gint fd, GIOCondition cond, gpointer opaque)
     return G_SOURCE_CONTINUE;
 }
 
+/* Watches the listening socket @l->fd (taken) */
+static void
+gvNetServerListen(gvNetServer *srv, gvNetListener *l)
+{
+    GSource *src = g_unix_fd_source_new(l->fd, G_IO_IN);
+
+    l->srv = srv;
+    g_source_set_callback(src, (GSourceFunc)(void (*)(void))gvNetServerAccept, l, NULL);
+    l->watch = g_source_attach(src, srv->ctx);
+    g_source_unref(src);
+    g_ptr_array_add(srv->listeners, l);
+}
+
 int
 gvNetServerAddListener(gvNetServer *srv, const char *path, unsigned int mode, bool readonly,
                        GError **error)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     gvNetListener *l;
-    gvNetAcceptCtx *actx;
     int fd;
 
     if (strlen(path) >= sizeof(addr.sun_path)) {
@@ -648,21 +1117,93 @@ gvNetServerAddListener(gvNetServer *srv, const char *path, unsigned int mode, bo
     }
     l = g_new0(gvNetListener, 1);
     l->fd = fd;
+    l->kind = GV_NET_SERVER_TRANSPORT_UNIX;
     l->readonly = readonly;
     l->path = g_strdup(path);
-    actx = g_new0(gvNetAcceptCtx, 1);
-    actx->srv = srv;
-    actx->listener = l;
-    {
-        GSource *src = g_unix_fd_source_new(fd, G_IO_IN);
-
-        g_source_set_callback(src, (GSourceFunc)(void (*)(void))gvNetServerAcceptReal, actx,
-                              g_free);
-        l->watch = g_source_attach(src, srv->ctx);
-        g_source_unref(src);
-    }
-    g_ptr_array_add(srv->listeners, l);
+    l->name = g_strdup(path);
+    gvNetServerListen(srv, l);
     return 0;
+}
+
+int
+gvNetServerAddTCPListener(gvNetServer *srv, const char *addr, int port, gvNetTLSContext *tls,
+                          const gvNetTLSPolicy *policy, bool readonly, GError **error)
+{
+    struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV | AI_ADDRCONFIG,
+                              .ai_family = AF_UNSPEC,
+                              .ai_socktype = SOCK_STREAM };
+    struct addrinfo *res = NULL;
+    struct addrinfo *ai;
+    g_autofree char *service = g_strdup_printf("%d", port);
+    const char *what = tls ? "TLS" : "TCP";
+    int lastErr = 0;
+    int bound = 0;
+    int rc;
+
+    if (addr && !*addr)
+        addr = NULL;
+    if ((rc = getaddrinfo(addr, service, &hints, &res)) != 0) {
+        gvReportError(error, GV_ERR_SYSTEM_ERROR, "cannot resolve %s listen address '%s': %s", what,
+                      addr ? addr : "*", gai_strerror(rc));
+        return -1;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        gvNetListener *l;
+        int one = 1;
+        int fd =
+            socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+
+        if (fd < 0) {
+            lastErr = errno;
+            continue;
+        }
+        (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (ai->ai_family == AF_INET6)
+            (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 128) < 0) {
+            lastErr = errno;
+            close(fd);
+            continue;
+        }
+        l = g_new0(gvNetListener, 1);
+        l->fd = fd;
+        l->kind = tls ? GV_NET_SERVER_TRANSPORT_TLS : GV_NET_SERVER_TRANSPORT_TCP;
+        l->readonly = readonly;
+        l->name = gvNetSockaddrFormat(ai->ai_addr, ai->ai_addrlen);
+        if (tls) {
+            l->tls = gvNetTLSContextRef(tls);
+            l->policy.allowed = g_strdupv(policy ? policy->allowed : NULL);
+            l->policy.readonly = g_strdupv(policy ? policy->readonly : NULL);
+        }
+        gvNetServerListen(srv, l);
+        bound++;
+    }
+    freeaddrinfo(res);
+    if (bound == 0) {
+        gvReportSystemError(error, lastErr ? lastErr : EADDRNOTAVAIL,
+                            "cannot listen for %s on '%s' port %d", what, addr ? addr : "*", port);
+        return -1;
+    }
+    return 0;
+}
+
+/* The addresses the server listens on for @kind, for the log */
+char *
+gvNetServerDescribeListeners(gvNetServer *srv, gvNetServerTransportKind kind)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    guint i;
+
+    for (i = 0; i < srv->listeners->len; i++) {
+        gvNetListener *l = g_ptr_array_index(srv->listeners, i);
+
+        if (l->kind != kind)
+            continue;
+        if (out->len > 0)
+            g_string_append(out, ", ");
+        g_string_append(out, l->name);
+    }
+    return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
 /* ---- server ------------------------------------------------------------- */
@@ -683,6 +1224,8 @@ gvNetServerNew(gvNetServerDispatchFunc dispatch, gvNetServerInlineFunc isInline,
     srv->opaque = opaque;
     srv->listeners = g_ptr_array_new();
     srv->clients = g_hash_table_new(g_direct_hash, g_direct_equal);
+    srv->kaInterval = 5;
+    srv->kaCount = 5;
     srv->pool = g_thread_pool_new(gvNetServerWorker, srv, (gint)workers, FALSE, &local);
     if (!srv->pool) {
         gvReportError(error, GV_ERR_INTERNAL_ERROR, "cannot start the worker pool: %s",
@@ -718,9 +1261,17 @@ gvNetServerShutdown(gvNetServer *srv)
         }
         if (lst->fd >= 0) {
             close(lst->fd);
-            (void)unlink(lst->path);
+            if (lst->path)
+                (void)unlink(lst->path);
             lst->fd = -1;
         }
+    }
+    if (srv->kaTimer) {
+        GSource *src = g_main_context_find_source_by_id(srv->ctx, srv->kaTimer);
+
+        if (src)
+            g_source_destroy(src);
+        srv->kaTimer = 0;
     }
     clients = g_hash_table_get_keys(srv->clients);
     for (l = clients; l; l = l->next)
@@ -746,8 +1297,7 @@ gvNetServerFree(gvNetServer *srv)
     for (i = 0; i < srv->listeners->len; i++) {
         gvNetListener *l = g_ptr_array_index(srv->listeners, i);
 
-        g_free(l->path);
-        g_free(l);
+        gvNetListenerFree(l);
     }
     g_ptr_array_unref(srv->listeners);
     g_hash_table_unref(srv->clients);

@@ -254,8 +254,7 @@ gvXdrBufferFree(GByteArray *b)
 {
     if (!b)
         return;
-    /* an empty array may have no data at all */
-    if (b->len)
+    if (b->len > 0)
         explicit_bzero(b->data, b->len);
     g_byte_array_free(b, TRUE);
 }
