@@ -521,8 +521,13 @@ gvQemuDomainRename(gvDriver *drv, gvDomainObj *obj, const char *newName, unsigne
     (void)gvDomainObjListRename(drv->domains, obj, oldName, newName);
 
     gvDomainObjLock(obj);
+    /* as libvirt: the old name goes (undefined), the new one comes (defined) */
+    gvDriverEmitEvent(drv, obj, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_UNDEFINED,
+                      GV_DOMAIN_EVENT_UNDEFINED_RENAMED);
     gvDomainDefFree(obj->def);
     obj->def = g_steal_pointer(&def);
+    gvDriverEmitEvent(drv, obj, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_DEFINED,
+                      GV_DOMAIN_EVENT_DEFINED_RENAMED);
     gvQemuSnapshotRenameDomain(drv, obj);
     gvDomainObjUnlock(obj);
     g_message("domain '%s' renamed to '%s'", oldName, newName);

@@ -13,12 +13,13 @@ Covered: virsh domstats with each group, with a domain list and with list
 flags, --enforce; dommemstat; domblkinfo (one disk and --all); domblkstat
 (one disk, all disks); domifstat; vcpuinfo; vcpucount; setvcpus (--config,
 --maximum, live hot-plug); setmem / setmaxmem (--config; live without a
-balloon is refused, as libvirt does); reset; domrename (with snapshots, and
-across a daemon restart); vncdisplay and the VNC port (a real RFB greeting;
-kept across a daemon restart, released at stop); python3-libvirt's
-getAllDomainStats, domainListGetStats, vcpus(), memoryStats(), blockInfo(),
-blockStats(), blockStatsFlags(), interfaceStats().  Values are compared with
-what /proc, the image files and QEMU (QMP through virsh) say.
+balloon is refused, as libvirt does); reset; domrename (with snapshots,
+its lifecycle events, and across a daemon restart); vncdisplay and the VNC
+port (a real RFB greeting; kept across a daemon restart, released at stop);
+python3-libvirt's getAllDomainStats, domainListGetStats, vcpus(),
+memoryStats(), blockInfo(), blockStats(), blockStatsFlags(),
+interfaceStats().  Values are compared with what /proc, the image files and
+QEMU (QMP through virsh) say.
 """
 
 import json
@@ -26,6 +27,7 @@ import os
 import re
 import socket
 import sys
+import threading
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -70,7 +72,7 @@ def dom_xml(name, uid, disks, vnc=True, memballoon=False):
              '  <name>%s</name>' % name,
              '  <uuid>%s</uuid>' % uid,
              "  <memory unit='MiB'>96</memory>",
-             "  <currentMemory unit='MiB'>80</currentMemory>",
+             "  <currentMemory unit='MiB'>96</currentMemory>",
              "  <vcpu current='1'>2</vcpu>",
              "  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>",
              '  <features><acpi/></features>',
@@ -155,8 +157,15 @@ def inactive_checks(h, d, name, boot, data):
     s = st.get(name, {})
     h.cmd_ok(r, 'domstats of the shut-off domain')
     h.eq((num(s, 'state.state'), num(s, 'state.reason')), (5, 0), 'state: shut off (unknown)')
-    h.eq((num(s, 'balloon.current'), num(s, 'balloon.maximum')), (80 * 1024, 96 * 1024),
+    h.eq((num(s, 'balloon.current'), num(s, 'balloon.maximum')), (96 * 1024, 96 * 1024),
          'balloon.current/maximum: the config\'s currentMemory and memory (KiB)')
+    # a smaller currentMemory in the config shows in balloon.current; it is
+    # set back since a domain without a balloon cannot start with less
+    h.cmd_ok(d.virsh('setmem', name, '80M', '--config'), 'setmem 80M --config (shut off)')
+    r, st = domstats(d, '--balloon', name)
+    h.eq((num(st.get(name, {}), 'balloon.current'), num(st.get(name, {}), 'balloon.maximum')),
+         (80 * 1024, 96 * 1024), 'balloon.current follows the config\'s currentMemory')
+    h.cmd_ok(d.virsh('setmem', name, '96M', '--config'), 'setmem 96M --config')
     h.eq((num(s, 'vcpu.current'), num(s, 'vcpu.maximum')), (1, 2),
          'vcpu.current/maximum from <vcpu current=1>2</vcpu>')
     h.ok(not any(k.startswith(('cpu.', 'net.', 'vcpu.0')) for k in s),
@@ -504,9 +513,19 @@ def rename_checks(h, d):
     h.cmd_fails(r, 'domrename to a name another domain has', ["domain with name 'st2' already"])
     r = d.virsh('domrename', name, 'a/b')
     h.cmd_fails(r, 'domrename to an invalid name', ["may not contain '/'"])
+    py = gi.Py(d)
+    lv, events = py.libvirt, []
+    py.conn.domainEventRegisterAny(
+        None, lv.VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+        lambda c, dom, ev, detail, o: events.append((dom.name(), ev, detail)), None)
     r = d.virsh('domrename', name, name + '-new')
     h.cmd_ok(r, 'domrename %s %s-new' % (name, name))
     new = name + '-new'
+    gi.wait_until(lambda: len(events) >= 2, 10, 0.05)
+    h.eq(events, [(name, lv.VIR_DOMAIN_EVENT_UNDEFINED, lv.VIR_DOMAIN_EVENT_UNDEFINED_RENAMED),
+                  (new, lv.VIR_DOMAIN_EVENT_DEFINED, lv.VIR_DOMAIN_EVENT_DEFINED_RENAMED)],
+         'lifecycle events: the old name undefined (renamed), the new one defined (renamed)')
+    py.close()
     h.ok(os.path.exists(d.config_path(new)) and not os.path.exists(d.config_path(name)),
          'the config file is renamed')
     h.ok(('<name>%s</name>' % new) in (d.config_text(new) or '') and d.config_guid(new) == guid,
@@ -565,6 +584,11 @@ def balloon_checks(h, d):
 
 
 def main(h):
+    import libvirt
+    # an event loop for the lifecycle events of domrename
+    libvirt.virEventRegisterDefaultImpl()
+    threading.Thread(target=lambda: [libvirt.virEventRunDefaultImpl() for _ in iter(int, 1)],
+                     daemon=True).start()
     d = gi.Daemon(h)
     if not d.start():
         return
