@@ -3,12 +3,12 @@
  */
 #include <gvconfig.h>
 
-#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "gverror.h"
+#include "gvfile.h"
 #include "gvprocfs.h"
 
 /* The fields of stat this reads, numbered as in proc(5) */
@@ -125,20 +125,12 @@ gvProcRead(pid_t pid, pid_t tid, const char *what)
                                 ? g_strdup_printf("/proc/%d/task/%d/%s", (int)pid, (int)tid, what)
                                 : g_strdup_printf("/proc/%d/%s", (int)pid, what);
     char buf[8192];
-    size_t done = 0;
+    size_t done;
     int fd;
 
     if (pid <= 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
         return NULL;
-    while (done < sizeof(buf) - 1) {
-        ssize_t n = read(fd, buf + done, sizeof(buf) - 1 - done);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        done += (size_t)n;
-    }
+    done = gvFileReadFd(fd, buf, sizeof(buf) - 1);
     close(fd);
     if (done == 0)
         return NULL;
