@@ -21,6 +21,7 @@
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvnetclient.h"
+#include "gvxml.h"
 #include "gvnetserver.h"
 #include "qemu_driver.h"
 #include "remote_dispatch.h"
@@ -289,6 +290,7 @@ main(int argc, char **argv)
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
 
+    gvXMLInitSecureMemory();
     setlocale(LC_ALL, "");
     octx = g_option_context_new("- the genvirt daemon");
     g_option_context_add_main_entries(octx, entries, NULL);

@@ -262,7 +262,9 @@ gvDispatchCall(gvNetServerClient *client, const gvNetMessageHeader *hdr, const g
     } else {
         rh.type = call.replyFd >= 0 ? GV_NET_REPLY_WITH_FDS : GV_NET_REPLY;
         rh.status = GV_NET_OK;
-        frame = gvNetMessageNew(&rh);
+        /* sized exactly: the reply may hold a GUID, and a growing frame leaves copies */
+        frame = gvNetMessageNewSized(&rh,
+                                     (call.replyFd >= 0 ? 4 : 0) + gvXdrLayoutSize(proc->ret, ret));
         if (call.replyFd >= 0)
             gvXdrEncodeU32(frame, 1); /* the fd count, then the reply; the fd after it */
         gvXdrEncodeLayout(frame, proc->ret, ret);
