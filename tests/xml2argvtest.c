@@ -27,6 +27,9 @@ testXML2Argv(const void *opaque)
     g_autofree char *capsPath = gvTestPath("caps/%s.json", t->caps);
     g_autofree char *monitor = g_strdup_printf("/run/genvirt/qemu/%s.monitor", t->name);
     g_autofree char *home = g_strdup_printf("/var/lib/genvirt/qemu/%s", t->name);
+    g_autofree char *channelDir = g_strdup_printf("/var/lib/genvirt/qemu/%s/channel", t->name);
+    /* the tap fds genvirtd would pass for bridge and ethernet interfaces */
+    static const int tapFds[] = { 30, 31, 32, 33 };
     g_autoptr(GError) error = NULL;
     g_autoptr(gvDomainDef) def = NULL;
     g_autoptr(gvQemuCaps) caps = NULL;
@@ -39,6 +42,10 @@ testXML2Argv(const void *opaque)
         .monitorFd = -1,
         .genidConfigFd = 3,
         .homeDir = home,
+        .channelDir = channelDir,
+        .spicePort = 5900,
+        .tapFds = tapFds,
+        .ntapFds = G_N_ELEMENTS(tapFds),
     };
     int rc = -1;
 

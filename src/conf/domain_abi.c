@@ -145,6 +145,7 @@ gvDomainDefCheckABIStability(const gvDomainDef *src, const gvDomainDef *dst, GEr
     if (src->serials->len != dst->serials->len)
         gvABIMismatch(msgs, "target serial port count '%u' does not match source count '%u'",
                       dst->serials->len, src->serials->len);
+    gvDomainDevicesCheckABIStability(src, dst, msgs);
 
     if (msgs->len > 0) {
         g_ptr_array_add(msgs, NULL);

@@ -21,6 +21,7 @@
 #include "gvfile.h"
 #include "gvxml.h"
 #include "qemu_process.h"
+#include "qemu_process_devices.h"
 #include "snapshot_conf.h"
 
 #define GV_QEMU_MONITOR_TIMEOUT_MS 30000
@@ -510,6 +511,7 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     g_autofree char *qemuDir = g_strdup_printf("%s/qemu", drv->runDir);
     g_autofree char *monitorPath = NULL;
     g_autofree char *home = NULL;
+    g_autofree char *channelDir = NULL;
     const gvQemuCaps *caps;
     char *genidConfig = NULL;
     gvQemuMonitor *mon = NULL;
@@ -544,6 +546,7 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
         g_strdup_printf("%s/%s.%d.monitor", qemuDir, name, g_atomic_int_add(&drv->nextMonitor, 1));
     home = g_strdup_printf("%s/qemu/%s", drv->stateDir, name);
     ctx.homeDir = home;
+    channelDir = g_strdup_printf("%s/channel", home);
     ctx.incoming = incoming != NULL;
     priv->incoming = incoming != NULL;
     if (incoming)
@@ -559,6 +562,7 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     if (!(caps = gvDriverGetCaps(drv, live->emulator, error)) ||
         gvQemuProcessCheckDisks(live, error) < 0 || gvDirEnsure(qemuDir, 0700, error) < 0 ||
         gvDirEnsure(home, 0700, error) < 0 ||
+        gvQemuProcessPrepareDevices(live, channelDir, &ctx, error) < 0 ||
         gvQemuBuildCommandLine(live, caps, &ctx, &cmd, &genidConfig, error) < 0)
         goto error_unlocked;
     if ((monfd = gvQemuProcessBindMonitor(monitorPath, error)) < 0)
@@ -653,6 +657,10 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
             gvDomainObjLock(obj);
             goto error;
         }
+    }
+    if (gvQemuProcessSetupDevices(mon, live, error) < 0) {
+        gvDomainObjLock(obj);
+        goto error;
     }
     /* a migration destination: listen for the stream; Finish resumes it */
     if (incoming) {

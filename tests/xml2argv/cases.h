@@ -77,3 +77,14 @@ DO_TEST("name-comma", KVM);
 DO_TEST("memory-gib", KVM);
 DO_TEST("vcpus-multi", KVM);
 DO_TEST("full-q35", KVM);
+
+/* devices: virt-install 4.1's <devices> on q35 and pc, a Nova-style guest */
+DO_TEST("virt-install-q35-devices", KVM);
+DO_TEST("virt-install-q35-nographics-devices", KVM);
+DO_TEST("virt-install-pc-devices", KVM);
+DO_TEST("virt-install-pc-nographics-devices", TCG);
+DO_TEST("virt-install-pc-virtio-devices", KVM);
+DO_TEST("virt-install-q35-generic-devices", KVM);
+DO_TEST("nova-user-devices", KVM);
+/* no network driver: a clear error, never a guest without its network */
+DO_TEST_FAIL("net-network", CAPS_72, KVM);
