@@ -22,6 +22,44 @@ typedef struct {
     bool fail;
 } gvXML2XMLTest;
 
+/* The text from "  <devices>" to "  </devices>\n", or NULL */
+static char *
+testDevicesSection(const char *xml)
+{
+    const char *start = strstr(xml, "  <devices>");
+    const char *end = start ? strstr(start, "  </devices>\n") : NULL;
+
+    if (!end)
+        return NULL;
+    return g_strndup(start, end - start + strlen("  </devices>\n"));
+}
+
+/*
+ * tests/libvirt-devices/NAME.xml, when it exists, is what libvirtd 9.0's
+ * QEMU driver gave back (virsh define + dumpxml --inactive) for the same
+ * input: its <devices> must equal ours byte for byte.
+ */
+static bool
+testCompareLibvirtDevices(const char *name, const char *actual)
+{
+    g_autofree char *path = gvTestPath("libvirt-devices/%s.xml", name);
+    g_autofree char *ref = NULL;
+    g_autofree char *refDevices = NULL;
+    g_autofree char *ourDevices = NULL;
+
+    if (!g_file_test(path, G_FILE_TEST_EXISTS))
+        return true;
+    ref = gvTestLoadFile(path);
+    refDevices = testDevicesSection(ref);
+    ourDevices = testDevicesSection(actual);
+    if (!refDevices || !ourDevices || !g_str_equal(refDevices, ourDevices)) {
+        g_printerr("# %s: <devices> differs from libvirt's in %s:\n%s\n", name, path,
+                   ourDevices ? ourDevices : "(none)");
+        return false;
+    }
+    return true;
+}
+
 static void
 testXML2XML(const void *opaque)
 {
@@ -73,6 +111,15 @@ testXML2XML(const void *opaque)
     if (!gvTestCompareToFile(actual, outPath)) {
         g_test_fail();
         return;
+    }
+    {
+        g_autofree char *key =
+            t->suffix ? g_strdup_printf("%s.%s", t->name, t->suffix) : g_strdup(t->name);
+
+        if (!testCompareLibvirtDevices(key, actual)) {
+            g_test_fail();
+            return;
+        }
     }
 
     /* round trip: format(parse(format(parse(x)))) == format(parse(x)) */
