@@ -128,6 +128,21 @@ gvDomainControllersValidate(const gvDomainDef *def, GError **error)
                 return -1;
             }
         }
+        for (j = 0; j < i && c->type == GV_DOMAIN_CONTROLLER_TYPE_PCI &&
+                    c->model == GV_DOMAIN_PCI_MODEL_PCIE_ROOT_PORT;
+             j++) {
+            const gvDomainControllerDef *o = g_ptr_array_index(def->controllers, j);
+
+            /* QEMU: "Can't add chassis slot" */
+            if (o->type == GV_DOMAIN_CONTROLLER_TYPE_PCI &&
+                o->model == GV_DOMAIN_PCI_MODEL_PCIE_ROOT_PORT && o->chassis == c->chassis) {
+                gvReportError(
+                    error, GV_ERR_CONFIG_UNSUPPORTED,
+                    "pcie-root-ports %d and %d in <devices>/<controller>/<target> have the same chassis '%d': give them different ones",
+                    o->idx, c->idx, c->chassis);
+                return -1;
+            }
+        }
         if (c->type == GV_DOMAIN_CONTROLLER_TYPE_IDE && (q35 || c->idx > 0)) {
             gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
                           "%s in <devices>/<controller>: machine '%s' has %s", desc,

@@ -163,17 +163,30 @@ gvQemuBuildOneController(gvCommand *cmd, const gvDomainDef *def, const gvDomainC
 void
 gvQemuBuildControllerCommandLine(gvCommand *cmd, const gvDomainDef *def)
 {
+    bool done[GV_PCI_BUS_MAX + 1] = { false };
+    bool progress = true;
     guint i;
 
-    /* PCI controllers first, in index order, so every bus exists before its devices */
-    for (i = 0; i <= GV_PCI_BUS_MAX; i++) {
-        guint j;
+    /*
+     * PCI controllers first, each after the one whose bus it sits on (a
+     * bridge may have a lower index than its root port), else in index order
+     */
+    done[0] = true;
+    while (progress) {
+        progress = false;
+        for (i = 0; i <= GV_PCI_BUS_MAX; i++) {
+            guint j;
 
-        for (j = 0; j < def->controllers->len; j++) {
-            const gvDomainControllerDef *c = g_ptr_array_index(def->controllers, j);
+            for (j = 0; j < def->controllers->len; j++) {
+                const gvDomainControllerDef *c = g_ptr_array_index(def->controllers, j);
 
-            if (c->type == GV_DOMAIN_CONTROLLER_TYPE_PCI && c->idx == (int)i)
+                if (c->type != GV_DOMAIN_CONTROLLER_TYPE_PCI || c->idx != (int)i || done[i] ||
+                    c->info.addr.type != GV_DOMAIN_ADDRESS_TYPE_PCI || !done[c->info.addr.pci.bus])
+                    continue;
                 gvQemuBuildOneController(cmd, def, c);
+                done[i] = true;
+                progress = true;
+            }
         }
     }
     for (i = 0; i < def->controllers->len; i++) {

@@ -88,3 +88,31 @@ DO_TEST("virt-install-q35-generic-devices", KVM);
 DO_TEST("nova-user-devices", KVM);
 /* no network driver: a clear error, never a guest without its network */
 DO_TEST_FAIL("net-network", CAPS_72, KVM);
+
+/* devices: one case per device class and address rule (inputs as in tests/xml2xml) */
+DO_TEST("dev-pc-chr", KVM);
+DO_TEST("dev-pc-dev", KVM);
+DO_TEST("dev-pc-input", KVM);
+DO_TEST("dev-pc-misc", KVM);
+DO_TEST("dev-pc-scsi", KVM);
+DO_TEST("dev-pc-scsi-default", KVM);
+DO_TEST("dev-pc-usbdisk", KVM);
+DO_TEST("dev-pc-xhci", KVM);
+DO_TEST("dev-q35-bridges", KVM);
+DO_TEST("dev-q35-legacy", KVM);
+DO_TEST("dev-q35-sound", KVM);
+DO_TEST("dev-q35-many", KVM);
+DO_TEST("dev-pc-many", KVM);
+DO_TEST("dev-pc-video-ramfb", KVM);
+DO_TEST("dev-pc-video-none", KVM);
+DO_TEST("dev-pc-vnc-listen", KVM);
+DO_TEST("dev-pc-graphics-spice", KVM);
+DO_TEST("dev-pc-addr", KVM);
+DO_TEST("dev-graphics-vnc-passwd", KVM);
+DO_TEST("dev-channel-types", KVM);
+DO_TEST("dev-video-models", KVM);
+DO_TEST("dev-sound-models", KVM);
+DO_TEST("dev-rng-builtin", KVM);
+DO_TEST("dev-watchdog-panic", KVM);
+DO_TEST("dev-disk-driver-options", KVM);
+DO_TEST("dev-graphics-spice-listen-none", KVM);
