@@ -546,7 +546,12 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
         g_strdup_printf("%s/%s.%d.monitor", qemuDir, name, g_atomic_int_add(&drv->nextMonitor, 1));
     home = g_strdup_printf("%s/qemu/%s", drv->stateDir, name);
     ctx.homeDir = home;
-    channelDir = g_strdup_printf("%s/channel", home);
+    {
+        char uuidstr[GV_UUID_STRING_BUFLEN];
+
+        /* short: a UNIX socket path has at most 107 bytes */
+        channelDir = g_strdup_printf("%s/ch-%.8s", qemuDir, gvUUIDFormat(obj->def->uuid, uuidstr));
+    }
     ctx.incoming = incoming != NULL;
     priv->incoming = incoming != NULL;
     if (incoming)

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
@@ -68,6 +69,13 @@ gvQemuProcessPrepareDevices(gvDomainDef *live, const char *channelDir, gvQemuBui
             /* the live XML shows where the socket is, as libvirt's does */
             chr->path = g_build_filename(channelDir, chr->name, NULL);
             chr->mode = GV_DOMAIN_CHR_MODE_BIND;
+            if (strlen(chr->path) >= sizeof(((struct sockaddr_un *)NULL)->sun_path)) {
+                gvReportError(
+                    error, GV_ERR_CONFIG_UNSUPPORTED,
+                    "the socket of channel '%s' in <devices>/<channel> would be '%s', longer than a UNIX socket path can be: give it a shorter <source path>",
+                    chr->name, chr->path);
+                return -1;
+            }
             needChannelDir = true;
         }
     }
