@@ -143,7 +143,7 @@ gvQemuValidateNets(const gvDomainDef *def, const gvQemuCaps *caps, const gvQemuB
             if (!ctx->tapFds || i >= ctx->ntapFds || ctx->tapFds[i] < 0) {
                 gvReportError(
                     error, GV_ERR_CONFIG_UNSUPPORTED,
-                    "interface '%s' of type '%s' in <devices>/<interface> needs a tap device, which genvirtd does not create or attach yet",
+                    "interface '%s' of type '%s' in <devices>/<interface> needs a tap device, which genvirtd opens only when it starts the domain",
                     mac, gvDomainNetTypeTypeToString(net->type));
                 return -1;
             }

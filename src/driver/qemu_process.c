@@ -21,6 +21,7 @@
 #include "gvfile.h"
 #include "gvxml.h"
 #include "qemu_process.h"
+#include "qemu_interface.h"
 #include "qemu_process_devices.h"
 #include "snapshot_conf.h"
 
@@ -517,8 +518,12 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     gvQemuMonitor *mon = NULL;
     gvQemuWatchCtx *w;
     GSource *watch;
-    gint source_fds[2];
-    gint target_fds[2];
+    g_autofree gint *source_fds = NULL;
+    g_autofree gint *target_fds = NULL;
+    g_autofree int *tapFds = NULL;
+    g_autofree int *tapTargets = NULL;
+    guint ntaps = 0;
+    guint t;
     gsize nfds = 0;
     int memfd = -1;
     int monfd = -1;
@@ -567,8 +572,23 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     if (!(caps = gvDriverGetCaps(drv, live->emulator, error)) ||
         gvQemuProcessCheckDisks(live, error) < 0 || gvDirEnsure(qemuDir, 0700, error) < 0 ||
         gvDirEnsure(home, 0700, error) < 0 ||
-        gvQemuProcessPrepareDevices(live, channelDir, &ctx, error) < 0 ||
-        gvQemuBuildCommandLine(live, caps, &ctx, &cmd, &genidConfig, error) < 0)
+        gvQemuProcessPrepareDevices(live, channelDir, &ctx, error) < 0)
+        goto error_unlocked;
+    /* taps of bridge and ethernet interfaces: QEMU gets them as fds 5, 6, ... */
+    ntaps = live->nets->len;
+    tapFds = g_new0(int, ntaps + 1);
+    tapTargets = g_new0(int, ntaps + 1);
+    source_fds = g_new0(gint, ntaps + 2);
+    target_fds = g_new0(gint, ntaps + 2);
+    if (gvQemuInterfaceOpenTaps(live, tapFds, error) < 0) {
+        ntaps = 0;
+        goto error_unlocked;
+    }
+    for (t = 0; t < ntaps; t++)
+        tapTargets[t] = tapFds[t] >= 0 ? (int)(5 + t) : -1;
+    ctx.tapFds = tapTargets;
+    ctx.ntapFds = ntaps;
+    if (gvQemuBuildCommandLine(live, caps, &ctx, &cmd, &genidConfig, error) < 0)
         goto error_unlocked;
     if ((monfd = gvQemuProcessBindMonitor(monitorPath, error)) < 0)
         goto error_unlocked;
@@ -582,6 +602,12 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     }
     source_fds[nfds] = monfd;
     target_fds[nfds++] = 4;
+    for (t = 0; t < ntaps; t++) {
+        if (tapFds[t] < 0)
+            continue;
+        source_fds[nfds] = tapFds[t];
+        target_fds[nfds++] = tapTargets[t];
+    }
     if ((logfd = gvQemuProcessOpenLog(drv, name, cmd, error)) < 0)
         goto error_unlocked;
     logOffset = lseek(logfd, 0, SEEK_END);
@@ -601,6 +627,8 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     memfd = -1;
     close(monfd);
     monfd = -1;
+    /* QEMU holds the taps now: a bridge's tap goes when QEMU exits */
+    gvQemuInterfaceCloseTaps(tapFds, ntaps);
 
     gvDomainObjLock(obj);
     priv->pid = pid;
@@ -714,6 +742,8 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
 
 error_unlocked:
     logOffset = -1;
+    if (tapFds)
+        gvQemuInterfaceCloseTaps(tapFds, ntaps);
     if (memfd >= 0)
         close(memfd);
     if (monfd >= 0)

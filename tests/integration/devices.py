@@ -17,8 +17,8 @@ nova-user-devices.xml), each with its disk image made here:
   restart;
 - a VNC password reaches QEMU over QMP (query-vnc says auth 'vnc') and is
   neither on QEMU's command line nor in a read-only dumpxml;
-- an <interface type='network'> and an <interface type='bridge'> are
-  refused at start with a clear message and nothing is left running.
+- an <interface type='network'>, and a bridge interface whose bridge does
+  not exist, are refused at start with a clear message, nothing left running.
 """
 
 import os
@@ -165,8 +165,8 @@ def main(h):
     for kind, iface, words in (
             ('network', "<interface type='network'><source network='default'/>"
              "<model type='virtio'/></interface>", ('network', 'no network driver')),
-            ('bridge', "<interface type='bridge'><source bridge='br0'/>"
-             "<model type='virtio'/></interface>", ('bridge', 'tap device'))):
+            ('bridge', "<interface type='bridge'><source bridge='gv-nosuchbr'/>"
+             "<model type='virtio'/></interface>", ('bridge', 'gv-nosuchbr'))):
         name = 'if-' + kind
         p, uid = h.write_domain(name, memory_mib=64, genid=None)
         gi.write_file(p, gi.read_text(p).replace('  </devices>', '    %s\n  </devices>' % iface))

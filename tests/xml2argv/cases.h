@@ -116,3 +116,6 @@ DO_TEST("dev-rng-builtin", KVM);
 DO_TEST("dev-watchdog-panic", KVM);
 DO_TEST("dev-disk-driver-options", KVM);
 DO_TEST("dev-graphics-spice-listen-none", KVM);
+
+/* bridge and ethernet: the taps genvirtd opens are fds 30, 31 (tests/integration/tap.py runs them) */
+DO_TEST_TAPS("net-bridge-ethernet", KVM);
