@@ -159,23 +159,214 @@ testErrorLayout(const void *opaque)
     g_assert_cmpmem(b->data, 8, "\x00\x00\x00\x2a\x00\x00\x00\x0a", 8);
 }
 
+/* Procedures that existed before the tables were generated: never dropped */
+static const int gvTestNeededRemote[] = {
+    1,   2,   3,   4,   9,   10,  11,  12,  14,  15,  16,  19,  21,  22,  23,  24,  25,  27,
+    28,  29,  33,  34,  35,  37,  51,  59,  60,  66,  110, 121, 122, 150, 151, 157, 163, 183,
+    185, 186, 187, 188, 189, 190, 191, 192, 193, 196, 212, 213, 214, 216, 217, 218, 231, 234,
+    244, 246, 247, 258, 271, 272, 273, 274, 275, 302, 303, 305, 306, 307, 350, 360, 361, 426,
+};
+
 static void
 testProcTable(const void *opaque)
 {
-    static const int needed[] = { 1,   2,   3,   4,   9,   10,  11,  12,  14,  15,  16,  19,
-                                  21,  22,  23,  24,  25,  27,  28,  29,  33,  34,  35,  37,
-                                  51,  59,  60,  66,  110, 121, 122, 150, 151, 157, 163, 183,
-                                  185, 186, 187, 188, 189, 190, 191, 192, 193, 196, 212, 213,
-                                  214, 216, 217, 218, 231, 234, 244, 246, 247, 258, 271, 272,
-                                  273, 274, 275, 302, 303, 305, 306, 307, 350, 360, 361, 426 };
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < gvProgramCount; i++) {
+        const gvProgramDesc *prog = &gvPrograms[i];
+        g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+        guint used = 0;
+
+        g_assert_nonnull(prog->name);
+        for (j = 1; j < prog->nprocs; j++) {
+            const gvProcDesc *p = &prog->procs[j];
+
+            if (p->number == 0)
+                continue;
+            used++;
+            /* a slot holds its own number, and every procedure is complete */
+            g_assert_cmpint(p->number, ==, (gint32)j);
+            g_assert_nonnull(p->name);
+            g_assert_nonnull(p->api);
+            g_assert_nonnull(p->args);
+            g_assert_nonnull(p->ret);
+            g_assert_true(g_hash_table_add(names, (gpointer)p->name));
+            if (p->flags & (GV_PROC_EVENT | GV_PROC_NOSUPPORT))
+                g_assert_null(p->handler);
+            else
+                g_assert_nonnull(p->handler);
+            if (p->flags & GV_PROC_NOSUPPORT) {
+                g_assert_cmpint(p->errorDomain, >, 0);
+                g_assert_true(p->args == &gvRpcVoidLayout && p->ret == &gvRpcVoidLayout);
+            }
+        }
+        /* the last slot is used: the table is no longer than it must be */
+        g_assert_cmpint(prog->procs[prog->nprocs - 1].number, ==, (gint32)prog->nprocs - 1);
+        g_assert_cmpuint(used, >, 0);
+        g_assert_null(gvDispatchLookup(prog->number, 0));
+        g_assert_null(gvDispatchLookup(prog->number, -1));
+        g_assert_null(gvDispatchLookup(prog->number, (gint32)prog->nprocs));
+    }
+    for (i = 0; i < G_N_ELEMENTS(gvTestNeededRemote); i++)
+        g_assert_nonnull(gvDispatchLookup(GV_PROGRAM_REMOTE, gvTestNeededRemote[i]));
+    g_assert_nonnull(gvDispatchLookup(GV_PROGRAM_QEMU, GV_QEMU_PROC_DOMAIN_MONITOR_COMMAND));
+    g_assert_nonnull(gvDispatchLookup(GV_PROGRAM_GENVIRT, GV_GENVIRT_PROC_DOMAIN_GET_LIVE_GENID));
+    g_assert_null(gvDispatchLookup(0x12345678, 1));
+}
+
+/* Fills every field of @obj (of @layout) with values derived from @seed */
+static void
+gvTestFill(const gvXdrLayout *layout, void *obj, guint seed, guint depth)
+{
     size_t i;
 
-    for (i = 0; i < G_N_ELEMENTS(needed); i++)
-        g_assert_nonnull(gvDispatchProcName(needed[i]));
-    g_assert_null(gvDispatchProcName(0));
-    g_assert_null(gvDispatchProcName(9999));
-    g_assert_null(gvDispatchProcName(-1));
-    g_assert_cmpuint(gvDispatchProcCount(), ==, G_N_ELEMENTS(needed));
+    for (i = 0; i < layout->nfields; i++) {
+        const gvXdrField *f = &layout->fields[i];
+        void *p = (char *)obj + f->offset;
+        guint v = seed * 31 + (guint)i + 1;
+
+        switch (f->kind) {
+        case GV_XDR_INT:
+            *(gint32 *)p = -(gint32)v;
+            break;
+        case GV_XDR_UINT:
+            *(guint32 *)p = v;
+            break;
+        case GV_XDR_HYPER:
+            *(gint64 *)p = -(gint64)v * G_GINT64_CONSTANT(1000000007);
+            break;
+        case GV_XDR_UHYPER:
+            *(guint64 *)p = (guint64)v << 33;
+            break;
+        case GV_XDR_BOOL:
+            *(bool *)p = v % 2;
+            break;
+        case GV_XDR_DOUBLE:
+            *(double *)p = v / 3.0;
+            break;
+        case GV_XDR_STRING:
+        case GV_XDR_OSTRING:
+            *(char **)p = g_strdup_printf("%s-%u", f->name, v);
+            break;
+        case GV_XDR_OPAQUE:
+        case GV_XDR_CHARS:
+            gvXdrOpaqueSet(p, "ab\0cd", 5);
+            break;
+        case GV_XDR_FIXED_OPAQUE:
+        case GV_XDR_FIXED_CHARS:
+            memset(p, (int)(v & 0x7f), f->bound);
+            break;
+        case GV_XDR_STRUCT:
+            gvTestFill(f->sub, p, v, depth + 1);
+            break;
+        case GV_XDR_OPTIONAL:
+            *(void **)p = g_malloc0(f->sub->size);
+            gvTestFill(f->sub, *(void **)p, v, depth + 1);
+            break;
+        case GV_XDR_ARRAY: {
+            gvXdrArray *arr = p;
+            guint32 k;
+
+            gvXdrArrayAlloc(arr, MIN(f->bound, 3), f->sub->size);
+            for (k = 0; k < arr->n; k++)
+                gvTestFill(f->sub, (char *)arr->v + k * f->sub->size, v + k, depth + 1);
+            break;
+        }
+        case GV_XDR_TPARAMS: {
+            GPtrArray *params = gvTypedParamsNew();
+
+            gvTypedParamsAddString(params, "name", "value");
+            *(GPtrArray **)p = params;
+            break;
+        }
+        case GV_XDR_KIND_LAST:
+        default:
+            g_assert_not_reached();
+        }
+    }
+}
+
+/* Encode, decode, encode: the same bytes; every shorter prefix fails to decode */
+static void
+gvTestLayoutRoundTrip(const gvXdrLayout *layout)
+{
+    g_autofree void *a = g_malloc0(layout->size);
+    g_autofree void *b = g_malloc0(layout->size);
+    g_autoptr(GByteArray) first = g_byte_array_new();
+    g_autoptr(GByteArray) second = g_byte_array_new();
+    gvXdrDecoder d;
+    size_t cut;
+
+    gvTestFill(layout, a, 7, 0);
+    gvXdrEncodeLayout(first, layout, a);
+    g_assert_cmpuint(first->len % 4, ==, 0);
+    g_assert_cmpuint(first->len, >=, layout->minWire);
+    d = (gvXdrDecoder)GV_XDR_DECODER_INIT(first->data, first->len);
+    g_assert_true(gvXdrDecodeLayout(&d, layout, b));
+    g_assert_true(gvXdrDecodeFinished(&d));
+    gvXdrEncodeLayout(second, layout, b);
+    g_assert_cmpmem(first->data, first->len, second->data, second->len);
+    gvXdrLayoutClear(layout, b);
+    for (cut = 0; cut < first->len; cut += 4) {
+        memset(b, 0, layout->size);
+        d = (gvXdrDecoder)GV_XDR_DECODER_INIT(first->data, cut);
+        g_assert_false(gvXdrDecodeLayout(&d, layout, b) && gvXdrDecodeFinished(&d));
+        gvXdrLayoutClear(layout, b);
+    }
+    gvXdrLayoutClear(layout, a);
+}
+
+static void
+testLayouts(const void *opaque)
+{
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < gvProgramCount; i++) {
+        for (j = 1; j < gvPrograms[i].nprocs; j++) {
+            const gvProcDesc *p = &gvPrograms[i].procs[j];
+
+            if (p->number == 0)
+                continue;
+            gvTestLayoutRoundTrip(p->args);
+            gvTestLayoutRoundTrip(p->ret);
+        }
+    }
+}
+
+static void
+testLayoutWire(const void *opaque)
+{
+    /* CONNECT_OPEN("qemu:///system", 0), with glibc's and go-libvirt's pointer flags */
+    static const guint8 open1[] = { 0,   0,   0,   1,   0,   0,   0,   14,  'q', 'e',
+                                    'm', 'u', ':', '/', '/', '/', 's', 'y', 's', 't',
+                                    'e', 'm', 0,   0,   0,   0,   0,   0 };
+    guint8 open2[sizeof(open1)];
+    const gvProcDesc *proc = gvDispatchLookup(GV_PROGRAM_REMOTE, GV_PROC_CONNECT_OPEN);
+    gvConnectOpenArgs args = { 0 };
+    gvDomainGetInfoRet info = { 5, 1024, 512, 2, 99 };
+    g_autoptr(GByteArray) b = g_byte_array_new();
+    gvXdrDecoder d;
+
+    d = (gvXdrDecoder)GV_XDR_DECODER_INIT(open1, sizeof(open1));
+    g_assert_true(gvXdrDecodeLayout(&d, proc->args, &args) && gvXdrDecodeFinished(&d));
+    g_assert_cmpstr(args.name, ==, "qemu:///system");
+    gvXdrLayoutClear(proc->args, &args);
+    /* bytes 01 00 00 00: any non-zero flag means present, as glibc decodes it */
+    memcpy(open2, open1, sizeof(open1));
+    open2[0] = 1;
+    open2[3] = 0;
+    d = (gvXdrDecoder)GV_XDR_DECODER_INIT(open2, sizeof(open2));
+    g_assert_true(gvXdrDecodeLayout(&d, proc->args, &args) && gvXdrDecodeFinished(&d));
+    g_assert_cmpstr(args.name, ==, "qemu:///system");
+    gvXdrLayoutClear(proc->args, &args);
+    g_assert_null(args.name);
+
+    /* remote_domain_get_info_ret: uchar and ushort are 4 bytes each, 40 in all */
+    gvXdrEncodeLayout(b, &gvDomainGetInfoRetLayout, &info);
+    g_assert_cmpuint(b->len, ==, 4 + 8 + 8 + 4 + 8);
+    g_assert_cmpmem(b->data, 4, "\x00\x00\x00\x05", 4);
 }
 
 int
@@ -188,6 +379,8 @@ main(int argc, char **argv)
     gvTestRun("/rpc/framing", testFraming, NULL);
     gvTestRun("/rpc/error-layout", testErrorLayout, NULL);
     gvTestRun("/rpc/proc-table", testProcTable, NULL);
+    gvTestRun("/rpc/layouts", testLayouts, NULL);
+    gvTestRun("/rpc/layout-wire", testLayoutWire, NULL);
 
     return g_test_run();
 }

@@ -1,16 +1,9 @@
 /*
- * remote_dispatch.h: remote procedures -> driver calls, with access policy
+ * remote_dispatch.h: the dispatcher of genvirtd's RPC server
  */
 #pragma once
 
-#include "driver.h"
-#include "gvnetserver.h"
-
-typedef struct {
-    gvDriver *drv;
-    GMainLoop *loop;
-    bool quit; /* a signal came before the main loop ran */
-} gvDaemon;
+#include "remote_call.h"
 
 /* Per-connection state, created when a client connects */
 gpointer gvDispatchClientNew(gvNetServerClient *client, gpointer opaque);
@@ -23,7 +16,5 @@ void gvDispatchCall(gvNetServerClient *client, const gvNetMessageHeader *hdr, co
 /* The gvNetServerInlineFunc: procedures that never block run on the main loop */
 bool gvDispatchIsInline(const gvNetMessageHeader *hdr, gpointer opaque);
 
-/* For the table test: the name of REMOTE procedure @proc, or NULL */
-const char *gvDispatchProcName(int proc);
-/* Counts the REMOTE procedures with a handler */
-unsigned int gvDispatchProcCount(void);
+/* The description of a callable procedure @proc of program @prog, or NULL */
+const gvProcDesc *gvDispatchLookup(guint32 prog, gint32 proc);

@@ -12,29 +12,29 @@
 void
 gvRemoteDomainClear(gvRemoteDomain *dom)
 {
-    g_clear_pointer(&dom->name, g_free);
+    gvXdrLayoutClear(&gvRemoteDomainLayout, dom);
 }
 
 void
 gvRemoteDomainEncode(GByteArray *b, const char *name, const unsigned char uuid[GV_UUID_BUFLEN],
                      gint32 id)
 {
-    gvXdrEncodeString(b, name);
-    gvXdrEncodeOpaqueFixed(b, uuid, GV_UUID_BUFLEN);
-    gvXdrEncodeI32(b, id);
+    gvRemoteDomain dom = { (char *)name, { 0 }, id };
+
+    memcpy(dom.uuid, uuid, GV_UUID_BUFLEN);
+    gvXdrEncodeLayout(b, &gvRemoteDomainLayout, &dom);
 }
 
 bool
 gvRemoteDomainDecode(gvXdrDecoder *d, gvRemoteDomain *dom)
 {
-    char *name = NULL;
+    gvRemoteDomain tmp = { 0 };
 
-    if (!gvXdrDecodeString(d, GV_REMOTE_DOMAIN_NAME_MAX, &name) ||
-        !gvXdrDecodeOpaqueFixed(d, dom->uuid, GV_UUID_BUFLEN) || !gvXdrDecodeI32(d, &dom->id)) {
-        g_free(name);
+    if (!gvXdrDecodeLayout(d, &gvRemoteDomainLayout, &tmp)) {
+        gvRemoteDomainClear(&tmp);
         return false;
     }
-    dom->name = name;
+    *dom = tmp;
     return true;
 }
 
@@ -114,13 +114,13 @@ gvTypedParamsFree(GPtrArray *params)
 }
 
 GPtrArray *
-gvTypedParamsDecode(gvXdrDecoder *d)
+gvTypedParamsDecode(gvXdrDecoder *d, guint32 max)
 {
     g_autoptr(GPtrArray) params = gvTypedParamsNew();
     guint32 n;
     guint32 i;
 
-    if (!gvXdrDecodeCount(d, GV_REMOTE_MIGRATE_PARAM_LIST_MAX, 12, &n))
+    if (!gvXdrDecodeCount(d, max, 12, &n))
         return NULL;
     for (i = 0; i < n; i++) {
         gvTypedParam *p = g_new0(gvTypedParam, 1);

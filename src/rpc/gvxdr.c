@@ -203,8 +203,7 @@ gvXdrDecodeOptString(gvXdrDecoder *d, guint32 max, char **out)
         *out = NULL;
         return true;
     }
-    if (present != 1)
-        return gvXdrFail(d);
+    /* as glibc's xdr_pointer: any non-zero flag means present */
     return gvXdrDecodeString(d, max, out);
 }
 

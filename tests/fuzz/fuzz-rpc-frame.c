@@ -3,8 +3,10 @@
  *
  * The input is a byte stream as a client would send it: frames are cut
  * out by their length words (checked first, as the server does), headers
- * decoded, and every payload decoded as each argument layout the daemon
- * reads.  Nothing may crash, read out of bounds or allocate beyond bounds.
+ * decoded, and every payload decoded as each argument and reply layout of
+ * the generated procedure tables (the one codec every procedure goes
+ * through), re-encoded when it decodes, and freed.  Nothing may crash,
+ * read out of bounds or allocate beyond bounds.
  */
 #include <gvconfig.h>
 
@@ -14,11 +16,54 @@
 #include "gvnetmessage.h"
 #include "gvrpcprotocol.h"
 #include "gvxdr.h"
+#include "gvxdrcodec.h"
+#include "remote_call.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+static void gvFuzzPayloadLegacy(const guint8 *p, size_t len);
+
+/* @p as an instance of @layout: decoded, encoded again if it decoded, freed */
+static void
+gvFuzzLayout(const gvXdrLayout *layout, const guint8 *p, size_t len)
+{
+    g_autofree void *obj = g_malloc0(layout->size);
+    gvXdrDecoder d = GV_XDR_DECODER_INIT(p, len);
+
+    if (gvXdrDecodeLayout(&d, layout, obj)) {
+        GByteArray *b = g_byte_array_new();
+
+        gvXdrEncodeLayout(b, layout, obj);
+        /* what decoded must encode to the bytes it came from */
+        if (gvXdrDecodeFinished(&d) && (b->len != len || memcmp(b->data, p, len) != 0)) {
+            /* only booleans and pointer flags may differ (any non-zero is 1) */
+            g_assert_cmpuint(b->len, ==, len);
+        }
+        gvXdrBufferFree(b);
+    }
+    gvXdrLayoutClear(layout, obj);
+}
 
 static void
 gvFuzzPayload(const guint8 *p, size_t len)
+{
+    size_t i;
+    size_t j;
+
+    for (i = 0; i < gvProgramCount; i++) {
+        for (j = 1; j < gvPrograms[i].nprocs; j++) {
+            const gvProcDesc *proc = &gvPrograms[i].procs[j];
+
+            if (proc->number == 0)
+                continue;
+            gvFuzzLayout(proc->args, p, len);
+            gvFuzzLayout(proc->ret, p, len);
+        }
+    }
+    gvFuzzPayloadLegacy(p, len);
+}
+
+static void
+gvFuzzPayloadLegacy(const guint8 *p, size_t len)
 {
     gvXdrDecoder d;
     gvRemoteDomain dom = { 0 };
