@@ -39,6 +39,7 @@ gvDomainChrDefFree(gvDomainChrDef *def)
     g_free(def->host);
     g_free(def->service);
     g_free(def->name);
+    g_free(def->logfile);
     g_free(def);
 }
 
@@ -54,6 +55,9 @@ gvDomainChrSourceCopy(gvDomainChrDef *dst, const gvDomainChrDef *src)
     g_free(dst->service);
     dst->service = g_strdup(src->service);
     dst->protocol = src->protocol;
+    g_free(dst->logfile);
+    dst->logfile = g_strdup(src->logfile);
+    dst->logappend = src->logappend;
 }
 
 bool
@@ -61,7 +65,8 @@ gvDomainChrSourceEqual(const gvDomainChrDef *a, const gvDomainChrDef *b)
 {
     return a->type == b->type && g_strcmp0(a->path, b->path) == 0 && a->mode == b->mode &&
            g_strcmp0(a->host, b->host) == 0 && g_strcmp0(a->service, b->service) == 0 &&
-           a->protocol == b->protocol;
+           a->protocol == b->protocol && g_strcmp0(a->logfile, b->logfile) == 0 &&
+           a->logappend == b->logappend;
 }
 
 static int
@@ -71,7 +76,10 @@ gvDomainChrSourceParseXML(xmlNodePtr node, gvDomainChrDef *def, GError **error)
     static const char *const unixAttrs[] = { "mode", "path", NULL };
     static const char *const tcpAttrs[] = { "mode", "host", "service", NULL };
     static const char *const protocolAttrs[] = { "type", NULL };
+    static const char *const logAttrs[] = { "file", "append", NULL };
     xmlNodePtr src = gvXMLNodeGetChild(node, "source");
+    xmlNodePtr log = gvXMLNodeGetChild(node, "log");
+    g_autofree char *append = NULL;
     xmlNodePtr proto = gvXMLNodeGetChild(node, "protocol");
     int v;
 
@@ -168,6 +176,39 @@ gvDomainChrSourceParseXML(xmlNodePtr node, gvDomainChrDef *def, GError **error)
     case GV_DOMAIN_CHR_TYPE_LAST:
         break;
     }
+    if (log) {
+        if (gvXMLCheckNode(log, logAttrs, NULL, false, error) < 0 ||
+            gvXMLPropString(log, "file", GV_XML_PROP_REQUIRED | GV_XML_PROP_NONZERO, &def->logfile,
+                            error) < 0 ||
+            gvXMLPropString(log, "append", GV_XML_PROP_NONE, &append, error) < 0)
+            return -1;
+        if (append && g_str_equal(append, "on")) {
+            def->logappend = GV_TRISTATE_BOOL_YES;
+        } else if (append && g_str_equal(append, "off")) {
+            def->logappend = GV_TRISTATE_BOOL_NO;
+        } else if (append) {
+            g_autofree char *path = gvXMLNodePath(log);
+
+            gvReportError(error, GV_ERR_XML_ERROR,
+                          "invalid value '%s' for attribute 'append' of %s: expected 'on' or 'off'",
+                          append, path);
+            return -1;
+        }
+        if (def->logfile[0] != '/') {
+            gvReportError(error, GV_ERR_XML_ERROR,
+                          "log file '%s' of the %s in <devices>/<%s>/<log> is not an absolute path",
+                          def->logfile, gvDomainChrDeviceTypeToString(def->device),
+                          gvDomainChrDeviceTypeToString(def->device));
+            return -1;
+        }
+        if (def->type == GV_DOMAIN_CHR_TYPE_SPICEVMC) {
+            g_autofree char *path = gvXMLNodePath(log);
+
+            gvReportError(error, GV_ERR_XML_ERROR,
+                          "unexpected element %s: type 'spicevmc' has no log", path);
+            return -1;
+        }
+    }
     if (def->path && def->path[0] != '/') {
         gvReportError(error, GV_ERR_XML_ERROR,
                       "path '%s' of the %s in <devices>/<%s>/<source> is not an absolute path",
@@ -182,9 +223,8 @@ gvDomainChrDef *
 gvDomainChrDefParseXML(xmlNodePtr node, gvDomainChrDevice device, GError **error)
 {
     static const char *const attrs[] = { "type", NULL };
-    static const gvXMLChildSpec children[] = {
-        { "source", 1 }, { "protocol", 1 }, { "target", 1 }, { "address", 1 }, { NULL, 0 }
-    };
+    static const gvXMLChildSpec children[] = { { "source", 1 }, { "protocol", 1 }, { "log", 1 },
+                                               { "target", 1 }, { "address", 1 },  { NULL, 0 } };
     static const gvXMLChildSpec serialTargetChildren[] = { { "model", 1 }, { NULL, 0 } };
     static const char *const serialTargetAttrs[] = { "type", "port", NULL };
     static const char *const consoleTargetAttrs[] = { "type", "port", NULL };
@@ -357,6 +397,13 @@ gvDomainChrDefFormat(gvBuffer *buf, const gvDomainChrDef *def)
     gvBufferAsprintf(buf, "<%s type='%s'>\n", elem, gvDomainChrTypeTypeToString(def->type));
     gvBufferAdjustIndent(buf, 2);
     gvDomainChrSourceFormat(buf, def);
+    if (def->logfile) {
+        gvBufferEscapeString(buf, "<log file='%s'", def->logfile);
+        if (def->logappend != GV_TRISTATE_BOOL_ABSENT)
+            gvBufferAsprintf(buf, " append='%s'",
+                             def->logappend == GV_TRISTATE_BOOL_YES ? "on" : "off");
+        gvBufferAddLit(buf, "/>\n");
+    }
     switch ((gvDomainChrDevice)def->device) {
     case GV_DOMAIN_CHR_DEVICE_CONSOLE:
         gvBufferAsprintf(buf, "<target type='%s' port='%d'/>\n",

@@ -6,23 +6,44 @@
 #include "qemu_command_priv.h"
 
 /* -chardev BACKEND,id=ID,... for the host side of @chr */
+static void gvQemuBuildChardevBackend(gvCommand *cmd, const gvDomainChrDef *chr, const char *id,
+                                      const gvQemuBuildCtx *ctx, const char *log);
+
 static void
 gvQemuBuildChardev(gvCommand *cmd, const gvDomainChrDef *chr, const char *id,
                    const gvQemuBuildCtx *ctx)
+{
+    g_autofree char *log = NULL;
+
+    /* <log file append>: QEMU's logfile, logappend */
+    if (chr->logfile) {
+        g_autofree char *file = gvQemuOptEscape(chr->logfile);
+
+        log = g_strdup_printf(",logfile=%s%s", file,
+                              chr->logappend == GV_TRISTATE_BOOL_ABSENT ? ""
+                              : chr->logappend == GV_TRISTATE_BOOL_YES  ? ",logappend=on"
+                                                                        : ",logappend=off");
+    }
+    gvQemuBuildChardevBackend(cmd, chr, id, ctx, log ? log : "");
+}
+
+static void
+gvQemuBuildChardevBackend(gvCommand *cmd, const gvDomainChrDef *chr, const char *id,
+                          const gvQemuBuildCtx *ctx, const char *log)
 {
     g_autofree char *path = NULL;
 
     gvCommandAddArg(cmd, "-chardev");
     switch ((gvDomainChrType)chr->type) {
     case GV_DOMAIN_CHR_TYPE_PTY:
-        gvCommandAddArgFormat(cmd, "pty,id=%s", id);
+        gvCommandAddArgFormat(cmd, "pty,id=%s%s", id, log);
         break;
     case GV_DOMAIN_CHR_TYPE_NULL:
-        gvCommandAddArgFormat(cmd, "null,id=%s", id);
+        gvCommandAddArgFormat(cmd, "null,id=%s%s", id, log);
         break;
     case GV_DOMAIN_CHR_TYPE_FILE:
         path = gvQemuOptEscape(chr->path);
-        gvCommandAddArgFormat(cmd, "file,id=%s,path=%s", id, path);
+        gvCommandAddArgFormat(cmd, "file,id=%s,path=%s%s", id, path, log);
         break;
     case GV_DOMAIN_CHR_TYPE_UNIX: {
         g_autofree char *auto_path = NULL;
@@ -31,14 +52,15 @@ gvQemuBuildChardev(gvCommand *cmd, const gvDomainChrDef *chr, const char *id,
         if (!chr->path)
             auto_path = g_build_filename(ctx->channelDir ? ctx->channelDir : "/", chr->name, NULL);
         path = gvQemuOptEscape(chr->path ? chr->path : auto_path);
-        gvCommandAddArgFormat(cmd, "socket,id=%s,path=%s%s", id, path,
-                              bind ? ",server=on,wait=off" : "");
+        gvCommandAddArgFormat(cmd, "socket,id=%s,path=%s%s%s", id, path,
+                              bind ? ",server=on,wait=off" : "", log);
         break;
     }
     case GV_DOMAIN_CHR_TYPE_TCP:
-        gvCommandAddArgFormat(cmd, "socket,id=%s,host=%s,port=%s%s%s", id, chr->host, chr->service,
-                              chr->mode == GV_DOMAIN_CHR_MODE_BIND ? ",server=on,wait=off" : "",
-                              chr->protocol == GV_DOMAIN_CHR_PROTOCOL_TELNET ? ",telnet=on" : "");
+        gvCommandAddArgFormat(
+            cmd, "socket,id=%s,host=%s,port=%s%s%s%s", id, chr->host, chr->service,
+            chr->mode == GV_DOMAIN_CHR_MODE_BIND ? ",server=on,wait=off" : "",
+            chr->protocol == GV_DOMAIN_CHR_PROTOCOL_TELNET ? ",telnet=on" : "", log);
         break;
     case GV_DOMAIN_CHR_TYPE_SPICEVMC:
         gvCommandAddArgFormat(cmd, "spicevmc,id=%s,name=vdagent", id);

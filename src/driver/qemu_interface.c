@@ -161,7 +161,8 @@ gvQemuInterfaceOpenTaps(const gvDomainDef *def, int *fds, GError **error)
             continue;
         what = g_strdup_printf("interface '%s'", gvMacAddrFormat(net->mac, mac));
         if (net->type == GV_DOMAIN_NET_TYPE_BRIDGE) {
-            if ((fds[i] = gvTapOpen("", true, tap, what, error)) < 0 ||
+            /* <target dev> names the tap (Nova's tapXXXX), else the kernel does */
+            if ((fds[i] = gvTapOpen(net->ifname ? net->ifname : "", true, tap, what, error)) < 0 ||
                 gvTapSetupBridge(net, tap, what, error) < 0)
                 goto error;
         } else {

@@ -5,7 +5,8 @@ For every successful case of tests/xml2argv/cases.h (DO_TEST, DO_TEST_CAPS),
 NAME.args is started with the real /usr/bin/qemu-system-x86_64:
 
 - the QMP monitor socket path becomes a temporary one;
-- every other chardev socket or file path becomes a temporary one;
+- every other chardev socket or file path, and every chardev logfile,
+  becomes a temporary one;
 - every disk image path ("file" blockdevs) becomes a temporary image made
   with qemu-img in the format the args give (raw or qcow2); a block device
   ("host_device") becomes /dev/null, a character device that driver accepts,
@@ -172,6 +173,16 @@ def rewrite_argv(argv, tmpdir, force_tcg, notes):
                 raise CaseError('monitor chardev without a path: %s' % arg)
             out[i] = re.sub(r',path=(?:[^,]|,,)*', ',path=' + monitor.replace(',', ',,'), arg)
             seen_monitor = True
+        elif prev == '-chardev' and ',logfile=' in arg and 'id=charmonitor' not in arg.split(','):
+            nlog = sum(1 for a in out[:i] if ',logfile=' in a) + 1
+            out[i] = re.sub(r',logfile=(?:[^,]|,,)*',
+                            ',logfile=' + os.path.join(tmpdir, 'log%d' % nlog).replace(',', ',,'),
+                            arg)
+            if re.match(r'^(socket|file),', out[i]) and ',path=' in out[i]:
+                nchr = sum(1 for a in out[:i] if a.startswith(('socket,', 'file,'))) + 1
+                out[i] = re.sub(r',path=(?:[^,]|,,)*', ',path=' + os.path.join(
+                    tmpdir, 'chr%d' % nchr).replace(',', ',,'), out[i])
+            notes.append('chardev log in a temporary directory')
         elif prev == '-chardev' and re.match(r'^(socket|file),', arg) and ',path=' in arg:
             # channel sockets and chardev files go to the temporary directory
             nchr = sum(1 for a in out[:i] if a.startswith(('socket,', 'file,'))) + 1

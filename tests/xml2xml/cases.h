@@ -231,3 +231,5 @@ DO_TEST_FAIL("graphics-vnc-passwd-long");
 DO_TEST("graphics-vnc-passwd");
 DO_TEST_FORMAT("graphics-vnc-passwd", 0, "public");
 DO_TEST("graphics-spice-listen-none");
+DO_TEST("chr-log");
+DO_TEST_FAIL("chr-log-append-invalid");
