@@ -97,23 +97,9 @@ gvDomainDeviceAddressParseXML(xmlNodePtr node, unsigned int allowed, gvDomainDev
             gvAddressPropUInt(node, "function", GV_PCI_FUNCTION_MAX, &addr->pci.function, error) <
                 0)
             return -1;
-        {
-            g_autofree char *mf = NULL;
-
-            if (gvXMLPropString(node, "multifunction", GV_XML_PROP_NONE, &mf, error) < 0)
-                return -1;
-            if (mf && g_str_equal(mf, "on")) {
-                addr->pci.multifunction = GV_TRISTATE_BOOL_YES;
-            } else if (mf && g_str_equal(mf, "off")) {
-                addr->pci.multifunction = GV_TRISTATE_BOOL_NO;
-            } else if (mf) {
-                g_autofree char *path = gvXMLNodePath(node);
-
-                gvReportError(error, GV_ERR_XML_ERROR,
-                              "unknown value '%s' for attribute 'multifunction' of %s", mf, path);
-                return -1;
-            }
-        }
+        if (gvXMLPropOnOff(node, "multifunction", GV_XML_PROP_NONE, &addr->pci.multifunction,
+                           error) < 0)
+            return -1;
         break;
     case GV_DOMAIN_ADDRESS_TYPE_DRIVE:
         if (gvAddressPropUInt(node, "controller", 31, &addr->controller, error) < 0 ||

@@ -320,16 +320,6 @@ gvControllerHasPCI(const gvDomainControllerDef *c)
     return true;
 }
 
-static bool
-gvUSBIsCompanion(const gvDomainControllerDef *c)
-{
-    return c->type == GV_DOMAIN_CONTROLLER_TYPE_USB &&
-           (c->model == GV_DOMAIN_USB_MODEL_ICH9_EHCI1 ||
-            c->model == GV_DOMAIN_USB_MODEL_ICH9_UHCI1 ||
-            c->model == GV_DOMAIN_USB_MODEL_ICH9_UHCI2 ||
-            c->model == GV_DOMAIN_USB_MODEL_ICH9_UHCI3);
-}
-
 /* The function of an ICH9 USB controller in its slot: EHCI 7, UHCI 0, 1, 2 */
 static unsigned int
 gvUSBCompanionFunction(const gvDomainControllerDef *c)
@@ -366,7 +356,7 @@ gvPCIAssignUSBGroup(gvPCIState *st, gvDomainControllerDef *first, int fixedSlot,
         gvDomainControllerDef *c = g_ptr_array_index(st->def->controllers, i);
         unsigned int fn;
 
-        if (!gvUSBIsCompanion(c) || c->idx != first->idx ||
+        if (!gvDomainControllerIsICH9USB(c) || c->idx != first->idx ||
             c->info.addr.type != GV_DOMAIN_ADDRESS_TYPE_NONE)
             continue;
         fn = gvUSBCompanionFunction(c);
@@ -540,7 +530,7 @@ gvPCIAssignFixed(gvPCIState *st, GError **error)
         else if (st->q35 && c->type == GV_DOMAIN_CONTROLLER_TYPE_SATA &&
                  !(root->used[0x1f] & (1u << 2)))
             gvPCISet(st, a, 0, 0x1f, 2, GV_TRISTATE_BOOL_ABSENT);
-        else if (st->q35 && gvUSBIsCompanion(c) && root->used[0x1d] == 0 &&
+        else if (st->q35 && gvDomainControllerIsICH9USB(c) && root->used[0x1d] == 0 &&
                  gvPCIAssignUSBGroup(st, c, 0x1d, error) < 0)
             return -1;
     }
@@ -599,7 +589,7 @@ gvPCIAssignAll(gvPCIState *st, GError **error)
         if (c->type == GV_DOMAIN_CONTROLLER_TYPE_PCI || !gvControllerHasPCI(c) ||
             c->info.addr.type != GV_DOMAIN_ADDRESS_TYPE_NONE)
             continue;
-        if (gvUSBIsCompanion(c)) {
+        if (gvDomainControllerIsICH9USB(c)) {
             if (gvPCIAssignUSBGroup(st, c, -1, error) < 0)
                 return -1;
             continue;

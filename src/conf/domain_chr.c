@@ -79,7 +79,6 @@ gvDomainChrSourceParseXML(xmlNodePtr node, gvDomainChrDef *def, GError **error)
     static const char *const logAttrs[] = { "file", "append", NULL };
     xmlNodePtr src = gvXMLNodeGetChild(node, "source");
     xmlNodePtr log = gvXMLNodeGetChild(node, "log");
-    g_autofree char *append = NULL;
     xmlNodePtr proto = gvXMLNodeGetChild(node, "protocol");
     int v;
 
@@ -180,20 +179,8 @@ gvDomainChrSourceParseXML(xmlNodePtr node, gvDomainChrDef *def, GError **error)
         if (gvXMLCheckNode(log, logAttrs, NULL, false, error) < 0 ||
             gvXMLPropString(log, "file", GV_XML_PROP_REQUIRED | GV_XML_PROP_NONZERO, &def->logfile,
                             error) < 0 ||
-            gvXMLPropString(log, "append", GV_XML_PROP_NONE, &append, error) < 0)
+            gvXMLPropOnOff(log, "append", GV_XML_PROP_NONE, &def->logappend, error) < 0)
             return -1;
-        if (append && g_str_equal(append, "on")) {
-            def->logappend = GV_TRISTATE_BOOL_YES;
-        } else if (append && g_str_equal(append, "off")) {
-            def->logappend = GV_TRISTATE_BOOL_NO;
-        } else if (append) {
-            g_autofree char *path = gvXMLNodePath(log);
-
-            gvReportError(error, GV_ERR_XML_ERROR,
-                          "invalid value '%s' for attribute 'append' of %s: expected 'on' or 'off'",
-                          append, path);
-            return -1;
-        }
         if (def->logfile[0] != '/') {
             gvReportError(error, GV_ERR_XML_ERROR,
                           "log file '%s' of the %s in <devices>/<%s>/<log> is not an absolute path",

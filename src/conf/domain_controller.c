@@ -82,6 +82,22 @@ gvDomainControllerModelToString(const gvDomainControllerDef *def)
     return NULL;
 }
 
+bool
+gvDomainControllerIsUHCICompanion(const gvDomainControllerDef *def)
+{
+    return def->type == GV_DOMAIN_CONTROLLER_TYPE_USB &&
+           (def->model == GV_DOMAIN_USB_MODEL_ICH9_UHCI1 ||
+            def->model == GV_DOMAIN_USB_MODEL_ICH9_UHCI2 ||
+            def->model == GV_DOMAIN_USB_MODEL_ICH9_UHCI3);
+}
+
+bool
+gvDomainControllerIsICH9USB(const gvDomainControllerDef *def)
+{
+    return gvDomainControllerIsUHCICompanion(def) || (def->type == GV_DOMAIN_CONTROLLER_TYPE_USB &&
+                                                      def->model == GV_DOMAIN_USB_MODEL_ICH9_EHCI1);
+}
+
 char *
 gvDomainControllerDefDescribe(const gvDomainControllerDef *def)
 {

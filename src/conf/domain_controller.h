@@ -89,3 +89,6 @@ void gvDomainControllerDefFormat(gvBuffer *buf, const gvDomainControllerDef *def
 /* "usb controller 0 (qemu-xhci)" for messages */
 char *gvDomainControllerDefDescribe(const gvDomainControllerDef *def);
 const char *gvDomainControllerModelToString(const gvDomainControllerDef *def);
+/* ICH9 UHCI companions (uhci1..3) of an EHCI master, and that whole ICH9 group */
+bool gvDomainControllerIsUHCICompanion(const gvDomainControllerDef *def);
+bool gvDomainControllerIsICH9USB(const gvDomainControllerDef *def);

@@ -63,10 +63,7 @@ gvDomainControllersAssignIndexes(gvDomainDef *def)
         if (c->idx >= 0)
             continue;
         /* ICH9 UHCI companions share the index of their EHCI master */
-        if (c->type == GV_DOMAIN_CONTROLLER_TYPE_USB &&
-            (c->model == GV_DOMAIN_USB_MODEL_ICH9_UHCI1 ||
-             c->model == GV_DOMAIN_USB_MODEL_ICH9_UHCI2 ||
-             c->model == GV_DOMAIN_USB_MODEL_ICH9_UHCI3)) {
+        if (gvDomainControllerIsUHCICompanion(c)) {
             for (j = 0; j < def->controllers->len; j++) {
                 gvDomainControllerDef *m = g_ptr_array_index(def->controllers, j);
 

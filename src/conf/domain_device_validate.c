@@ -117,11 +117,8 @@ gvDomainControllersValidate(const gvDomainDef *def, GError **error)
 
             /* ICH9 EHCI and its UHCI companions are one USB bus */
             if (o->type == c->type && o->idx == c->idx &&
-                !(c->type == GV_DOMAIN_CONTROLLER_TYPE_USB && o->model != c->model &&
-                  c->model >= GV_DOMAIN_USB_MODEL_ICH9_EHCI1 &&
-                  c->model <= GV_DOMAIN_USB_MODEL_ICH9_UHCI3 &&
-                  o->model >= GV_DOMAIN_USB_MODEL_ICH9_EHCI1 &&
-                  o->model <= GV_DOMAIN_USB_MODEL_ICH9_UHCI3)) {
+                !(o->model != c->model && gvDomainControllerIsICH9USB(c) &&
+                  gvDomainControllerIsICH9USB(o))) {
                 gvReportError(error, GV_ERR_XML_ERROR,
                               "two %s controllers in <devices>/<controller> have index '%d'",
                               gvDomainControllerTypeTypeToString(c->type), c->idx);
@@ -163,8 +160,7 @@ gvDomainControllersValidate(const gvDomainDef *def, GError **error)
                           desc);
             return -1;
         }
-        if (c->startport >= 0 && (c->model < GV_DOMAIN_USB_MODEL_ICH9_UHCI1 ||
-                                  c->model > GV_DOMAIN_USB_MODEL_ICH9_UHCI3)) {
+        if (c->startport >= 0 && !gvDomainControllerIsUHCICompanion(c)) {
             gvReportError(
                 error, GV_ERR_XML_ERROR,
                 "%s in <devices>/<controller>: only an ICH9 UHCI companion has a <master>", desc);

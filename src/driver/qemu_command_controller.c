@@ -35,7 +35,7 @@ gvQemuDeviceAddBoot(json_object *dev, const gvDomainDeviceInfo *info)
         gvJSONAddInt(dev, "bootindex", (int)info->bootIndex);
 }
 
-static const char *
+const char *
 gvQemuUSBDevice(gvDomainUSBModel model)
 {
     switch (model) {
@@ -144,8 +144,7 @@ gvQemuBuildOneController(gvCommand *cmd, const gvDomainDef *def, const gvDomainC
         gvJSONAddInt(dev, "p2", c->ports);
         gvJSONAddInt(dev, "p3", c->ports);
     }
-    if (c->model >= GV_DOMAIN_USB_MODEL_ICH9_UHCI1 && c->model <= GV_DOMAIN_USB_MODEL_ICH9_UHCI3 &&
-        c->type == GV_DOMAIN_CONTROLLER_TYPE_USB) {
+    if (gvDomainControllerIsUHCICompanion(c)) {
         /* a companion of the EHCI "usb": no id of its own */
         g_autofree char *master = g_strdup_printf("%s.0", c->idx == 0 ? "usb" : id);
 

@@ -160,15 +160,6 @@ gvQemuValidateNets(const gvDomainDef *def, const gvQemuCaps *caps, const gvQemuB
 static int
 gvQemuValidateControllers(const gvDomainDef *def, const gvQemuCaps *caps, GError **error)
 {
-    static const char *const usbDevices[GV_DOMAIN_USB_MODEL_LAST] = {
-        [GV_DOMAIN_USB_MODEL_PIIX3_UHCI] = "piix3-usb-uhci",
-        [GV_DOMAIN_USB_MODEL_ICH9_EHCI1] = "ich9-usb-ehci1",
-        [GV_DOMAIN_USB_MODEL_ICH9_UHCI1] = "ich9-usb-uhci1",
-        [GV_DOMAIN_USB_MODEL_ICH9_UHCI2] = "ich9-usb-uhci2",
-        [GV_DOMAIN_USB_MODEL_ICH9_UHCI3] = "ich9-usb-uhci3",
-        [GV_DOMAIN_USB_MODEL_QEMU_XHCI] = "qemu-xhci",
-        [GV_DOMAIN_USB_MODEL_NEC_XHCI] = "nec-usb-xhci",
-    };
     guint i;
 
     for (i = 0; i < def->controllers->len; i++) {
@@ -176,9 +167,8 @@ gvQemuValidateControllers(const gvDomainDef *def, const gvQemuCaps *caps, GError
         g_autofree char *what = gvDomainControllerDefDescribe(c);
         const char *dev = NULL;
 
-        if (c->type == GV_DOMAIN_CONTROLLER_TYPE_USB && c->model > 0 &&
-            c->model < GV_DOMAIN_USB_MODEL_LAST)
-            dev = usbDevices[c->model];
+        if (c->type == GV_DOMAIN_CONTROLLER_TYPE_USB)
+            dev = gvQemuUSBDevice(c->model);
         else if (c->type == GV_DOMAIN_CONTROLLER_TYPE_SCSI)
             dev = c->model == GV_DOMAIN_SCSI_MODEL_LSILOGIC ? "lsi53c895a" : "virtio-scsi-pci";
         else if (c->type == GV_DOMAIN_CONTROLLER_TYPE_PCI &&

@@ -23,6 +23,7 @@ void gvQemuDeviceAddBoot(json_object *dev, const gvDomainDeviceInfo *info);
 
 const char *gvQemuDiskDevice(const gvDomainDiskDef *disk);
 const char *gvQemuNetModelDevice(gvDomainNetModel model);
+const char *gvQemuUSBDevice(gvDomainUSBModel model);
 
 void gvQemuBuildControllerCommandLine(gvCommand *cmd, const gvDomainDef *def);
 void gvQemuBuildDiskCommandLine(gvCommand *cmd, const gvDomainDef *def);
