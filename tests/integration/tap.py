@@ -12,6 +12,10 @@ namespace (`ip netns exec NS genvirtd`), driven by the stock virsh:
   is gone once the domain is destroyed;
 - type='ethernet' with <target dev managed='no'>: QEMU gets the existing
   tap, which outlives the domain;
+- the <devices> python3-nova 26 builds for a simple flavor
+  (tests/xml2xml/nova-26-devices.xml: a bridge port with <target dev> and
+  <mtu>, a serial pty with a <log>) start unchanged but for the image
+  paths: the tap has Nova's name and MTU, QEMU writes the console log;
 - a missing bridge and a missing tap are refused at start naming them, and
   nothing is left running.
 Without root or iproute2 the script skips.
@@ -28,6 +32,8 @@ import gvinteg as gi  # noqa: E402
 
 BRIDGE = 'gvbr0'
 TAP = 'gvtap-eth'
+NOVA_BRIDGE = 'brq1a2b3c4d-5e'
+NOVA_TAP = 'tap1a2b3c4d-5e'
 
 
 def with_iface(h, name, iface):
@@ -50,6 +56,8 @@ def main(h):
     for argv in ([ip, 'netns', 'add', ns],
                  [ip, '-n', ns, 'link', 'add', BRIDGE, 'type', 'bridge'],
                  [ip, '-n', ns, 'link', 'set', BRIDGE, 'up'],
+                 [ip, '-n', ns, 'link', 'add', NOVA_BRIDGE, 'type', 'bridge'],
+                 [ip, '-n', ns, 'link', 'set', NOVA_BRIDGE, 'up'],
                  [ip, '-n', ns, 'tuntap', 'add', 'dev', TAP, 'mode', 'tap'],
                  [ip, '-n', ns, 'link', 'set', TAP, 'up']):
         if not h.cmd_ok(h.run(argv, timeout=10), ' '.join(argv[1:])):
@@ -98,6 +106,28 @@ def main(h):
     h.ok('tap' in net.get('return', ''), 'eth-guest: the NIC is on a tap', repr(net))
     h.cmd_ok(d.virsh('destroy', 'eth-guest'), 'eth-guest: destroy')
     h.ok(TAP in links(TAP), 'eth-guest: the existing tap %s outlives the domain' % TAP)
+
+    # what Nova writes
+    nova = os.path.join(h.workdir, 'nova')
+    os.makedirs(nova)
+    h.run(['/usr/bin/qemu-img', 'create', '-q', '-f', 'qcow2', os.path.join(nova, 'disk'), '32M'])
+    h.run(['/usr/bin/qemu-img', 'create', '-q', '-f', 'raw', os.path.join(nova, 'disk.config'),
+           '1M'])
+    text = gi.read_text(os.path.join(h.srcdir, 'tests', 'xml2xml', 'nova-26-devices.xml'))
+    uid = h.new_uuid()
+    text = re.sub(r'<uuid>[^<]*</uuid>', '<uuid>%s</uuid>' % uid, text, count=1)
+    text = text.replace('/var/lib/genvirt/images/nova', nova)
+    p = os.path.join(h.workdir, 'nova-26-devices.xml')
+    gi.write_file(p, text)
+    h.cmd_ok(d.virsh('define', p), 'nova: define the devices python3-nova builds')
+    h.cmd_ok(d.virsh('start', 'nova-26-devices'), 'nova: start')
+    port = links(NOVA_TAP)
+    h.ok('master %s' % NOVA_BRIDGE in port and ' mtu 1450 ' in port,
+         "nova: tap %s is on %s with Nova's MTU" % (NOVA_TAP, NOVA_BRIDGE), port)
+    h.ok(gi.wait_until(lambda: os.path.exists(os.path.join(nova, 'console.log')), 10)[0],
+         'nova: QEMU writes the serial console log')
+    h.cmd_ok(d.virsh('destroy', 'nova-26-devices'), 'nova: destroy')
+    h.ok(gi.wait_until(lambda: NOVA_TAP not in links(), 10)[0], 'nova: its tap is gone')
 
     # refused: no such bridge, no such tap
     for name, iface, word in (

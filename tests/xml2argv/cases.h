@@ -120,3 +120,4 @@ DO_TEST("dev-graphics-spice-listen-none", KVM);
 /* bridge and ethernet: the taps genvirtd opens are fds 30, 31 (tests/integration/tap.py runs them) */
 DO_TEST_TAPS("net-bridge-ethernet", KVM);
 DO_TEST("chr-log", KVM);
+DO_TEST_TAPS("nova-26-devices", KVM);

@@ -233,3 +233,5 @@ DO_TEST_FORMAT("graphics-vnc-passwd", 0, "public");
 DO_TEST("graphics-spice-listen-none");
 DO_TEST("chr-log");
 DO_TEST_FAIL("chr-log-append-invalid");
+/* the <devices> python3-nova 26 (nova.virt.libvirt.config) builds for a simple flavor */
+DO_TEST("nova-26-devices");
