@@ -14,6 +14,30 @@ GV_ENUM_IMPL(
     [GV_DOMAIN_ADDRESS_TYPE_PCI] = "pci", [GV_DOMAIN_ADDRESS_TYPE_DRIVE] = "drive",
     [GV_DOMAIN_ADDRESS_TYPE_VIRTIO_SERIAL] = "virtio-serial", [GV_DOMAIN_ADDRESS_TYPE_USB] = "usb");
 
+int
+gvDomainPropOnOff(xmlNodePtr node, const char *name, unsigned int flags, gvTristateBool *out,
+                  GError **error)
+{
+    g_autofree char *val = NULL;
+    int rc;
+
+    if ((rc = gvXMLPropString(node, name, flags & GV_XML_PROP_REQUIRED, &val, error)) <= 0)
+        return rc;
+    if (g_str_equal(val, "on")) {
+        *out = GV_TRISTATE_BOOL_YES;
+    } else if (g_str_equal(val, "off")) {
+        *out = GV_TRISTATE_BOOL_NO;
+    } else {
+        g_autofree char *path = gvXMLNodePath(node);
+
+        gvReportError(error, GV_ERR_XML_ERROR,
+                      "invalid value '%s' for attribute '%s' of %s: expected 'on' or 'off'", val,
+                      name, path);
+        return -1;
+    }
+    return 1;
+}
+
 /* An unsigned number in decimal or 0x hex (libvirt writes PCI parts in hex) */
 static int
 gvAddressPropUInt(xmlNodePtr node, const char *name, unsigned int max, unsigned int *out,
@@ -97,8 +121,8 @@ gvDomainDeviceAddressParseXML(xmlNodePtr node, unsigned int allowed, gvDomainDev
             gvAddressPropUInt(node, "function", GV_PCI_FUNCTION_MAX, &addr->pci.function, error) <
                 0)
             return -1;
-        if (gvXMLPropOnOff(node, "multifunction", GV_XML_PROP_NONE, &addr->pci.multifunction,
-                           error) < 0)
+        if (gvDomainPropOnOff(node, "multifunction", GV_XML_PROP_NONE, &addr->pci.multifunction,
+                              error) < 0)
             return -1;
         break;
     case GV_DOMAIN_ADDRESS_TYPE_DRIVE:

@@ -179,7 +179,7 @@ gvDomainChrSourceParseXML(xmlNodePtr node, gvDomainChrDef *def, GError **error)
         if (gvXMLCheckNode(log, logAttrs, NULL, false, error) < 0 ||
             gvXMLPropString(log, "file", GV_XML_PROP_REQUIRED | GV_XML_PROP_NONZERO, &def->logfile,
                             error) < 0 ||
-            gvXMLPropOnOff(log, "append", GV_XML_PROP_NONE, &def->logappend, error) < 0)
+            gvDomainPropOnOff(log, "append", GV_XML_PROP_NONE, &def->logappend, error) < 0)
             return -1;
         if (def->logfile[0] != '/') {
             gvReportError(error, GV_ERR_XML_ERROR,

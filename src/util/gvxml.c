@@ -394,26 +394,6 @@ gvXMLPropTristateBool(xmlNodePtr node, const char *name, unsigned int flags, gvT
     return 1;
 }
 
-int
-gvXMLPropOnOff(xmlNodePtr node, const char *name, unsigned int flags, gvTristateBool *out,
-               GError **error)
-{
-    g_autofree char *val = NULL;
-    int rc;
-
-    if ((rc = gvXMLPropString(node, name, flags & GV_XML_PROP_REQUIRED, &val, error)) <= 0)
-        return rc;
-    if (g_str_equal(val, "on")) {
-        *out = GV_TRISTATE_BOOL_YES;
-    } else if (g_str_equal(val, "off")) {
-        *out = GV_TRISTATE_BOOL_NO;
-    } else {
-        gvXMLReportInvalidProp(node, name, val, "'on' or 'off'", error);
-        return -1;
-    }
-    return 1;
-}
-
 char *
 gvXMLNodeContent(xmlNodePtr node, bool trim)
 {

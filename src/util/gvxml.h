@@ -68,10 +68,6 @@ int gvXMLPropInt(xmlNodePtr node, const char *name, unsigned int flags, int *out
 int gvXMLPropTristateBool(xmlNodePtr node, const char *name, unsigned int flags,
                           gvTristateBool *out, GError **error);
 
-/* An 'on'/'off' attribute (libvirt's tristate switch) as YES/NO */
-int gvXMLPropOnOff(xmlNodePtr node, const char *name, unsigned int flags, gvTristateBool *out,
-                   GError **error);
-
 /* The text content of @node; @trim strips surrounding white space. */
 char *gvXMLNodeContent(xmlNodePtr node, bool trim);
 
