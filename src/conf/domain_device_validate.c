@@ -31,25 +31,14 @@ gvDomainConsolesValidate(const gvDomainDef *def, GError **error)
 
         if (gvDomainChrDefValidate(con, error) < 0)
             return -1;
-        if (con->target == GV_DOMAIN_CHR_CONSOLE_TARGET_SERIAL) {
-            const gvDomainChrDef *serial0 =
-                def->serials->len ? g_ptr_array_index(def->serials, 0) : NULL;
-
-            if (i > 0) {
-                gvReportError(
-                    error, GV_ERR_CONFIG_UNSUPPORTED,
-                    "only the first <console> in <devices> can be a serial console: use <target type='virtio'> for console %u",
-                    i + 1);
-                return -1;
-            }
-            if (!serial0 || serial0->port != con->port) {
-                gvReportError(
-                    error, GV_ERR_XML_ERROR,
-                    "console in <devices>/<console> targets serial port '%d', but the first <serial> has port '%d'",
-                    con->port, serial0 ? serial0->port : -1);
-                return -1;
-            }
-        } else if (con->port != 0) {
+        /* post-parse made the first console serial 0 itself (libvirt's rule) */
+        if (con->target == GV_DOMAIN_CHR_CONSOLE_TARGET_SERIAL && i > 0) {
+            gvReportError(
+                error, GV_ERR_CONFIG_UNSUPPORTED,
+                "only the first <console> in <devices> can be a serial console: use <target type='virtio'> for console %u",
+                i + 1);
+            return -1;
+        } else if (con->target == GV_DOMAIN_CHR_CONSOLE_TARGET_VIRTIO && con->port != 0) {
             gvReportError(
                 error, GV_ERR_CONFIG_UNSUPPORTED,
                 "virtio console in <devices>/<console>/<target> must use port 0, not '%d'",
