@@ -50,8 +50,8 @@ gvDomainDefMaybeAddController(gvDomainDef *def, gvDomainControllerType type, int
 }
 
 /* index='N' for controllers without one: the lowest free index of their type */
-static void
-gvDomainControllersAssignIndexes(gvDomainDef *def)
+static int
+gvDomainControllersAssignIndexes(gvDomainDef *def, GError **error)
 {
     guint i;
 
@@ -84,8 +84,16 @@ gvDomainControllersAssignIndexes(gvDomainDef *def)
                 j = (guint)-1;
             }
         }
+        if (idx > GV_PCI_BUS_MAX) {
+            gvReportError(
+                error, GV_ERR_CONFIG_UNSUPPORTED,
+                "no free index for another %s controller in <devices>: indexes go from 0 to %d",
+                gvDomainControllerTypeTypeToString(c->type), GV_PCI_BUS_MAX);
+            return -1;
+        }
         c->idx = idx;
     }
+    return 0;
 }
 
 static void
@@ -417,7 +425,8 @@ gvDomainDevicesPostParse(gvDomainDef *def, GError **error)
     if (def->genid)
         gvDomainGenidDefPostParse(def->genid);
     gvDomainChrsPostParse(def);
-    gvDomainControllersAssignIndexes(def);
+    if (gvDomainControllersAssignIndexes(def, error) < 0)
+        return -1;
 
     /* libvirt's QEMU driver defaults for x86 machines */
     if ((def->os.arch == GV_ARCH_X86_64 || def->os.arch == GV_ARCH_I686) &&

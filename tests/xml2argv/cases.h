@@ -121,3 +121,5 @@ DO_TEST("dev-graphics-spice-listen-none", KVM);
 DO_TEST_TAPS("net-bridge-ethernet", KVM);
 DO_TEST("chr-log", KVM);
 DO_TEST_TAPS("nova-26-devices", KVM);
+/* virt-install's SPICE guest on a QEMU built without SPICE: refused, never a guest without its display */
+DO_TEST_FAIL("spice-nospice", CAPS_NOSPICE, KVM);

@@ -235,3 +235,4 @@ DO_TEST("chr-log");
 DO_TEST_FAIL("chr-log-append-invalid");
 /* the <devices> python3-nova 26 (nova.virt.libvirt.config) builds for a simple flavor */
 DO_TEST("nova-26-devices");
+DO_TEST_FAIL("controller-index-exhausted");
