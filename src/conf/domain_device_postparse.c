@@ -448,7 +448,9 @@ gvDomainDevicesPostParse(gvDomainDef *def, GError **error)
     }
     gvDomainVideosPostParse(def);
     gvDomainAudiosPostParse(def);
-    gvDomainDefAddImplicitControllers(def);
+    /* other machines (isapc, microvm) have none of these buses */
+    if (gvDomainDefMachineIsX86PC(def->os.machine))
+        gvDomainDefAddImplicitControllers(def);
     gvDomainControllersPostParse(def, q35);
     return gvDomainDefAssignAddresses(def, error);
 }
