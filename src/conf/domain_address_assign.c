@@ -54,51 +54,6 @@ gvPCIBusModelName(const gvPCIBus *bus)
 
 /* ---- explicit addresses ------------------------------------------------- */
 
-static int
-gvPCIReserve(gvPCIState *st, gvDomainDeviceAddress *addr, const char *what, bool chipset,
-             GError **error)
-{
-    gvPCIBus *bus;
-    g_autofree char *str = NULL;
-
-    if (addr->type != GV_DOMAIN_ADDRESS_TYPE_PCI)
-        return 0;
-    str = gvDomainDeviceAddressToString(addr);
-    bus = &st->buses[addr->pci.bus];
-    if (!bus->present) {
-        gvReportError(error, GV_ERR_XML_ERROR,
-                      "%s has PCI address %s, but there is no PCI controller with index '%u'", what,
-                      str + 4, addr->pci.bus);
-        return -1;
-    }
-    if (!chipset && bus->reserved[addr->pci.slot]) {
-        gvReportError(error, GV_ERR_XML_ERROR,
-                      "%s has PCI address %s, which belongs to the machine's chipset", what,
-                      str + 4);
-        return -1;
-    }
-    if (bus->model == GV_DOMAIN_PCI_MODEL_PCIE_ROOT_PORT && addr->pci.slot != 0) {
-        gvReportError(error, GV_ERR_XML_ERROR,
-                      "%s has PCI address %s, but a pcie-root-port has only slot 0", what, str + 4);
-        return -1;
-    }
-    if ((bus->model == GV_DOMAIN_PCI_MODEL_PCI_BRIDGE ||
-         bus->model == GV_DOMAIN_PCI_MODEL_PCIE_TO_PCI_BRIDGE) &&
-        addr->pci.slot == 0) {
-        gvReportError(error, GV_ERR_XML_ERROR,
-                      "%s has PCI address %s, but slot 0 of a %s is not usable", what, str + 4,
-                      gvPCIBusModelName(bus));
-        return -1;
-    }
-    if (bus->used[addr->pci.slot] & (1u << addr->pci.function)) {
-        gvReportError(error, GV_ERR_XML_ERROR, "PCI address %s of %s is used by two devices",
-                      str + 4, what);
-        return -1;
-    }
-    bus->used[addr->pci.slot] |= (guint8)(1u << addr->pci.function);
-    return 0;
-}
-
 static void
 gvPCISet(gvPCIState *st, gvDomainDeviceAddress *addr, unsigned int bus, unsigned int slot,
          unsigned int function, gvTristateBool multifunction)
@@ -431,81 +386,165 @@ gvPCIBuildBuses(gvPCIState *st, GError **error)
     return 0;
 }
 
+/* A device that can sit on PCI; its name for messages is made only when needed */
+typedef enum {
+    GV_PCI_DEV_CONTROLLER = 0,
+    GV_PCI_DEV_NET,
+    GV_PCI_DEV_SOUND,
+    GV_PCI_DEV_DISK,
+    GV_PCI_DEV_MEMBALLOON,
+    GV_PCI_DEV_RNG,
+    GV_PCI_DEV_WATCHDOG,
+    GV_PCI_DEV_VIDEO,
+    GV_PCI_DEV_INPUT,
+} gvPCIDeviceKind;
+
 typedef struct {
     gvDomainDeviceAddress *addr;
-    char *what;
+    gvPCIDeviceKind kind;
+    const void *dev;
+    guint idx;
     bool chipset; /* may sit in the chipset's slots */
 } gvPCIDevice;
 
-static void
-gvPCIDeviceClear(gpointer p)
+static char *
+gvPCIDeviceDescribe(const gvPCIDevice *d)
 {
-    g_free(((gvPCIDevice *)p)->what);
+    char macstr[GV_MAC_STRING_BUFLEN];
+
+    switch (d->kind) {
+    case GV_PCI_DEV_CONTROLLER:
+        return gvDomainControllerDefDescribe(d->dev);
+    case GV_PCI_DEV_NET:
+        return g_strdup_printf("interface '%s'",
+                               gvMacAddrFormat(((const gvDomainNetDef *)d->dev)->mac, macstr));
+    case GV_PCI_DEV_SOUND:
+        return g_strdup_printf("sound %u", d->idx);
+    case GV_PCI_DEV_DISK:
+        return g_strdup_printf("disk '%s'", ((const gvDomainDiskDef *)d->dev)->dst);
+    case GV_PCI_DEV_MEMBALLOON:
+        return g_strdup("memballoon");
+    case GV_PCI_DEV_RNG:
+        return g_strdup_printf("rng %u", d->idx);
+    case GV_PCI_DEV_WATCHDOG:
+        return g_strdup("watchdog");
+    case GV_PCI_DEV_VIDEO:
+        return g_strdup_printf("video %u", d->idx);
+    case GV_PCI_DEV_INPUT:
+        return g_strdup_printf("input %u", d->idx);
+    }
+    return g_strdup("a device");
 }
 
-static void gvPCIAddDevice(GArray *devs, gvDomainDeviceAddress *addr, bool chipset, const char *fmt,
-                           ...) G_GNUC_PRINTF(4, 5);
-
 static void
-gvPCIAddDevice(GArray *devs, gvDomainDeviceAddress *addr, bool chipset, const char *fmt, ...)
+gvPCIAddDevice(GArray *devs, gvDomainDeviceAddress *addr, gvPCIDeviceKind kind, const void *dev,
+               guint idx, bool chipset)
 {
-    gvPCIDevice d = { addr, NULL, chipset };
-    va_list ap;
+    gvPCIDevice d = { addr, kind, dev, idx, chipset };
 
-    va_start(ap, fmt);
-    d.what = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_array_append_val(devs, d);
+    /* only explicit addresses are reserved (and can clash) */
+    if (addr->type == GV_DOMAIN_ADDRESS_TYPE_PCI)
+        g_array_append_val(devs, d);
 }
 
-/* Every device that can sit on PCI, with a name for messages */
+/* Every device that has a PCI address before assignment */
 static GArray *
 gvPCIListDevices(gvDomainDef *def, bool q35)
 {
     GArray *devs = g_array_new(FALSE, TRUE, sizeof(gvPCIDevice));
-    char macstr[GV_MAC_STRING_BUFLEN];
     guint i;
 
-    g_array_set_clear_func(devs, gvPCIDeviceClear);
     for (i = 0; i < def->controllers->len; i++) {
         gvDomainControllerDef *c = g_ptr_array_index(def->controllers, i);
-        g_autofree char *desc = gvDomainControllerDefDescribe(c);
         bool chipset = (!q35 && c->idx == 0 &&
                         (c->type == GV_DOMAIN_CONTROLLER_TYPE_IDE ||
                          (c->type == GV_DOMAIN_CONTROLLER_TYPE_USB &&
                           c->model == GV_DOMAIN_USB_MODEL_PIIX3_UHCI))) ||
                        (q35 && c->idx == 0 && c->type == GV_DOMAIN_CONTROLLER_TYPE_SATA);
 
-        gvPCIAddDevice(devs, &c->info.addr, chipset, "%s", desc);
+        gvPCIAddDevice(devs, &c->info.addr, GV_PCI_DEV_CONTROLLER, c, i, chipset);
     }
     for (i = 0; i < def->nets->len; i++) {
         gvDomainNetDef *n = g_ptr_array_index(def->nets, i);
 
-        gvPCIAddDevice(devs, &n->info.addr, false, "interface '%s'",
-                       gvMacAddrFormat(n->mac, macstr));
+        gvPCIAddDevice(devs, &n->info.addr, GV_PCI_DEV_NET, n, i, false);
     }
     for (i = 0; i < def->sounds->len; i++)
         gvPCIAddDevice(devs, &((gvDomainSoundDef *)g_ptr_array_index(def->sounds, i))->info.addr,
-                       false, "sound %u", i);
+                       GV_PCI_DEV_SOUND, NULL, i, false);
     for (i = 0; i < def->disks->len; i++) {
         gvDomainDiskDef *d = g_ptr_array_index(def->disks, i);
 
-        gvPCIAddDevice(devs, &d->info.addr, false, "disk '%s'", d->dst);
+        gvPCIAddDevice(devs, &d->info.addr, GV_PCI_DEV_DISK, d, i, false);
     }
     if (def->memballoon)
-        gvPCIAddDevice(devs, &def->memballoon->info.addr, false, "memballoon");
+        gvPCIAddDevice(devs, &def->memballoon->info.addr, GV_PCI_DEV_MEMBALLOON, NULL, 0, false);
     for (i = 0; i < def->rngs->len; i++)
-        gvPCIAddDevice(devs, &((gvDomainRNGDef *)g_ptr_array_index(def->rngs, i))->info.addr, false,
-                       "rng %u", i);
+        gvPCIAddDevice(devs, &((gvDomainRNGDef *)g_ptr_array_index(def->rngs, i))->info.addr,
+                       GV_PCI_DEV_RNG, NULL, i, false);
     if (def->watchdog)
-        gvPCIAddDevice(devs, &def->watchdog->info.addr, false, "watchdog");
+        gvPCIAddDevice(devs, &def->watchdog->info.addr, GV_PCI_DEV_WATCHDOG, NULL, 0, false);
     for (i = 0; i < def->videos->len; i++)
         gvPCIAddDevice(devs, &((gvDomainVideoDef *)g_ptr_array_index(def->videos, i))->info.addr,
-                       false, "video %u", i);
+                       GV_PCI_DEV_VIDEO, NULL, i, false);
     for (i = 0; i < def->inputs->len; i++)
         gvPCIAddDevice(devs, &((gvDomainInputDef *)g_ptr_array_index(def->inputs, i))->info.addr,
-                       false, "input %u", i);
+                       GV_PCI_DEV_INPUT, NULL, i, false);
     return devs;
+}
+
+static int
+gvPCIReserve(gvPCIState *st, const gvPCIDevice *d, GError **error)
+{
+    gvDomainDeviceAddress *addr = d->addr;
+    bool chipset = d->chipset;
+    gvPCIBus *bus;
+    g_autofree char *str = NULL;
+    g_autofree char *what = NULL;
+
+    bus = &st->buses[addr->pci.bus];
+    if (!bus->present) {
+        what = gvPCIDeviceDescribe(d);
+        str = gvDomainDeviceAddressToString(addr);
+        gvReportError(error, GV_ERR_XML_ERROR,
+                      "%s has PCI address %s, but there is no PCI controller with index '%u'", what,
+                      str + 4, addr->pci.bus);
+        return -1;
+    }
+    if (!chipset && bus->reserved[addr->pci.slot]) {
+        what = gvPCIDeviceDescribe(d);
+        str = gvDomainDeviceAddressToString(addr);
+        gvReportError(error, GV_ERR_XML_ERROR,
+                      "%s has PCI address %s, which belongs to the machine's chipset", what,
+                      str + 4);
+        return -1;
+    }
+    if (bus->model == GV_DOMAIN_PCI_MODEL_PCIE_ROOT_PORT && addr->pci.slot != 0) {
+        what = gvPCIDeviceDescribe(d);
+        str = gvDomainDeviceAddressToString(addr);
+        gvReportError(error, GV_ERR_XML_ERROR,
+                      "%s has PCI address %s, but a pcie-root-port has only slot 0", what, str + 4);
+        return -1;
+    }
+    if ((bus->model == GV_DOMAIN_PCI_MODEL_PCI_BRIDGE ||
+         bus->model == GV_DOMAIN_PCI_MODEL_PCIE_TO_PCI_BRIDGE) &&
+        addr->pci.slot == 0) {
+        what = gvPCIDeviceDescribe(d);
+        str = gvDomainDeviceAddressToString(addr);
+        gvReportError(error, GV_ERR_XML_ERROR,
+                      "%s has PCI address %s, but slot 0 of a %s is not usable", what, str + 4,
+                      gvPCIBusModelName(bus));
+        return -1;
+    }
+    if (bus->used[addr->pci.slot] & (1u << addr->pci.function)) {
+        what = gvPCIDeviceDescribe(d);
+        str = gvDomainDeviceAddressToString(addr);
+        gvReportError(error, GV_ERR_XML_ERROR, "PCI address %s of %s is used by two devices",
+                      str + 4, what);
+        return -1;
+    }
+    bus->used[addr->pci.slot] |= (guint8)(1u << addr->pci.function);
+    return 0;
 }
 
 static int
@@ -658,7 +697,7 @@ gvDomainDefAssignPCIAddresses(gvDomainDef *def, GError **error)
     for (i = 0; i < devs->len; i++) {
         gvPCIDevice *d = &g_array_index(devs, gvPCIDevice, i);
 
-        if (gvPCIReserve(st, d->addr, d->what, d->chipset, error) < 0)
+        if (gvPCIReserve(st, d, error) < 0)
             return -1;
     }
     if (gvPCIAssignFixed(st, error) < 0 || gvPCIAssignAll(st, error) < 0)

@@ -99,7 +99,7 @@ gvDomainControllersValidate(const gvDomainDef *def, GError **error)
 
     for (i = 0; i < def->controllers->len; i++) {
         const gvDomainControllerDef *c = g_ptr_array_index(def->controllers, i);
-        g_autofree char *desc = gvDomainControllerDefDescribe(c);
+        g_autofree char *desc = NULL;
 
         for (j = 0; j < i; j++) {
             const gvDomainControllerDef *o = g_ptr_array_index(def->controllers, j);
@@ -130,12 +130,14 @@ gvDomainControllersValidate(const gvDomainDef *def, GError **error)
             }
         }
         if (c->type == GV_DOMAIN_CONTROLLER_TYPE_IDE && (q35 || c->idx > 0)) {
+            desc = gvDomainControllerDefDescribe(c);
             gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
                           "%s in <devices>/<controller>: machine '%s' has %s", desc,
                           def->os.machine, q35 ? "no IDE controller" : "only IDE controller 0");
             return -1;
         }
         if (c->type == GV_DOMAIN_CONTROLLER_TYPE_FDC && (q35 || c->idx > 0)) {
+            desc = gvDomainControllerDefDescribe(c);
             gvReportError(
                 error, GV_ERR_CONFIG_UNSUPPORTED,
                 "%s in <devices>/<controller>: only a 'pc' machine has a floppy controller, as controller 0",
@@ -144,12 +146,14 @@ gvDomainControllersValidate(const gvDomainDef *def, GError **error)
         }
         if (c->ports >= 0 && c->type == GV_DOMAIN_CONTROLLER_TYPE_USB &&
             c->model != GV_DOMAIN_USB_MODEL_QEMU_XHCI && c->model != GV_DOMAIN_USB_MODEL_NEC_XHCI) {
+            desc = gvDomainControllerDefDescribe(c);
             gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
                           "%s in <devices>/<controller>: only an xHCI controller takes 'ports'",
                           desc);
             return -1;
         }
         if (c->startport >= 0 && !gvDomainControllerIsUHCICompanion(c)) {
+            desc = gvDomainControllerDefDescribe(c);
             gvReportError(
                 error, GV_ERR_XML_ERROR,
                 "%s in <devices>/<controller>: only an ICH9 UHCI companion has a <master>", desc);
