@@ -70,7 +70,7 @@ gvDomainChrSourceEqual(const gvDomainChrDef *a, const gvDomainChrDef *b)
 }
 
 static int
-gvDomainChrSourceParseXML(xmlNodePtr node, gvDomainChrDef *def, GError **error)
+gvDomainChrSourceParseXML(xmlNodePtr node, gvDomainChrDef *def, bool inactive, GError **error)
 {
     static const char *const fileAttrs[] = { "path", NULL };
     static const char *const unixAttrs[] = { "mode", "path", NULL };
@@ -89,11 +89,9 @@ gvDomainChrSourceParseXML(xmlNodePtr node, gvDomainChrDef *def, GError **error)
                       path);
         return -1;
     }
-    if (src && (def->type == GV_DOMAIN_CHR_TYPE_NULL || def->type == GV_DOMAIN_CHR_TYPE_SPICEVMC ||
-                def->type == GV_DOMAIN_CHR_TYPE_PTY)) {
+    if (src && (def->type == GV_DOMAIN_CHR_TYPE_NULL || def->type == GV_DOMAIN_CHR_TYPE_SPICEVMC)) {
         g_autofree char *path = gvXMLNodePath(src);
 
-        /* a pty's path is live data, chosen by the host */
         gvReportError(error, GV_ERR_XML_ERROR, "unexpected element %s: type '%s' takes no <source>",
                       path, gvDomainChrTypeTypeToString(def->type));
         return -1;
@@ -169,6 +167,25 @@ gvDomainChrSourceParseXML(xmlNodePtr node, gvDomainChrDef *def, GError **error)
         }
         break;
     case GV_DOMAIN_CHR_TYPE_PTY:
+        /* <source path='/dev/pts/N'/>: live data, checked either way, kept if !@inactive */
+        if (src) {
+            static const char *const ptyAttrs[] = { "path", NULL };
+            g_autofree char *pty = NULL;
+
+            if (gvXMLCheckNode(src, ptyAttrs, NULL, false, error) < 0 ||
+                gvXMLPropString(src, "path", GV_XML_PROP_NONZERO, &pty, error) < 0)
+                return -1;
+            if (pty && pty[0] != '/') {
+                g_autofree char *where = gvXMLNodePath(src);
+
+                gvReportError(error, GV_ERR_XML_ERROR,
+                              "invalid pty path '%s' in %s: expected an absolute path", pty, where);
+                return -1;
+            }
+            if (!inactive)
+                def->path = g_steal_pointer(&pty);
+        }
+        break;
     case GV_DOMAIN_CHR_TYPE_NULL:
     case GV_DOMAIN_CHR_TYPE_SPICEVMC:
     case GV_DOMAIN_CHR_TYPE_NONE:
@@ -207,9 +224,10 @@ gvDomainChrSourceParseXML(xmlNodePtr node, gvDomainChrDef *def, GError **error)
 }
 
 gvDomainChrDef *
-gvDomainChrDefParseXML(xmlNodePtr node, gvDomainChrDevice device, GError **error)
+gvDomainChrDefParseXML(xmlNodePtr node, gvDomainChrDevice device, bool inactive, GError **error)
 {
-    static const char *const attrs[] = { "type", NULL };
+    /* tty: the pty path again, as libvirt writes it on a live <console>; <source> has it */
+    static const char *const attrs[] = { "type", "tty", NULL };
     static const gvXMLChildSpec children[] = { { "source", 1 }, { "protocol", 1 }, { "log", 1 },
                                                { "target", 1 }, { "address", 1 },  { NULL, 0 } };
     static const gvXMLChildSpec serialTargetChildren[] = { { "model", 1 }, { NULL, 0 } };
@@ -236,7 +254,7 @@ gvDomainChrDefParseXML(xmlNodePtr node, gvDomainChrDevice device, GError **error
                       path);
         return NULL;
     }
-    if (gvDomainChrSourceParseXML(node, def, error) < 0)
+    if (gvDomainChrSourceParseXML(node, def, inactive, error) < 0)
         return NULL;
 
     target = gvXMLNodeGetChild(node, "target");
@@ -348,9 +366,13 @@ gvDomainChrDefParseXML(xmlNodePtr node, gvDomainChrDevice device, GError **error
 }
 
 static void
-gvDomainChrSourceFormat(gvBuffer *buf, const gvDomainChrDef *def)
+gvDomainChrSourceFormat(gvBuffer *buf, const gvDomainChrDef *def, bool inactive)
 {
     switch ((gvDomainChrType)def->type) {
+    case GV_DOMAIN_CHR_TYPE_PTY:
+        if (def->path && !inactive)
+            gvBufferEscapeString(buf, "<source path='%s'/>\n", def->path);
+        break;
     case GV_DOMAIN_CHR_TYPE_FILE:
         gvBufferEscapeString(buf, "<source path='%s'/>\n", def->path);
         break;
@@ -367,7 +389,6 @@ gvDomainChrSourceFormat(gvBuffer *buf, const gvDomainChrDef *def)
         gvBufferAsprintf(buf, "<protocol type='%s'/>\n",
                          gvDomainChrProtocolTypeToString(def->protocol));
         break;
-    case GV_DOMAIN_CHR_TYPE_PTY:
     case GV_DOMAIN_CHR_TYPE_NULL:
     case GV_DOMAIN_CHR_TYPE_SPICEVMC:
     case GV_DOMAIN_CHR_TYPE_NONE:
@@ -377,13 +398,17 @@ gvDomainChrSourceFormat(gvBuffer *buf, const gvDomainChrDef *def)
 }
 
 void
-gvDomainChrDefFormat(gvBuffer *buf, const gvDomainChrDef *def)
+gvDomainChrDefFormat(gvBuffer *buf, const gvDomainChrDef *def, bool inactive)
 {
     const char *elem = gvDomainChrDeviceTypeToString(def->device);
 
-    gvBufferAsprintf(buf, "<%s type='%s'>\n", elem, gvDomainChrTypeTypeToString(def->type));
+    gvBufferAsprintf(buf, "<%s type='%s'", elem, gvDomainChrTypeTypeToString(def->type));
+    if (def->type == GV_DOMAIN_CHR_TYPE_PTY && def->path && !inactive &&
+        def->device == GV_DOMAIN_CHR_DEVICE_CONSOLE)
+        gvBufferEscapeString(buf, " tty='%s'", def->path);
+    gvBufferAddLit(buf, ">\n");
     gvBufferAdjustIndent(buf, 2);
-    gvDomainChrSourceFormat(buf, def);
+    gvDomainChrSourceFormat(buf, def, inactive);
     if (def->logfile) {
         gvBufferEscapeString(buf, "<log file='%s'", def->logfile);
         if (def->logappend != GV_TRISTATE_BOOL_ABSENT)

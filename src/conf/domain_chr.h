@@ -1,5 +1,11 @@
 /*
  * domain_chr.h: <devices>/<serial>, <console> and <channel>
+ *
+ * A running domain's pty has a path, the slave side QEMU opened
+ * (/dev/pts/N).  It is live data, like the domain's id: the live XML shows
+ * it as <source path='...'/> (and, on a <console>, as tty='...', which
+ * `virsh ttyconsole` reads); inactive XML and configs never carry it, and an
+ * inactive parse ignores it.  The paths of file and unix chardevs are config.
  */
 #pragma once
 
@@ -57,7 +63,8 @@ GV_ENUM_DECL(gvDomainChrProtocol);
 typedef struct {
     gvDomainChrDevice device;
     gvDomainChrType type;
-    /* <source>: path (file, unix), mode (unix, tcp), host and service (tcp) */
+    /* <source>: path (file, unix; a pty's: live only), mode (unix, tcp), host and
+     * service (tcp) */
     char *path;
     gvDomainChrMode mode;
     char *host;
@@ -74,8 +81,11 @@ typedef struct {
 void gvDomainChrDefFree(gvDomainChrDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvDomainChrDef, gvDomainChrDefFree)
 
-gvDomainChrDef *gvDomainChrDefParseXML(xmlNodePtr node, gvDomainChrDevice device, GError **error);
-void gvDomainChrDefFormat(gvBuffer *buf, const gvDomainChrDef *def);
+/* @inactive: ignore live-only data (the pty path) */
+gvDomainChrDef *gvDomainChrDefParseXML(xmlNodePtr node, gvDomainChrDevice device, bool inactive,
+                                       GError **error);
+/* @inactive: leave out live-only data */
+void gvDomainChrDefFormat(gvBuffer *buf, const gvDomainChrDef *def, bool inactive);
 /* A copy of @src's host side (type and source) for the console that mirrors a serial */
 void gvDomainChrSourceCopy(gvDomainChrDef *dst, const gvDomainChrDef *src);
 bool gvDomainChrSourceEqual(const gvDomainChrDef *a, const gvDomainChrDef *b);

@@ -53,8 +53,9 @@ gvDomainDeviceAdd(GPtrArray *array, gpointer dev)
 }
 
 int
-gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, GError **error)
+gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, unsigned int flags, GError **error)
 {
+    bool inactive = flags & GV_DOMAIN_DEF_PARSE_INACTIVE;
     static const gvXMLChildSpec children[] = {
         { "emulator", 1 }, { "disk", 0 },     { "controller", 0 }, { "interface", 0 },
         { "serial", 0 },   { "console", 0 },  { "channel", 0 },    { "input", 0 },
@@ -83,14 +84,17 @@ gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, GError **error)
         } else if (g_str_equal(name, "interface")) {
             rc = gvDomainDeviceAdd(def->nets, gvDomainNetDefParseXML(cur, error));
         } else if (g_str_equal(name, "serial")) {
-            rc = gvDomainDeviceAdd(def->serials,
-                                   gvDomainChrDefParseXML(cur, GV_DOMAIN_CHR_DEVICE_SERIAL, error));
+            rc = gvDomainDeviceAdd(
+                def->serials,
+                gvDomainChrDefParseXML(cur, GV_DOMAIN_CHR_DEVICE_SERIAL, inactive, error));
         } else if (g_str_equal(name, "console")) {
             rc = gvDomainDeviceAdd(
-                def->consoles, gvDomainChrDefParseXML(cur, GV_DOMAIN_CHR_DEVICE_CONSOLE, error));
+                def->consoles,
+                gvDomainChrDefParseXML(cur, GV_DOMAIN_CHR_DEVICE_CONSOLE, inactive, error));
         } else if (g_str_equal(name, "channel")) {
             rc = gvDomainDeviceAdd(
-                def->channels, gvDomainChrDefParseXML(cur, GV_DOMAIN_CHR_DEVICE_CHANNEL, error));
+                def->channels,
+                gvDomainChrDefParseXML(cur, GV_DOMAIN_CHR_DEVICE_CHANNEL, inactive, error));
         } else if (g_str_equal(name, "input")) {
             rc = gvDomainDeviceAdd(def->inputs, gvDomainInputDefParseXML(cur, error));
         } else if (g_str_equal(name, "graphics")) {
@@ -141,6 +145,8 @@ gvDomainDevicesFormat(gvBuffer *buf, const gvDomainDef *def, unsigned int flags)
 {
     g_auto(gvBuffer) childBuf = GV_BUFFER_INIT_CHILD(buf);
     bool secure = flags & GV_DOMAIN_DEF_FORMAT_SECURE;
+    /* a pty path is live data; a migration destination opens its own */
+    bool inactive = flags & (GV_DOMAIN_DEF_FORMAT_INACTIVE | GV_DOMAIN_DEF_FORMAT_MIGRATABLE);
     guint i;
 
     if (def->emulator)
@@ -148,9 +154,12 @@ gvDomainDevicesFormat(gvBuffer *buf, const gvDomainDef *def, unsigned int flags)
     GV_FORMAT_ALL(def->disks, gvDomainDiskDef, gvDomainDiskDefFormat, &childBuf);
     GV_FORMAT_ALL(def->controllers, gvDomainControllerDef, gvDomainControllerDefFormat, &childBuf);
     GV_FORMAT_ALL(def->nets, gvDomainNetDef, gvDomainNetDefFormat, &childBuf);
-    GV_FORMAT_ALL(def->serials, gvDomainChrDef, gvDomainChrDefFormat, &childBuf);
-    GV_FORMAT_ALL(def->consoles, gvDomainChrDef, gvDomainChrDefFormat, &childBuf);
-    GV_FORMAT_ALL(def->channels, gvDomainChrDef, gvDomainChrDefFormat, &childBuf);
+    for (i = 0; i < def->serials->len; i++)
+        gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->serials, i), inactive);
+    for (i = 0; i < def->consoles->len; i++)
+        gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->consoles, i), inactive);
+    for (i = 0; i < def->channels->len; i++)
+        gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->channels, i), inactive);
     GV_FORMAT_ALL(def->inputs, gvDomainInputDef, gvDomainInputDefFormat, &childBuf);
     for (i = 0; i < def->graphics->len; i++)
         gvDomainGraphicsDefFormat(&childBuf, g_ptr_array_index(def->graphics, i), secure);

@@ -45,6 +45,19 @@ DO_TEST_FAIL("genid-no-features");
 DO_TEST_FAIL("genid-microvm");
 DO_TEST_FAIL("genid-machine-i440fx-2.4");
 DO_TEST_FAIL("genid-machine-pc-1.3");
+/* the guest would never see the device, and QEMU would say nothing (reference/guest-genid.md) */
+DO_TEST_FAIL("genid-isapc");
+DO_TEST_FAIL("genid-machine-q35-2.4");
+DO_TEST_FAIL("genid-machine-i440fx-1.4");
+DO_TEST_FAIL("genid-cmdline-acpi-off");
+DO_TEST_FAIL("genid-cmdline-acpi-quoted-off");
+/* ... and where it does */
+DO_TEST("genid-machine-q35-2.5");
+DO_TEST("genid-machine-i440fx-2.10");
+DO_TEST("genid-cmdline-acpi-off-force");
+DO_TEST("genid-cmdline-acpi-off-init");
+DO_TEST("genid-cmdline-acpi-ht");
+DO_TEST("genid-cmdline-acpi-quoted-value");
 DO_TEST("kvm-full");
 DO_TEST_FORMAT("kvm-full", 0, "public");
 DO_TEST("qemu-i686-defaults");
@@ -77,6 +90,14 @@ DO_TEST("serial-console");
 DO_TEST("serial-console-defaults");
 DO_TEST("console-virtio");
 DO_TEST("console-virtio-no-port");
+/* a running domain's pty paths: live XML only */
+DO_TEST("serial-pty-live");
+DO_TEST_FORMAT("serial-pty-live", GV_DOMAIN_DEF_FORMAT_INACTIVE | SECURE, "inactive");
+DO_TEST_FORMAT("serial-pty-live", GV_DOMAIN_DEF_FORMAT_MIGRATABLE | SECURE, "migratable");
+DO_TEST_PARSE_INACTIVE("serial-pty-live", "parse-inactive");
+DO_TEST("console-virtio-live");
+DO_TEST_FORMAT("console-virtio-live", GV_DOMAIN_DEF_FORMAT_INACTIVE | SECURE, "inactive");
+DO_TEST_FAIL("serial-source-relative-invalid");
 DO_TEST("graphics-vnc-autoport");
 DO_TEST("graphics-vnc-port");
 DO_TEST("graphics-vnc-ipv4");
@@ -236,3 +257,17 @@ DO_TEST_FAIL("chr-log-append-invalid");
 /* the <devices> python3-nova 26 (nova.virt.libvirt.config) builds for a simple flavor */
 DO_TEST("nova-26-devices");
 DO_TEST_FAIL("controller-index-exhausted");
+/* direct kernel boot: <kernel>, <initrd>, <cmdline> */
+DO_TEST("os-kernel-initrd-cmdline");
+DO_TEST("os-kernel-only");
+DO_TEST("os-kernel-order");
+DO_TEST("os-kernel-empty-cmdline");
+DO_TEST_FAIL("os-initrd-no-kernel");
+DO_TEST_FAIL("os-cmdline-no-kernel");
+DO_TEST_FAIL("os-kernel-relative");
+DO_TEST_FAIL("os-initrd-relative");
+DO_TEST_FAIL("os-kernel-empty");
+DO_TEST_FAIL("os-kernel-twice-invalid");
+DO_TEST_FAIL("os-kernel-attr-invalid");
+DO_TEST_FAIL("os-cmdline-child-invalid");
+DO_TEST_FAIL("os-dtb-invalid");
