@@ -4,7 +4,7 @@
 #include <gvconfig.h>
 
 #include "gverror.h"
-#include "qemu_capabilities.h"
+#include "qemu_capabilities_cpu.h"
 
 /* a probe answer much larger than this is not a QEMU we understand */
 #define GV_QEMU_CAPS_MAX_LEN (4 * 1024 * 1024)
@@ -36,6 +36,7 @@ gvQemuCapsFree(gvQemuCaps *caps)
     g_free(caps->binary);
     g_ptr_array_unref(caps->machines);
     g_hash_table_unref(caps->devices);
+    gvQemuCPUCapsFree(caps->cpu);
     g_free(caps);
 }
 
@@ -109,6 +110,9 @@ gvQemuCapsNewFromJSON(json_object *obj, GError **error)
             goto invalid;
         g_hash_table_add(caps->devices, g_strdup(json_object_get_string(d)));
     }
+    /* optional: fixtures and old cache files may not have it */
+    if (json_object_object_get_ex(obj, "cpu", &val) && !(caps->cpu = gvQemuCPUCapsNewFromJSON(val)))
+        goto invalid;
     return g_steal_pointer(&caps);
 
 invalid:
@@ -194,6 +198,8 @@ gvQemuCapsToJSON(const gvQemuCaps *caps)
     for (i = 0; i < names->len; i++)
         json_object_array_add(devices, json_object_new_string(g_ptr_array_index(names, i)));
     json_object_object_add(obj, "devices", devices);
+    if (caps->cpu)
+        json_object_object_add(obj, "cpu", gvQemuCPUCapsToJSON(caps->cpu));
     return obj;
 }
 

@@ -11,6 +11,14 @@
 #include <glib.h>
 #include <json-c/json.h>
 
+#include "gvenum.h"
+
+typedef enum { GV_QEMU_ACCEL_KVM = 0, GV_QEMU_ACCEL_TCG, GV_QEMU_ACCEL_LAST } gvQemuAccel;
+GV_ENUM_DECL(gvQemuAccel);
+
+/* What QEMU says about CPU models: qemu_capabilities_cpu.c */
+typedef struct _gvQemuCPUCaps gvQemuCPUCaps;
+
 typedef struct {
     char *name;
     char *alias; /* "pc" for "pc-i440fx-7.2", or NULL */
@@ -23,6 +31,7 @@ typedef struct {
     GPtrArray *machines; /* gvQemuMachine */
     GHashTable *devices; /* QOM type names, a set */
     gint64 mtime; /* of the binary probed, for caching (0: unknown) */
+    gvQemuCPUCaps *cpu; /* NULL: not probed (an old cache file, a fixture without it) */
 } gvQemuCaps;
 
 gvQemuCaps *gvQemuCapsNew(void);
@@ -38,6 +47,9 @@ bool gvQemuCapsHasDevice(const gvQemuCaps *caps, const char *type);
 const gvQemuMachine *gvQemuCapsFindMachine(const gvQemuCaps *caps, const char *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_object, json_object_put)
+
+/* The version of what gvQemuCapsProbe records; a cache file of another is stale */
+#define GV_QEMU_CAPS_PROBE_VERSION 2
 
 /*
  * Runs @binary once (-machine none, QMP on stdio) and asks it for its

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "gverror.h"
+#include "qemu_command_machine.h"
 #include "qemu_command_priv.h"
 
 GV_ENUM_IMPL(gvQemuAccel,
@@ -43,24 +44,6 @@ gvQemuRequireDevice(const gvQemuCaps *caps, const char *device, const char *what
 int
 gvQemuValidateDomainDef(const gvDomainDef *def, const gvQemuCaps *caps, GError **error)
 {
-
-    if (!gvQemuCapsFindMachine(caps, def->os.machine)) {
-        gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
-                      "machine '%s' in <os>/<type> is not supported by this QEMU binary",
-                      def->os.machine);
-        return -1;
-    }
-    if (def->cpu && def->cpu->mode == GV_DOMAIN_CPU_MODE_CUSTOM) {
-        g_autofree char *type = g_strdup_printf("%s-%s-cpu", def->cpu->model,
-                                                def->os.arch == GV_ARCH_I686 ? "i386" : "x86_64");
-
-        if (!gvQemuCapsHasDevice(caps, type)) {
-            gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
-                          "CPU model '%s' in <cpu>/<model> is not supported by this QEMU binary",
-                          def->cpu->model);
-            return -1;
-        }
-    }
     if (def->genid &&
         !gvQemuCapsHasDevice(caps, gvDomainGenidModelTypeToString(def->genid->model))) {
         gvReportError(
@@ -120,96 +103,6 @@ gvJSONAddBool(json_object *obj, const char *key, bool value)
 /* ---- per device class --------------------------------------------------- */
 
 static void
-gvQemuBuildMachineCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQemuBuildCtx *ctx)
-{
-    gvCommandAddArg(cmd, "-machine");
-    gvCommandAddArgFormat(cmd, "%s,usb=off,dump-guest-core=off,acpi=%s", def->os.machine,
-                          def->features[GV_DOMAIN_FEATURE_ACPI] ? "on" : "off");
-    gvCommandAddArg(cmd, "-accel");
-    /* type='qemu' asks for TCG; type='kvm' gets the host's accelerator */
-    gvCommandAddArg(
-        cmd, def->virtType == GV_DOMAIN_VIRT_QEMU ? "tcg" : gvQemuAccelTypeToString(ctx->accel));
-}
-
-/*
- * Like libvirt, <apic/> only records the guest's expectation: QEMU's x86
- * CPUs have an APIC either way.
- */
-static void
-gvQemuBuildCPUCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQemuBuildCtx *ctx)
-{
-    bool kvm = def->virtType == GV_DOMAIN_VIRT_KVM && ctx->accel == GV_QEMU_ACCEL_KVM;
-
-    if (!def->cpu)
-        return;
-    gvCommandAddArg(cmd, "-cpu");
-    switch (def->cpu->mode) {
-    case GV_DOMAIN_CPU_MODE_HOST_PASSTHROUGH:
-        /* "host" exists only under KVM; "max" is TCG's everything-on CPU */
-        gvCommandAddArg(cmd, kvm ? "host" : "max");
-        break;
-    case GV_DOMAIN_CPU_MODE_HOST_MODEL:
-        gvCommandAddArg(cmd, "max");
-        break;
-    case GV_DOMAIN_CPU_MODE_CUSTOM:
-        gvCommandAddArg(cmd, def->cpu->model);
-        break;
-    case GV_DOMAIN_CPU_MODE_NONE:
-    case GV_DOMAIN_CPU_MODE_LAST:
-        gvCommandAddArg(cmd, "qemu64");
-        break;
-    }
-}
-
-static void
-gvQemuBuildBootCommandLine(gvCommand *cmd, const gvDomainDef *def)
-{
-    GString *order;
-    size_t i;
-
-    if (def->os.nboot == 0)
-        return;
-    order = g_string_new("order=");
-    for (i = 0; i < def->os.nboot; i++) {
-        switch (def->os.boot[i]) {
-        case GV_DOMAIN_BOOT_HD:
-            g_string_append_c(order, 'c');
-            break;
-        case GV_DOMAIN_BOOT_CDROM:
-            g_string_append_c(order, 'd');
-            break;
-        case GV_DOMAIN_BOOT_NETWORK:
-            g_string_append_c(order, 'n');
-            break;
-        case GV_DOMAIN_BOOT_FLOPPY:
-            g_string_append_c(order, 'a');
-            break;
-        case GV_DOMAIN_BOOT_NONE:
-        case GV_DOMAIN_BOOT_LAST:
-            break;
-        }
-    }
-    gvCommandAddArg(cmd, "-boot");
-    gvCommandAddArg(cmd, order->str);
-    g_string_free(order, TRUE);
-}
-
-/*
- * Direct kernel boot.  QEMU takes the three values as they are (no QemuOpts
- * escaping); the driver opened and checked both files before the start.
- */
-static void
-gvQemuBuildKernelCommandLine(gvCommand *cmd, const gvDomainDef *def)
-{
-    if (def->os.kernel)
-        gvCommandAddArgList(cmd, "-kernel", def->os.kernel, NULL);
-    if (def->os.initrd)
-        gvCommandAddArgList(cmd, "-initrd", def->os.initrd, NULL);
-    if (def->os.cmdline)
-        gvCommandAddArgList(cmd, "-append", def->os.cmdline, NULL);
-}
-
-static void
 gvQemuBuildMonitorCommandLine(gvCommand *cmd, const gvQemuBuildCtx *ctx)
 {
     g_autofree char *path = NULL;
@@ -256,7 +149,8 @@ gvQemuBuildCommandLine(const gvDomainDef *def, const gvQemuCaps *caps, const gvQ
     g_autofree char *name = NULL;
     char uuidstr[GV_UUID_STRING_BUFLEN];
 
-    if (gvQemuValidateDomainDef(def, caps, error) < 0 ||
+    if (gvQemuValidateMachineDef(def, caps, ctx, error) < 0 ||
+        gvQemuValidateDomainDef(def, caps, error) < 0 ||
         gvQemuValidateDevices(def, caps, ctx, error) < 0)
         return -1;
     if (def->genid && !def->genid->hasGuid) {
@@ -282,21 +176,16 @@ gvQemuBuildCommandLine(const gvDomainDef *def, const gvQemuCaps *caps, const gvQ
     gvCommandAddArgFormat(cmd, "guest=%s,debug-threads=on", name);
     gvCommandAddArgList(cmd, "-S", "-no-user-config", "-nodefaults", NULL);
     gvCommandAddArgList(cmd, "-uuid", gvUUIDFormat(def->uuid, uuidstr), NULL);
+    gvQemuBuildFirmwareCommandLine(cmd, def);
     gvQemuBuildMachineCommandLine(cmd, def, ctx);
-    gvQemuBuildCPUCommandLine(cmd, def, ctx);
-    gvCommandAddArg(cmd, "-m");
-    gvCommandAddArgFormat(cmd, "size=%lluk", def->memory);
-    gvCommandAddArgList(cmd, "-overcommit", "mem-lock=off", NULL);
-    gvCommandAddArg(cmd, "-smp");
-    gvCommandAddArgFormat(cmd, "%u,sockets=%u,cores=1,threads=1", def->vcpus, def->vcpus);
-    gvCommandAddArg(cmd, "-rtc");
-    gvCommandAddArgFormat(cmd, "base=%s", gvDomainClockOffsetTypeToString(def->clockOffset));
-    /* the daemon decides what a guest power-off means (on_poweroff) */
-    gvCommandAddArg(cmd, "-no-shutdown");
-    if (def->onReboot == GV_DOMAIN_LIFECYCLE_DESTROY)
-        gvCommandAddArg(cmd, "-no-reboot");
+    gvQemuBuildCPUCommandLine(cmd, def, caps, ctx);
+    gvQemuBuildMemoryCommandLine(cmd, def);
+    gvQemuBuildSMPCommandLine(cmd, def);
+    gvQemuBuildSmbiosCommandLine(cmd, def);
+    gvQemuBuildClockCommandLine(cmd, def, ctx);
+    gvQemuBuildLifecycleCommandLine(cmd, def);
+    gvQemuBuildPMCommandLine(cmd, def);
     gvQemuBuildBootCommandLine(cmd, def);
-    gvQemuBuildKernelCommandLine(cmd, def);
     gvQemuBuildMonitorCommandLine(cmd, ctx);
     gvQemuBuildControllerCommandLine(cmd, def);
     gvQemuBuildDiskCommandLine(cmd, def);

@@ -31,6 +31,10 @@ gvErrorCodePrefix(int code)
         return "operation forbidden";
     case GV_ERR_NO_DOMAIN:
         return "Domain not found";
+    case GV_ERR_AUTH_FAILED:
+        return "authentication failed";
+    case GV_ERR_CONF_SYNTAX:
+        return "configuration file syntax error";
     case GV_ERR_OPERATION_INVALID:
         return "Requested operation is not valid";
     case GV_ERR_CONFIG_UNSUPPORTED:
@@ -41,6 +45,8 @@ gvErrorCodePrefix(int code)
         return "Domain snapshot not found";
     case GV_ERR_ARGUMENT_UNSUPPORTED:
         return "argument unsupported";
+    case GV_ERR_NO_DOMAIN_METADATA:
+        return "metadata not found";
     case GV_ERR_OPERATION_UNSUPPORTED:
         return "Operation not supported";
     case GV_ERR_XML_INVALID_SCHEMA:
