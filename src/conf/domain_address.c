@@ -14,30 +14,6 @@ GV_ENUM_IMPL(
     [GV_DOMAIN_ADDRESS_TYPE_PCI] = "pci", [GV_DOMAIN_ADDRESS_TYPE_DRIVE] = "drive",
     [GV_DOMAIN_ADDRESS_TYPE_VIRTIO_SERIAL] = "virtio-serial", [GV_DOMAIN_ADDRESS_TYPE_USB] = "usb");
 
-int
-gvDomainPropOnOff(xmlNodePtr node, const char *name, unsigned int flags, gvTristateBool *out,
-                  GError **error)
-{
-    g_autofree char *val = NULL;
-    int rc;
-
-    if ((rc = gvXMLPropString(node, name, flags & GV_XML_PROP_REQUIRED, &val, error)) <= 0)
-        return rc;
-    if (g_str_equal(val, "on")) {
-        *out = GV_TRISTATE_BOOL_YES;
-    } else if (g_str_equal(val, "off")) {
-        *out = GV_TRISTATE_BOOL_NO;
-    } else {
-        g_autofree char *path = gvXMLNodePath(node);
-
-        gvReportError(error, GV_ERR_XML_ERROR,
-                      "invalid value '%s' for attribute '%s' of %s: expected 'on' or 'off'", val,
-                      name, path);
-        return -1;
-    }
-    return 1;
-}
-
 /* An unsigned number in decimal or 0x hex (libvirt writes PCI parts in hex) */
 static int
 gvAddressPropUInt(xmlNodePtr node, const char *name, unsigned int max, unsigned int *out,
@@ -121,8 +97,8 @@ gvDomainDeviceAddressParseXML(xmlNodePtr node, unsigned int allowed, gvDomainDev
             gvAddressPropUInt(node, "function", GV_PCI_FUNCTION_MAX, &addr->pci.function, error) <
                 0)
             return -1;
-        if (gvDomainPropOnOff(node, "multifunction", GV_XML_PROP_NONE, &addr->pci.multifunction,
-                              error) < 0)
+        if (gvXMLPropTristateSwitch(node, "multifunction", GV_XML_PROP_NONE,
+                                    &addr->pci.multifunction, error) < 0)
             return -1;
         break;
     case GV_DOMAIN_ADDRESS_TYPE_DRIVE:
@@ -197,9 +173,9 @@ gvDomainDeviceAddressFormat(gvBuffer *buf, const gvDomainDeviceAddress *addr)
                          "<address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' "
                          "function='0x%x'",
                          addr->pci.domain, addr->pci.bus, addr->pci.slot, addr->pci.function);
-        if (addr->pci.multifunction != GV_TRISTATE_BOOL_ABSENT)
+        if (addr->pci.multifunction != GV_TRISTATE_SWITCH_ABSENT)
             gvBufferAsprintf(buf, " multifunction='%s'",
-                             addr->pci.multifunction == GV_TRISTATE_BOOL_YES ? "on" : "off");
+                             gvTristateSwitchTypeToString(addr->pci.multifunction));
         gvBufferAddLit(buf, "/>\n");
         break;
     case GV_DOMAIN_ADDRESS_TYPE_DRIVE:

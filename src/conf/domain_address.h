@@ -41,7 +41,7 @@ typedef struct {
     unsigned int bus;
     unsigned int slot;
     unsigned int function;
-    gvTristateBool multifunction; /* on / off / absent */
+    gvTristateSwitch multifunction;
 } gvPCIAddress;
 
 typedef struct {
@@ -71,10 +71,6 @@ int gvDomainDeviceInfoParseXML(xmlNodePtr node, unsigned int allowed, bool boot,
 void gvDomainDeviceBootFormat(gvBuffer *buf, const gvDomainDeviceInfo *info);
 /* <address .../> when set */
 void gvDomainDeviceAddressFormat(gvBuffer *buf, const gvDomainDeviceAddress *addr);
-
-/* An 'on'/'off' attribute (libvirt's tristate switch) as YES/NO; 1/0/-1 like gvXMLProp* */
-int gvDomainPropOnOff(xmlNodePtr node, const char *name, unsigned int flags, gvTristateBool *out,
-                      GError **error);
 
 bool gvDomainDeviceAddressEqual(const gvDomainDeviceAddress *a, const gvDomainDeviceAddress *b);
 /* "pci 0000:00:02.0", "drive 0:0:0:1", "virtio-serial 0:0:1", "usb 0:1", "none" */

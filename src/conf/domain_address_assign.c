@@ -56,7 +56,7 @@ gvPCIBusModelName(const gvPCIBus *bus)
 
 static void
 gvPCISet(gvPCIState *st, gvDomainDeviceAddress *addr, unsigned int bus, unsigned int slot,
-         unsigned int function, gvTristateBool multifunction)
+         unsigned int function, gvTristateSwitch multifunction)
 {
     addr->type = GV_DOMAIN_ADDRESS_TYPE_PCI;
     addr->pci.domain = 0;
@@ -162,7 +162,7 @@ gvPCIAssignRootPort(gvPCIState *st, gvDomainDeviceAddress *addr, GError **error)
     if (st->aggrSlot >= 0 && root->used[st->aggrSlot] != 0xff) {
         for (fn = 0; fn <= GV_PCI_FUNCTION_MAX; fn++) {
             if (!(root->used[st->aggrSlot] & (1u << fn))) {
-                gvPCISet(st, addr, 0, (unsigned int)st->aggrSlot, fn, GV_TRISTATE_BOOL_ABSENT);
+                gvPCISet(st, addr, 0, (unsigned int)st->aggrSlot, fn, GV_TRISTATE_SWITCH_ABSENT);
                 return 0;
             }
         }
@@ -173,7 +173,7 @@ gvPCIAssignRootPort(gvPCIState *st, gvDomainDeviceAddress *addr, GError **error)
         return -1;
     }
     st->aggrSlot = slot;
-    gvPCISet(st, addr, 0, (unsigned int)slot, 0, GV_TRISTATE_BOOL_YES);
+    gvPCISet(st, addr, 0, (unsigned int)slot, 0, GV_TRISTATE_SWITCH_ON);
     return 0;
 }
 
@@ -199,7 +199,7 @@ gvPCIAssign(gvPCIState *st, gvDomainDeviceAddress *addr, gvPCIKind kind, const c
 
         if (!bus->present || !gvPCIBusAccepts(st, bus, kind) || (slot = gvPCIBusFreeSlot(bus)) < 0)
             continue;
-        gvPCISet(st, addr, (unsigned int)b, (unsigned int)slot, 0, GV_TRISTATE_BOOL_ABSENT);
+        gvPCISet(st, addr, (unsigned int)b, (unsigned int)slot, 0, GV_TRISTATE_SWITCH_ABSENT);
         return 0;
     }
     if (!st->q35) {
@@ -322,7 +322,7 @@ gvPCIAssignUSBGroup(gvPCIState *st, gvDomainControllerDef *first, int fixedSlot,
             return -1;
         }
         gvPCISet(st, &c->info.addr, slotAddr.pci.bus, slotAddr.pci.slot, fn,
-                 fn == 0 ? GV_TRISTATE_BOOL_YES : GV_TRISTATE_BOOL_ABSENT);
+                 fn == 0 ? GV_TRISTATE_SWITCH_ON : GV_TRISTATE_SWITCH_ABSENT);
     }
     return 0;
 }
@@ -562,13 +562,13 @@ gvPCIAssignFixed(gvPCIState *st, GError **error)
         if (a->type != GV_DOMAIN_ADDRESS_TYPE_NONE || c->idx != 0)
             continue;
         if (!st->q35 && c->type == GV_DOMAIN_CONTROLLER_TYPE_IDE && !(root->used[1] & (1u << 1)))
-            gvPCISet(st, a, 0, 1, 1, GV_TRISTATE_BOOL_ABSENT);
+            gvPCISet(st, a, 0, 1, 1, GV_TRISTATE_SWITCH_ABSENT);
         else if (!st->q35 && c->type == GV_DOMAIN_CONTROLLER_TYPE_USB &&
                  c->model == GV_DOMAIN_USB_MODEL_PIIX3_UHCI && !(root->used[1] & (1u << 2)))
-            gvPCISet(st, a, 0, 1, 2, GV_TRISTATE_BOOL_ABSENT);
+            gvPCISet(st, a, 0, 1, 2, GV_TRISTATE_SWITCH_ABSENT);
         else if (st->q35 && c->type == GV_DOMAIN_CONTROLLER_TYPE_SATA &&
                  !(root->used[0x1f] & (1u << 2)))
-            gvPCISet(st, a, 0, 0x1f, 2, GV_TRISTATE_BOOL_ABSENT);
+            gvPCISet(st, a, 0, 0x1f, 2, GV_TRISTATE_SWITCH_ABSENT);
         else if (st->q35 && gvDomainControllerIsICH9USB(c) && root->used[0x1d] == 0 &&
                  gvPCIAssignUSBGroup(st, c, 0x1d, error) < 0)
             return -1;
@@ -578,7 +578,7 @@ gvPCIAssignFixed(gvPCIState *st, GError **error)
 
         if (s->model == GV_DOMAIN_SOUND_MODEL_ICH9 && !ich9Sound &&
             s->info.addr.type == GV_DOMAIN_ADDRESS_TYPE_NONE && root->used[0x1b] == 0) {
-            gvPCISet(st, &s->info.addr, 0, 0x1b, 0, GV_TRISTATE_BOOL_ABSENT);
+            gvPCISet(st, &s->info.addr, 0, 0x1b, 0, GV_TRISTATE_SWITCH_ABSENT);
             ich9Sound = true;
         }
     }
@@ -589,7 +589,7 @@ gvPCIAssignFixed(gvPCIState *st, GError **error)
 
         if (gvVideoHasPCI(v) && v->info.addr.type == GV_DOMAIN_ADDRESS_TYPE_NONE &&
             root->used[slot] == 0)
-            gvPCISet(st, &v->info.addr, 0, slot, 0, GV_TRISTATE_BOOL_ABSENT);
+            gvPCISet(st, &v->info.addr, 0, slot, 0, GV_TRISTATE_SWITCH_ABSENT);
     }
     return 0;
 }

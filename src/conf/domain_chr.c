@@ -196,7 +196,7 @@ gvDomainChrSourceParseXML(xmlNodePtr node, gvDomainChrDef *def, bool inactive, G
         if (gvXMLCheckNode(log, logAttrs, NULL, false, error) < 0 ||
             gvXMLPropString(log, "file", GV_XML_PROP_REQUIRED | GV_XML_PROP_NONZERO, &def->logfile,
                             error) < 0 ||
-            gvDomainPropOnOff(log, "append", GV_XML_PROP_NONE, &def->logappend, error) < 0)
+            gvXMLPropTristateSwitch(log, "append", GV_XML_PROP_NONE, &def->logappend, error) < 0)
             return -1;
         if (def->logfile[0] != '/') {
             gvReportError(error, GV_ERR_XML_ERROR,
@@ -411,9 +411,8 @@ gvDomainChrDefFormat(gvBuffer *buf, const gvDomainChrDef *def, bool inactive)
     gvDomainChrSourceFormat(buf, def, inactive);
     if (def->logfile) {
         gvBufferEscapeString(buf, "<log file='%s'", def->logfile);
-        if (def->logappend != GV_TRISTATE_BOOL_ABSENT)
-            gvBufferAsprintf(buf, " append='%s'",
-                             def->logappend == GV_TRISTATE_BOOL_YES ? "on" : "off");
+        if (def->logappend != GV_TRISTATE_SWITCH_ABSENT)
+            gvBufferAsprintf(buf, " append='%s'", gvTristateSwitchTypeToString(def->logappend));
         gvBufferAddLit(buf, "/>\n");
     }
     switch ((gvDomainChrDevice)def->device) {

@@ -71,7 +71,7 @@ typedef struct {
     char *service;
     gvDomainChrProtocol protocol; /* tcp */
     char *logfile; /* <log file=>: a copy of the guest's output */
-    gvTristateBool logappend; /* <log append=> */
+    gvTristateSwitch logappend; /* <log append=> */
     int port; /* <target port=>; -1 when absent (serial, console) */
     gvDomainChrConsoleTarget target; /* consoles only: <target type=> */
     char *name; /* channels: <target type='virtio' name=> */

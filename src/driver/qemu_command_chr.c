@@ -19,10 +19,11 @@ gvQemuBuildChardev(gvCommand *cmd, const gvDomainChrDef *chr, const char *id,
     if (chr->logfile) {
         g_autofree char *file = gvQemuOptEscape(chr->logfile);
 
-        log = g_strdup_printf(",logfile=%s%s", file,
-                              chr->logappend == GV_TRISTATE_BOOL_ABSENT ? ""
-                              : chr->logappend == GV_TRISTATE_BOOL_YES  ? ",logappend=on"
-                                                                        : ",logappend=off");
+        if (chr->logappend != GV_TRISTATE_SWITCH_ABSENT)
+            log = g_strdup_printf(",logfile=%s,logappend=%s", file,
+                                  gvTristateSwitchTypeToString(chr->logappend));
+        else
+            log = g_strdup_printf(",logfile=%s", file);
     }
     gvQemuBuildChardevBackend(cmd, chr, id, ctx, log ? log : "");
 }

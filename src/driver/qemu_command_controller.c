@@ -19,7 +19,7 @@ gvQemuDeviceAddPCIAddress(json_object *dev, const gvDomainDef *def,
     else
         bus = g_strdup_printf("pci.%u", addr->pci.bus);
     gvJSONAddString(dev, "bus", bus);
-    if (addr->pci.multifunction == GV_TRISTATE_BOOL_YES)
+    if (addr->pci.multifunction == GV_TRISTATE_SWITCH_ON)
         gvJSONAddBool(dev, "multifunction", true);
     if (addr->pci.function)
         slot = g_strdup_printf("0x%x.0x%x", addr->pci.slot, addr->pci.function);

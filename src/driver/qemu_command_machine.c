@@ -13,12 +13,6 @@
 #include "gverror.h"
 #include "qemu_command_machine.h"
 
-bool
-gvQemuMachineIsQ35(const char *machine)
-{
-    return g_str_equal(machine, "q35") || g_str_has_prefix(machine, "pc-q35-");
-}
-
 gvQemuAccel
 gvQemuDomainAccel(const gvDomainDef *def, const gvQemuBuildCtx *ctx)
 {
@@ -236,7 +230,7 @@ gvQemuValidateMachineDef(const gvDomainDef *def, const gvQemuCaps *caps, const g
         return -1;
     }
     if (def->os.loader && def->os.loader->secure == GV_TRISTATE_BOOL_YES &&
-        !gvQemuMachineIsQ35(def->os.machine)) {
+        !gvDomainDefMachineIsQ35(def->os.machine)) {
         gvReportError(
             error, GV_ERR_CONFIG_UNSUPPORTED,
             "secure='yes' of <os>/<loader> needs a 'q35' machine, not machine '%s' in <os>/<type>",
@@ -403,7 +397,7 @@ gvQemuBuildLifecycleCommandLine(gvCommand *cmd, const gvDomainDef *def)
 void
 gvQemuBuildPMCommandLine(gvCommand *cmd, const gvDomainDef *def)
 {
-    const char *dev = gvQemuMachineIsQ35(def->os.machine) ? "ICH9-LPC" : "PIIX4_PM";
+    const char *dev = gvDomainDefMachineIsQ35(def->os.machine) ? "ICH9-LPC" : "PIIX4_PM";
 
     if (def->pm.s3 != GV_TRISTATE_BOOL_ABSENT) {
         gvCommandAddArg(cmd, "-global");
