@@ -492,18 +492,15 @@ gvQemuProcessFillFirmware(gvDriver *drv, gvDomainDef *def, const gvQemuCaps *cap
 
 /*
  * <currentMemory> at start.  QEMU gives a guest all of <memory>; starting
- * with less means inflating a balloon device before the guest runs.
- * BALLOON HOOK (the <memballoon> device, in the device half of the XML
- * work): when @def has a virtio balloon, this is where the start passes the
- * target, after the monitor is open and before 'cont':
- *     {"execute":"balloon","arguments":{"value": currentMemory * 1024}}
- * and then nothing is refused here.  Until then a smaller <currentMemory>
- * would be a silently bigger guest, so the start refuses it.
+ * with less means inflating the balloon before the guest runs, which
+ * gvQemuProcessSetupDevices does (QMP 'balloon', before 'cont').  Without a
+ * virtio <memballoon> (model='none') a smaller <currentMemory> would be a
+ * silently bigger guest, so the start refuses it.
  */
 static int
 gvQemuProcessCheckCurrentMemory(const gvDomainDef *def, GError **error)
 {
-    if (def->currentMemory >= def->memory)
+    if (def->currentMemory >= def->memory || gvQemuProcessHasBalloon(def))
         return 0;
     gvReportError(
         error, GV_ERR_CONFIG_UNSUPPORTED,

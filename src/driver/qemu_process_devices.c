@@ -1,8 +1,9 @@
 /*
  * qemu_process_devices.c: what devices need from the host around a start:
  * the directory of unix channels, a free TCP port for SPICE, and after
- * QEMU is up (still paused) the graphics passwords and balloon statistics
- * over QMP, so no secret is ever on the command line.
+ * QEMU is up (still paused) the graphics passwords, the balloon's
+ * statistics and its target (<currentMemory>) over QMP, so no secret is
+ * ever on the command line.
  */
 #include <gvconfig.h>
 
@@ -98,6 +99,12 @@ gvQemuProcessPrepareDevices(gvDomainDef *live, const char *channelDir, gvQemuBui
     return 0;
 }
 
+bool
+gvQemuProcessHasBalloon(const gvDomainDef *def)
+{
+    return def->memballoon && def->memballoon->model == GV_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
+}
+
 int
 gvQemuProcessSetupDevices(gvQemuMonitor *mon, const gvDomainDef *live, GError **error)
 {
@@ -117,8 +124,7 @@ gvQemuProcessSetupDevices(gvQemuMonitor *mon, const gvDomainDef *live, GError **
         if (gvQemuMonitorCommand(mon, "set_password", args, 10000, NULL, error) < 0)
             return -1;
     }
-    if (live->memballoon && live->memballoon->model == GV_DOMAIN_MEMBALLOON_MODEL_VIRTIO &&
-        live->memballoon->period > 0) {
+    if (gvQemuProcessHasBalloon(live) && live->memballoon->period > 0) {
         json_object *args = json_object_new_object();
 
         json_object_object_add(args, "path",
@@ -127,6 +133,15 @@ gvQemuProcessSetupDevices(gvQemuMonitor *mon, const gvDomainDef *live, GError **
                                json_object_new_string("guest-stats-polling-interval"));
         json_object_object_add(args, "value", json_object_new_int((int)live->memballoon->period));
         if (gvQemuMonitorCommand(mon, "qom-set", args, 10000, NULL, error) < 0)
+            return -1;
+    }
+    /* QEMU gives the guest all of <memory>; the balloon takes the rest back */
+    if (gvQemuProcessHasBalloon(live) && live->currentMemory < live->memory) {
+        json_object *args = json_object_new_object();
+
+        json_object_object_add(args, "value",
+                               json_object_new_int64((int64_t)(live->currentMemory * 1024)));
+        if (gvQemuMonitorCommand(mon, "balloon", args, 10000, NULL, error) < 0)
             return -1;
     }
     return 0;

@@ -14,5 +14,10 @@
  */
 int gvQemuProcessPrepareDevices(gvDomainDef *live, const char *channelDir, gvQemuBuildCtx *ctx,
                                 GError **error);
-/* After QMP is up, before the guest runs: graphics passwords, balloon statistics */
+/*
+ * After QMP is up, before the guest runs: graphics passwords, balloon
+ * statistics, the balloon's target when <currentMemory> is below <memory>
+ */
+/* A virtio <memballoon>, which can hold <currentMemory> below <memory> */
+bool gvQemuProcessHasBalloon(const gvDomainDef *def);
 int gvQemuProcessSetupDevices(gvQemuMonitor *mon, const gvDomainDef *live, GError **error);
