@@ -131,6 +131,9 @@ gvDomainFeaturesCheckABIStability(const gvDomainDef *src, const gvDomainDef *dst
     if (s->smm != d->smm)
         gvABIMismatch(msgs, "target SMM '%s' does not match source SMM '%s'", gvABISwitch(d->smm),
                       gvABISwitch(s->smm));
+    if (s->vmcoreinfo != d->vmcoreinfo)
+        gvABIMismatch(msgs, "target vmcoreinfo '%s' does not match source vmcoreinfo '%s'",
+                      gvABISwitch(d->vmcoreinfo), gvABISwitch(s->vmcoreinfo));
     if (s->hypervMode != d->hypervMode)
         gvABIMismatch(msgs, "target Hyper-V mode '%s' does not match source mode '%s'",
                       gvDomainHypervModeTypeToString(d->hypervMode),

@@ -197,6 +197,7 @@ gvQemuBuildCommandLine(const gvDomainDef *def, const gvQemuCaps *caps, const gvQ
     gvQemuBuildVideoCommandLine(cmd, def);
     gvQemuBuildSoundCommandLine(cmd, def);
     gvQemuBuildMiscCommandLine(cmd, def);
+    gvQemuBuildVMCoreInfoCommandLine(cmd, def);
     if (def->genid) {
         gvCommandAddArg(cmd, "-readconfig");
         gvCommandAddArgFormat(cmd, "/dev/fd/%d", ctx->genidConfigFd);

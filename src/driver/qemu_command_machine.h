@@ -30,6 +30,7 @@ void gvQemuBuildSMPCommandLine(gvCommand *cmd, const gvDomainDef *def);
 void gvQemuBuildClockCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQemuBuildCtx *ctx);
 void gvQemuBuildLifecycleCommandLine(gvCommand *cmd, const gvDomainDef *def);
 void gvQemuBuildPMCommandLine(gvCommand *cmd, const gvDomainDef *def);
+void gvQemuBuildVMCoreInfoCommandLine(gvCommand *cmd, const gvDomainDef *def);
 void gvQemuBuildBootCommandLine(gvCommand *cmd, const gvDomainDef *def);
 /* The firmware's flash (-blockdev) and -bios; -machine names the flash nodes */
 void gvQemuBuildFirmwareCommandLine(gvCommand *cmd, const gvDomainDef *def);

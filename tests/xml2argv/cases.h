@@ -147,6 +147,8 @@ DO_TEST("pm-pc", KVM);
 DO_TEST("pm-q35", KVM);
 DO_TEST_FAIL("pm-microvm", CAPS_72, KVM);
 DO_TEST("features-machine", KVM);
+DO_TEST("features-vmcoreinfo", KVM);
+DO_TEST_FAIL("features-vmcoreinfo-microvm", CAPS_72, KVM);
 DO_TEST("features-hyperv", KVM);
 DO_TEST("features-hyperv-windows", KVM);
 DO_TEST("features-hyperv-passthrough", KVM);

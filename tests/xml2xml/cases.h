@@ -315,6 +315,10 @@ DO_TEST_FAIL("clock-timer-bad-present-invalid");
 DO_TEST("features-all");
 DO_TEST("features-hyperv-order");
 DO_TEST("features-hyperv-passthrough");
+/* <vmcoreinfo/> (Nova writes it) means state='on' */
+DO_TEST("features-vmcoreinfo");
+DO_TEST("features-vmcoreinfo-off");
+DO_TEST_FAIL("features-vmcoreinfo-bad-invalid");
 DO_TEST_FAIL("features-spinlocks-few-invalid");
 DO_TEST_FAIL("features-spinlocks-no-retries-invalid");
 DO_TEST_FAIL("features-vendor-long-invalid");
