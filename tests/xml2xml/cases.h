@@ -339,7 +339,7 @@ DO_TEST_FAIL("cpu-feature-twice");
 DO_TEST_FAIL("cpu-feature-bad-name-invalid");
 DO_TEST_FAIL("cpu-feature-bad-policy-invalid");
 DO_TEST_FAIL("cpu-vendor-no-model");
-/* libvirt takes (and ignores) match for host-model; Nova writes it */
+/* libvirt takes match for host-model and drops it (dumpxml has none); Nova writes it */
 DO_TEST("cpu-match-host-model");
 DO_TEST_FAIL("cpu-migratable-custom");
 DO_TEST_FAIL("cpu-check-bad-invalid");
