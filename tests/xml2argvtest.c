@@ -127,7 +127,7 @@ testXML2Argv(const void *opaque)
  * qemu-accepts.py does not start it; tests/integration/tap.py starts such
  * domains for real.
  */
-#define DO_TEST_TAPS(name, accel) DO_TEST_FULL(name, CAPS_72, accel, false)
+#define DO_TEST_TAPS(name, caps, accel) DO_TEST_FULL(name, caps, accel, false)
 
 int
 main(int argc, char **argv)

@@ -400,3 +400,21 @@ DO_TEST("virtinst-debian11-uefi-domain");
 DO_TEST("nova-26-simple-flavor");
 /* libvirt 9.0's own dumpxml of that virt-install guest (devices as above): a fixed point */
 DO_TEST("libvirt-debian11-domain");
+/*
+ * The complete documents the tools write for a default Debian guest, as
+ * they wrote them (tests/libvirt-domain/README.md): genvirt's output is
+ * libvirtd 9.0's dumpxml of the same input (tests/libvirt-domain/), and
+ * tests/integration/tooldocs.py defines and starts them in real QEMU.
+ * virt-install 4.1 with --network user, on q35 and pc, with and without
+ * --graphics none:
+ */
+DO_TEST("virt-install-q35-full");
+DO_TEST("virt-install-q35-nographics-full");
+DO_TEST("virt-install-pc-full");
+DO_TEST("virt-install-pc-nographics-full");
+/* virt-install's own default network (libvirt's 'default'): defined; the start refuses it */
+DO_TEST("virt-install-q35-network-full");
+/* --boot uefi adds a TPM emulator (swtpm), which the schema and genvirt refuse */
+DO_TEST_FAIL("virt-install-q35-uefi-full-invalid");
+/* Nova 26's libvirt driver itself, for a simple flavor (tests/libvirt-domain/nova-guest.py) */
+DO_TEST("nova-26-full");
