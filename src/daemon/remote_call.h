@@ -43,6 +43,7 @@ typedef struct {
     bool readonly;
     const struct _gvProcDesc *proc;
     const gvNetMessageHeader *hdr; /* of the call: a stream's frames repeat it */
+    int replyFd; /* set by a handler: passed with the reply (REPLY_WITH_FDS), taken */
 } gvCall;
 
 typedef enum {

@@ -12,6 +12,7 @@
 #include <gvconfig.h>
 
 #include <string.h>
+#include <unistd.h>
 
 #include "domain_obj.h"
 #include "gverror.h"
@@ -192,7 +193,7 @@ void
 gvDispatchCall(gvNetServerClient *client, const gvNetMessageHeader *hdr, const guint8 *payload,
                size_t len, gpointer opaque)
 {
-    gvCall call = { opaque, client, gvNetServerClientGetPriv(client), false, NULL, hdr };
+    gvCall call = { opaque, client, gvNetServerClientGetPriv(client), false, NULL, hdr, -1 };
     gvXdrDecoder dec = GV_XDR_DECODER_INIT(payload, len);
     g_autoptr(GError) error = NULL;
     gvNetMessageHeader rh = *hdr;
@@ -259,18 +260,25 @@ gvDispatchCall(gvNetServerClient *client, const gvNetMessageHeader *hdr, const g
         g_debug("%s (%s) failed: %s", proc->api, proc->name, msg);
         gvDispatchSendError(client, hdr, code, gvDispatchErrorDomain(code), msg);
     } else {
-        rh.type = GV_NET_REPLY;
+        rh.type = call.replyFd >= 0 ? GV_NET_REPLY_WITH_FDS : GV_NET_REPLY;
         rh.status = GV_NET_OK;
         frame = gvNetMessageNew(&rh);
+        if (call.replyFd >= 0)
+            gvXdrEncodeU32(frame, 1); /* the fd count, then the reply; the fd after it */
         gvXdrEncodeLayout(frame, proc->ret, ret);
         if (gvNetMessageFinish(frame)) {
-            gvNetServerClientSend(client, frame);
+            if (call.replyFd >= 0)
+                gvNetServerClientSendWithFd(client, frame, g_steal_fd(&call.replyFd));
+            else
+                gvNetServerClientSend(client, frame);
         } else {
             gvXdrBufferFree(frame);
             gvDispatchSendError(client, hdr, GV_ERR_RPC, GV_ERROR_DOMAIN_RPC,
                                 "reply is larger than the message limit");
         }
     }
+    if (call.replyFd >= 0)
+        close(call.replyFd);
     gvXdrLayoutClear(proc->args, args);
     gvXdrLayoutClear(proc->ret, ret);
     g_free(args);

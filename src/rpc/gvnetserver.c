@@ -73,6 +73,8 @@ struct _gvNetServerClient {
     GMutex lock;
     GQueue tx; /* GByteArray frames */
     GQueue txAsync; /* for each frame of tx: whether it is an event or stream frame */
+    GQueue txFds; /* for each frame of tx: an fd to pass after it (GINT_TO_POINTER(fd + 1)), 0 */
+    int txFdPending; /* passed next, before any other byte; -1 none */
     size_t txOffset; /* of the head frame */
     size_t asyncBytes; /* of event and stream frames posted and not yet sent */
     unsigned int inflight;
@@ -132,6 +134,14 @@ gvNetServerClientUnref(gvNetServerClient *client)
         return;
     g_queue_clear_full(&client->tx, (GDestroyNotify)gvXdrBufferFree);
     g_queue_clear(&client->txAsync);
+    while (!g_queue_is_empty(&client->txFds)) {
+        int fd = GPOINTER_TO_INT(g_queue_pop_head(&client->txFds)) - 1;
+
+        if (fd >= 0)
+            close(fd);
+    }
+    if (client->txFdPending >= 0)
+        close(client->txFdPending);
     gvXdrBufferFree(client->rx);
     gvXdrBufferFree(client->held);
     if (client->priv && client->srv->clientPrivFree)
@@ -206,11 +216,31 @@ static GSourceFuncs gvNetClientSourceFuncs = { NULL, NULL, gvNetClientSourceDisp
                                                NULL, NULL, NULL };
 
 /* Sends what it can of the queue; main loop. Returns false on a write error. */
+/* Passes the pending fd, if any; with the lock held.  False on an error. */
+static bool
+gvNetServerClientFlushFd(gvNetServerClient *client)
+{
+    ssize_t n;
+
+    if (client->txFdPending < 0)
+        return true;
+    n = gvNetTransportSendFd(&client->io, client->txFdPending);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return true;
+    close(client->txFdPending);
+    client->txFdPending = -1;
+    return n > 0;
+}
+
 static bool
 gvNetServerClientFlush(gvNetServerClient *client)
 {
     g_mutex_lock(&client->lock);
-    while (!g_queue_is_empty(&client->tx)) {
+    if (!gvNetServerClientFlushFd(client)) {
+        g_mutex_unlock(&client->lock);
+        return false;
+    }
+    while (client->txFdPending < 0 && !g_queue_is_empty(&client->tx)) {
         GByteArray *frame = g_queue_peek_head(&client->tx);
         ssize_t n = gvNetTransportSend(&client->io, frame->data + client->txOffset,
                                        frame->len - client->txOffset);
@@ -225,8 +255,16 @@ gvNetServerClientFlush(gvNetServerClient *client)
         if (client->txOffset == frame->len) {
             if (g_queue_pop_head(&client->txAsync))
                 client->asyncBytes -= frame->len;
+            client->txFdPending = GPOINTER_TO_INT(g_queue_pop_head(&client->txFds)) - 1;
             gvXdrBufferFree(g_queue_pop_head(&client->tx));
             client->txOffset = 0;
+            /* a *_WITH_FDS message: its fd follows with one byte, as libvirt reads it */
+            if (!gvNetServerClientFlushFd(client)) {
+                g_mutex_unlock(&client->lock);
+                return false;
+            }
+            if (client->txFdPending >= 0)
+                break;
         }
     }
     g_mutex_unlock(&client->lock);
@@ -549,7 +587,7 @@ gvNetServerClientClose(gvNetServerClient *client)
  */
 static void
 gvNetServerClientSendNow(gvNetServerClient *client, GByteArray *frame, bool doneCall,
-                         bool closeLater, bool async)
+                         bool closeLater, bool async, int fd)
 {
     bool wasIdle;
 
@@ -563,11 +601,14 @@ gvNetServerClientSendNow(gvNetServerClient *client, GByteArray *frame, bool done
             client->asyncBytes -= frame->len;
         g_mutex_unlock(&client->lock);
         gvXdrBufferFree(frame);
+        if (fd >= 0)
+            close(fd);
         return;
     }
     if (frame) {
         g_queue_push_tail(&client->tx, frame);
         g_queue_push_tail(&client->txAsync, GINT_TO_POINTER(async));
+        g_queue_push_tail(&client->txFds, GINT_TO_POINTER(fd + 1));
     }
     wasIdle = g_queue_get_length(&client->tx) <= 1;
     g_mutex_unlock(&client->lock);
@@ -593,6 +634,7 @@ typedef struct {
     bool closeLater;
     bool closeNow;
     bool async;
+    int fd; /* passed after the frame, or -1 */
 } gvNetSendReq;
 
 static gboolean
@@ -605,7 +647,8 @@ gvNetServerClientSendMain(gpointer opaque)
         return G_SOURCE_REMOVE;
     }
     gvNetServerClientSendNow(req->client, g_steal_pointer(&req->frame), req->doneCall,
-                             req->closeLater, req->async);
+                             req->closeLater, req->async, req->fd);
+    req->fd = -1;
     return G_SOURCE_REMOVE;
 }
 
@@ -614,20 +657,22 @@ gvNetSendReqFree(gpointer opaque)
 {
     gvNetSendReq *req = opaque;
 
+    if (req->fd >= 0)
+        close(req->fd);
     gvNetServerClientUnref(req->client);
     g_free(req);
 }
 
 static void
 gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCall, bool closeLater,
-                      bool async)
+                      bool async, int fd)
 {
     gvNetSendReq *req;
 
     /* on the main loop (a call answered inline): no need to go through it */
     if (g_main_context_is_owner(client->srv->ctx)) {
         gvNetServerClientRef(client);
-        gvNetServerClientSendNow(client, frame, doneCall, closeLater, async);
+        gvNetServerClientSendNow(client, frame, doneCall, closeLater, async, fd);
         gvNetServerClientUnref(client);
         return;
     }
@@ -637,6 +682,7 @@ gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCal
     req->doneCall = doneCall;
     req->closeLater = closeLater;
     req->async = async;
+    req->fd = fd;
     g_main_context_invoke_full(client->srv->ctx, G_PRIORITY_DEFAULT, gvNetServerClientSendMain, req,
                                gvNetSendReqFree);
 }
@@ -644,13 +690,19 @@ gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCal
 void
 gvNetServerClientSend(gvNetServerClient *client, GByteArray *frame)
 {
-    gvNetServerClientPost(client, frame, false, false, false);
+    gvNetServerClientPost(client, frame, false, false, false, -1);
+}
+
+void
+gvNetServerClientSendWithFd(gvNetServerClient *client, GByteArray *frame, int fd)
+{
+    gvNetServerClientPost(client, frame, false, false, false, fd);
 }
 
 void
 gvNetServerClientCloseLater(gvNetServerClient *client)
 {
-    gvNetServerClientPost(client, NULL, false, true, false);
+    gvNetServerClientPost(client, NULL, false, true, false, -1);
 }
 
 bool
@@ -667,7 +719,7 @@ gvNetServerClientSendAsync(gvNetServerClient *client, GByteArray *frame)
         client->asyncBytes += frame->len;
     g_mutex_unlock(&client->lock);
     if (!gone && !drop) {
-        gvNetServerClientPost(client, frame, false, false, true);
+        gvNetServerClientPost(client, frame, false, false, true, -1);
         return true;
     }
     gvXdrBufferFree(frame);
@@ -679,6 +731,7 @@ gvNetServerClientSendAsync(gvNetServerClient *client, GByteArray *frame)
     req = g_new0(gvNetSendReq, 1);
     req->client = gvNetServerClientRef(client);
     req->closeNow = true;
+    req->fd = -1;
     /*
      * Later, never from here: the caller may hold locks that closing the
      * client takes (its close function), even on the main loop.
@@ -718,7 +771,7 @@ gvNetServerClientSendPing(gvNetServerClient *client)
     GByteArray *frame = gvNetMessageNew(&ping);
 
     (void)gvNetMessageFinish(frame);
-    gvNetServerClientPost(client, frame, false, false, false);
+    gvNetServerClientPost(client, frame, false, false, false, -1);
 }
 
 /* Main loop, every second: PINGs to silent clients, and the end of dead ones */
@@ -812,7 +865,7 @@ gvNetServerWorker(gpointer data, gpointer opaque)
                   job->payload->len - GV_NET_MESSAGE_HEADER_MAX, srv->opaque);
     gvXdrBufferFree(job->payload);
     /* one call fewer in flight: reading may resume */
-    gvNetServerClientPost(client, NULL, true, false, false);
+    gvNetServerClientPost(client, NULL, true, false, false, -1);
     gvNetServerClientUnref(client);
     g_free(job);
 }
@@ -872,6 +925,7 @@ gvNetServerClientHandshake(gvNetServerClient *client)
     g_mutex_lock(&client->lock);
     g_queue_push_tail(&client->tx, ok);
     g_queue_push_tail(&client->txAsync, GINT_TO_POINTER(FALSE));
+    g_queue_push_tail(&client->txFds, GINT_TO_POINTER(0));
     g_mutex_unlock(&client->lock);
     return gvNetServerClientFlush(client);
 }
@@ -952,6 +1006,8 @@ gvNetServerAccept(gint fd, GIOCondition cond, gpointer opaque)
     g_mutex_init(&client->lock);
     g_queue_init(&client->tx);
     g_queue_init(&client->txAsync);
+    g_queue_init(&client->txFds);
+    client->txFdPending = -1;
     if (l->kind == GV_NET_SERVER_TRANSPORT_UNIX) {
         struct ucred cred;
         socklen_t credlen = sizeof(cred);
