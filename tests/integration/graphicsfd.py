@@ -24,40 +24,36 @@ import gvinteg as gi  # noqa: E402
 import libvirt  # noqa: E402
 
 
-def rfb_banner(fd):
+def exchange(fd, send, n):
+    """Sends @send (if any) on the display fd, then reads up to @n bytes."""
     s = socket.socket(fileno=fd)
     s.settimeout(10)
     try:
+        if send:
+            s.sendall(send)
         data = b''
-        while len(data) < 12:
-            chunk = s.recv(12 - len(data))
+        while len(data) < n:
+            chunk = s.recv(n - len(data))
             if not chunk:
                 break
             data += chunk
         return data
     finally:
         s.close()
+
+
+def rfb_banner(fd):
+    """The 12-byte version banner a VNC server sends first."""
+    return exchange(fd, None, 12)
 
 
 def spice_link_reply(fd):
     """Sends a SPICE link message for the main channel; the first 4 bytes of
     the server's reply (its link header's magic, b'REDQ')."""
-    s = socket.socket(fileno=fd)
-    s.settimeout(10)
-    try:
-        # SpiceLinkMess: connection id, channel type (1: main), channel id,
-        # no common or channel capabilities, caps offset
-        mess = struct.pack('<IBBIII', 0, 1, 0, 0, 0, 18)
-        s.sendall(b'REDQ' + struct.pack('<III', 2, 2, len(mess)) + mess)
-        data = b''
-        while len(data) < 4:
-            chunk = s.recv(4 - len(data))
-            if not chunk:
-                break
-            data += chunk
-        return data
-    finally:
-        s.close()
+    # SpiceLinkMess: connection id, channel type (1: main), channel id,
+    # no common or channel capabilities, caps offset
+    mess = struct.pack('<IBBIII', 0, 1, 0, 0, 0, 18)
+    return exchange(fd, b'REDQ' + struct.pack('<III', 2, 2, len(mess)) + mess, 4)
 
 
 def main(h):
