@@ -77,7 +77,7 @@ gvEventFrame(guint32 prog, gint32 proc, const gvXdrLayout *layout, const void *m
 {
     /* libvirtd sends events with serial 1; clients do not look at it */
     gvNetMessageHeader hdr = { prog, GV_PROGRAM_VERSION, proc, GV_NET_MESSAGE, 1, GV_NET_OK };
-    GByteArray *frame = gvNetMessageNew(&hdr);
+    GByteArray *frame = gvNetMessageNewSized(&hdr, gvXdrLayoutSize(layout, msg));
 
     gvXdrEncodeLayout(frame, layout, msg);
     if (!gvNetMessageFinish(frame)) {

@@ -128,14 +128,6 @@ gvEditBalloonSet(gvQemuMonitor *mon, guint64 memory, GError **error)
     return 1;
 }
 
-int
-gvQemuDomainStartBalloon(gvQemuMonitor *mon, const gvDomainDef *live, GError **error)
-{
-    if (live->currentMemory == 0 || live->currentMemory >= live->memory)
-        return 0;
-    return gvEditBalloonSet(mon, live->currentMemory, error) < 0 ? -1 : 0;
-}
-
 /* Asks the balloon for @memory KiB; with @obj locked */
 static int
 gvEditBalloon(gvDriver *drv, gvDomainObj *obj, guint64 memory, GError **error)

@@ -10,7 +10,6 @@
 #pragma once
 
 #include "driver.h"
-#include "qemu_monitor.h"
 
 /*
  * virDomainSetMemoryFlags: @memory KiB, @flags GV_DOMAIN_AFFECT_* and
@@ -33,10 +32,3 @@ int gvQemuDomainSetVcpusFlags(gvDriver *drv, gvDomainObj *obj, unsigned int nvcp
  */
 int gvQemuDomainRename(gvDriver *drv, gvDomainObj *obj, const char *newName, unsigned int flags,
                        GError **error);
-
-/*
- * At start (QEMU paused, before cont): a balloon is asked for the
- * definition's currentMemory when that is less than its memory.  Nothing to
- * do without a balloon (the guest then has all of its memory).
- */
-int gvQemuDomainStartBalloon(gvQemuMonitor *mon, const gvDomainDef *live, GError **error);

@@ -14,14 +14,15 @@ gvQemuGraphicsAllocPorts(gvDriver *drv, gvDomainDef *live, GError **error)
         gvDomainGraphicsDef *gfx = g_ptr_array_index(live->graphics, i);
         guint16 port;
 
-        if (gfx->type != GV_DOMAIN_GRAPHICS_TYPE_VNC)
+        /* SPICE without a network port needs none */
+        if (gfx->listenType == GV_DOMAIN_GRAPHICS_LISTEN_NONE)
             continue;
         if (gfx->autoport != GV_TRISTATE_BOOL_YES) {
             if (gfx->port > 0)
-                gvPortAllocatorSetUsed(drv->vncPorts, (guint16)gfx->port);
+                gvPortAllocatorSetUsed(drv->graphicsPorts, (guint16)gfx->port);
             continue;
         }
-        if (gvPortAllocatorAcquire(drv->vncPorts, &port, error) < 0) {
+        if (gvPortAllocatorAcquire(drv->graphicsPorts, &port, error) < 0) {
             gvQemuGraphicsReleasePorts(drv, live);
             return -1;
         }
@@ -39,9 +40,9 @@ gvQemuGraphicsReservePorts(gvDriver *drv, const gvDomainDef *live)
         const gvDomainGraphicsDef *gfx = g_ptr_array_index(live->graphics, i);
 
         if (gfx->livePort > 0)
-            gvPortAllocatorSetUsed(drv->vncPorts, (guint16)gfx->livePort);
+            gvPortAllocatorSetUsed(drv->graphicsPorts, (guint16)gfx->livePort);
         else if (gfx->autoport != GV_TRISTATE_BOOL_YES && gfx->port > 0)
-            gvPortAllocatorSetUsed(drv->vncPorts, (guint16)gfx->port);
+            gvPortAllocatorSetUsed(drv->graphicsPorts, (guint16)gfx->port);
     }
 }
 
@@ -54,10 +55,10 @@ gvQemuGraphicsReleasePorts(gvDriver *drv, gvDomainDef *live)
         gvDomainGraphicsDef *gfx = g_ptr_array_index(live->graphics, i);
 
         if (gfx->livePort > 0) {
-            gvPortAllocatorRelease(drv->vncPorts, (guint16)gfx->livePort);
+            gvPortAllocatorRelease(drv->graphicsPorts, (guint16)gfx->livePort);
             gfx->livePort = 0;
         } else if (gfx->autoport != GV_TRISTATE_BOOL_YES && gfx->port > 0) {
-            gvPortAllocatorRelease(drv->vncPorts, (guint16)gfx->port);
+            gvPortAllocatorRelease(drv->graphicsPorts, (guint16)gfx->port);
         }
     }
 }
