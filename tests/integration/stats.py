@@ -69,29 +69,24 @@ def boot_disk(path, size=1024 * 1024):
 
 
 def dom_xml(name, uid, disks, vnc=True, memballoon=False, current_mib=96):
-    lines = ["<domain type='kvm'>",
-             '  <name>%s</name>' % name,
-             '  <uuid>%s</uuid>' % uid,
-             "  <memory unit='MiB'>96</memory>",
-             "  <currentMemory unit='MiB'>%d</currentMemory>" % current_mib,
-             "  <vcpu current='1'>2</vcpu>",
-             "  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>",
-             '  <features><acpi/></features>',
-             '  <devices>']
-    for i, (fmt, path) in enumerate(disks):
-        lines += ["    <disk type='file' device='disk'>",
-                  "      <driver name='qemu' type='%s'/>" % fmt,
-                  "      <source file='%s'/>" % path,
-                  "      <target dev='vd%s' bus='virtio'/>" % chr(ord('a') + i),
-                  '    </disk>']
-    lines += ["    <interface type='user'><mac address='%s'/><model type='virtio'/></interface>"
-              % MAC]
+    """gvinteg's small pc guest with 96 MiB (@current_mib of it at start),
+    one of two vCPUs online, booting from its first disk, a user-mode NIC,
+    an autoport VNC display (@vnc) and a virtio balloon (@memballoon; else
+    model='none': a pc domain gets libvirt's virtio balloon unless it says so)."""
+    xml = gi.domain_xml(name, uid, memory_mib=96, genid='legacy', disks=disks)
+    devices = ["    <interface type='user'><mac address='%s'/><model type='virtio'/></interface>"
+               % MAC]
     if vnc:
-        lines.append("    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>")
-    # a pc domain gets libvirt's virtio balloon unless it says none
-    lines.append("    <memballoon model='%s'/>" % ('virtio' if memballoon else 'none'))
-    lines += ['    <genid/>', '  </devices>', '</domain>', '']
-    return '\n'.join(lines)
+        devices.append("    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>")
+    devices.append("    <memballoon model='%s'/>" % ('virtio' if memballoon else 'none'))
+    for old, new in (("  <vcpu>1</vcpu>\n",
+                      "  <currentMemory unit='MiB'>%d</currentMemory>\n"
+                      "  <vcpu current='1'>2</vcpu>\n" % current_mib),
+                     ("hvm</type>\n", "hvm</type>\n    <boot dev='hd'/>\n"),
+                     ('    <genid/>\n', '\n'.join(devices + ['    <genid/>\n']))):
+        assert old in xml, old
+        xml = xml.replace(old, new, 1)
+    return xml
 
 
 def parse_domstats(text):

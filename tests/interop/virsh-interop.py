@@ -178,7 +178,7 @@ def main(h):
 
         xml = r.out
         # dominfo's CPU(s) is the vCPUs online: current= when it is there
-        vcpu = re.search(r"<vcpu(?: current='(\d+)')?[^>]*>(\d+)</vcpu>", xml)
+        vcpu = re.search(r"<vcpu(?=[^>]*? current='(\d+)')?[^>]*>(\d+)</vcpu>", xml)
         mem = re.search(r"<memory unit='KiB'>(\d+)</memory>", xml)
         cur = re.search(r"<currentMemory unit='KiB'>(\d+)</currentMemory>", xml)
         uuid = re.search(r'<uuid>([^<]+)</uuid>', xml)
