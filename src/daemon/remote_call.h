@@ -35,7 +35,7 @@ typedef struct {
     char *uri;
     GHashTable *unknownSeen; /* (prog, vers, proc) already logged as unknown */
     gint32 nextCallbackID; /* event registrations of this connection */
-    GPtrArray *prepared; /* names of the incoming migrations it prepared, not yet finished */
+    GPtrArray *prepared; /* the incoming migrations it prepared, not yet finished */
 } gvDispatchClient;
 
 typedef struct {
@@ -91,6 +91,8 @@ void gvCallSetDomain(gvRemoteDomain *out, gvDomainObj *obj);
 int gvCallCheckFlags(gvCall *call, unsigned int flags, unsigned int known, GError **error);
 /* A connection closed: the incoming migrations it prepared and did not finish are cancelled */
 void gvMigrateClientClosed(gvNetServerClient *client, gpointer opaque);
+/* An empty list of prepared incoming migrations, for gvDispatchClient.prepared */
+GPtrArray *gvMigratePreparedNew(void);
 
 /* Fills an array of @names (at most @max of them) as an array of strings */
 void gvCallSetNames(gvXdrArray *out, GPtrArray *names, guint max);

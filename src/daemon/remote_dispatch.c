@@ -29,7 +29,7 @@ gvDispatchClientNew(gvNetServerClient *client, gpointer opaque)
     g_mutex_init(&priv->lock);
     priv->readonly = gvNetServerClientIsReadonly(client);
     priv->unknownSeen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    priv->prepared = g_ptr_array_new_with_free_func(g_free);
+    priv->prepared = gvMigratePreparedNew();
     return priv;
 }
 

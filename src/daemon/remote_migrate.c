@@ -31,17 +31,39 @@ gvSetCookie(gvXdrOpaque *out, gvDomainObj *obj)
     gvXdrOpaqueSet(out, cookie, strlen(cookie) + 1);
 }
 
+/* An incoming migration a connection prepared: which domain, and which run of it */
+typedef struct {
+    char *name;
+    int id; /* the domain ID of the QEMU that waits for the stream */
+} gvMigratePreparedEntry;
+
+static void
+gvMigratePreparedEntryFree(gpointer p)
+{
+    gvMigratePreparedEntry *e = p;
+
+    g_free(e->name);
+    g_free(e);
+}
+
+GPtrArray *
+gvMigratePreparedNew(void)
+{
+    return g_ptr_array_new_with_free_func(gvMigratePreparedEntryFree);
+}
+
 /* This connection prepared @obj's incoming migration: cancelled if it closes first */
 static void
 gvMigratePrepared(gvCall *call, gvDomainObj *obj)
 {
-    g_autofree char *name = NULL;
+    gvMigratePreparedEntry *e = g_new0(gvMigratePreparedEntry, 1);
 
     gvDomainObjLock(obj);
-    name = g_strdup(obj->def->name);
+    e->name = g_strdup(obj->def->name);
+    e->id = obj->def->id;
     gvDomainObjUnlock(obj);
     g_mutex_lock(&call->priv->lock);
-    g_ptr_array_add(call->priv->prepared, g_steal_pointer(&name));
+    g_ptr_array_add(call->priv->prepared, e);
     g_mutex_unlock(&call->priv->lock);
 }
 
@@ -54,7 +76,9 @@ gvMigrateFinishing(gvCall *call, const char *name)
         return;
     g_mutex_lock(&call->priv->lock);
     for (i = 0; i < call->priv->prepared->len; i++) {
-        if (g_str_equal(g_ptr_array_index(call->priv->prepared, i), name)) {
+        gvMigratePreparedEntry *e = g_ptr_array_index(call->priv->prepared, i);
+
+        if (g_str_equal(e->name, name)) {
             g_ptr_array_remove_index_fast(call->priv->prepared, i);
             break;
         }
@@ -67,17 +91,20 @@ gvMigrateClientClosed(gvNetServerClient *client, gpointer opaque)
 {
     gvDaemon *daemon = opaque;
     gvDispatchClient *priv = gvNetServerClientGetPriv(client);
-    g_autoptr(GPtrArray) names = NULL;
+    g_autoptr(GPtrArray) entries = NULL;
     guint i;
 
     if (!priv)
         return;
     g_mutex_lock(&priv->lock);
-    names = g_steal_pointer(&priv->prepared);
-    priv->prepared = g_ptr_array_new_with_free_func(g_free);
+    entries = g_steal_pointer(&priv->prepared);
+    priv->prepared = gvMigratePreparedNew();
     g_mutex_unlock(&priv->lock);
-    for (i = 0; i < names->len; i++)
-        gvQemuMigrationAbortIncoming(daemon->drv, g_ptr_array_index(names, i));
+    for (i = 0; i < entries->len; i++) {
+        gvMigratePreparedEntry *e = g_ptr_array_index(entries, i);
+
+        gvQemuMigrationAbortIncoming(daemon->drv, e->name, e->id);
+    }
 }
 
 static int

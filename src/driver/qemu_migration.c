@@ -627,6 +627,7 @@ gvQemuMigrationJobInfo(gvDomainObj *obj, int *type, guint64 *elapsedMs, guint64 
 typedef struct {
     gvDriver *drv;
     char *name;
+    int id;
 } gvQemuAbortCtx;
 
 static gpointer
@@ -638,7 +639,8 @@ gvQemuMigrationAbortThread(gpointer opaque)
 
     if (obj) {
         gvDomainObjLock(obj);
-        incoming = gvQemuDomainGetPriv(obj)->incoming;
+        /* that run only: a later Prepare of the same domain is another's */
+        incoming = gvQemuDomainGetPriv(obj)->incoming && obj->def->id == ctx->id;
         gvDomainObjUnlock(obj);
     }
     if (incoming) {
@@ -656,12 +658,13 @@ gvQemuMigrationAbortThread(gpointer opaque)
 }
 
 void
-gvQemuMigrationAbortIncoming(gvDriver *drv, const char *name)
+gvQemuMigrationAbortIncoming(gvDriver *drv, const char *name, int id)
 {
     gvQemuAbortCtx *ctx = g_new0(gvQemuAbortCtx, 1);
 
     ctx->drv = drv;
     ctx->name = g_strdup(name);
+    ctx->id = id;
     /* a QEMU is stopped: never on the caller's thread (the main loop) */
     g_mutex_lock(&drv->threadsLock);
     g_ptr_array_add(drv->threads, g_thread_new("migration-abort", gvQemuMigrationAbortThread, ctx));

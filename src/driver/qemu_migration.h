@@ -65,8 +65,9 @@ int gvQemuMigrationFindPort(int from);
 
 /*
  * The connection that prepared domain @name as a migration destination
- * closed: when it is still waiting for the stream or for Finish, the
- * migration is cancelled here (its QEMU stopped), on a thread of its own,
- * as libvirt does; the source then resumes the guest.
+ * closed: when the run it prepared (domain ID @id) is still waiting for the
+ * stream or for Finish, the migration is cancelled here (its QEMU stopped),
+ * on a thread of its own, as libvirt does; the source then resumes the
+ * guest.  A later Prepare of the same domain is left alone.
  */
-void gvQemuMigrationAbortIncoming(gvDriver *drv, const char *name);
+void gvQemuMigrationAbortIncoming(gvDriver *drv, const char *name, int id);
