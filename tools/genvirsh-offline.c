@@ -87,7 +87,7 @@ gvShCmdDomxmlToNative(const gvShCmdCall *call)
     if (capsFile)
         caps = gvQemuCapsLoadFile(capsFile, &error);
     else
-        caps = gvQemuCapsProbe(def->emulator, 10000, &error);
+        caps = gvQemuCapsProbe(def->emulator, false, 10000, &error);
     if (!caps)
         goto error;
     monitor = g_strdup_printf("/run/genvirt/qemu/%s.monitor", def->name);

@@ -38,6 +38,7 @@ typedef struct {
     char *migrationHost; /* host name in migration URIs we hand out */
     char *migrationListen; /* address incoming migrations listen on */
     gvJournal *configs; /* writes of configDir's NAME.xml files (gvjournal.h) */
+    char *hostRoot; /* /proc and /sys are read under it: "/", or $GENVIRT_HOST_ROOT (tests) */
 } gvDriver;
 
 /* virDomainXMLFlags */

@@ -111,6 +111,13 @@ gvNetServerClientIsReadonly(gvNetServerClient *client)
     return client->readonly;
 }
 
+bool
+gvNetServerClientIsSecure(gvNetServerClient *client)
+{
+    /* every listener is a UNIX socket: local, authenticated by the kernel */
+    return true;
+}
+
 gpointer
 gvNetServerClientGetPriv(gvNetServerClient *client)
 {

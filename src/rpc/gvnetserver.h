@@ -54,6 +54,9 @@ gpointer gvNetServerClientGetPriv(gvNetServerClient *client);
 /* Peer credentials, -1 when unknown */
 void gvNetServerClientGetCreds(gvNetServerClient *client, gint64 *pid, gint64 *uid);
 
+/* libvirt's CONNECT_IS_SECURE: a UNIX socket (the only transport here) is */
+bool gvNetServerClientIsSecure(gvNetServerClient *client);
+
 /* Queues a finished frame (takes it; wiped when sent). Thread-safe. */
 void gvNetServerClientSend(gvNetServerClient *client, GByteArray *frame);
 /* Closes the connection after what is queued has been sent. Thread-safe. */
