@@ -12,6 +12,8 @@ packages=(
     qemu-system-x86 qemu-utils
     # the stock clients genvirtd is tested against (never linked into genvirt)
     libvirt-clients python3-libvirt
+    # virt-install's own library, whose parsers and connection the host tests use
+    virtinst
     # test scripts
     python3 git strace iproute2
 )

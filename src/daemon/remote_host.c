@@ -28,6 +28,7 @@ gvProcConnectGetDomainCapabilities(gvCall *call, const gvConnectGetDomainCapabil
     /* no flags are defined (libvirt 9.0) */
     if (gvCallCheckFlags(call, args->flags, 0, error) < 0)
         return -1;
+
     ret->str = gvDriverGetDomainCapabilities(call->daemon->drv, args->emulatorbin, args->arch,
                                              args->machine, args->virttype, error);
     return ret->str ? 0 : -1;

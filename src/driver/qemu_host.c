@@ -157,7 +157,8 @@ gvDriverGetDomainCapabilities(gvDriver *drv, const char *emulator, const char *a
     unsigned int max;
 
     if (arch && (archValue = gvArchTypeFromString(arch)) <= GV_ARCH_NONE) {
-        gvReportError(error, GV_ERR_INVALID_ARG, "unknown architecture: %s", arch);
+        gvReportError(error, GV_ERR_INVALID_ARG,
+                      "unable to find any emulator to serve '%s' architecture", arch);
         return NULL;
     }
     if (!emulator) {
@@ -253,7 +254,8 @@ gvDriverGetCPUModelNames(gvDriver *drv, const char *arch, GError **error)
     guint i;
 
     if (archValue <= GV_ARCH_NONE) {
-        gvReportError(error, GV_ERR_INVALID_ARG, "unknown architecture: %s", arch);
+        gvReportError(error, GV_ERR_INVALID_ARG,
+                      "unable to find any emulator to serve '%s' architecture", arch);
         return NULL;
     }
     if (!(caps = gvDriverGetCaps(drv, gvDomainDefDefaultEmulator(archValue), error)))
