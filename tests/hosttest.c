@@ -13,6 +13,9 @@
 #include <gvconfig.h>
 
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include "capabilities.h"
 #include "domain_capabilities.h"
@@ -21,6 +24,7 @@
 #include "gvxml.h"
 #include "host_info.h"
 #include "host_sysinfo.h"
+#include "storage_files.h"
 #include "testutils.h"
 
 #define GV_TEST_LIBVIRT_SCHEMAS "/usr/share/libvirt/schemas"
@@ -427,6 +431,137 @@ testMachineHasGenid(const void *opaque)
     g_assert_false(gvDomainDefMachineHasGenid("microvm"));
 }
 
+/* ---- image files as volumes --------------------------------------------------------- */
+
+static void
+testStorageProbe(const void *opaque)
+{
+    guint8 head[64] = { 'Q', 'F', 'I', 0xfb, 0, 0, 0, 3 };
+    unsigned long long cap = 42;
+
+    /* the guest size at offset 24, big-endian: 10 GiB */
+    head[27] = 0x02;
+    head[28] = 0x80;
+    g_assert_cmpstr(gvStorageProbeFormat(head, sizeof(head), &cap), ==, "qcow2");
+    g_assert_cmpuint(cap, ==, 10ULL << 30);
+    head[7] = 1;
+    g_assert_cmpstr(gvStorageProbeFormat(head, sizeof(head), &cap), ==, "qcow");
+    cap = 42;
+    g_assert_cmpstr(gvStorageProbeFormat(head, 31, &cap), ==, "raw");
+    g_assert_cmpuint(cap, ==, 42);
+    head[0] = 'X';
+    g_assert_cmpstr(gvStorageProbeFormat(head, sizeof(head), &cap), ==, "raw");
+    g_assert_cmpstr(gvStorageProbeFormat(head, 0, &cap), ==, "raw");
+}
+
+static void
+gvTestAssertNoVol(const char *path)
+{
+    g_auto(gvStorageFile) f = { 0 };
+    g_autoptr(GError) error = NULL;
+    g_autofree char *want =
+        g_strdup_printf("Storage volume not found: no storage vol with matching path '%s'", path);
+
+    g_assert_cmpint(gvStorageFileLookup(path, &f, &error), ==, -1);
+    g_assert_error(error, GV_ERROR, GV_ERR_NO_STORAGE_VOL);
+    g_assert_cmpstr(error->message, ==, want);
+}
+
+static void
+testStorageFiles(const void *opaque)
+{
+    g_autofree char *dir = g_dir_make_tmp("hosttest-storage-XXXXXX", NULL);
+    g_autofree char *raw = g_build_filename(dir, "a.raw", NULL);
+    g_autofree char *sub = g_build_filename(dir, "sub", NULL);
+    g_autofree char *fifo = g_build_filename(dir, "fifo", NULL);
+    g_autofree char *dotted = g_strdup_printf("%s/./a.raw", dir);
+    g_autofree char *doubled = g_strdup_printf("%s//a.raw", dir);
+    g_autofree char *up = g_strdup_printf("%s/sub/../a.raw", dir);
+    g_autofree char *xml = NULL;
+    g_autofree char *poolXML = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) names = NULL;
+    g_auto(gvStorageFile) f = { 0 };
+    g_auto(gvStorageFile) g = { 0 };
+    gvStoragePoolInfo info;
+    unsigned char u1[16];
+    unsigned char u2[16];
+
+    g_assert_nonnull(dir);
+    g_assert_true(g_file_set_contents(raw, "0123456789", 10, NULL));
+    g_assert_cmpint(g_mkdir(sub, 0700), ==, 0);
+    g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
+
+    g_assert_cmpint(gvStorageFileLookup(raw, &f, &error), ==, 0);
+    g_assert_cmpint(f.type, ==, GV_STORAGE_VOL_FILE);
+    g_assert_cmpstr(f.format, ==, "raw");
+    g_assert_cmpuint(f.capacity, ==, 10);
+    g_assert_cmpuint(f.physical, ==, 10);
+    xml = gvStorageFileFormatXML(&f);
+    g_assert_nonnull(strstr(xml, "<name>a.raw</name>"));
+    g_assert_nonnull(strstr(xml, "<format type='raw'/>"));
+    g_assert_true(gvTestValidateLibvirt(xml, "storagevol.rng", raw));
+
+    /* not canonical, not a file (a directory, a FIFO: not opened), absent, relative */
+    gvTestAssertNoVol(dotted);
+    gvTestAssertNoVol(doubled);
+    gvTestAssertNoVol(up);
+    gvTestAssertNoVol(sub);
+    gvTestAssertNoVol(fifo);
+    gvTestAssertNoVol("/nonexistent/x.img");
+    gvTestAssertNoVol("a.raw");
+
+    g_assert_cmpint(gvStorageFileLookupInPool(dir, "a.raw", &g, NULL), ==, 0);
+    g_assert_cmpstr(g.path, ==, raw);
+    g_clear_error(&error);
+    g_assert_cmpint(gvStorageFileLookupInPool(dir, "sub/../a.raw", &g, &error), ==, -1);
+    g_assert_error(error, GV_ERROR, GV_ERR_NO_STORAGE_VOL);
+    g_clear_error(&error);
+    g_assert_cmpint(gvStorageFileLookupInPool(dir, "..", &g, &error), ==, -1);
+    g_clear_error(&error);
+    g_assert_cmpint(gvStorageFileLookupInPool(raw, "x", &g, &error), ==, -1);
+    g_assert_error(error, GV_ERROR, GV_ERR_NO_STORAGE_POOL);
+
+    /* the directory as a pool: only files and block devices are its volumes */
+    names = gvStoragePoolListVolumes(dir, 100, NULL);
+    g_assert_nonnull(names);
+    g_assert_cmpuint(names->len, ==, 1);
+    g_assert_cmpstr(g_ptr_array_index(names, 0), ==, "a.raw");
+    g_assert_cmpint(gvStoragePoolGetInfo(dir, &info, NULL), ==, 0);
+    g_assert_cmpuint(info.capacity, >=, info.available);
+    gvStoragePoolUUID(dir, u1);
+    gvStoragePoolUUID(sub, u2);
+    g_assert_true(memcmp(u1, u2, 16) != 0);
+    g_assert_cmpint(u1[6] >> 4, ==, 5);
+    poolXML = gvStoragePoolFormatXML(dir);
+    /*
+     * The pool is named by its directory's path, which libvirt's schema
+     * does not allow in a name (its own pools are defined, named freely);
+     * the rest of the document must match it.
+     */
+    {
+        g_autofree char *named = g_strdup(poolXML);
+        g_autofree char *nameElem = g_strdup_printf("<name>%s</name>", dir);
+        char *at = strstr(named, nameElem);
+        g_autoptr(GString) fixed = g_string_new(NULL);
+
+        g_assert_nonnull(at);
+        g_string_append_len(fixed, named, at - named);
+        g_string_append(fixed, "<name>pool</name>");
+        g_string_append(fixed, at + strlen(nameElem));
+        g_assert_true(gvTestValidateLibvirt(fixed->str, "storagepool.rng", dir));
+    }
+    g_clear_error(&error);
+    g_assert_cmpint(gvStoragePoolCheck("relative", &error), ==, -1);
+    g_assert_cmpstr(error->message, ==,
+                    "Storage pool not found: no storage pool with matching name 'relative'");
+
+    g_assert_cmpint(g_remove(fifo), ==, 0);
+    g_assert_cmpint(g_remove(sub), ==, 0);
+    g_assert_cmpint(g_remove(raw), ==, 0);
+    g_assert_cmpint(g_remove(dir), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -466,6 +601,8 @@ main(int argc, char **argv)
     gvTestRun("/host/caps/roundtrip", testCapsRoundTrip, NULL);
     gvTestRun("/host/caps/host-cpu-model", testHostCPUModel, NULL);
     gvTestRun("/host/machine-has-genid", testMachineHasGenid, NULL);
+    gvTestRun("/host/storage/probe", testStorageProbe, NULL);
+    gvTestRun("/host/storage/files", testStorageFiles, NULL);
     for (i = 0; i < G_N_ELEMENTS(capsTests); i++) {
         g_autofree char *name =
             g_strdup_printf("/host/capabilities/%s-%s", capsTests[i].host, capsTests[i].accel);

@@ -31,6 +31,10 @@ gvErrorCodePrefix(int code)
         return "operation forbidden";
     case GV_ERR_NO_DOMAIN:
         return "Domain not found";
+    case GV_ERR_NO_STORAGE_POOL:
+        return "Storage pool not found";
+    case GV_ERR_NO_STORAGE_VOL:
+        return "Storage volume not found";
     case GV_ERR_OPERATION_INVALID:
         return "Requested operation is not valid";
     case GV_ERR_CONFIG_UNSUPPORTED:
