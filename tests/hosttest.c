@@ -236,7 +236,7 @@ testHost(const void *opaque)
     g_autoptr(gvHostInfo) host = NULL;
     g_autofree char *actual = NULL;
 
-    if (!(host = gvHostInfoRead(root, &error))) {
+    if (!(host = gvHostInfoRead(root, GV_HOST_READ_ALL, &error))) {
         g_printerr("# %s\n", error->message);
         g_test_fail();
         return;
@@ -244,6 +244,31 @@ testHost(const void *opaque)
     actual = gvTestDescribeHost(root, host);
     if (!gvTestCompareToFile(actual, outPath))
         g_test_fail();
+
+    /* the partial reads the calls make give the same answers */
+    {
+        g_autoptr(gvHostInfo) topo =
+            gvHostInfoRead(root, GV_HOST_READ_CPUINFO | GV_HOST_READ_CPU_TOPOLOGY, &error);
+        g_autoptr(gvHostInfo) mem = gvHostInfoRead(root, GV_HOST_READ_CELL_MEMORY, &error);
+        gvHostNodeInfo full;
+        gvHostNodeInfo part;
+        guint i;
+
+        g_assert_true(topo && mem);
+        gvHostInfoGetNodeInfo(host, &full);
+        gvHostInfoGetNodeInfo(topo, &part);
+        g_assert_cmpmem(&full, sizeof(full), &part, sizeof(part));
+        g_assert_cmpuint(mem->cells->len, ==, host->cells->len);
+        g_assert_cmpuint(mem->cpus->len, ==, 0);
+        for (i = 0; i < host->cells->len; i++) {
+            const gvHostCell *a = g_ptr_array_index(host->cells, i);
+            const gvHostCell *b = g_ptr_array_index(mem->cells, i);
+
+            g_assert_cmpuint(a->id, ==, b->id);
+            g_assert_cmpuint(a->memFree, ==, b->memFree);
+            g_assert_cmpuint(b->pages->len, ==, 0);
+        }
+    }
 }
 
 static void
@@ -251,7 +276,7 @@ testHostMissing(const void *opaque)
 {
     g_autoptr(GError) error = NULL;
     g_autofree char *root = gvTestPath("host/no-such-tree");
-    gvHostInfo *host = gvHostInfoRead(root, &error);
+    gvHostInfo *host = gvHostInfoRead(root, GV_HOST_READ_ALL, &error);
 
     g_assert_null(host);
     g_assert_true(g_str_has_suffix(error->message, "/no-such-tree/proc/meminfo'"));
@@ -287,7 +312,7 @@ testCapabilities(const void *opaque)
     g_autoptr(gvQemuCaps) i386 = gvTestLoadCaps(i386Name);
     g_autoptr(gvQemuCaps) x86 = gvTestLoadCaps(x86Name);
     g_autoptr(GError) error = NULL;
-    g_autoptr(gvHostInfo) host = gvHostInfoRead(root, &error);
+    g_autoptr(gvHostInfo) host = gvHostInfoRead(root, GV_HOST_READ_ALL, &error);
     gvCapsGuest guests[2];
     gvCapsInput in = { 0 };
     unsigned char uuid[16];

@@ -331,7 +331,7 @@ gvHostParseCPUInfo(gvHostInfo *host, const char *text)
 }
 
 static int
-gvHostReadCPUs(gvHostInfo *host, const char *root, GError **error)
+gvHostReadCPUs(gvHostInfo *host, const char *root, unsigned int what, GError **error)
 {
     g_autoptr(GArray) present = NULL;
     g_autoptr(GArray) online = NULL;
@@ -359,7 +359,7 @@ gvHostReadCPUs(gvHostInfo *host, const char *root, GError **error)
         /* no online file: every present CPU is online */
         cpu->online = !online || gvHostListHas(online, cpu->id);
         g_ptr_array_add(host->cpus, cpu);
-        if (!cpu->online)
+        if (!cpu->online || !(what & GV_HOST_READ_CPU_TOPOLOGY))
             continue;
         base = g_strdup_printf("sys/devices/system/cpu/cpu%u/topology", cpu->id);
         rel = g_strdup_printf("%s/physical_package_id", base);
@@ -447,7 +447,7 @@ gvHostCellNew(unsigned int id)
 }
 
 static int
-gvHostReadCell(gvHostInfo *host, const char *root, guint id, GError **error)
+gvHostReadCell(gvHostInfo *host, const char *root, guint id, unsigned int what, GError **error)
 {
     g_autofree char *dir = g_strdup_printf("sys/devices/system/node/node%u", id);
     g_autofree char *rel = NULL;
@@ -459,7 +459,8 @@ gvHostReadCell(gvHostInfo *host, const char *root, guint id, GError **error)
 
     g_ptr_array_add(host->cells, cell);
     rel = g_strdup_printf("%s/cpulist", dir);
-    if (gvHostReadCPUList(root, rel, GV_HOST_CPUS_MAX, &cell->cpus, error) < 0)
+    if ((what & GV_HOST_READ_CPUS) &&
+        gvHostReadCPUList(root, rel, GV_HOST_CPUS_MAX, &cell->cpus, error) < 0)
         return -1;
     if (!cell->cpus)
         cell->cpus = g_array_new(FALSE, FALSE, sizeof(guint));
@@ -470,12 +471,14 @@ gvHostReadCell(gvHostInfo *host, const char *root, guint id, GError **error)
     }
     g_free(rel);
     rel = g_strdup_printf("%s/meminfo", dir);
-    if (gvHostRead(root, rel, &meminfo, error) < 0)
+    if ((what & GV_HOST_READ_CELL_MEMORY) && gvHostRead(root, rel, &meminfo, error) < 0)
         return -1;
     if (meminfo) {
         (void)gvHostParseMeminfo(meminfo, "MemTotal", &cell->memTotal);
         (void)gvHostParseMeminfo(meminfo, "MemFree", &cell->memFree);
     }
+    if (!(what & GV_HOST_READ_CELL_DETAILS))
+        return 0;
     g_free(rel);
     rel = g_strdup_printf("%s/distance", dir);
     if (gvHostRead(root, rel, &distance, error) < 0)
@@ -505,7 +508,7 @@ gvHostReadCell(gvHostInfo *host, const char *root, guint id, GError **error)
 }
 
 static int
-gvHostReadCells(gvHostInfo *host, const char *root, GError **error)
+gvHostReadCells(gvHostInfo *host, const char *root, unsigned int what, GError **error)
 {
     g_autoptr(GArray) ids = NULL;
     guint i;
@@ -524,21 +527,23 @@ gvHostReadCells(gvHostInfo *host, const char *root, GError **error)
         cell->cpus = g_array_new(FALSE, FALSE, sizeof(guint));
         for (i = 0; i < host->cpus->len; i++)
             g_array_append_val(cell->cpus, ((gvHostCPU *)g_ptr_array_index(host->cpus, i))->id);
+        host->numa = false;
+        if (!(what & GV_HOST_READ_CELL_DETAILS))
+            return 0;
         if (gvHostReadHugePages(root, "sys/kernel/mm/hugepages", huge, error) < 0)
             return -1;
         gvHostCellAddSystemPages(cell, host->pageSize, huge);
-        host->numa = false;
         return 0;
     }
     for (i = 0; i < ids->len; i++) {
-        if (gvHostReadCell(host, root, g_array_index(ids, guint, i), error) < 0)
+        if (gvHostReadCell(host, root, g_array_index(ids, guint, i), what, error) < 0)
             return -1;
     }
     return 0;
 }
 
 gvHostInfo *
-gvHostInfoRead(const char *root, GError **error)
+gvHostInfoRead(const char *root, unsigned int what, GError **error)
 {
     g_autoptr(gvHostInfo) host = g_new0(gvHostInfo, 1);
     g_autofree char *cpuinfo = NULL;
@@ -552,7 +557,12 @@ gvHostInfoRead(const char *root, GError **error)
     host->pageSizes = g_array_new(FALSE, FALSE, sizeof(unsigned long long));
     host->pageSize = pageSize > 0 ? (unsigned long long)pageSize / 1024 : 4;
 
-    if (gvHostRead(root, "proc/cpuinfo", &cpuinfo, error) < 0)
+    /* what needs what */
+    if (what & GV_HOST_READ_CPU_TOPOLOGY)
+        what |= GV_HOST_READ_CPUS;
+    if (what & GV_HOST_READ_CELL_DETAILS)
+        what |= GV_HOST_READ_CELL_MEMORY;
+    if ((what & GV_HOST_READ_CPUINFO) && gvHostRead(root, "proc/cpuinfo", &cpuinfo, error) < 0)
         return NULL;
     if (cpuinfo)
         gvHostParseCPUInfo(host, cpuinfo);
@@ -566,10 +576,13 @@ gvHostInfoRead(const char *root, GError **error)
     (void)gvHostParseMeminfo(meminfo, "Buffers", &host->buffers);
     (void)gvHostParseMeminfo(meminfo, "Cached", &host->cached);
 
-    if (gvHostReadCPUs(host, root, error) < 0 || gvHostReadCells(host, root, error) < 0)
+    if (((what & GV_HOST_READ_CPUS) && gvHostReadCPUs(host, root, what, error) < 0) ||
+        gvHostReadCells(host, root, what, error) < 0)
         return NULL;
 
     g_array_append_val(host->pageSizes, host->pageSize);
+    if (!(what & GV_HOST_READ_CELL_DETAILS))
+        return g_steal_pointer(&host);
     if (gvHostReadHugePages(root, "sys/kernel/mm/hugepages", huge, error) < 0)
         return NULL;
     for (i = 0; i < huge->len; i++)

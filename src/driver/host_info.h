@@ -72,7 +72,23 @@ typedef struct {
     bool iommu; /* an IOMMU group exists */
 } gvHostInfo;
 
-gvHostInfo *gvHostInfoRead(const char *root, GError **error);
+/* What gvHostInfoRead reads (each file costs): proc/meminfo always, and the cells */
+typedef enum {
+    GV_HOST_READ_CPUINFO = 1 << 0, /* vendor, model, signature, mhz, address sizes */
+    GV_HOST_READ_CPUS = 1 << 1, /* present and online CPUs, each cell's CPUs */
+    GV_HOST_READ_CPU_TOPOLOGY = 1 << 2, /* each CPU's socket, die, core, siblings (+ CPUS) */
+    GV_HOST_READ_CELL_MEMORY = 1 << 3, /* each cell's total and free memory */
+    GV_HOST_READ_CELL_DETAILS = 1 << 4, /* distances, pages, huge page sizes, IOMMU (+ MEMORY) */
+    GV_HOST_READ_ALL = (1 << 5) - 1,
+} gvHostReadFlags;
+
+/*
+ * Reads what @what asks; the rest stays empty: without CPUS host->cpus is
+ * empty and so are the cells' CPU lists, without CELL_MEMORY a NUMA cell's
+ * memory is 0, without CELL_DETAILS distances and pages are empty,
+ * pageSizes holds only the system page size and iommu is false.
+ */
+gvHostInfo *gvHostInfoRead(const char *root, unsigned int what, GError **error);
 void gvHostInfoFree(gvHostInfo *host);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvHostInfo, gvHostInfoFree)
 

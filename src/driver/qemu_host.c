@@ -70,15 +70,16 @@ gvDriverEmulatorArch(const gvQemuCaps *caps)
 }
 
 static gvHostInfo *
-gvDriverReadHost(gvDriver *drv, GError **error)
+gvDriverReadHost(gvDriver *drv, unsigned int what, GError **error)
 {
-    return gvHostInfoRead(drv->hostRoot, error);
+    return gvHostInfoRead(drv->hostRoot, what, error);
 }
 
 int
 gvDriverNodeGetInfo(gvDriver *drv, char model[32], gvHostNodeInfo *info, GError **error)
 {
-    g_autoptr(gvHostInfo) host = gvDriverReadHost(drv, error);
+    g_autoptr(gvHostInfo) host =
+        gvDriverReadHost(drv, GV_HOST_READ_CPUINFO | GV_HOST_READ_CPU_TOPOLOGY, error);
 
     if (!host)
         return -1;
@@ -93,7 +94,7 @@ gvDriverGetCapabilities(gvDriver *drv, GError **error)
 {
     /* libvirt's order: i686 before x86_64 */
     static const gvArch archs[] = { GV_ARCH_I686, GV_ARCH_X86_64 };
-    g_autoptr(gvHostInfo) host = gvDriverReadHost(drv, error);
+    g_autoptr(gvHostInfo) host = gvDriverReadHost(drv, GV_HOST_READ_ALL, error);
     gvCapsGuest guests[G_N_ELEMENTS(archs)];
     gvCapsInput in = { 0 };
     unsigned char uuid[16];
@@ -202,7 +203,7 @@ gvDriverGetDomainCapabilities(gvDriver *drv, const char *emulator, const char *a
     max = MIN(max, GV_DOMAIN_VCPUS_MAX);
     if (virt == GV_DOMAIN_VIRT_KVM && gvDriverKVMMaxVcpus() > 0)
         max = MIN(max, gvDriverKVMMaxVcpus());
-    if ((host = gvDriverReadHost(drv, NULL)))
+    if ((host = gvDriverReadHost(drv, GV_HOST_READ_CPUINFO, NULL)))
         in.hostCPUVendor = gvCapabilitiesVendorName(host->vendor);
     in.emulator = emulator;
     in.arch = archValue;
@@ -321,7 +322,7 @@ gvDriverNodeGetMemoryStats(gvDriver *drv, int cellNum, int *nparams,
 GArray *
 gvDriverNodeGetCellsFreeMemory(gvDriver *drv, int startCell, int maxCells, GError **error)
 {
-    g_autoptr(gvHostInfo) host = gvDriverReadHost(drv, error);
+    g_autoptr(gvHostInfo) host = gvDriverReadHost(drv, GV_HOST_READ_CELL_MEMORY, error);
     g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(guint64));
     const gvHostCell *last;
     gint64 cell;
@@ -356,7 +357,7 @@ gvDriverNodeGetCellsFreeMemory(gvDriver *drv, int startCell, int maxCells, GErro
 int
 gvDriverNodeGetFreeMemory(gvDriver *drv, unsigned long long *bytes, GError **error)
 {
-    g_autoptr(gvHostInfo) host = gvDriverReadHost(drv, error);
+    g_autoptr(gvHostInfo) host = gvDriverReadHost(drv, GV_HOST_READ_CELL_MEMORY, error);
     unsigned long long kib = 0;
     guint i;
 
@@ -376,7 +377,7 @@ gvDriverNodeGetFreeMemory(gvDriver *drv, unsigned long long *bytes, GError **err
 int
 gvDriverNodeGetCPUMap(gvDriver *drv, GByteArray **map, unsigned int *online, GError **error)
 {
-    g_autoptr(gvHostInfo) host = gvDriverReadHost(drv, error);
+    g_autoptr(gvHostInfo) host = gvDriverReadHost(drv, GV_HOST_READ_CPUS, error);
     unsigned int count;
     unsigned int n = 0;
     guint i;
