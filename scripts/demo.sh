@@ -19,7 +19,9 @@ start_daemon() {
     echo "genvirtd did not start:"; cat "$tmp/genvirtd.log"; exit 1
 }
 stop_daemon() { [ -z "$daemon" ] || { kill "$daemon"; wait "$daemon" || true; daemon=; }; }
+reader=
 cleanup() {
+    [ -z "$reader" ] || kill "$reader" 2>/dev/null || true
     # a domain left running by a failed step goes too
     for f in "$root"/run/genvirt/qemu/*.xml "$tmp"/root2/run/genvirt/qemu/*.xml; do
         [ -f "$f" ] && kill -9 "$(sed -n "s/.*pid='\([0-9]*\)'.*/\1/p" "$f")" 2>/dev/null
@@ -163,8 +165,89 @@ show "$sh" list --all
 show "$sh" -c "$dest" destroy genid-snap
 kill "$daemon2"; wait "$daemon2" || true; daemon2=
 
-step "16. Undefine and stop"
+step "16. The guest as witness: a Linux guest prints the generation ID it sees"
+# Debian's kernel (scripts/guest-kernel.sh) with a busybox initramfs whose
+# /init prints, on the serial console, the GUID in guest RAM and how often
+# the kernel reseeded its crng for a "virtual machine fork" (tests/guest/)
+gdir=${GENVIRT_GUEST_DIR:-/var/cache/genvirt/guest}
+bash tests/guest/mkinitramfs.sh "$tmp/init.cpio.gz" build/tests/guest/witness "$gdir"
+qemu-img create -q -f qcow2 "$tmp/witness.qcow2" 16M
+cat >"$tmp/witness.xml" <<XML
+<domain type='qemu'>
+  <name>genid-witness</name>
+  <memory unit='MiB'>160</memory>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>$gdir/vmlinux</kernel>
+    <initrd>$tmp/init.cpio.gz</initrd>
+    <cmdline>console=ttyS0 quiet notsc</cmdline>
+  </os>
+  <features><acpi/></features>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='$tmp/witness.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <serial type='pty'><target port='0'/></serial>
+    <console type='pty'><target type='serial' port='0'/></console>
+    <genid/>
+  </devices>
+</domain>
+XML
+show "$sh" define "$tmp/witness.xml"
+show "$sh" start genid-witness
+console() { # console LOG: copies the guest's serial pty, named in the live XML, to LOG
+    local pty
+    pty=$("$sh" dumpxml genid-witness | sed -n "s/.*<source path='\([^']*\)'.*/\1/p" | head -n 1)
+    echo "the guest's console: $pty (<serial><source path=...> in the live XML)"
+    [ -z "$reader" ] || kill "$reader" 2>/dev/null || true
+    (stty raw -echo && exec cat 2>/dev/null) <"$pty" >"$1" & # EIO once that QEMU is gone
+    reader=$!
+}
+wait_line() { # wait_line REGEX LOG SECONDS
+    for _ in $(seq $(($3 * 10))); do
+        grep -a -q "$1" "$2" && return 0
+        sleep 0.1
+    done
+    echo "no line matching '$1' from the guest in $3 s"
+    exit 1
+}
+guest_says() { # the guest's last state line, shortened
+    grep -a 'GVW \(GEN\|TICK\)' "$1" | tail -n 1 |
+        sed 's/.* boot=\([0-9a-f]*\)-[^ ]* dev=\([^ ]*\) crng=\([01]\) guid=\([^ ]*\) .* reseed=\([0-9]*\) .*/boot \1, driver \2, guid \4, crng reseeds \5/'
+}
+field() { guest_says "$1" | sed -n "s/.*$2 \([^,]*\).*/\1/p"; }
+console "$tmp/console1.log"
+echo "(booting under TCG: about 10 to 20 s)"
+wait_line 'GVW GEN.*crng=1' "$tmp/console1.log" 240
+echo "the guest says:   $(guest_says "$tmp/console1.log")"
+echo "genvirsh domgenid: $("$sh" domgenid genid-witness | head -n 1)"
+[ "$(field "$tmp/console1.log" guid)" = "$("$sh" domgenid genid-witness | head -n 1)" ] ||
+    { echo "FAIL: the guest sees another GUID than domgenid"; exit 1; }
+show "$sh" snapshot-create-as genid-witness booted
+show "$sh" snapshot-revert genid-witness booted
+console "$tmp/console2.log"
+wait_line 'GVW [A-Z]*.* reseed=1 ' "$tmp/console2.log" 30
+echo "the guest says:   $(guest_says "$tmp/console2.log")"
+echo "genvirsh domgenid: $("$sh" domgenid genid-witness | head -n 1)"
+if [ "$(field "$tmp/console2.log" boot)" = "$(field "$tmp/console1.log" boot)" ] &&
+    [ "$(field "$tmp/console2.log" guid)" = "$("$sh" domgenid genid-witness | head -n 1)" ] &&
+    [ "$(field "$tmp/console2.log" guid)" != "$(field "$tmp/console1.log" guid)" ] &&
+    [ "$(field "$tmp/console2.log" reseeds)" = 1 ]; then
+    echo "checked: the same boot of the guest, the new GUID in its RAM, and its kernel"
+    echo "reseeded its random generator (\"crng reseeded due to virtual machine fork\"): it saw the change"
+else
+    echo "FAIL: the guest did not see the new GUID"
+    exit 1
+fi
+show "$sh" destroy genid-witness
+kill "$reader" 2>/dev/null || true
+reader=
+
+step "17. Undefine and stop"
 show "$sh" snapshot-delete genid-snap before-upgrade --metadata
-for d in genid-auto genid-fixed genid-legacy genid-snap; do show "$sh" undefine "$d"; done
+show "$sh" snapshot-delete genid-witness booted --metadata
+for d in genid-auto genid-fixed genid-legacy genid-snap genid-witness; do show "$sh" undefine "$d"; done
 stop_daemon
 printf '\ndemo finished\n'

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what genvirt needs to build and test on Debian 12 (as root).
+# Installs what genvirt needs to build and test on Debian 12 (as root), and
+# the guest kernel of tests/guest/ (scripts/guest-kernel.sh).
 # Does nothing when everything is already there.
 set -euo pipefail
 
@@ -16,20 +17,23 @@ packages=(
     virtinst
     # test scripts
     python3 git strace iproute2
+    # the guest of tests/guest/: its initramfs is built from these in the test run
+    # (its kernel comes from scripts/guest-kernel.sh)
+    busybox-static cpio
 )
 
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-    exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "install-deps: missing packages: ${missing[*]} (run as root to install them)" >&2
+        exit 1
+    fi
+    echo "install-deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
-if [ "$(id -u)" -ne 0 ]; then
-    echo "install-deps: missing packages: ${missing[*]} (run as root to install them)" >&2
-    exit 1
-fi
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+bash "$(dirname "$0")/guest-kernel.sh" >/dev/null

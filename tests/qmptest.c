@@ -365,12 +365,53 @@ testParsers(const void *opaque)
     g_assert_cmpint(gvQemuEventFromName("NOSUCH"), ==, -1);
 }
 
+/* query-chardev: the pty path of one chardev */
+static void
+testParseChardev(const void *opaque)
+{
+    g_autoptr(json_object) chardevs = json_tokener_parse(
+        "[{\"frontend-open\": false, \"filename\": \"unix:/run/x.monitor,server=on\", "
+        "\"label\": \"charmonitor\"}, "
+        "{\"frontend-open\": true, \"filename\": \"pty:/dev/pts/7\", \"label\": \"charserial0\"}, "
+        "{\"filename\": \"pty\", \"label\": \"charserial1\"}, "
+        "{\"label\": \"charserial2\"}, 17]");
+    g_autoptr(json_object) notArray = json_tokener_parse("{\"label\": \"charserial0\"}");
+    g_autoptr(GError) error = NULL;
+    char *path = NULL;
+
+    g_assert_cmpint(gvQmpParseChardevPty(chardevs, "charserial0", &path, &error), ==, 1);
+    g_assert_no_error(error);
+    g_assert_cmpstr(path, ==, "/dev/pts/7");
+    g_clear_pointer(&path, g_free);
+    /* absent: 0, and nothing written */
+    g_assert_cmpint(gvQmpParseChardevPty(chardevs, "charconsole0", &path, &error), ==, 0);
+    g_assert_no_error(error);
+    g_assert_null(path);
+    /* present but not a pty with a path, or no filename: an error naming it */
+    g_assert_cmpint(gvQmpParseChardevPty(chardevs, "charserial1", &path, &error), ==, -1);
+    g_assert_cmpstr(error->message, ==,
+                    "internal error: malformed reply of query-chardev: chardev 'charserial1' has "
+                    "no pty path (filename 'pty')");
+    g_clear_error(&error);
+    g_assert_cmpint(gvQmpParseChardevPty(chardevs, "charmonitor", &path, &error), ==, -1);
+    g_clear_error(&error);
+    g_assert_cmpint(gvQmpParseChardevPty(chardevs, "charserial2", &path, &error), ==, -1);
+    g_clear_error(&error);
+    g_assert_cmpint(gvQmpParseChardevPty(notArray, "charserial0", &path, &error), ==, -1);
+    g_assert_cmpstr(error->message, ==,
+                    "internal error: malformed reply of query-chardev: expected an array");
+    g_clear_error(&error);
+    g_assert_cmpint(gvQmpParseChardevPty(NULL, "charserial0", &path, &error), ==, -1);
+    g_assert_null(path);
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
 
     gvTestRun("/qmp/parsers", testParsers, NULL);
+    gvTestRun("/qmp/parse-chardev", testParseChardev, NULL);
     gvTestRun("/qmp/commands-events", testMonitorCommands, NULL);
     gvTestRun("/qmp/timeout-eof", testMonitorTimeoutAndEOF, NULL);
 

@@ -162,6 +162,9 @@ testGenidRegenerate(const void *opaque)
 #define DO_TEST_FAIL(name) DO_TEST_FULL(name, 0, SECURE, NULL, true)
 /* the same input formatted with other flags: NAME.SUFFIX.out.xml */
 #define DO_TEST_FORMAT(name, fflags, suffix) DO_TEST_FULL(name, 0, fflags, suffix, false)
+/* the same input parsed as a definition (live-only data ignored): NAME.SUFFIX.out.xml */
+#define DO_TEST_PARSE_INACTIVE(name, suffix) \
+    DO_TEST_FULL(name, GV_DOMAIN_DEF_PARSE_INACTIVE, SECURE, suffix, false)
 
 int
 main(int argc, char **argv)

@@ -12,8 +12,8 @@
 gvShControl gvShCtl;
 
 static const gvShCmd *const gvShGroups[] = {
-    gvShDomainCmds,  gvShLifecycleCmds, gvShSnapshotCmds,
-    gvShMigrateCmds, gvShHostCmds,      gvShOfflineCmds,
+    gvShDomainCmds, gvShLifecycleCmds, gvShSnapshotCmds, gvShMigrateCmds,
+    gvShEventCmds,  gvShHostCmds,      gvShOfflineCmds,
 };
 
 const char *

@@ -22,14 +22,41 @@ GV_ENUM_IMPL(gvDomainChrConsoleTarget,
 void
 gvDomainChrDefFree(gvDomainChrDef *def)
 {
+    if (!def)
+        return;
+    g_free(def->path);
     g_free(def);
 }
 
-gvDomainChrDef *
-gvDomainChrDefParseXML(xmlNodePtr node, gvDomainChrDevice device, GError **error)
+/* <source path='/dev/pts/N'/>: live data, checked either way, kept if !@inactive */
+static int
+gvDomainChrSourceParseXML(xmlNodePtr node, gvDomainChrDef *def, bool inactive, GError **error)
 {
-    static const char *const attrs[] = { "type", NULL };
-    static const gvXMLChildSpec children[] = { { "target", 1 }, { NULL, 0 } };
+    static const char *const attrs[] = { "path", NULL };
+    g_autofree char *path = NULL;
+
+    if (gvXMLCheckNode(node, attrs, NULL, false, error) < 0 ||
+        gvXMLPropString(node, "path", GV_XML_PROP_NONZERO, &path, error) < 0)
+        return -1;
+    if (path && path[0] != '/') {
+        g_autofree char *where = gvXMLNodePath(node);
+
+        gvReportError(error, GV_ERR_XML_ERROR,
+                      "invalid pty path '%s' in %s: expected an absolute path", path, where);
+        return -1;
+    }
+    if (!inactive)
+        def->path = g_steal_pointer(&path);
+    return 0;
+}
+
+gvDomainChrDef *
+gvDomainChrDefParseXML(xmlNodePtr node, gvDomainChrDevice device, bool inactive, GError **error)
+{
+    /* tty: the pty path again, as libvirt writes it on a live <console>; <source> has it */
+    static const char *const attrs[] = { "type", "tty", NULL };
+    static const gvXMLChildSpec children[] = { { "source", 1 }, { "target", 1 }, { NULL, 0 } };
+    xmlNodePtr source;
     static const char *const serialTargetAttrs[] = { "port", NULL };
     static const char *const consoleTargetAttrs[] = { "type", "port", NULL };
     g_autoptr(gvDomainChrDef) def = g_new0(gvDomainChrDef, 1);
@@ -45,6 +72,9 @@ gvDomainChrDefParseXML(xmlNodePtr node, gvDomainChrDevice device, GError **error
         return NULL;
     def->type = v;
 
+    if ((source = gvXMLNodeGetChild(node, "source")) &&
+        gvDomainChrSourceParseXML(source, def, inactive, error) < 0)
+        return NULL;
     if ((target = gvXMLNodeGetChild(node, "target"))) {
         unsigned int port;
         int rc;
@@ -79,12 +109,18 @@ gvDomainChrDefParseXML(xmlNodePtr node, gvDomainChrDevice device, GError **error
 }
 
 void
-gvDomainChrDefFormat(gvBuffer *buf, const gvDomainChrDef *def)
+gvDomainChrDefFormat(gvBuffer *buf, const gvDomainChrDef *def, bool inactive)
 {
     const char *elem = gvDomainChrDeviceTypeToString(def->device);
+    const char *path = inactive ? NULL : def->path;
 
-    gvBufferAsprintf(buf, "<%s type='%s'>\n", elem, gvDomainChrTypeTypeToString(def->type));
+    gvBufferAsprintf(buf, "<%s type='%s'", elem, gvDomainChrTypeTypeToString(def->type));
+    if (path && def->device == GV_DOMAIN_CHR_DEVICE_CONSOLE)
+        gvBufferEscapeString(buf, " tty='%s'", path);
+    gvBufferAddLit(buf, ">\n");
     gvBufferAdjustIndent(buf, 2);
+    if (path)
+        gvBufferEscapeString(buf, "<source path='%s'/>\n", path);
     if (def->device == GV_DOMAIN_CHR_DEVICE_CONSOLE)
         gvBufferAsprintf(buf, "<target type='%s' port='%d'/>\n",
                          gvDomainChrConsoleTargetTypeToString(def->target), def->port);

@@ -1,5 +1,11 @@
 /*
  * domain_chr.h: <devices>/<serial> and <devices>/<console> (pty)
+ *
+ * A running domain's pty has a path, the slave side QEMU opened
+ * (/dev/pts/N).  It is live data, like the domain's id: the live XML shows
+ * it as <source path='...'/> (and, on a <console>, as tty='...', which
+ * `virsh ttyconsole` reads); inactive XML and configs never carry it, and an
+ * inactive parse ignores it.
  */
 #pragma once
 
@@ -36,10 +42,14 @@ typedef struct {
     gvDomainChrType type;
     int port; /* <target port=>; -1 when absent */
     gvDomainChrConsoleTarget target; /* consoles only: <target type=> */
+    char *path; /* live only: the pty QEMU opened, or NULL */
 } gvDomainChrDef;
 
 void gvDomainChrDefFree(gvDomainChrDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvDomainChrDef, gvDomainChrDefFree)
 
-gvDomainChrDef *gvDomainChrDefParseXML(xmlNodePtr node, gvDomainChrDevice device, GError **error);
-void gvDomainChrDefFormat(gvBuffer *buf, const gvDomainChrDef *def);
+/* @inactive: ignore live-only data (the pty path) */
+gvDomainChrDef *gvDomainChrDefParseXML(xmlNodePtr node, gvDomainChrDevice device, bool inactive,
+                                       GError **error);
+/* @inactive: leave out live-only data */
+void gvDomainChrDefFormat(gvBuffer *buf, const gvDomainChrDef *def, bool inactive);

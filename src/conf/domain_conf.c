@@ -1,7 +1,7 @@
 /*
  * domain_conf.c: the <domain> definition, its root and the small
- * top-level elements (os, features, cpu, clock, lifecycle); devices live in
- * one file each.
+ * top-level elements (features, cpu, clock, lifecycle); <os> is in
+ * domain_os.c, and devices live in one file each.
  */
 #include <gvconfig.h>
 
@@ -14,18 +14,6 @@
 
 GV_ENUM_IMPL(gvDomainVirt, GV_DOMAIN_VIRT_LAST, [GV_DOMAIN_VIRT_NONE] = "none",
              [GV_DOMAIN_VIRT_QEMU] = "qemu", [GV_DOMAIN_VIRT_KVM] = "kvm");
-
-GV_ENUM_IMPL(
-    gvDomainOS,
-    GV_DOMAIN_OS_TYPE_LAST, [GV_DOMAIN_OS_TYPE_NONE] = "none", [GV_DOMAIN_OS_TYPE_HVM] = "hvm");
-
-GV_ENUM_IMPL(
-    gvArch,
-    GV_ARCH_LAST, [GV_ARCH_NONE] = "none", [GV_ARCH_X86_64] = "x86_64", [GV_ARCH_I686] = "i686");
-
-GV_ENUM_IMPL(gvDomainBoot, GV_DOMAIN_BOOT_LAST, [GV_DOMAIN_BOOT_NONE] = "none",
-             [GV_DOMAIN_BOOT_HD] = "hd", [GV_DOMAIN_BOOT_CDROM] = "cdrom",
-             [GV_DOMAIN_BOOT_NETWORK] = "network", [GV_DOMAIN_BOOT_FLOPPY] = "fd");
 
 GV_ENUM_IMPL(
     gvDomainFeature,
@@ -66,7 +54,7 @@ gvDomainDefFree(gvDomainDef *def)
     g_free(def->name);
     g_free(def->title);
     g_free(def->description);
-    g_free(def->os.machine);
+    gvDomainOSDefClear(&def->os);
     if (def->cpu) {
         g_free(def->cpu->model);
         g_free(def->cpu);
@@ -146,82 +134,6 @@ gvDomainMemoryParseXML(xmlNodePtr node, unsigned long long *kib, GError **error)
         return -1;
     *kib = (value * scale + 1023) / 1024;
     return 0;
-}
-
-/* ---- <os> --------------------------------------------------------------- */
-
-static int
-gvDomainOSDefParseXML(xmlNodePtr node, gvDomainOSDef *os, GError **error)
-{
-    static const gvXMLChildSpec children[] = { { "type", 1 },
-                                               { "boot", GV_DOMAIN_BOOT_MAX },
-                                               { NULL, 0 } };
-    static const char *const typeAttrs[] = { "arch", "machine", NULL };
-    static const char *const bootAttrs[] = { "dev", NULL };
-    xmlNodePtr cur;
-
-    if (gvXMLCheckNode(node, NULL, children, false, error) < 0)
-        return -1;
-    if ((cur = gvXMLNodeGetChild(node, "type"))) {
-        g_autofree char *type = gvXMLNodeContent(cur, true);
-        int v = GV_ARCH_NONE;
-
-        if (gvXMLCheckNode(cur, typeAttrs, NULL, true, error) < 0)
-            return -1;
-        if ((v = gvDomainOSTypeFromString(type)) <= 0) {
-            g_autofree char *path = gvXMLNodePath(cur);
-
-            gvReportError(error, GV_ERR_XML_ERROR, "unknown OS type '%s' in %s: expected 'hvm'",
-                          type, path);
-            return -1;
-        }
-        os->type = v;
-        v = GV_ARCH_NONE;
-        if (gvXMLPropEnum(cur, "arch", gvArchTypeFromString, GV_XML_PROP_NONZERO, &v, error) < 0)
-            return -1;
-        os->arch = v;
-        if (gvXMLPropString(cur, "machine", GV_XML_PROP_NONZERO, &os->machine, error) < 0)
-            return -1;
-        if (os->machine &&
-            strspn(os->machine, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                "0123456789._-") != strlen(os->machine)) {
-            g_autofree char *path = gvXMLNodePath(cur);
-
-            gvReportError(
-                error, GV_ERR_XML_ERROR,
-                "invalid value '%s' for attribute 'machine' of %s: expected letters, digits, '.', '_' or '-'",
-                os->machine, path);
-            return -1;
-        }
-    }
-    for (cur = node->children; cur; cur = cur->next) {
-        int v = GV_DOMAIN_BOOT_NONE;
-
-        if (cur->type != XML_ELEMENT_NODE || !g_str_equal((const char *)cur->name, "boot"))
-            continue;
-        if (gvXMLCheckNode(cur, bootAttrs, NULL, false, error) < 0)
-            return -1;
-        if (gvXMLPropEnum(cur, "dev", gvDomainBootTypeFromString,
-                          GV_XML_PROP_REQUIRED | GV_XML_PROP_NONZERO, &v, error) < 0)
-            return -1;
-        os->boot[os->nboot++] = v;
-    }
-    return 0;
-}
-
-static void
-gvDomainOSDefFormat(gvBuffer *buf, const gvDomainOSDef *os)
-{
-    size_t i;
-
-    gvBufferAddLit(buf, "<os>\n");
-    gvBufferAdjustIndent(buf, 2);
-    gvBufferAsprintf(buf, "<type arch='%s' machine='%s'>%s</type>\n", gvArchTypeToString(os->arch),
-                     os->machine, gvDomainOSTypeToString(os->type));
-    for (i = 0; i < os->nboot; i++)
-        gvBufferAsprintf(buf, "<boot dev='%s'/>\n", gvDomainBootTypeToString(os->boot[i]));
-    gvBufferAdjustIndent(buf, -2);
-    gvBufferAddLit(buf, "</os>\n");
 }
 
 /* ---- <features> --------------------------------------------------------- */
@@ -315,7 +227,7 @@ gvDomainCPUDefFormat(gvBuffer *buf, const gvDomainCPUDef *cpu)
 /* ---- <devices> ---------------------------------------------------------- */
 
 static int
-gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, GError **error)
+gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, unsigned int flags, GError **error)
 {
     static const gvXMLChildSpec children[] = { { "emulator", 1 },  { "disk", 0 },
                                                { "interface", 0 }, { "serial", 0 },
@@ -351,7 +263,8 @@ gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, GError **error)
             gvDomainChrDef *chr;
 
             chr = gvDomainChrDefParseXML(
-                cur, console ? GV_DOMAIN_CHR_DEVICE_CONSOLE : GV_DOMAIN_CHR_DEVICE_SERIAL, error);
+                cur, console ? GV_DOMAIN_CHR_DEVICE_CONSOLE : GV_DOMAIN_CHR_DEVICE_SERIAL,
+                flags & GV_DOMAIN_DEF_PARSE_INACTIVE, error);
             if (!chr)
                 return -1;
             g_ptr_array_add(console ? def->consoles : def->serials, chr);
@@ -373,6 +286,8 @@ static void
 gvDomainDevicesFormat(gvBuffer *buf, const gvDomainDef *def, unsigned int flags)
 {
     g_auto(gvBuffer) childBuf = GV_BUFFER_INIT_CHILD(buf);
+    /* a pty path is live data; a migration destination opens its own */
+    bool inactive = flags & (GV_DOMAIN_DEF_FORMAT_INACTIVE | GV_DOMAIN_DEF_FORMAT_MIGRATABLE);
     guint i;
 
     if (def->emulator)
@@ -382,9 +297,9 @@ gvDomainDevicesFormat(gvBuffer *buf, const gvDomainDef *def, unsigned int flags)
     for (i = 0; i < def->nets->len; i++)
         gvDomainNetDefFormat(&childBuf, g_ptr_array_index(def->nets, i));
     for (i = 0; i < def->serials->len; i++)
-        gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->serials, i));
+        gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->serials, i), inactive);
     for (i = 0; i < def->consoles->len; i++)
-        gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->consoles, i));
+        gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->consoles, i), inactive);
     for (i = 0; i < def->graphics->len; i++)
         gvDomainGraphicsDefFormat(&childBuf, g_ptr_array_index(def->graphics, i));
     if (def->genid)
@@ -547,7 +462,7 @@ gvDomainDefParseNode(xmlNodePtr root, unsigned int flags, GError **error)
             if (gvDomainLifecycleParseXML(cur, &def->onCrash, error) < 0)
                 return NULL;
         } else if (g_str_equal(name, "devices")) {
-            if (gvDomainDevicesParseXML(cur, def, error) < 0)
+            if (gvDomainDevicesParseXML(cur, def, flags, error) < 0)
                 return NULL;
         }
     }

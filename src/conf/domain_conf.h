@@ -17,6 +17,7 @@
 #include "domain_disk.h"
 #include "domain_graphics.h"
 #include "domain_net.h"
+#include "domain_os.h"
 #include "genid_conf.h"
 #include "gvbuffer.h"
 #include "gvenum.h"
@@ -29,26 +30,6 @@ typedef enum {
     GV_DOMAIN_VIRT_LAST
 } gvDomainVirtType;
 GV_ENUM_DECL(gvDomainVirt);
-
-typedef enum {
-    GV_DOMAIN_OS_TYPE_NONE = 0,
-    GV_DOMAIN_OS_TYPE_HVM,
-    GV_DOMAIN_OS_TYPE_LAST
-} gvDomainOSType;
-GV_ENUM_DECL(gvDomainOS);
-
-typedef enum { GV_ARCH_NONE = 0, GV_ARCH_X86_64, GV_ARCH_I686, GV_ARCH_LAST } gvArch;
-GV_ENUM_DECL(gvArch);
-
-typedef enum {
-    GV_DOMAIN_BOOT_NONE = 0,
-    GV_DOMAIN_BOOT_HD,
-    GV_DOMAIN_BOOT_CDROM,
-    GV_DOMAIN_BOOT_NETWORK,
-    GV_DOMAIN_BOOT_FLOPPY,
-    GV_DOMAIN_BOOT_LAST
-} gvDomainBootDev;
-GV_ENUM_DECL(gvDomainBoot);
 
 typedef enum {
     GV_DOMAIN_FEATURE_ACPI = 0,
@@ -83,18 +64,9 @@ typedef enum {
 } gvDomainLifecycleAction;
 GV_ENUM_DECL(gvDomainLifecycle);
 
-#define GV_DOMAIN_BOOT_MAX 4
 #define GV_DOMAIN_NAME_MAX 200
 #define GV_DOMAIN_VCPUS_MAX 255
 #define GV_DOMAIN_MEMORY_MAX_KIB (16ULL * 1024 * 1024 * 1024) /* 16 TiB */
-
-typedef struct {
-    gvDomainOSType type;
-    gvArch arch;
-    char *machine;
-    gvDomainBootDev boot[GV_DOMAIN_BOOT_MAX];
-    size_t nboot;
-} gvDomainOSDef;
 
 typedef struct {
     gvDomainCPUMode mode;

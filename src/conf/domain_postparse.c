@@ -68,12 +68,7 @@ gvDomainDefPostParse(gvDomainDef *def, GError **error)
         def->currentMemory = def->memory;
     if (def->vcpus == 0)
         def->vcpus = 1;
-    if (def->os.type == GV_DOMAIN_OS_TYPE_NONE)
-        def->os.type = GV_DOMAIN_OS_TYPE_HVM;
-    if (def->os.arch == GV_ARCH_NONE)
-        def->os.arch = GV_ARCH_X86_64;
-    if (!def->os.machine)
-        def->os.machine = g_strdup("pc");
+    gvDomainOSDefPostParse(&def->os);
     if (def->clockOffset == GV_DOMAIN_CLOCK_OFFSET_NONE)
         def->clockOffset = GV_DOMAIN_CLOCK_OFFSET_UTC;
     if (def->onPoweroff == GV_DOMAIN_LIFECYCLE_NONE)

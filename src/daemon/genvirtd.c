@@ -19,6 +19,7 @@
 #include "gvnetserver.h"
 #include "qemu_driver.h"
 #include "remote_dispatch.h"
+#include "remote_event.h"
 
 static bool gvVerbose;
 
@@ -50,6 +51,9 @@ gvDaemonQuit(gpointer opaque)
     gvDaemon *daemon = opaque;
 
     g_message("signal received, shutting down");
+    /* on the main loop still: what it sends goes out before the sockets close */
+    if (daemon->events)
+        gvEventShutdown(daemon);
     daemon->quit = true;
     g_main_loop_quit(daemon->loop);
     return G_SOURCE_REMOVE;
@@ -70,6 +74,8 @@ main(int argc, char **argv)
     g_autofree char *migrationListen = NULL;
     gvDaemon daemon = { 0 };
     int workers = 4;
+    int keepaliveInterval = 5;
+    int keepaliveCount = 5;
     int loaded;
     GOptionEntry entries[] = {
         { "root", 0, 0, G_OPTION_ARG_FILENAME, &root,
@@ -81,6 +87,12 @@ main(int argc, char **argv)
           "host name or address sources send migration data to (default: the host name)", "HOST" },
         { "migration-listen", 0, 0, G_OPTION_ARG_STRING, &migrationListen,
           "address incoming migrations listen on (default 0.0.0.0)", "ADDR" },
+        { "keepalive-interval", 0, 0, G_OPTION_ARG_INT, &keepaliveInterval,
+          "seconds of silence before a keepalive PING to clients that asked for them "
+          "(default 5; -1: never)",
+          "S" },
+        { "keepalive-count", 0, 0, G_OPTION_ARG_INT, &keepaliveCount,
+          "unanswered PINGs before such a client is dropped (default 5)", "N" },
         { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "print the version", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
@@ -127,6 +139,9 @@ main(int argc, char **argv)
 
     daemon.drv = drv;
     daemon.loop = g_main_loop_new(NULL, FALSE);
+    daemon.events = gvEventRegistryNew();
+    drv->eventFunc = gvEventDeliver;
+    drv->eventOpaque = &daemon;
     srv = gvNetServerNew(gvDispatchCall, gvDispatchIsInline, gvDispatchClientNew,
                          gvDispatchClientFree, &daemon, (unsigned int)workers, &error);
     rw = g_build_filename(drv->runDir, "genvirt-sock", NULL);
@@ -136,6 +151,8 @@ main(int argc, char **argv)
         g_main_loop_unref(daemon.loop);
         return 1;
     }
+    gvNetServerSetClientCloseFunc(srv, gvEventClientClosed);
+    gvNetServerSetKeepAlive(srv, keepaliveInterval, keepaliveCount);
     g_unix_signal_add(SIGTERM, gvDaemonQuit, &daemon);
     g_unix_signal_add(SIGINT, gvDaemonQuit, &daemon);
     /*
@@ -157,7 +174,9 @@ main(int argc, char **argv)
 
     gvNetServerShutdown(srv);
     /* domains keep running: only the monitors are let go */
+    drv->eventFunc = NULL;
     gvDriverShutdown(drv);
+    gvEventRegistryFree(daemon.events);
     gvFileDropAllSpares();
     g_main_loop_unref(daemon.loop);
     g_message("genvirtd stopped");

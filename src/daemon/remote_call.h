@@ -15,10 +15,13 @@
 #include "gvnetserver.h"
 #include "gvprotocol-gen.h"
 
+typedef struct _gvEventRegistry gvEventRegistry;
+
 typedef struct {
     gvDriver *drv;
     GMainLoop *loop;
     bool quit; /* a signal came before the main loop ran */
+    gvEventRegistry *events; /* remote_event.c */
 } gvDaemon;
 
 /* Per-connection state */
@@ -28,6 +31,7 @@ typedef struct {
     bool readonly; /* the read-only socket, or CONNECT_OPEN with VIR_CONNECT_RO */
     char *uri;
     GHashTable *unknownSeen; /* (prog, vers, proc) already logged as unknown */
+    gint32 nextCallbackID; /* event registrations of this connection */
 } gvDispatchClient;
 
 typedef struct {

@@ -42,7 +42,12 @@ int
 gvProcConnectSupportsFeature(gvCall *call, const gvIntArgs *args, gvIntRet *ret, GError **error)
 {
     switch ((gvRemoteFeature)args->num) {
-    case GV_FEATURE_PROGRAM_KEEPALIVE: /* PINGs are answered on the main loop */
+    case GV_FEATURE_PROGRAM_KEEPALIVE:
+        /* PINGs are answered at any time; ours start now, as libvirtd's do */
+        gvNetServerClientStartKeepAlive(call->client);
+        ret->num = 1;
+        return 0;
+    case GV_FEATURE_REMOTE_EVENT_CALLBACK:
     case GV_FEATURE_REMOTE_CLOSE_CALLBACK:
     case GV_FEATURE_MIGRATION_P2P:
     case GV_FEATURE_MIGRATION_V3:
@@ -53,8 +58,6 @@ gvProcConnectSupportsFeature(gvCall *call, const gvIntArgs *args, gvIntRet *ret,
     case GV_FEATURE_MIGRATION_PARAMS:
         ret->num = 1;
         return 0;
-    case GV_FEATURE_REMOTE_EVENT_CALLBACK:
-        break;
     }
     ret->num = 0; /* unknown features are 0, never an error */
     return 0;
@@ -128,21 +131,6 @@ gvProcConnectGetURI(gvCall *call, const gvRpcVoid *args, gvStringRet *ret, GErro
     g_mutex_lock(&call->priv->lock);
     ret->str = g_strdup(call->priv->uri ? call->priv->uri : "qemu:///system");
     g_mutex_unlock(&call->priv->lock);
-    return 0;
-}
-
-int
-gvProcConnectRegisterCloseCallback(gvCall *call, const gvRpcVoid *args, gvRpcVoid *ret,
-                                   GError **error)
-{
-    /* one daemon, no inner connection that could close: nothing to register */
-    return 0;
-}
-
-int
-gvProcConnectUnregisterCloseCallback(gvCall *call, const gvRpcVoid *args, gvRpcVoid *ret,
-                                     GError **error)
-{
     return 0;
 }
 

@@ -241,6 +241,43 @@ gvDriverDefineHook(gvDomainDef *def, gpointer opaque)
     }
 }
 
+/* ---- state and events ------------------------------------------------------ */
+
+void
+gvDriverEmitEvent(gvDriver *drv, gvDomainObj *obj, gvDomainEventID id, int event, int detail)
+{
+    gvDomainEvent ev = { id, obj->def->name, { 0 }, obj->def->id, event, detail };
+
+    memcpy(ev.uuid, obj->def->uuid, GV_UUID_BUFLEN);
+    if (drv->eventFunc)
+        drv->eventFunc(&ev, drv->eventOpaque);
+}
+
+void
+gvDriverSetState(gvDriver *drv, gvDomainObj *obj, gvDomainState state, int reason)
+{
+    gvDomainLifecycle events[GV_DOMAIN_LIFECYCLE_MAX];
+    int n = gvDomainLifecycleForState(obj->state, state, reason, events);
+    int i;
+
+    obj->state = state;
+    obj->reason = reason;
+    for (i = 0; i < n; i++)
+        gvDriverEmitEvent(drv, obj, GV_DOMAIN_EVENT_ID_LIFECYCLE, events[i].event,
+                          events[i].detail);
+}
+
+void
+gvDriverSetStateEvent(gvDriver *drv, gvDomainObj *obj, gvDomainState state, int reason,
+                      gvDomainEventType event, int detail)
+{
+    obj->state = state;
+    obj->reason = reason;
+    gvDriverEmitEvent(drv, obj, GV_DOMAIN_EVENT_ID_LIFECYCLE, event, detail);
+}
+
+/* ---- define / undefine ------------------------------------------------------ */
+
 gvDomainObj *
 gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **error)
 {
@@ -303,7 +340,11 @@ gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **e
         goto cleanup;
 
     if (byUUID) {
+        /* a transient domain made persistent is "added", as libvirt says */
+        bool updated;
+
         gvDomainObjLock(byUUID);
+        updated = byUUID->persistent;
         if (gvDomainObjIsActive(byUUID)) {
             gvDomainDefFree(byUUID->newDef);
             byUUID->newDef = g_steal_pointer(&def);
@@ -312,12 +353,19 @@ gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **e
             byUUID->def = g_steal_pointer(&def);
         }
         byUUID->persistent = true;
+        gvDriverEmitEvent(drv, byUUID, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_DEFINED,
+                          updated ? GV_DOMAIN_EVENT_DEFINED_UPDATED
+                                  : GV_DOMAIN_EVENT_DEFINED_ADDED);
         gvDomainObjUnlock(byUUID);
         ret = gvDomainObjRef(byUUID);
     } else {
         ret = gvDomainObjNew(g_steal_pointer(&def));
         ret->persistent = true;
         gvDomainObjListAdd(drv->domains, ret);
+        gvDomainObjLock(ret);
+        gvDriverEmitEvent(drv, ret, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_DEFINED,
+                          GV_DOMAIN_EVENT_DEFINED_ADDED);
+        gvDomainObjUnlock(ret);
     }
     g_debug("defined domain '%s'", ret->def->name);
 
@@ -328,6 +376,13 @@ cleanup:
 
 int
 gvDriverUndefine(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
+{
+    return gvDriverUndefineFull(drv, obj, flags, true, error);
+}
+
+int
+gvDriverUndefineFull(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool event,
+                     GError **error)
 {
     unsigned int known = GV_DOMAIN_UNDEFINE_MANAGED_SAVE | GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
                          GV_DOMAIN_UNDEFINE_NVRAM | GV_DOMAIN_UNDEFINE_KEEP_NVRAM;
@@ -366,6 +421,9 @@ gvDriverUndefine(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **e
         obj->autostart = false;
     }
     obj->persistent = false;
+    if (event)
+        gvDriverEmitEvent(drv, obj, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_UNDEFINED,
+                          GV_DOMAIN_EVENT_UNDEFINED_REMOVED);
     if (gvDomainObjIsActive(obj)) {
         /* it keeps running, as a transient domain */
         g_clear_pointer(&obj->newDef, gvDomainDefFree);

@@ -13,10 +13,17 @@
 #include <stdbool.h>
 #include <glib.h>
 
+#include "domain_event.h"
 #include "domain_obj.h"
 #include "gvjournal.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
+
+/*
+ * Called for every event, from whichever thread made it, with the domain
+ * locked: it must not block nor take domain locks.
+ */
+typedef void (*gvDriverEventFunc)(const gvDomainEvent *event, gpointer opaque);
 
 typedef struct {
     char *configDir;
@@ -39,6 +46,8 @@ typedef struct {
     char *migrationListen; /* address incoming migrations listen on */
     gvJournal *configs; /* writes of configDir's NAME.xml files (gvjournal.h) */
     char *hostRoot; /* /proc and /sys are read under it: "/", or $GENVIRT_HOST_ROOT (tests) */
+    gvDriverEventFunc eventFunc; /* set once, before any client connects */
+    gpointer eventOpaque;
 } gvDriver;
 
 /* virDomainXMLFlags */
@@ -55,6 +64,17 @@ typedef struct {
 #define GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA (1 << 1)
 #define GV_DOMAIN_UNDEFINE_NVRAM (1 << 2)
 #define GV_DOMAIN_UNDEFINE_KEEP_NVRAM (1 << 3)
+
+/*
+ * Every state change of a domain goes through here (@obj locked): the new
+ * state and reason, and the lifecycle event(s) libvirt emits for it.
+ */
+void gvDriverSetState(gvDriver *drv, gvDomainObj *obj, gvDomainState state, int reason);
+/* The same, with the lifecycle event given (when the state alone does not tell) */
+void gvDriverSetStateEvent(gvDriver *drv, gvDomainObj *obj, gvDomainState state, int reason,
+                           gvDomainEventType event, int detail);
+/* Emits one event of @obj (locked); @event and @detail as gvDomainEvent's */
+void gvDriverEmitEvent(gvDriver *drv, gvDomainObj *obj, gvDomainEventID id, int event, int detail);
 
 /* @root: NULL or "" for the system paths */
 gvDriver *gvDriverNew(const char *root, GError **error);
@@ -75,6 +95,9 @@ int gvDriverRemoveConfig(gvDriver *drv, const char *name, GError **error);
 
 gvDomainObj *gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **error);
 int gvDriverUndefine(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
+/* The same; @event false: without the UNDEFINED event (a migration's --undefinesource) */
+int gvDriverUndefineFull(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool event,
+                         GError **error);
 
 /* Each returns a new reference or NULL with a "Domain not found" error */
 gvDomainObj *gvDriverLookupByName(gvDriver *drv, const char *name, GError **error);

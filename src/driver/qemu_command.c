@@ -267,6 +267,21 @@ gvQemuBuildBootCommandLine(gvCommand *cmd, const gvDomainDef *def)
     g_string_free(order, TRUE);
 }
 
+/*
+ * Direct kernel boot.  QEMU takes the three values as they are (no QemuOpts
+ * escaping); the driver opened and checked both files before the start.
+ */
+static void
+gvQemuBuildKernelCommandLine(gvCommand *cmd, const gvDomainDef *def)
+{
+    if (def->os.kernel)
+        gvCommandAddArgList(cmd, "-kernel", def->os.kernel, NULL);
+    if (def->os.initrd)
+        gvCommandAddArgList(cmd, "-initrd", def->os.initrd, NULL);
+    if (def->os.cmdline)
+        gvCommandAddArgList(cmd, "-append", def->os.cmdline, NULL);
+}
+
 static void
 gvQemuBuildMonitorCommandLine(gvCommand *cmd, const gvQemuBuildCtx *ctx)
 {
@@ -519,6 +534,7 @@ gvQemuBuildCommandLine(const gvDomainDef *def, const gvQemuCaps *caps, const gvQ
     if (def->onReboot == GV_DOMAIN_LIFECYCLE_DESTROY)
         gvCommandAddArg(cmd, "-no-reboot");
     gvQemuBuildBootCommandLine(cmd, def);
+    gvQemuBuildKernelCommandLine(cmd, def);
     gvQemuBuildMonitorCommandLine(cmd, ctx);
     gvQemuBuildDiskCommandLine(cmd, def);
     gvQemuBuildNetCommandLine(cmd, def);

@@ -116,7 +116,7 @@ gvDriverDomainDestroy(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GErro
 
 /* Runs a monitor command of a running domain, with its job held */
 static int
-gvDriverMonitorSimple(gvDomainObj *obj, const char *job,
+gvDriverMonitorSimple(gvDriver *drv, gvDomainObj *obj, const char *job,
                       int (*fn)(gvQemuMonitor *mon, GError **error), GError **error)
 {
     gvQemuMonitor *mon = NULL;
@@ -137,13 +137,11 @@ gvDriverMonitorSimple(gvDomainObj *obj, const char *job,
     gvQemuMonitorUnref(mon);
     gvDomainObjLock(obj);
 cleanup:
-    if (rc == 0 && g_str_equal(job, "suspend")) {
-        obj->state = GV_DOMAIN_PAUSED;
-        obj->reason = 1; /* user */
-    } else if (rc == 0 && g_str_equal(job, "resume")) {
-        obj->state = GV_DOMAIN_RUNNING;
-        obj->reason = 5; /* unpaused */
-    }
+    /* QEMU's STOP or RESUME event may have come first: then nothing changes here */
+    if (rc == 0 && g_str_equal(job, "suspend"))
+        gvDriverSetState(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_USER);
+    else if (rc == 0 && g_str_equal(job, "resume"))
+        gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_UNPAUSED);
     gvDriverEndJob(obj);
     return rc;
 }
@@ -152,25 +150,25 @@ int
 gvDriverDomainShutdown(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
 {
     /* ACPI power button; the guest decides, QEMU tells us with SHUTDOWN */
-    return gvDriverMonitorSimple(obj, "shutdown", gvQemuMonitorPowerdown, error);
+    return gvDriverMonitorSimple(drv, obj, "shutdown", gvQemuMonitorPowerdown, error);
 }
 
 int
 gvDriverDomainReboot(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
 {
-    return gvDriverMonitorSimple(obj, "reboot", gvQemuMonitorReset, error);
+    return gvDriverMonitorSimple(drv, obj, "reboot", gvQemuMonitorReset, error);
 }
 
 int
 gvDriverDomainSuspend(gvDriver *drv, gvDomainObj *obj, GError **error)
 {
-    return gvDriverMonitorSimple(obj, "suspend", gvQemuMonitorStop, error);
+    return gvDriverMonitorSimple(drv, obj, "suspend", gvQemuMonitorStop, error);
 }
 
 int
 gvDriverDomainResume(gvDriver *drv, gvDomainObj *obj, GError **error)
 {
-    return gvDriverMonitorSimple(obj, "resume", gvQemuMonitorCont, error);
+    return gvDriverMonitorSimple(drv, obj, "resume", gvQemuMonitorCont, error);
 }
 
 int

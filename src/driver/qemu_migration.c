@@ -360,12 +360,11 @@ gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigne
     gvDomainObjLock(obj);
     if (rc < 0) {
         priv->migrating = false;
-        if (obj->state == GV_DOMAIN_PAUSED && obj->reason == 2)
-            obj->state = GV_DOMAIN_RUNNING;
+        if (obj->state == GV_DOMAIN_PAUSED && obj->reason == GV_DOMAIN_PAUSED_MIGRATION)
+            gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_MIGRATION_CANCELED);
     } else {
         /* QEMU has stopped the guest here; Confirm ends it */
-        obj->state = GV_DOMAIN_PAUSED;
-        obj->reason = 2; /* migrating */
+        gvDriverSetState(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_MIGRATION);
     }
 cleanup:
     gvDomainObjEndJob(obj);
@@ -434,7 +433,7 @@ gvQemuMigrationFinish(gvDriver *drv, const char *name, unsigned int flags, bool 
             gvReportError(error, GV_ERR_OPERATION_FAILED,
                           "domain '%s' has no incoming QEMU to finish", name);
         if (gvDomainObjIsActive(obj))
-            (void)gvQemuProcessStop(drv, obj, 6 /* failed */, false, NULL);
+            (void)gvQemuProcessStop(drv, obj, GV_DOMAIN_SHUTOFF_FAILED, false, NULL);
         priv->migrating = false;
         goto drop;
     }
@@ -460,17 +459,22 @@ gvQemuMigrationFinish(gvDriver *drv, const char *name, unsigned int flags, bool 
     gvDomainObjLock(obj);
     priv->migrating = false;
     if (rc < 0) {
-        (void)gvQemuProcessStop(drv, obj, 6 /* failed */, false, NULL);
+        (void)gvQemuProcessStop(drv, obj, GV_DOMAIN_SHUTOFF_FAILED, false, NULL);
         goto drop;
     }
-    obj->state = (flags & GV_MIGRATE_PAUSED) ? GV_DOMAIN_PAUSED : GV_DOMAIN_RUNNING;
-    obj->reason = 2; /* migrated */
+    if (flags & GV_MIGRATE_PAUSED)
+        gvDriverSetStateEvent(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_USER,
+                              GV_DOMAIN_EVENT_SUSPENDED, GV_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    else
+        gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_MIGRATED);
     priv->incoming = false;
     if ((flags & GV_MIGRATE_PERSIST_DEST) && !obj->persistent) {
         if (gvDriverSaveConfig(drv, obj->def, error) == 0) {
             obj->persistent = true;
             if ((obj->newDef = gvDomainDefCopy(obj->def, NULL)))
                 obj->newDef->id = -1; /* the saved definition is not running */
+            gvDriverEmitEvent(drv, obj, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_DEFINED,
+                              GV_DOMAIN_EVENT_DEFINED_ADDED);
         }
     }
     {
@@ -528,23 +532,22 @@ gvQemuMigrationConfirm(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool
             gvDomainObjUnlock(obj);
             if (gvQemuMonitorQueryStatus(mon, &status, NULL) == 0 &&
                 (g_str_equal(status, "postmigrate") || g_str_equal(status, "paused")) &&
-                !(obj->state == GV_DOMAIN_PAUSED && obj->reason == 1))
+                !(obj->state == GV_DOMAIN_PAUSED && obj->reason == GV_DOMAIN_PAUSED_USER))
                 rc = gvQemuMonitorCont(mon, error);
             gvQemuMonitorUnref(mon);
             gvDomainObjLock(obj);
-            if (rc == 0) {
-                obj->state = GV_DOMAIN_RUNNING;
-                obj->reason = 6; /* migration canceled */
-            }
+            if (rc == 0)
+                gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_MIGRATION_CANCELED);
         }
         goto cleanup;
     }
     if (gvDomainObjIsActive(obj))
-        rc = gvQemuProcessStop(drv, obj, 4 /* migrated */, false, error);
+        rc = gvQemuProcessStop(drv, obj, GV_DOMAIN_SHUTOFF_MIGRATED, false, error);
     if (rc == 0 && (flags & GV_MIGRATE_UNDEFINE_SOURCE) && obj->persistent) {
         gvDomainObjEndJob(obj);
         gvDomainObjUnlock(obj);
-        return gvDriverUndefine(drv, obj, GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, error);
+        /* libvirt sends no UNDEFINED event for it: STOPPED MIGRATED says it all */
+        return gvDriverUndefineFull(drv, obj, GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, false, error);
     }
 cleanup:
     gvDomainObjEndJob(obj);

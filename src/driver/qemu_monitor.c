@@ -17,6 +17,8 @@
 
 /* a reply larger than this is not one we asked for */
 #define GV_QMP_MAX_MESSAGE (16 * 1024 * 1024)
+/* "pty:" and a path */
+#define GV_QMP_MAX_PTY_PATH 4096
 
 static const char *const gvQemuEventNames[GV_QEMU_EVENT_LAST] = {
     [GV_QEMU_EVENT_SHUTDOWN] = "SHUTDOWN", [GV_QEMU_EVENT_POWERDOWN] = "POWERDOWN",
@@ -98,6 +100,40 @@ gvQmpParseStatus(json_object *ret, char **status, GError **error)
         return -1;
     }
     *status = g_strdup(s);
+    return 0;
+}
+
+int
+gvQmpParseChardevPty(json_object *ret, const char *label, char **path, GError **error)
+{
+    size_t n;
+    size_t i;
+
+    if (!ret || !json_object_is_type(ret, json_type_array)) {
+        gvReportError(error, GV_ERR_INTERNAL_ERROR,
+                      "malformed reply of query-chardev: expected an array");
+        return -1;
+    }
+    n = json_object_array_length(ret);
+    for (i = 0; i < n; i++) {
+        json_object *chr = json_object_array_get_idx(ret, i);
+        const char *name = gvJSONGetString(chr, "label");
+        const char *filename;
+
+        if (!name || !g_str_equal(name, label))
+            continue;
+        filename = gvJSONGetString(chr, "filename");
+        if (!filename || !g_str_has_prefix(filename, "pty:") || filename[4] != '/' ||
+            strlen(filename) > GV_QMP_MAX_PTY_PATH) {
+            gvReportError(
+                error, GV_ERR_INTERNAL_ERROR,
+                "malformed reply of query-chardev: chardev '%s' has no pty path (filename '%.64s')",
+                label, filename ? filename : "");
+            return -1;
+        }
+        *path = g_strdup(filename + 4);
+        return 1;
+    }
     return 0;
 }
 
@@ -602,6 +638,12 @@ gvQemuMonitorQueryStatus(gvQemuMonitor *mon, char **status, GError **error)
     rc = gvQmpParseStatus(ret, status, error);
     json_object_put(ret);
     return rc;
+}
+
+int
+gvQemuMonitorQueryChardev(gvQemuMonitor *mon, json_object **chardevs, GError **error)
+{
+    return gvQemuMonitorCommand(mon, "query-chardev", NULL, 10000, chardevs, error);
 }
 
 int

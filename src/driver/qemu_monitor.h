@@ -76,6 +76,8 @@ int gvQemuMonitorReset(gvQemuMonitor *mon, GError **error);
 int gvQemuMonitorQuit(gvQemuMonitor *mon, GError **error);
 /* "running", "paused", ... */
 int gvQemuMonitorQueryStatus(gvQemuMonitor *mon, char **status, GError **error);
+/* query-chardev's return (an array; the caller owns it), for gvQmpParseChardevPty */
+int gvQemuMonitorQueryChardev(gvQemuMonitor *mon, json_object **chardevs, GError **error);
 
 /* ---- pure reply parsers (no I/O; tested and fuzzed directly) ---------- */
 
@@ -103,4 +105,11 @@ void gvQmpMessageParse(json_object *obj, gvQmpMessage *msg);
 int gvQmpParseGenid(json_object *ret, unsigned char guid[16], GError **error);
 /* query-status's return: {"status": "running", ...} */
 int gvQmpParseStatus(json_object *ret, char **status, GError **error);
+/*
+ * query-chardev's return: [{"label": "charserial0", "filename":
+ * "pty:/dev/pts/3", ...}, ...].  The pty path of chardev @label: 1 and
+ * *@path set, 0 when there is no such chardev, -1 when the reply is
+ * malformed or that chardev is not a pty.
+ */
+int gvQmpParseChardevPty(json_object *ret, const char *label, char **path, GError **error);
 int gvQemuEventFromName(const char *name);

@@ -20,6 +20,7 @@
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvxml.h"
+#include "qemu_boot.h"
 #include "qemu_process.h"
 #include "snapshot_conf.h"
 
@@ -159,9 +160,8 @@ gvQemuProcessExitedLocked(gvDriver *drv, gvDomainObj *obj)
     if (priv->monitorPath)
         (void)unlink(priv->monitorPath);
     gvQemuProcessRemoveStatus(drv, obj->def->name);
-    obj->state = GV_DOMAIN_SHUTOFF;
-    obj->reason = reason;
     obj->def->id = -1;
+    gvDriverSetState(drv, obj, GV_DOMAIN_SHUTOFF, reason);
     if (obj->newDef) {
         gvDomainDefFree(obj->def);
         obj->def = g_steal_pointer(&obj->newDef);
@@ -253,25 +253,33 @@ gvQemuMonitorEvent(gvQemuMonitor *mon, gvQemuEvent event, json_object *data, gpo
             json_object_get_boolean(guest) && !priv->stopping) {
             priv->stopping = true;
             priv->stopReason = GV_DOMAIN_SHUTOFF_SHUTDOWN;
-            obj->state = GV_DOMAIN_SHUTDOWN;
-            obj->reason = 1; /* VIR_DOMAIN_SHUTDOWN_USER */
+            gvDriverSetStateEvent(w->drv, obj, GV_DOMAIN_SHUTDOWN, GV_DOMAIN_SHUTDOWN_USER,
+                                  GV_DOMAIN_EVENT_SHUTDOWN, GV_DOMAIN_EVENT_SHUTDOWN_GUEST);
             (void)kill(priv->pid, SIGTERM);
         }
         break;
     case GV_QEMU_EVENT_STOP:
-        if (obj->state == GV_DOMAIN_RUNNING) {
-            obj->state = GV_DOMAIN_PAUSED;
-            obj->reason = 1; /* user */
-        }
+        /* a migration stops the source when it completes */
+        if (obj->state == GV_DOMAIN_RUNNING)
+            gvDriverSetState(w->drv, obj, GV_DOMAIN_PAUSED,
+                             priv->migrating ? GV_DOMAIN_PAUSED_MIGRATION : GV_DOMAIN_PAUSED_USER);
         break;
     case GV_QEMU_EVENT_RESUME:
         if (obj->state == GV_DOMAIN_PAUSED) {
-            obj->state = GV_DOMAIN_RUNNING;
-            obj->reason = 5; /* unpaused */
+            int reason = GV_DOMAIN_RUNNING_UNPAUSED;
+
+            if (priv->incoming)
+                reason = GV_DOMAIN_RUNNING_MIGRATED;
+            else if (obj->reason == GV_DOMAIN_PAUSED_MIGRATION)
+                reason = GV_DOMAIN_RUNNING_MIGRATION_CANCELED;
+            gvDriverSetState(w->drv, obj, GV_DOMAIN_RUNNING, reason);
         }
         break;
-    case GV_QEMU_EVENT_POWERDOWN:
     case GV_QEMU_EVENT_RESET:
+        /* the guest rebooted, or system_reset: no state change, the reboot event */
+        gvDriverEmitEvent(w->drv, obj, GV_DOMAIN_EVENT_ID_REBOOT, 0, 0);
+        break;
+    case GV_QEMU_EVENT_POWERDOWN:
     case GV_QEMU_EVENT_LAST:
         break;
     }
@@ -419,8 +427,9 @@ gvQemuProcessAbortStart(gvDriver *drv, gvDomainObj *obj)
     gvQemuProcessRemoveStatus(drv, obj->def->name);
     priv->pid = 0;
     priv->starting = false;
+    /* never started as far as anyone was told: no event */
     obj->state = GV_DOMAIN_SHUTOFF;
-    obj->reason = 6; /* failed */
+    obj->reason = GV_DOMAIN_SHUTOFF_FAILED;
 }
 
 /* The last line QEMU wrote to the domain log since @offset, or NULL */
@@ -500,6 +509,72 @@ gvQemuProcessSnapshotDevices(const gvDomainDef *def, char **vmstate, GError **er
     return devices;
 }
 
+/*
+ * The pty paths QEMU opened for @def's serial ports and console, from
+ * query-chardev, into the live definition (they are live XML only).
+ */
+static int
+gvQemuProcessUpdateChrPaths(gvQemuMonitor *mon, gvDomainDef *def, GError **error)
+{
+    json_object *chardevs = NULL;
+    guint i;
+    int rc = -1;
+
+    if (def->serials->len == 0 && def->consoles->len == 0)
+        return 0;
+    if (gvQemuMonitorQueryChardev(mon, &chardevs, error) < 0)
+        return -1;
+    for (i = 0; i < def->serials->len; i++) {
+        gvDomainChrDef *chr = g_ptr_array_index(def->serials, i);
+        g_autofree char *label = g_strdup_printf("charserial%d", chr->port);
+        int found;
+
+        if (chr->type != GV_DOMAIN_CHR_TYPE_PTY)
+            continue;
+        g_clear_pointer(&chr->path, g_free);
+        if ((found = gvQmpParseChardevPty(chardevs, label, &chr->path, error)) < 0)
+            goto cleanup;
+        if (found == 0) {
+            gvReportError(error, GV_ERR_INTERNAL_ERROR,
+                          "QEMU has no pty for serial port %d of domain '%s' (chardev '%s')",
+                          chr->port, def->name, label);
+            goto cleanup;
+        }
+    }
+    for (i = 0; i < def->consoles->len; i++) {
+        gvDomainChrDef *con = g_ptr_array_index(def->consoles, i);
+        guint j;
+
+        if (con->type != GV_DOMAIN_CHR_TYPE_PTY)
+            continue;
+        g_clear_pointer(&con->path, g_free);
+        if (con->target == GV_DOMAIN_CHR_CONSOLE_TARGET_VIRTIO) {
+            int found = gvQmpParseChardevPty(chardevs, "charconsole0", &con->path, error);
+
+            if (found < 0)
+                goto cleanup;
+            if (found == 0) {
+                gvReportError(error, GV_ERR_INTERNAL_ERROR,
+                              "QEMU has no pty for the virtio console of domain '%s'", def->name);
+                goto cleanup;
+            }
+            continue;
+        }
+        /* a serial console is that serial port's pty */
+        for (j = 0; j < def->serials->len; j++) {
+            const gvDomainChrDef *chr = g_ptr_array_index(def->serials, j);
+
+            if (chr->port == con->port && chr->path)
+                con->path = g_strdup(chr->path);
+        }
+    }
+    rc = 0;
+
+cleanup:
+    json_object_put(chardevs);
+    return rc;
+}
+
 int
 gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const char *snapshot,
                    const char *incoming, GError **error)
@@ -539,9 +614,18 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     /*
      * A path of its own for each QEMU: a QEMU that exits removes its monitor
      * socket as its last act, which must never hit the next QEMU's (revert).
+     * Named by the UUID (32 hex digits), not the name: a socket path has at
+     * most 107 bytes, and a domain name may have 200.
      */
-    monitorPath =
-        g_strdup_printf("%s/%s.%d.monitor", qemuDir, name, g_atomic_int_add(&drv->nextMonitor, 1));
+    {
+        char hex[2 * GV_UUID_BUFLEN + 1];
+        size_t i;
+
+        for (i = 0; i < GV_UUID_BUFLEN; i++)
+            g_snprintf(hex + 2 * i, 3, "%02x", obj->def->uuid[i]);
+        monitorPath =
+            g_strdup_printf("%s/%s.%d.mon", qemuDir, hex, g_atomic_int_add(&drv->nextMonitor, 1));
+    }
     home = g_strdup_printf("%s/qemu/%s", drv->stateDir, name);
     ctx.homeDir = home;
     ctx.incoming = incoming != NULL;
@@ -557,8 +641,8 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     gvDomainObjUnlock(obj);
 
     if (!(caps = gvDriverGetCaps(drv, live->emulator, error)) ||
-        gvQemuProcessCheckDisks(live, error) < 0 || gvDirEnsure(qemuDir, 0700, error) < 0 ||
-        gvDirEnsure(home, 0700, error) < 0 ||
+        gvQemuProcessCheckDisks(live, error) < 0 || gvQemuBootCheckFiles(live, error) < 0 ||
+        gvDirEnsure(qemuDir, 0700, error) < 0 || gvDirEnsure(home, 0700, error) < 0 ||
         gvQemuBuildCommandLine(live, caps, &ctx, &cmd, &genidConfig, error) < 0)
         goto error_unlocked;
     if ((monfd = gvQemuProcessBindMonitor(monitorPath, error)) < 0)
@@ -654,6 +738,10 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
             goto error;
         }
     }
+    if (gvQemuProcessUpdateChrPaths(mon, live, error) < 0) {
+        gvDomainObjLock(obj);
+        goto error;
+    }
     /* a migration destination: listen for the stream; Finish resumes it */
     if (incoming) {
         json_object *args = json_object_new_object();
@@ -682,14 +770,18 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     else
         gvDomainDefFree(obj->def);
     obj->def = g_steal_pointer(&live);
-    obj->state = (flags & GV_DOMAIN_START_PAUSED) ? GV_DOMAIN_PAUSED : GV_DOMAIN_RUNNING;
-    if (incoming)
-        obj->reason = 2; /* paused: migration (incoming) */
-    else if (snapshot)
-        obj->reason = (flags & GV_DOMAIN_START_PAUSED) ? 7 : 4; /* from snapshot */
-    else
-        obj->reason = (flags & GV_DOMAIN_START_PAUSED) ? 11 /* starting up */ : 1 /* booted */;
     priv->starting = false;
+    if (flags & GV_DOMAIN_START_PAUSED) {
+        if (incoming)
+            gvDriverSetState(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_MIGRATION);
+        else if (snapshot)
+            gvDriverSetState(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_FROM_SNAPSHOT);
+        else
+            gvDriverSetState(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_USER);
+    } else {
+        gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING,
+                         snapshot ? GV_DOMAIN_RUNNING_FROM_SNAPSHOT : GV_DOMAIN_RUNNING_BOOTED);
+    }
     {
         g_autoptr(GError) local = NULL;
 
@@ -927,9 +1019,10 @@ gvQemuProcessReconnectLoad(gvDriver *drv, const char *path)
         g_message("domain '%s': QEMU (pid %d) is gone; it is shut off (crashed)", name,
                   (int)st.pid);
         if (known) {
+            /* it ran when the daemon stopped: it stopped, crashed */
             gvDomainObjLock(known);
-            known->state = GV_DOMAIN_SHUTOFF;
-            known->reason = GV_DOMAIN_SHUTOFF_CRASHED;
+            gvDriverSetStateEvent(drv, known, GV_DOMAIN_SHUTOFF, GV_DOMAIN_SHUTOFF_CRASHED,
+                                  GV_DOMAIN_EVENT_STOPPED, GV_DOMAIN_EVENT_STOPPED_CRASHED);
             gvDomainObjUnlock(known);
         }
         (void)unlink(st.monitor);
@@ -1066,7 +1159,7 @@ gvQemuProcessReconnectAll(gvDriver *drv)
         gvQemuWatchCtx *job;
         gvDomainObj *obj;
 
-        if (g_str_has_suffix(name, ".monitor"))
+        if (g_str_has_suffix(name, ".mon") || g_str_has_suffix(name, ".monitor"))
             continue;
         if (gvFileIsAtomicTemp(name) || !g_str_has_suffix(name, ".xml")) {
             (void)unlink(path);

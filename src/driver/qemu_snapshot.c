@@ -288,6 +288,7 @@ gvQemuSnapshotRevert(gvDriver *drv, gvDomainObj *obj, const char *name, unsigned
     g_autoptr(gvDomainDef) def = NULL;
     unsigned int startFlags = 0;
     bool start;
+    bool newGenid = false;
     int rc = -1;
 
     if (flags &
@@ -323,6 +324,7 @@ gvQemuSnapshotRevert(gvDriver *drv, gvDomainObj *obj, const char *name, unsigned
                memcmp(def->genid->guid, obj->def->genid->guid, GV_UUID_BUFLEN) == 0)
             if ((regenerated = gvDomainGenidDefRegenerate(def->genid, error)) < 0)
                 goto cleanup;
+        newGenid = regenerated > 0;
         if (regenerated == 0)
             g_warning(
                 "domain '%s': genid is fixed (auto='no'): reverting to snapshot '%s' without telling the guest",
@@ -331,7 +333,7 @@ gvQemuSnapshotRevert(gvDriver *drv, gvDomainObj *obj, const char *name, unsigned
 
     /* stop whatever runs: a revert is always a fresh QEMU */
     if (gvDomainObjIsActive(obj) &&
-        gvQemuProcessStop(drv, obj, 7 /* from snapshot */, false, error) < 0)
+        gvQemuProcessStop(drv, obj, GV_DOMAIN_SHUTOFF_FROM_SNAPSHOT, false, error) < 0)
         goto cleanup;
 
     /* persist the new GUID first */
@@ -340,6 +342,9 @@ gvQemuSnapshotRevert(gvDriver *drv, gvDomainObj *obj, const char *name, unsigned
     gvDomainDefFree(obj->def);
     obj->def = g_steal_pointer(&def);
     g_clear_pointer(&obj->newDef, gvDomainDefFree);
+    if (obj->persistent)
+        gvDriverEmitEvent(drv, obj, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_DEFINED,
+                          GV_DOMAIN_EVENT_DEFINED_FROM_SNAPSHOT);
 
     if (snap->state == GV_SNAPSHOT_STATE_SHUTOFF) {
         gvDomainObjUnlock(obj);
@@ -348,8 +353,8 @@ gvQemuSnapshotRevert(gvDriver *drv, gvDomainObj *obj, const char *name, unsigned
         if (rc < 0)
             goto cleanup;
         rc = -1;
-        obj->state = GV_DOMAIN_SHUTOFF;
-        obj->reason = 7; /* from snapshot */
+        obj->state = GV_DOMAIN_SHUTOFF; /* it was, and stays, shut off: no event */
+        obj->reason = GV_DOMAIN_SHUTOFF_FROM_SNAPSHOT;
         start = flags & (GV_SNAPSHOT_REVERT_RUNNING | GV_SNAPSHOT_REVERT_PAUSED);
         if (flags & GV_SNAPSHOT_REVERT_PAUSED)
             startFlags |= GV_DOMAIN_START_PAUSED;
@@ -364,6 +369,10 @@ gvQemuSnapshotRevert(gvDriver *drv, gvDomainObj *obj, const char *name, unsigned
     }
     if (gvQemuSnapshotSetCurrent(drv, obj, name, error) < 0)
         goto cleanup;
+    /* the value (never in an event) is stored and, if running, checked over QMP */
+    if (newGenid)
+        gvDriverEmitEvent(drv, obj, GV_DOMAIN_EVENT_ID_GENID_CHANGED, 0,
+                          GV_DOMAIN_GENID_CHANGED_REVERT);
     g_message("domain '%s' reverted to snapshot '%s'%s", obj->def->name, name,
               obj->def->genid && obj->def->genid->autoGen == GV_TRISTATE_BOOL_YES
                   ? " with a new genid"

@@ -18,6 +18,8 @@
 struct _gvNetClient {
     int fd;
     guint32 serial;
+    gvNetClientEventFunc eventFunc;
+    gpointer eventOpaque;
 };
 
 gvNetClient *
@@ -152,6 +154,83 @@ gvNetClientSendPong(gvNetClient *client, GError **error)
     return rc;
 }
 
+/* An event frame (taken): to the event function, if any */
+static void
+gvNetClientDispatchEvent(gvNetClient *client, const gvNetMessageHeader *hdr, GByteArray *frame)
+{
+    if (client->eventFunc)
+        client->eventFunc(hdr, frame->data + GV_NET_MESSAGE_HEADER_MAX,
+                          frame->len - GV_NET_MESSAGE_HEADER_MAX, client->eventOpaque);
+    gvXdrBufferFree(frame);
+}
+
+void
+gvNetClientSetEventFunc(gvNetClient *client, gvNetClientEventFunc func, gpointer opaque)
+{
+    client->eventFunc = func;
+    client->eventOpaque = opaque;
+}
+
+int
+gvNetClientWait(gvNetClient *client, int timeoutMs, GError **error)
+{
+    struct pollfd pfd = { .fd = client->fd, .events = POLLIN };
+    GByteArray *frame;
+    gvNetMessageHeader rh;
+    int n;
+
+    do {
+        n = poll(&pfd, 1, timeoutMs);
+    } while (n < 0 && errno == EINTR && timeoutMs < 0);
+    if (n < 0 && errno == EINTR)
+        return 0;
+    if (n < 0) {
+        gvReportSystemError(error, errno, "cannot wait for the server");
+        return -1;
+    }
+    if (n == 0)
+        return 0;
+    if (!(frame = gvNetClientReadFrame(client, error)))
+        return -1;
+    gvNetMessageDecodeHeader(frame->data, &rh);
+    if (rh.prog == GV_PROGRAM_KEEPALIVE) {
+        gvXdrBufferFree(frame);
+        if (rh.proc == GV_KEEPALIVE_PROC_PING && gvNetClientSendPong(client, error) < 0)
+            return -1;
+        return 1;
+    }
+    if (rh.type == GV_NET_MESSAGE)
+        gvNetClientDispatchEvent(client, &rh, frame);
+    else
+        gvXdrBufferFree(frame); /* a reply to nothing we wait for */
+    return 1;
+}
+
+int
+gvNetClientCallLayout(gvNetClient *client, guint32 prog, gint32 proc, const gvXdrLayout *argsLayout,
+                      const void *args, const gvXdrLayout *retLayout, void *ret, GError **error)
+{
+    GByteArray *a = g_byte_array_new();
+    GByteArray *reply = NULL;
+    int rc;
+
+    gvXdrEncodeLayout(a, argsLayout, args);
+    rc = gvNetClientCall(client, prog, proc, a, &reply, error);
+    gvXdrBufferFree(a);
+    if (rc < 0)
+        return -1;
+    {
+        gvXdrDecoder d = GV_XDR_DECODER_INIT(reply->data, reply->len);
+
+        if (!gvXdrDecodeLayout(&d, retLayout, ret) || !gvXdrDecodeFinished(&d)) {
+            gvReportError(error, GV_ERR_RPC, "Unable to decode message payload");
+            rc = -1;
+        }
+    }
+    gvXdrBufferFree(reply);
+    return rc;
+}
+
 int
 gvNetClientCall(gvNetClient *client, guint32 prog, gint32 proc, const GByteArray *args,
                 GByteArray **reply, GError **error)
@@ -187,7 +266,7 @@ gvNetClientCall(gvNetClient *client, guint32 prog, gint32 proc, const GByteArray
             continue;
         }
         if (rh.type == GV_NET_MESSAGE) {
-            gvXdrBufferFree(frame); /* events: none are asked for */
+            gvNetClientDispatchEvent(client, &rh, frame);
             continue;
         }
         if (rh.prog != prog || rh.serial != hdr.serial || rh.proc != proc ||

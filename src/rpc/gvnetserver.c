@@ -18,6 +18,9 @@
 
 #define GV_NET_SERVER_MAX_CLIENTS 4096
 #define GV_NET_CLIENT_MAX_INFLIGHT 64 /* calls per client before reading pauses */
+/* event and stream bytes queued for a client, beyond which they drop it */
+#define GV_NET_CLIENT_BACKLOG_MAX (1024 * 1024)
+#define GV_NET_KEEPALIVE_TICK_MS 1000
 
 typedef struct {
     GSource source;
@@ -45,10 +48,17 @@ struct _gvNetServerClient {
     /* shared with workers, under lock */
     GMutex lock;
     GQueue tx; /* GByteArray frames */
+    GQueue txAsync; /* for each frame of tx: whether it is an event or stream frame */
     size_t txOffset; /* of the head frame */
+    size_t asyncBytes; /* of event and stream frames posted and not yet sent */
     unsigned int inflight;
     bool closing; /* close once tx drains */
     bool closed;
+
+    /* keepalive, main loop only */
+    bool keepalive;
+    gint64 lastRx; /* monotonic, microseconds */
+    int pingsSent; /* since lastRx */
 
     gpointer priv;
 };
@@ -70,6 +80,10 @@ struct _gvNetServer {
     GThreadPool *pool;
     GPtrArray *listeners; /* gvNetListener */
     GHashTable *clients; /* gvNetServerClient -> itself */
+    gvNetServerClientCloseFunc closeFunc;
+    int kaInterval; /* seconds */
+    int kaCount;
+    guint kaTimer;
 };
 
 typedef struct {
@@ -97,6 +111,7 @@ gvNetServerClientUnref(gvNetServerClient *client)
     if (!client || !g_atomic_int_dec_and_test(&client->ref))
         return;
     g_queue_clear_full(&client->tx, (GDestroyNotify)gvXdrBufferFree);
+    g_queue_clear(&client->txAsync);
     gvXdrBufferFree(client->rx);
     gvXdrBufferFree(client->held);
     if (client->priv && client->srv->clientPrivFree)
@@ -161,6 +176,8 @@ gvNetServerClientFlush(gvNetServerClient *client)
         }
         client->txOffset += (size_t)n;
         if (client->txOffset == frame->len) {
+            if (g_queue_pop_head(&client->txAsync))
+                client->asyncBytes -= frame->len;
             gvXdrBufferFree(g_queue_pop_head(&client->tx));
             client->txOffset = 0;
         }
@@ -342,6 +359,8 @@ gvNetServerClientRead(gvNetServerClient *client)
             return false;
         if (n < 0)
             return errno == EAGAIN || errno == EINTR;
+        client->lastRx = g_get_monotonic_time();
+        client->pingsSent = 0;
         ok = gvNetServerClientConsume(client, buf, (size_t)n);
         explicit_bzero(buf, (size_t)n);
         if (!ok)
@@ -431,6 +450,8 @@ gvNetServerClientClose(gvNetServerClient *client)
     client->closed = true;
     g_mutex_unlock(&client->lock);
     g_debug("client %d: closed", client->fd);
+    if (client->srv->closeFunc)
+        client->srv->closeFunc(client, client->srv->opaque);
     g_source_destroy(client->source);
     g_source_unref(client->source);
     client->source = NULL;
@@ -446,7 +467,7 @@ gvNetServerClientClose(gvNetServerClient *client)
  */
 static void
 gvNetServerClientSendNow(gvNetServerClient *client, GByteArray *frame, bool doneCall,
-                         bool closeLater)
+                         bool closeLater, bool async)
 {
     bool wasIdle;
 
@@ -456,12 +477,16 @@ gvNetServerClientSendNow(gvNetServerClient *client, GByteArray *frame, bool done
     if (closeLater)
         client->closing = true;
     if (client->closed) {
+        if (frame && async)
+            client->asyncBytes -= frame->len;
         g_mutex_unlock(&client->lock);
         gvXdrBufferFree(frame);
         return;
     }
-    if (frame)
+    if (frame) {
         g_queue_push_tail(&client->tx, frame);
+        g_queue_push_tail(&client->txAsync, GINT_TO_POINTER(async));
+    }
     wasIdle = g_queue_get_length(&client->tx) <= 1;
     g_mutex_unlock(&client->lock);
 
@@ -483,6 +508,8 @@ typedef struct {
     GByteArray *frame;
     bool doneCall;
     bool closeLater;
+    bool closeNow;
+    bool async;
 } gvNetSendReq;
 
 static gboolean
@@ -490,8 +517,12 @@ gvNetServerClientSendMain(gpointer opaque)
 {
     gvNetSendReq *req = opaque;
 
+    if (req->closeNow) {
+        gvNetServerClientClose(req->client);
+        return G_SOURCE_REMOVE;
+    }
     gvNetServerClientSendNow(req->client, g_steal_pointer(&req->frame), req->doneCall,
-                             req->closeLater);
+                             req->closeLater, req->async);
     return G_SOURCE_REMOVE;
 }
 
@@ -505,14 +536,15 @@ gvNetSendReqFree(gpointer opaque)
 }
 
 static void
-gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCall, bool closeLater)
+gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCall, bool closeLater,
+                      bool async)
 {
     gvNetSendReq *req;
 
     /* on the main loop (a call answered inline): no need to go through it */
     if (g_main_context_is_owner(client->srv->ctx)) {
         gvNetServerClientRef(client);
-        gvNetServerClientSendNow(client, frame, doneCall, closeLater);
+        gvNetServerClientSendNow(client, frame, doneCall, closeLater, async);
         gvNetServerClientUnref(client);
         return;
     }
@@ -521,6 +553,7 @@ gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCal
     req->frame = frame;
     req->doneCall = doneCall;
     req->closeLater = closeLater;
+    req->async = async;
     g_main_context_invoke_full(client->srv->ctx, G_PRIORITY_DEFAULT, gvNetServerClientSendMain, req,
                                gvNetSendReqFree);
 }
@@ -528,13 +561,153 @@ gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCal
 void
 gvNetServerClientSend(gvNetServerClient *client, GByteArray *frame)
 {
-    gvNetServerClientPost(client, frame, false, false);
+    gvNetServerClientPost(client, frame, false, false, false);
 }
 
 void
 gvNetServerClientCloseLater(gvNetServerClient *client)
 {
-    gvNetServerClientPost(client, NULL, false, true);
+    gvNetServerClientPost(client, NULL, false, true, false);
+}
+
+bool
+gvNetServerClientSendAsync(gvNetServerClient *client, GByteArray *frame)
+{
+    bool drop;
+    bool gone;
+    gvNetSendReq *req;
+
+    g_mutex_lock(&client->lock);
+    gone = client->closed;
+    drop = !gone && client->asyncBytes + frame->len > GV_NET_CLIENT_BACKLOG_MAX;
+    if (!gone && !drop)
+        client->asyncBytes += frame->len;
+    g_mutex_unlock(&client->lock);
+    if (!gone && !drop) {
+        gvNetServerClientPost(client, frame, false, false, true);
+        return true;
+    }
+    gvXdrBufferFree(frame);
+    if (gone)
+        return false;
+    /* it stopped reading: its backlog would only grow */
+    g_message("client %d: more than %d bytes unread, closing it", client->fd,
+              GV_NET_CLIENT_BACKLOG_MAX);
+    req = g_new0(gvNetSendReq, 1);
+    req->client = gvNetServerClientRef(client);
+    req->closeNow = true;
+    /*
+     * Later, never from here: the caller may hold locks that closing the
+     * client takes (its close function), even on the main loop.
+     */
+    {
+        GSource *idle = g_idle_source_new();
+
+        g_source_set_callback(idle, gvNetServerClientSendMain, req, gvNetSendReqFree);
+        g_source_attach(idle, client->srv->ctx);
+        g_source_unref(idle);
+    }
+    return false;
+}
+
+bool
+gvNetServerClientIsClosed(gvNetServerClient *client)
+{
+    bool ret;
+
+    g_mutex_lock(&client->lock);
+    ret = client->closed || client->closing;
+    g_mutex_unlock(&client->lock);
+    return ret;
+}
+
+/* ---- keepalive ------------------------------------------------------------ */
+
+static void
+gvNetServerClientSendPing(gvNetServerClient *client)
+{
+    gvNetMessageHeader ping = { GV_PROGRAM_KEEPALIVE,
+                                GV_PROGRAM_VERSION,
+                                GV_KEEPALIVE_PROC_PING,
+                                GV_NET_MESSAGE,
+                                0,
+                                GV_NET_OK };
+    GByteArray *frame = gvNetMessageNew(&ping);
+
+    (void)gvNetMessageFinish(frame);
+    gvNetServerClientPost(client, frame, false, false, false);
+}
+
+/* Main loop, every second: PINGs to silent clients, and the end of dead ones */
+static gboolean
+gvNetServerKeepAliveTick(gpointer opaque)
+{
+    gvNetServer *srv = opaque;
+    gint64 now = g_get_monotonic_time();
+    g_autoptr(GList) clients = g_hash_table_get_keys(srv->clients);
+    GList *l;
+
+    for (l = clients; l; l = l->next) {
+        gvNetServerClient *client = l->data;
+        gint64 interval = (gint64)srv->kaInterval * G_USEC_PER_SEC;
+
+        if (!client->keepalive || client->closed)
+            continue;
+        if (now - client->lastRx < interval * (client->pingsSent + 1))
+            continue;
+        if (client->pingsSent >= srv->kaCount) {
+            g_message("client %d: no answer to %d keepalive PINGs in %" G_GINT64_FORMAT
+                      " s, closing it",
+                      client->fd, client->pingsSent, (now - client->lastRx) / G_USEC_PER_SEC);
+            gvNetServerClientClose(client);
+            continue;
+        }
+        client->pingsSent++;
+        gvNetServerClientSendPing(client);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+gvNetServerClientStartKeepAliveMain(gpointer opaque)
+{
+    gvNetServerClient *client = opaque;
+    gvNetServer *srv = client->srv;
+
+    if (srv->kaInterval <= 0 || client->closed)
+        return G_SOURCE_REMOVE;
+    client->keepalive = true;
+    client->lastRx = g_get_monotonic_time();
+    client->pingsSent = 0;
+    if (!srv->kaTimer) {
+        GSource *src = g_timeout_source_new(GV_NET_KEEPALIVE_TICK_MS);
+
+        g_source_set_callback(src, gvNetServerKeepAliveTick, srv, NULL);
+        srv->kaTimer = g_source_attach(src, srv->ctx);
+        g_source_unref(src);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+void
+gvNetServerClientStartKeepAlive(gvNetServerClient *client)
+{
+    g_main_context_invoke_full(client->srv->ctx, G_PRIORITY_DEFAULT,
+                               gvNetServerClientStartKeepAliveMain, gvNetServerClientRef(client),
+                               (GDestroyNotify)gvNetServerClientUnref);
+}
+
+void
+gvNetServerSetKeepAlive(gvNetServer *srv, int interval, int count)
+{
+    srv->kaInterval = interval;
+    srv->kaCount = MAX(count, 0);
+}
+
+void
+gvNetServerSetClientCloseFunc(gvNetServer *srv, gvNetServerClientCloseFunc func)
+{
+    srv->closeFunc = func;
 }
 
 /* ---- workers ------------------------------------------------------------ */
@@ -550,7 +723,7 @@ gvNetServerWorker(gpointer data, gpointer opaque)
                   job->payload->len - GV_NET_MESSAGE_HEADER_MAX, srv->opaque);
     gvXdrBufferFree(job->payload);
     /* one call fewer in flight: reading may resume */
-    gvNetServerClientPost(client, NULL, true, false);
+    gvNetServerClientPost(client, NULL, true, false, false);
     gvNetServerClientUnref(client);
     g_free(job);
 }
@@ -590,6 +763,7 @@ gvNetServerAcceptReal(gint fd, GIOCondition cond, gpointer opaque)
     client->uid = -1;
     g_mutex_init(&client->lock);
     g_queue_init(&client->tx);
+    g_queue_init(&client->txAsync);
     if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) == 0) {
         client->pid = cred.pid;
         client->uid = cred.uid;
@@ -690,6 +864,8 @@ gvNetServerNew(gvNetServerDispatchFunc dispatch, gvNetServerInlineFunc isInline,
     srv->opaque = opaque;
     srv->listeners = g_ptr_array_new();
     srv->clients = g_hash_table_new(g_direct_hash, g_direct_equal);
+    srv->kaInterval = 5;
+    srv->kaCount = 5;
     srv->pool = g_thread_pool_new(gvNetServerWorker, srv, (gint)workers, FALSE, &local);
     if (!srv->pool) {
         gvReportError(error, GV_ERR_INTERNAL_ERROR, "cannot start the worker pool: %s",
@@ -728,6 +904,13 @@ gvNetServerShutdown(gvNetServer *srv)
             (void)unlink(lst->path);
             lst->fd = -1;
         }
+    }
+    if (srv->kaTimer) {
+        GSource *src = g_main_context_find_source_by_id(srv->ctx, srv->kaTimer);
+
+        if (src)
+            g_source_destroy(src);
+        srv->kaTimer = 0;
     }
     clients = g_hash_table_get_keys(srv->clients);
     for (l = clients; l; l = l->next)

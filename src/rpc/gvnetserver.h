@@ -38,6 +38,19 @@ gvNetServer *gvNetServerNew(gvNetServerDispatchFunc dispatch, gvNetServerInlineF
                             gpointer opaque, unsigned int workers, GError **error);
 void gvNetServerFree(gvNetServer *srv);
 
+/* Runs on the main loop when a client's connection closes, before it is dropped */
+typedef void (*gvNetServerClientCloseFunc)(gvNetServerClient *client, gpointer opaque);
+void gvNetServerSetClientCloseFunc(gvNetServer *srv, gvNetServerClientCloseFunc func);
+
+/*
+ * Keepalive, libvirt's rules: a client that asked for it (feature 10) gets
+ * a PING after @interval seconds of silence, and another after each further
+ * @interval; the connection closes when @count PINGs went unanswered
+ * (interval * (count + 1) seconds of silence).  @interval <= 0: never PING.
+ * Defaults: 5 and 5, libvirtd's.
+ */
+void gvNetServerSetKeepAlive(gvNetServer *srv, int interval, int count);
+
 /* Listens on a UNIX socket at @path with @mode; @readonly marks its clients */
 int gvNetServerAddListener(gvNetServer *srv, const char *path, unsigned int mode, bool readonly,
                            GError **error);
@@ -61,5 +74,16 @@ bool gvNetServerClientIsSecure(gvNetServerClient *client);
 void gvNetServerClientSend(gvNetServerClient *client, GByteArray *frame);
 /* Closes the connection after what is queued has been sent. Thread-safe. */
 void gvNetServerClientCloseLater(gvNetServerClient *client);
+/*
+ * Queues an event or stream frame (takes it).  Thread-safe.  A client that
+ * does not read what it is sent is closed once its backlog passes
+ * GV_NET_CLIENT_BACKLOG_MAX bytes, so that it cannot hold the daemon's
+ * memory; then the frame is dropped and false returned.
+ */
+bool gvNetServerClientSendAsync(gvNetServerClient *client, GByteArray *frame);
+/* Starts keepalive PINGs for @client (it asked for feature 10). Thread-safe. */
+void gvNetServerClientStartKeepAlive(gvNetServerClient *client);
+/* Whether the connection is closed (or closing) */
+bool gvNetServerClientIsClosed(gvNetServerClient *client);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvNetServer, gvNetServerFree)

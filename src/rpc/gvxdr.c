@@ -254,6 +254,7 @@ gvXdrBufferFree(GByteArray *b)
 {
     if (!b)
         return;
-    explicit_bzero(b->data, b->len);
+    if (b->len > 0)
+        explicit_bzero(b->data, b->len);
     g_byte_array_free(b, TRUE);
 }

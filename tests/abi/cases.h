@@ -14,6 +14,8 @@ DO_TEST("nonabi-graphics");
 DO_TEST("nonabi-no-graphics");
 DO_TEST("nonabi-on-crash");
 DO_TEST("nonabi-disk-source");
+/* the kernel is read once, at boot: a destination may boot another one next time */
+DO_TEST("nonabi-kernel");
 DO_TEST("nonabi-all");
 
 /* incompatible: every message names the destination's value, then the source's */

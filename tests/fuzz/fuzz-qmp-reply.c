@@ -36,9 +36,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
             gvQmpMessageParse(obj, &msg);
             if (msg.kind == GV_QMP_MSG_RETURN) {
+                char *path = NULL;
+
                 (void)gvQmpParseGenid(msg.ret, guid, NULL);
                 if (gvQmpParseStatus(msg.ret, &status, NULL) == 0)
                     g_free(status);
+                if (gvQmpParseChardevPty(msg.ret, "charserial0", &path, NULL) > 0)
+                    g_free(path);
             }
             if (msg.kind == GV_QMP_MSG_EVENT)
                 (void)gvQemuEventFromName(msg.event);

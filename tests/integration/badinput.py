@@ -26,7 +26,7 @@ import gvinteg as gi  # noqa: E402
 def nothing_left(h, d, name, uid, cfg_before, label, persistent=True):
     h.eq(gi.qemu_pids_by_uuid(uid), [], '%s: no QEMU runs for %s' % (label, name))
     h.eq(gi.qemu_pids_under(d.root), [], '%s: no QEMU at all under this --root' % label)
-    h.ok(not os.path.exists(d.status_path(name)) and not os.path.exists(d.monitor_path(name)),
+    h.ok(not os.path.exists(d.status_path(name)) and not d.stray_monitors(),
          '%s: no status file or monitor socket for %s' % (label, name),
          repr(sorted(os.listdir(d.qemudir)) if os.path.isdir(d.qemudir) else None))
     if persistent:

@@ -135,23 +135,33 @@ def contains_guid(data, guid):
     return [f for f in guid_forms(guid) if f.encode() in data]
 
 
-def domain_xml(name, uid, memory_mib=64, genid='auto', disks=(), emulator=None, dtype='kvm'):
+def xml_escape(text):
+    return (text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
+            .replace("'", '&apos;').replace('"', '&quot;'))
+
+
+def domain_xml(name, uid, memory_mib=64, genid='auto', disks=(), emulator=None, dtype='kvm',
+               kernel=None, initrd=None, cmdline=None):
     """A small diskless (unless @disks) x86 'pc' guest with ACPI and no <cpu>.
     genid: None (no device), 'auto' (<guid auto='yes'/>), 'legacy' (<genid/>
     device form without a value), 'auto:VALUE', 'fixed:VALUE'.
-    disks: [(type, path)] of file disks, type raw|qcow2."""
+    disks: [(type, path)] of file disks, type raw|qcow2.
+    kernel, initrd, cmdline: direct kernel boot (<os>/<kernel>, ...)."""
     lines = ["<domain type='%s'>" % dtype,
              '  <name>%s</name>' % name,
              '  <uuid>%s</uuid>' % uid,
              "  <memory unit='MiB'>%d</memory>" % memory_mib,
              '  <vcpu>1</vcpu>',
              '  <os>',
-             "    <type arch='x86_64' machine='pc'>hvm</type>",
-             '  </os>',
-             '  <features>',
-             '    <acpi/>',
-             '  </features>',
-             '  <devices>']
+             "    <type arch='x86_64' machine='pc'>hvm</type>"]
+    for tag, value in (('kernel', kernel), ('initrd', initrd), ('cmdline', cmdline)):
+        if value is not None:
+            lines.append('    <%s>%s</%s>' % (tag, xml_escape(value), tag))
+    lines += ['  </os>',
+              '  <features>',
+              '    <acpi/>',
+              '  </features>',
+              '  <devices>']
     if emulator:
         lines.append('    <emulator>%s</emulator>' % emulator)
     for i, (fmt, path) in enumerate(disks):
@@ -654,8 +664,27 @@ class Daemon:
     def status_path(self, name):
         return os.path.join(self.qemudir, name + '.xml')
 
-    def monitor_path(self, name):
-        return os.path.join(self.qemudir, name + '.monitor')
+    def stray_monitors(self):
+        """Monitor sockets in the run directory that no status file names:
+        each running QEMU has one (recorded in its status file), and every
+        other is a leak."""
+        try:
+            files = os.listdir(self.qemudir)
+        except OSError:
+            return []
+        live = set()
+        for n in files:
+            if n.endswith('.xml'):
+                try:
+                    m = re.search(r"<domstatus [^>]*monitor='([^']+)'",
+                                  read_text(os.path.join(self.qemudir, n)))
+                except OSError:
+                    m = None
+                if m:
+                    live.add(m.group(1))
+        return sorted(os.path.join(self.qemudir, n) for n in files
+                      if n.endswith(('.mon', '.monitor')) and
+                      os.path.join(self.qemudir, n) not in live)
 
     def domlog_path(self, name):
         return os.path.join(self.logdir, name + '.log')

@@ -109,7 +109,7 @@ def lifecycle(h, d, c):
     h.eq(d.domstate(name), 'shut off (destroyed)', '%s: virsh domstate --reason after destroy'
          % c.label)
     h.ok(pid is not None and gi.wait_pid_gone(pid, 5), '%s: QEMU pid %s is gone' % (c.label, pid))
-    h.ok(not os.path.exists(d.status_path(name)) and not os.path.exists(d.monitor_path(name)),
+    h.ok(not os.path.exists(d.status_path(name)) and not d.stray_monitors(),
          '%s: status file and monitor socket removed' % c.label)
     off = c.dumpxml(name)
     h.ok(off.ok and gi.domid_of(off.out) is None and gi.guid_of(off.out) == guid,
@@ -160,7 +160,7 @@ def transient(h, d, c, fixed):
          'list: %r' % c.list_all())
     h.eq(c.list_all(), sorted(before), '%s: list --all as before the create' % c.label)
     h.ok(all(gi.wait_pid_gone(p, 5) for p in pids), '%s: its QEMU is gone' % c.label)
-    h.ok(not os.path.exists(d.status_path(name)) and not os.path.exists(d.monitor_path(name))
+    h.ok(not os.path.exists(d.status_path(name)) and not d.stray_monitors()
          and not os.path.exists(d.config_path(name)),
          '%s: no status file, monitor socket or config left' % c.label)
 

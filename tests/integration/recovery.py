@@ -252,7 +252,7 @@ def main(h):
     h.ok(ok and el <= 2.0, 'r2 is shut off (crashed) within 2 s of kill -9 of its QEMU '
          '(%.2f s)' % (time.monotonic() - t0), 'state: %r' % d.domstate('r2'))
     gi.wait_pid_gone(pid2, 5)
-    h.ok(not os.path.exists(d.status_path('r2')) and not os.path.exists(d.monitor_path('r2')),
+    h.ok(not os.path.exists(d.status_path('r2')) and not d.stray_monitors(),
          'r2: status file and monitor socket removed')
     h.eq(d.names(), ['r1', 'r3'], 'list shows r1 and r3 running')
     r = d.virsh('start', 'r2')
@@ -272,12 +272,12 @@ def main(h):
     d.start()
     ok, el = gi.wait_until(lambda: d.domstate('r1') == 'shut off (crashed)', 10, 0.05)
     h.ok(ok, 'r1 is shut off (crashed) after the restart', repr(d.domstate('r1')))
-    h.ok(not os.path.exists(d.status_path('r1')) and not os.path.exists(d.monitor_path('r1')),
+    h.ok(not os.path.exists(d.status_path('r1')) and not d.stray_monitors(),
          'r1: stale status file and monitor socket removed',
          repr(sorted(os.listdir(d.qemudir))))
     h.ok('r3' not in (d.names('--all') or ['r3']), 'the transient r3 is gone',
          repr(d.names('--all')))
-    h.ok(not os.path.exists(d.status_path('r3')) and not os.path.exists(d.monitor_path('r3')),
+    h.ok(not os.path.exists(d.status_path('r3')) and not d.stray_monitors(),
          'r3: stale status file and monitor socket removed')
     h.eq(d.names(), ['r2'], 'r2 still runs')
     h.eq((d.domgenid('r2'), d.qmp_guid('r2')), (guids['r2'], guids['r2']),

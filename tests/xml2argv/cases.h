@@ -69,6 +69,10 @@ DO_TEST("cpu-custom", KVM);
 /* a custom model is checked against the binary's "NAME-x86_64-cpu" types */
 DO_TEST_FAIL("cpu-custom-unknown", CAPS_72, KVM);
 
+/* direct kernel boot: the values go to QEMU as they are (no QemuOpts escaping) */
+DO_TEST("kernel-boot", KVM);
+DO_TEST("kernel-only-q35", TCG);
+
 /* the rest of the domain */
 DO_TEST("clock-localtime", KVM);
 DO_TEST("on-reboot-destroy", KVM);

@@ -9,6 +9,10 @@ NAME.args is started with the real /usr/bin/qemu-system-x86_64:
   with qemu-img in the format the args give (raw or qcow2); a block device
   ("host_device") becomes /dev/null, a character device that driver accepts,
   so no loop device is needed;
+- the -kernel and -initrd paths become temporary files of the same base
+  name (spaces and commas included): a tiny multiboot kernel
+  (tests/integration/testkernel.py) and a small initrd, which QEMU loads
+  when it creates the machine, even under -S;
 - the genid payload (the "# " lines after the payload header, without the
   "# ") goes into a sealed memfd placed at the descriptor the header names
   (the one -readconfig /dev/fd/N reads);
@@ -36,6 +40,10 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'integration'))
+import testkernel  # noqa: E402
 
 QEMU = '/usr/bin/qemu-system-x86_64'
 QEMU_IMG = '/usr/bin/qemu-img'
@@ -186,6 +194,13 @@ def rewrite_argv(argv, tmpdir, force_tcg, notes):
                 props['filename'] = '/dev/null'
                 out[i] = json.dumps(props, separators=(',', ':'))
                 notes.append('host_device on /dev/null')
+        elif prev in ('-kernel', '-initrd'):
+            path = os.path.join(tmpdir, prev[1:] + '-' + os.path.basename(arg))
+            if prev == '-kernel':
+                testkernel.write_kernel(path)
+            else:
+                testkernel.write_initrd(path)
+            out[i] = path
         elif force_tcg and prev == '-accel' and arg == 'kvm':
             out[i] = 'tcg'
             notes.append('kvm forced to tcg')
