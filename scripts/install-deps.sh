@@ -7,16 +7,22 @@ set -euo pipefail
 packages=(
     # build
     gcc meson ninja-build pkg-config libglib2.0-dev libxml2-dev libjson-c-dev
+    # TLS (libvirt's library choice) and the test certificates (certtool)
+    libgnutls28-dev gnutls-bin
     # fuzzing (clang's libFuzzer) and memory checking
     clang clang-format valgrind
     # the real hypervisor: capability probing, argv checks and (later) running domains
     qemu-system-x86 qemu-utils
+    # UEFI firmware (OVMF) and its descriptors in /usr/share/qemu/firmware (firmware='efi')
+    ovmf
     # the stock clients genvirtd is tested against (never linked into genvirt)
     libvirt-clients python3-libvirt
     # virt-install's own library, whose parsers and connection the host tests use
     virtinst
     # test scripts
     python3 git strace iproute2
+    # remote transports: packet captures of migrations, ssh with `nc -U` on the remote end
+    tcpdump openssh-server openssh-client netcat-openbsd
     # the guest of tests/guest/: its initramfs is built from these in the test run
     # (its kernel comes from scripts/guest-kernel.sh)
     busybox-static cpio

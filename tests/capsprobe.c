@@ -21,12 +21,13 @@ main(int argc, char **argv)
         fprintf(stderr, "usage: capsprobe BINARY kvm|tcg\n");
         return 2;
     }
-    if (!(caps = gvQemuCapsProbe(argv[1], g_str_equal(argv[2], "kvm"), 30000, &error))) {
+    if (!(caps = gvQemuCapsProbe(argv[1], g_str_equal(argv[2], "kvm"), 60000, &error))) {
         fprintf(stderr, "capsprobe: %s\n", error->message);
         return 1;
     }
     obj = gvQemuCapsToJSON(caps);
     printf("%s\n",
-           json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED));
+           json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
     return 0;
 }

@@ -48,13 +48,20 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
 
     DO_TEST(gvTristateBool);
+    DO_TEST(gvTristateSwitch);
     DO_TEST(gvDomainVirt);
     DO_TEST(gvDomainOS);
     DO_TEST(gvArch);
     DO_TEST(gvDomainBoot);
     DO_TEST(gvDomainFeature);
     DO_TEST(gvDomainCPUMode);
+    DO_TEST(gvDomainHyperv);
+    DO_TEST(gvDomainHypervMode);
     DO_TEST(gvDomainClockOffset);
+    DO_TEST(gvDomainClockBasis);
+    DO_TEST(gvDomainTimerName);
+    DO_TEST(gvDomainTimerTickpolicy);
+    DO_TEST(gvDomainTimerTrack);
     DO_TEST(gvDomainLifecycle);
     DO_TEST(gvDomainGenidModel);
     DO_TEST(gvDomainDiskType);

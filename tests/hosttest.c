@@ -389,7 +389,7 @@ testCapsRoundTrip(const void *opaque)
     g_autoptr(json_object) second = NULL;
     g_autoptr(GError) error = NULL;
     const gvQemuMachine *m;
-    const gvQemuCPUModel *cpu;
+    const gvQemuCPUDefinition *cpu;
 
     g_assert_nonnull(caps);
     g_assert_true(caps->kvm);
@@ -417,7 +417,7 @@ testHostCPUModel(const void *opaque)
     g_autoptr(gvQemuCaps) tcg = gvTestLoadCaps("qemu-7.2-tcg.x86_64");
     g_autoptr(gvQemuCaps) old = gvTestLoadCaps("qemu-7.2.x86_64");
     g_autoptr(gvQemuCaps) empty = gvQemuCapsNew();
-    gvQemuCPUModel *m;
+    gvQemuCPUDefinition *m;
 
     /*
      * The probes were made on a host whose KVM shows very few CPUID
@@ -429,13 +429,13 @@ testHostCPUModel(const void *opaque)
     /* no CPU models in an old capabilities file: no host model */
     g_assert_null(gvQemuCapsHostCPUModel(old));
     /* the special models never count, and a model without an alias is named itself */
-    m = g_new0(gvQemuCPUModel, 1);
+    m = g_new0(gvQemuCPUDefinition, 1);
     m->name = g_strdup("max");
     m->usable = GV_QEMU_CPU_USABLE_YES;
     m->nfeatures = 500;
     g_ptr_array_add(empty->cpuModels, m);
     g_assert_null(gvQemuCapsHostCPUModel(empty));
-    m = g_new0(gvQemuCPUModel, 1);
+    m = g_new0(gvQemuCPUDefinition, 1);
     m->name = g_strdup("Foo-v2");
     m->usable = GV_QEMU_CPU_USABLE_YES;
     m->nfeatures = 3;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gvnetmessage.h"
+#include "gvnettls.h"
 #include "gvrpcprotocol.h"
 #include "gvxdr.h"
 #include "remote_dispatch.h"
@@ -400,6 +401,26 @@ testLayoutNodeInfo(const void *opaque)
         gvDispatchLookup(GV_PROGRAM_REMOTE, GV_PROC_STORAGE_POOL_DEFINE_XML)->errorDomain, ==, 18);
 }
 
+/* tls_allowed_dn_list patterns: fnmatch over the whole DN, as libvirt */
+static void
+testDNMatch(const void *opaque)
+{
+    const char *const allowed[] = { "C=GB,O=genvirt tests,CN=admin", "C=GB,O=Example,CN=host-?",
+                                    "*,CN=auditor", NULL };
+    const char *const none[] = { NULL };
+
+    g_assert_true(gvNetTLSDNMatch(allowed, "C=GB,O=genvirt tests,CN=admin"));
+    g_assert_false(gvNetTLSDNMatch(allowed, "C=GB,O=genvirt tests,CN=admin2"));
+    g_assert_false(gvNetTLSDNMatch(allowed, "C=GB,O=genvirt tests,CN=Admin"));
+    g_assert_false(gvNetTLSDNMatch(allowed, "X=1,C=GB,O=genvirt tests,CN=admin"));
+    g_assert_true(gvNetTLSDNMatch(allowed, "C=GB,O=Example,CN=host-a"));
+    g_assert_false(gvNetTLSDNMatch(allowed, "C=GB,O=Example,CN=host-ab"));
+    g_assert_true(gvNetTLSDNMatch(allowed, "C=US,O=Other,CN=auditor"));
+    g_assert_false(gvNetTLSDNMatch(allowed, "C=US,O=Other,CN=auditor,OU=x"));
+    g_assert_false(gvNetTLSDNMatch(none, "C=GB,O=genvirt tests,CN=admin"));
+    g_assert_false(gvNetTLSDNMatch(NULL, "C=GB"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -413,6 +434,7 @@ main(int argc, char **argv)
     gvTestRun("/rpc/layouts", testLayouts, NULL);
     gvTestRun("/rpc/layout-wire", testLayoutWire, NULL);
     gvTestRun("/rpc/layout-node-info", testLayoutNodeInfo, NULL);
+    gvTestRun("/rpc/tls-dn-match", testDNMatch, NULL);
 
     return g_test_run();
 }

@@ -10,6 +10,7 @@
 #include "domain_conf.h"
 #include "gvbuffer.h"
 #include "qemu_command.h"
+#include "qemu_firmware.h"
 #include "testutils.h"
 
 typedef struct {
@@ -31,6 +32,8 @@ testXML2Argv(const void *opaque)
     g_autoptr(gvDomainDef) def = NULL;
     g_autoptr(gvQemuCaps) caps = NULL;
     g_autoptr(gvCommand) cmd = NULL;
+    g_autofree char *firmwareDir = gvTestPath("firmware");
+    g_autoptr(GPtrArray) firmware = gvQemuFirmwareLoadAll(firmwareDir);
     char *genidConfig = NULL;
     g_autofree char *actual = NULL;
     gvQemuBuildCtx ctx = {
@@ -39,6 +42,7 @@ testXML2Argv(const void *opaque)
         .monitorFd = -1,
         .genidConfigFd = 3,
         .homeDir = home,
+        .now = 1767225600, /* 2026-01-01T00:00:00Z, for <clock offset='variable'> */
     };
     int rc = -1;
 
@@ -47,7 +51,9 @@ testXML2Argv(const void *opaque)
         g_test_fail();
         return;
     }
-    if ((def = gvDomainDefParseFile(inPath, 0, &error)))
+    /* as at start: firmware='efi' gets its firmware (from tests/firmware/) first */
+    if ((def = gvDomainDefParseFile(inPath, 0, &error)) &&
+        gvQemuFirmwareFillDomain(def, firmware, caps, "/var/lib/genvirt/qemu/nvram", &error) == 0)
         rc = gvQemuBuildCommandLine(def, caps, &ctx, &cmd, &genidConfig, &error);
 
     if (t->fail) {
@@ -101,6 +107,8 @@ testXML2Argv(const void *opaque)
 
 #define CAPS_72 "qemu-7.2.x86_64"
 #define CAPS_NOVMGENID "qemu-7.2-novmgenid.x86_64"
+/* with QEMU's CPU data, from a nested-KVM AMD host (tests/caps/README.md) */
+#define CAPS_CPU "qemu-7.2-cpu.x86_64"
 #define KVM GV_QEMU_ACCEL_KVM
 #define TCG GV_QEMU_ACCEL_TCG
 #define DO_TEST(name, accel) DO_TEST_FULL(name, CAPS_72, accel, false)

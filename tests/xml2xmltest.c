@@ -12,6 +12,7 @@
 
 #include "domain_conf.h"
 #include "gvbuffer.h"
+#include "gverror.h"
 #include "testutils.h"
 
 typedef struct {
@@ -149,6 +150,109 @@ testGenidRegenerate(const void *opaque)
     g_assert_true(memcmp(before, o->genid->guid, sizeof(before)) != 0);
 }
 
+/* The metadata API: title, description, one element per namespace */
+static void
+testMetadataAPI(const void *opaque)
+{
+    const char *xml = "<domain type='kvm'><name>md</name><memory>131072</memory>"
+                      "<title>old</title><metadata><a:x xmlns:a='urn:a'><a:y/></a:x></metadata>"
+                      "</domain>";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(gvDomainDef) def = gvDomainDefParseString(xml, 0, &error);
+    g_autoptr(gvDomainDef) again = NULL;
+    g_autofree char *formatted = NULL;
+    g_autofree char *formatted2 = NULL;
+    char *got;
+
+    g_assert_no_error(error);
+    got = gvDomainDefGetMetadata(def, GV_DOMAIN_METADATA_TITLE, NULL, &error);
+    g_assert_cmpstr(got, ==, "old");
+    g_free(got);
+    got = gvDomainDefGetMetadata(def, GV_DOMAIN_METADATA_ELEMENT, "urn:a", &error);
+    g_assert_cmpstr(got, ==, "<a:x xmlns:a=\"urn:a\">\n  <a:y/>\n</a:x>");
+    g_free(got);
+    /* absent: libvirt's error */
+    g_assert_null(gvDomainDefGetMetadata(def, GV_DOMAIN_METADATA_DESCRIPTION, NULL, &error));
+    g_assert_error(error, GV_ERROR, GV_ERR_NO_DOMAIN_METADATA);
+    g_assert_cmpstr(error->message, ==,
+                    "metadata not found: Requested metadata element is not present");
+    g_clear_error(&error);
+    g_assert_null(gvDomainDefGetMetadata(def, GV_DOMAIN_METADATA_ELEMENT, "urn:b", &error));
+    g_assert_error(error, GV_ERROR, GV_ERR_NO_DOMAIN_METADATA);
+    g_clear_error(&error);
+
+    /* set: the element goes into @uri with prefix @key, its own namespace dropped */
+    g_assert_cmpint(gvDomainDefSetMetadata(def, GV_DOMAIN_METADATA_ELEMENT,
+                                           "<cfg xmlns='urn:other' v='1'><item>t</item></cfg>",
+                                           "app", "urn:app", &error),
+                    ==, 0);
+    g_assert_no_error(error);
+    got = gvDomainDefGetMetadata(def, GV_DOMAIN_METADATA_ELEMENT, "urn:app", &error);
+    g_assert_cmpstr(
+        got, ==, "<app:cfg xmlns:app=\"urn:app\" v=\"1\">\n  <app:item>t</app:item>\n</app:cfg>");
+    g_free(got);
+    /* a prefixed namespace gives way too, attributes included */
+    g_assert_cmpint(gvDomainDefSetMetadata(def, GV_DOMAIN_METADATA_ELEMENT,
+                                           "<o:c xmlns:o='urn:o' o:k='v'><o:d/><e/></o:c>", "p",
+                                           "urn:p", &error),
+                    ==, 0);
+    got = gvDomainDefGetMetadata(def, GV_DOMAIN_METADATA_ELEMENT, "urn:p", &error);
+    g_assert_cmpstr(got, ==, "<p:c xmlns:p=\"urn:p\" p:k=\"v\">\n  <p:d/>\n  <p:e/>\n</p:c>");
+    g_free(got);
+    g_assert_cmpint(
+        gvDomainDefSetMetadata(def, GV_DOMAIN_METADATA_ELEMENT, NULL, NULL, "urn:p", &error), ==,
+        0);
+    /* replace, then remove, the element of urn:a */
+    g_assert_cmpint(
+        gvDomainDefSetMetadata(def, GV_DOMAIN_METADATA_ELEMENT, "<z/>", "a", "urn:a", &error), ==,
+        0);
+    got = gvDomainDefGetMetadata(def, GV_DOMAIN_METADATA_ELEMENT, "urn:a", &error);
+    g_assert_cmpstr(got, ==, "<a:z xmlns:a=\"urn:a\"/>");
+    g_free(got);
+    g_assert_cmpint(
+        gvDomainDefSetMetadata(def, GV_DOMAIN_METADATA_ELEMENT, NULL, NULL, "urn:a", &error), ==,
+        0);
+    g_assert_null(gvDomainDefGetMetadata(def, GV_DOMAIN_METADATA_ELEMENT, "urn:a", &error));
+    g_clear_error(&error);
+    /* title and description */
+    g_assert_cmpint(
+        gvDomainDefSetMetadata(def, GV_DOMAIN_METADATA_DESCRIPTION, "a & b", NULL, NULL, &error),
+        ==, 0);
+    g_assert_cmpint(gvDomainDefSetMetadata(def, GV_DOMAIN_METADATA_TITLE, "", NULL, NULL, &error),
+                    ==, 0);
+    g_assert_null(def->title);
+    /* errors change nothing */
+    g_assert_cmpint(
+        gvDomainDefSetMetadata(def, GV_DOMAIN_METADATA_TITLE, "two\nlines", NULL, NULL, &error), ==,
+        -1);
+    g_assert_error(error, GV_ERROR, GV_ERR_INVALID_ARG);
+    g_clear_error(&error);
+    g_assert_cmpint(
+        gvDomainDefSetMetadata(def, GV_DOMAIN_METADATA_ELEMENT, "<x/>", "1bad", "urn:x", &error),
+        ==, -1);
+    g_assert_error(error, GV_ERROR, GV_ERR_INVALID_ARG);
+    g_clear_error(&error);
+    g_assert_cmpint(
+        gvDomainDefSetMetadata(def, GV_DOMAIN_METADATA_ELEMENT, "<x>", "x", "urn:x", &error), ==,
+        -1);
+    g_assert_error(error, GV_ERROR, GV_ERR_XML_ERROR);
+    g_clear_error(&error);
+    g_assert_cmpint(
+        gvDomainDefSetMetadata(def, GV_DOMAIN_METADATA_ELEMENT, "<x/>", "x", NULL, &error), ==, -1);
+    g_clear_error(&error);
+
+    /* what was set formats and parses back to the same bytes */
+    formatted = gvDomainDefFormat(def, 0);
+    g_assert_nonnull(strstr(formatted, "  <description>a &amp; b</description>\n  <metadata>\n"
+                                       "    <app:cfg xmlns:app=\"urn:app\" v=\"1\">\n"
+                                       "      <app:item>t</app:item>\n    </app:cfg>\n"
+                                       "  </metadata>\n"));
+    again = gvDomainDefParseString(formatted, 0, &error);
+    g_assert_no_error(error);
+    formatted2 = gvDomainDefFormat(again, 0);
+    g_assert_cmpstr(formatted, ==, formatted2);
+}
+
 #define DO_TEST_FULL(name, pflags, fflags, suffix, fail) \
     do { \
         static const gvXML2XMLTest t = { name, pflags, fflags, suffix, fail }; \
@@ -173,6 +277,7 @@ main(int argc, char **argv)
 
     gvTestRun("/xml2xml/generated-ids", testGeneratedIDs, NULL);
     gvTestRun("/xml2xml/genid-regenerate", testGenidRegenerate, NULL);
+    gvTestRun("/xml2xml/metadata-api", testMetadataAPI, NULL);
 
 #include "xml2xml/cases.h"
 

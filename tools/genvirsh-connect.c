@@ -3,6 +3,10 @@
  *
  * genvirt:///system                      RUNDIR/genvirt-sock (-r: genvirt-sock-ro)
  * genvirt+unix:///system?socket=PATH     PATH (also qemu+unix://...)
+ * genvirt+tls://HOST[:PORT]/system       TLS, libvirt's client certificates
+ *                                        or ?pkipath=DIR, ?no_verify=1
+ * genvirt+tcp://HOST[:PORT]/system       plain TCP
+ * genvirt+ssh://[USER@]HOST/system       ssh running `nc -U SOCKET` there
  * no -c: $GENVIRT_DEFAULT_URI, else genvirt:///system
  */
 #include <gvconfig.h>
@@ -16,36 +20,6 @@
 
 #define GV_SH_DEFAULT_URI "genvirt:///system"
 #define GV_SH_SYSTEM_SOCKET "/run/genvirt/genvirt-sock"
-
-/* The socket path for @uri, or NULL with an error */
-static char *
-gvShSocketForURI(const char *uri, bool readonly, GError **error)
-{
-    g_autofree char *base = NULL;
-    const char *query = strchr(uri, '?');
-
-    base = query ? g_strndup(uri, query - uri) : g_strdup(uri);
-    if (!g_str_equal(base, "genvirt:///system") && !g_str_equal(base, "genvirt+unix:///system") &&
-        !g_str_equal(base, "qemu:///system") && !g_str_equal(base, "qemu+unix:///system")) {
-        gvReportError(
-            error, GV_ERR_INVALID_ARG,
-            "unsupported URI '%s': expected genvirt:///system or genvirt+unix:///system?socket=PATH",
-            uri);
-        return NULL;
-    }
-    if (query) {
-        g_auto(GStrv) params = g_strsplit(query + 1, "&", -1);
-        size_t i;
-
-        for (i = 0; params[i]; i++) {
-            if (g_str_has_prefix(params[i], "socket="))
-                return g_uri_unescape_string(params[i] + strlen("socket="), NULL);
-        }
-        gvReportError(error, GV_ERR_INVALID_ARG, "unknown parameters in URI '%s'", uri);
-        return NULL;
-    }
-    return g_strdup(readonly ? GV_SH_SYSTEM_SOCKET "-ro" : GV_SH_SYSTEM_SOCKET);
-}
 
 int
 gvShCall(gvShConn *conn, gint32 proc, const GByteArray *args, GByteArray **reply, GError **error)
@@ -70,9 +44,13 @@ gvShConnect(void)
     g_autoptr(GByteArray) args = g_byte_array_new();
     const char *env = g_getenv("GENVIRT_DEFAULT_URI");
 
+    g_autoptr(gvNetURI) u = NULL;
+    gvNetClientOpenOpts opts = { gvShCtl.readonly ? GV_SH_SYSTEM_SOCKET "-ro" : GV_SH_SYSTEM_SOCKET,
+                                 NULL };
+
     conn->uri = g_strdup(gvShCtl.uri ? gvShCtl.uri : (env && *env ? env : GV_SH_DEFAULT_URI));
-    if (!(conn->socket = gvShSocketForURI(conn->uri, gvShCtl.readonly, &error)) ||
-        !(conn->client = gvNetClientConnectUnix(conn->socket, &error)) ||
+    if (!(u = gvNetURIParse(conn->uri, &error)) ||
+        !(conn->client = gvNetClientOpen(u, &opts, &error)) ||
         gvShCall(conn, GV_PROC_AUTH_LIST, NULL, NULL, &error) < 0)
         goto error;
     gvXdrEncodeOptString(args, "genvirt:///system");
@@ -99,7 +77,6 @@ gvShDisconnect(gvShConn *conn)
         gvNetClientFree(conn->client);
     }
     g_free(conn->uri);
-    g_free(conn->socket);
     g_free(conn);
 }
 

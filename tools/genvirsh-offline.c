@@ -12,6 +12,7 @@
 #include "gvcommand.h"
 #include "gverror.h"
 #include "qemu_command.h"
+#include "qemu_firmware.h"
 
 static bool
 gvShCmdDomxmlValidate(const gvShCmdCall *call)
@@ -90,6 +91,14 @@ gvShCmdDomxmlToNative(const gvShCmdCall *call)
         caps = gvQemuCapsProbe(def->emulator, false, 10000, &error);
     if (!caps)
         goto error;
+    /* as a start would: firmware='efi' gets its firmware from this host's descriptors */
+    if (def->os.firmware == GV_DOMAIN_OS_FIRMWARE_EFI) {
+        g_autoptr(GPtrArray) firmware = gvQemuFirmwareLoadAll(GV_QEMU_FIRMWARE_SYSTEM_DIRS);
+
+        if (gvQemuFirmwareFillDomain(def, firmware, caps, "/var/lib/genvirt/qemu/nvram", &error) <
+            0)
+            goto error;
+    }
     monitor = g_strdup_printf("/run/genvirt/qemu/%s.monitor", def->name);
     ctx.monitorPath = monitor;
     if (gvQemuBuildCommandLine(def, caps, &ctx, &cmd, &genidConfig, &error) < 0)

@@ -61,7 +61,6 @@ extern const gvShCmd gvShOfflineCmds[];
 typedef struct {
     gvNetClient *client;
     char *uri;
-    char *socket;
 } gvShConn;
 
 /* Connects per gvShCtl (-c, -r, $GENVIRT_DEFAULT_URI); prints errors itself */

@@ -15,23 +15,6 @@
 GV_ENUM_IMPL(gvDomainVirt, GV_DOMAIN_VIRT_LAST, [GV_DOMAIN_VIRT_NONE] = "none",
              [GV_DOMAIN_VIRT_QEMU] = "qemu", [GV_DOMAIN_VIRT_KVM] = "kvm");
 
-GV_ENUM_IMPL(
-    gvDomainFeature,
-    GV_DOMAIN_FEATURE_LAST, [GV_DOMAIN_FEATURE_ACPI] = "acpi", [GV_DOMAIN_FEATURE_APIC] = "apic");
-
-GV_ENUM_IMPL(
-    gvDomainCPUMode, GV_DOMAIN_CPU_MODE_LAST, [GV_DOMAIN_CPU_MODE_NONE] = "none",
-    [GV_DOMAIN_CPU_MODE_HOST_PASSTHROUGH] = "host-passthrough",
-    [GV_DOMAIN_CPU_MODE_HOST_MODEL] = "host-model", [GV_DOMAIN_CPU_MODE_CUSTOM] = "custom");
-
-GV_ENUM_IMPL(
-    gvDomainClockOffset, GV_DOMAIN_CLOCK_OFFSET_LAST, [GV_DOMAIN_CLOCK_OFFSET_NONE] = "none",
-    [GV_DOMAIN_CLOCK_OFFSET_UTC] = "utc", [GV_DOMAIN_CLOCK_OFFSET_LOCALTIME] = "localtime");
-
-GV_ENUM_IMPL(gvDomainLifecycle, GV_DOMAIN_LIFECYCLE_LAST, [GV_DOMAIN_LIFECYCLE_NONE] = "none",
-             [GV_DOMAIN_LIFECYCLE_DESTROY] = "destroy", [GV_DOMAIN_LIFECYCLE_RESTART] = "restart",
-             [GV_DOMAIN_LIFECYCLE_PRESERVE] = "preserve");
-
 gvDomainDef *
 gvDomainDefNew(void)
 {
@@ -54,11 +37,13 @@ gvDomainDefFree(gvDomainDef *def)
     g_free(def->name);
     g_free(def->title);
     g_free(def->description);
+    if (def->metadata)
+        xmlFreeDoc(def->metadata);
     gvDomainOSDefClear(&def->os);
-    if (def->cpu) {
-        g_free(def->cpu->model);
-        g_free(def->cpu);
-    }
+    gvDomainSysinfoDefFree(def->sysinfo);
+    gvDomainFeaturesDefClear(&def->featureDefs);
+    gvDomainClockDefClear(&def->clock);
+    gvDomainCPUDefFree(def->cpu);
     g_free(def->emulator);
     g_ptr_array_unref(def->disks);
     g_ptr_array_unref(def->nets);
@@ -134,94 +119,6 @@ gvDomainMemoryParseXML(xmlNodePtr node, unsigned long long *kib, GError **error)
         return -1;
     *kib = (value * scale + 1023) / 1024;
     return 0;
-}
-
-/* ---- <features> --------------------------------------------------------- */
-
-static int
-gvDomainFeaturesParseXML(xmlNodePtr node, bool *features, GError **error)
-{
-    static const gvXMLChildSpec children[] = { { "acpi", 1 }, { "apic", 1 }, { NULL, 0 } };
-    xmlNodePtr cur;
-
-    if (gvXMLCheckNode(node, NULL, children, false, error) < 0)
-        return -1;
-    for (cur = node->children; cur; cur = cur->next) {
-        int f;
-
-        if (cur->type != XML_ELEMENT_NODE)
-            continue;
-        /* gvXMLCheckNode let only known features through */
-        f = gvDomainFeatureTypeFromString((const char *)cur->name);
-        g_assert(f >= 0);
-        if (gvXMLCheckNode(cur, NULL, NULL, false, error) < 0)
-            return -1;
-        features[f] = true;
-    }
-    return 0;
-}
-
-static void
-gvDomainFeaturesFormat(gvBuffer *buf, const bool *features)
-{
-    g_auto(gvBuffer) childBuf = GV_BUFFER_INIT_CHILD(buf);
-    size_t i;
-
-    for (i = 0; i < GV_DOMAIN_FEATURE_LAST; i++) {
-        if (features[i])
-            gvBufferAsprintf(&childBuf, "<%s/>\n", gvDomainFeatureTypeToString(i));
-    }
-    gvXMLFormatElement(buf, "features", NULL, &childBuf);
-}
-
-/* ---- <cpu> -------------------------------------------------------------- */
-
-static gvDomainCPUDef *
-gvDomainCPUDefParseXML(xmlNodePtr node, GError **error)
-{
-    static const char *const attrs[] = { "mode", NULL };
-    static const gvXMLChildSpec children[] = { { "model", 1 }, { NULL, 0 } };
-    g_autofree gvDomainCPUDef *cpu = g_new0(gvDomainCPUDef, 1);
-    xmlNodePtr model;
-    int v = GV_DOMAIN_CPU_MODE_NONE;
-
-    if (gvXMLCheckNode(node, attrs, children, false, error) < 0)
-        return NULL;
-    if (gvXMLPropEnum(node, "mode", gvDomainCPUModeTypeFromString, GV_XML_PROP_NONZERO, &v, error) <
-        0)
-        return NULL;
-    cpu->mode = v;
-    if ((model = gvXMLNodeGetChild(node, "model"))) {
-        if (gvXMLCheckNode(model, NULL, NULL, true, error) < 0)
-            return NULL;
-        cpu->model = gvXMLNodeContent(model, true);
-        if (cpu->model[0] == '\0' ||
-            strspn(cpu->model, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                               "0123456789._-") != strlen(cpu->model)) {
-            g_autofree char *path = gvXMLNodePath(model);
-
-            gvReportError(error, GV_ERR_XML_ERROR,
-                          "invalid CPU model '%s' in %s: expected letters, digits, '.', '_' or '-'",
-                          cpu->model, path);
-            g_free(cpu->model);
-            return NULL;
-        }
-    }
-    return g_steal_pointer(&cpu);
-}
-
-static void
-gvDomainCPUDefFormat(gvBuffer *buf, const gvDomainCPUDef *cpu)
-{
-    if (!cpu->model) {
-        gvBufferAsprintf(buf, "<cpu mode='%s'/>\n", gvDomainCPUModeTypeToString(cpu->mode));
-        return;
-    }
-    gvBufferAsprintf(buf, "<cpu mode='%s'>\n", gvDomainCPUModeTypeToString(cpu->mode));
-    gvBufferAdjustIndent(buf, 2);
-    gvBufferEscapeString(buf, "<model>%s</model>\n", cpu->model);
-    gvBufferAdjustIndent(buf, -2);
-    gvBufferAddLit(buf, "</cpu>\n");
 }
 
 /* ---- <devices> ---------------------------------------------------------- */
@@ -309,39 +206,17 @@ gvDomainDevicesFormat(gvBuffer *buf, const gvDomainDef *def, unsigned int flags)
 
 /* ---- <domain> ----------------------------------------------------------- */
 
-static int
-gvDomainLifecycleParseXML(xmlNodePtr node, gvDomainLifecycleAction *out, GError **error)
-{
-    g_autofree char *val = NULL;
-    int v;
-
-    if (gvXMLCheckNode(node, NULL, NULL, true, error) < 0)
-        return -1;
-    val = gvXMLNodeContent(node, true);
-    if ((v = gvDomainLifecycleTypeFromString(val)) <= 0) {
-        g_autofree char *path = gvXMLNodePath(node);
-
-        gvReportError(error, GV_ERR_XML_ERROR,
-                      "unknown action '%s' in %s: expected destroy, restart or preserve", val,
-                      path);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 gvDomainDef *
 gvDomainDefParseNode(xmlNodePtr root, unsigned int flags, GError **error)
 {
     static const char *const attrs[] = { "type", "id", NULL };
     static const gvXMLChildSpec children[] = {
-        { "name", 1 },        { "uuid", 1 },      { "genid", 1 },         { "title", 1 },
-        { "description", 1 }, { "memory", 1 },    { "currentMemory", 1 }, { "vcpu", 1 },
-        { "os", 1 },          { "features", 1 },  { "cpu", 1 },           { "clock", 1 },
-        { "on_poweroff", 1 }, { "on_reboot", 1 }, { "on_crash", 1 },      { "devices", 1 },
-        { NULL, 0 }
+        { "name", 1 },        { "uuid", 1 },     { "genid", 1 },       { "title", 1 },
+        { "description", 1 }, { "metadata", 1 }, { "memory", 1 },      { "currentMemory", 1 },
+        { "vcpu", 1 },        { "sysinfo", 1 },  { "os", 1 },          { "features", 1 },
+        { "cpu", 1 },         { "clock", 1 },    { "on_poweroff", 1 }, { "on_reboot", 1 },
+        { "on_crash", 1 },    { "pm", 1 },       { "devices", 1 },     { NULL, 0 }
     };
-    static const char *const clockAttrs[] = { "offset", NULL };
     g_autoptr(gvDomainDef) def = gvDomainDefNew();
     g_autoptr(gvDomainGenidDef) legacyGenid = NULL;
     xmlNodePtr cur;
@@ -418,6 +293,9 @@ gvDomainDefParseNode(xmlNodePtr root, unsigned int flags, GError **error)
             if (gvXMLCheckNode(cur, NULL, NULL, true, error) < 0)
                 return NULL;
             def->description = gvXMLNodeContent(cur, false);
+        } else if (g_str_equal(name, "metadata")) {
+            if (gvDomainMetadataParseXML(cur, &def->metadata, error) < 0)
+                return NULL;
         } else if (g_str_equal(name, "memory")) {
             if (gvDomainMemoryParseXML(cur, &def->memory, error) < 0)
                 return NULL;
@@ -425,41 +303,35 @@ gvDomainDefParseNode(xmlNodePtr root, unsigned int flags, GError **error)
             if (gvDomainMemoryParseXML(cur, &def->currentMemory, error) < 0)
                 return NULL;
         } else if (g_str_equal(name, "vcpu")) {
-            unsigned long long n;
-
-            if (gvXMLCheckNode(cur, NULL, NULL, true, error) < 0 ||
-                gvXMLNodeContentULongLong(cur, G_MAXUINT, &n, error) < 0)
+            if (gvDomainVcpuParseXML(cur, &def->vcpus, &def->vcpusCurrent, &def->vcpuPlacement,
+                                     error) < 0)
                 return NULL;
-            def->vcpus = (unsigned int)n;
-            if (def->vcpus == 0) {
-                gvReportError(error, GV_ERR_XML_ERROR,
-                              "invalid value '0' in <vcpu>: a domain needs at least one vCPU");
+        } else if (g_str_equal(name, "sysinfo")) {
+            if (!(def->sysinfo = gvDomainSysinfoDefParseXML(cur, error)))
                 return NULL;
-            }
         } else if (g_str_equal(name, "os")) {
             if (gvDomainOSDefParseXML(cur, &def->os, error) < 0)
                 return NULL;
         } else if (g_str_equal(name, "features")) {
-            if (gvDomainFeaturesParseXML(cur, def->features, error) < 0)
+            if (gvDomainFeaturesDefParseXML(cur, def->features, &def->featureDefs, error) < 0)
                 return NULL;
         } else if (g_str_equal(name, "cpu")) {
             if (!(def->cpu = gvDomainCPUDefParseXML(cur, error)))
                 return NULL;
         } else if (g_str_equal(name, "clock")) {
-            v = GV_DOMAIN_CLOCK_OFFSET_NONE;
-            if (gvXMLCheckNode(cur, clockAttrs, NULL, false, error) < 0 ||
-                gvXMLPropEnum(cur, "offset", gvDomainClockOffsetTypeFromString,
-                              GV_XML_PROP_REQUIRED | GV_XML_PROP_NONZERO, &v, error) < 0)
+            if (gvDomainClockDefParseXML(cur, &def->clock, error) < 0)
                 return NULL;
-            def->clockOffset = v;
         } else if (g_str_equal(name, "on_poweroff")) {
-            if (gvDomainLifecycleParseXML(cur, &def->onPoweroff, error) < 0)
+            if (gvDomainLifecycleParseXML(cur, false, &def->onPoweroff, error) < 0)
                 return NULL;
         } else if (g_str_equal(name, "on_reboot")) {
-            if (gvDomainLifecycleParseXML(cur, &def->onReboot, error) < 0)
+            if (gvDomainLifecycleParseXML(cur, false, &def->onReboot, error) < 0)
                 return NULL;
         } else if (g_str_equal(name, "on_crash")) {
-            if (gvDomainLifecycleParseXML(cur, &def->onCrash, error) < 0)
+            if (gvDomainLifecycleParseXML(cur, true, &def->onCrash, error) < 0)
+                return NULL;
+        } else if (g_str_equal(name, "pm")) {
+            if (gvDomainPMDefParseXML(cur, &def->pm, error) < 0)
                 return NULL;
         } else if (g_str_equal(name, "devices")) {
             if (gvDomainDevicesParseXML(cur, def, flags, error) < 0)
@@ -584,21 +456,24 @@ gvDomainDefFormat(const gvDomainDef *def, unsigned int flags)
         gvBufferEscapeString(&buf, "<title>%s</title>\n", def->title);
     if (def->description)
         gvBufferEscapeString(&buf, "<description>%s</description>\n", def->description);
+    gvDomainMetadataFormat(&buf, def->metadata);
     gvBufferAsprintf(&buf, "<memory unit='KiB'>%llu</memory>\n", def->memory);
     gvBufferAsprintf(&buf, "<currentMemory unit='KiB'>%llu</currentMemory>\n", def->currentMemory);
-    gvBufferAsprintf(&buf, "<vcpu>%u</vcpu>\n", def->vcpus);
+    gvDomainVcpuFormat(&buf, def->vcpus, def->vcpusCurrent, def->vcpuPlacement);
+    if (def->sysinfo)
+        gvDomainSysinfoDefFormat(&buf, def->sysinfo);
     gvDomainOSDefFormat(&buf, &def->os);
-    gvDomainFeaturesFormat(&buf, def->features);
+    gvDomainFeaturesDefFormat(&buf, def->features, &def->featureDefs);
     if (def->cpu)
         gvDomainCPUDefFormat(&buf, def->cpu);
-    gvBufferAsprintf(&buf, "<clock offset='%s'/>\n",
-                     gvDomainClockOffsetTypeToString(def->clockOffset));
+    gvDomainClockDefFormat(&buf, &def->clock);
     gvBufferAsprintf(&buf, "<on_poweroff>%s</on_poweroff>\n",
                      gvDomainLifecycleTypeToString(def->onPoweroff));
     gvBufferAsprintf(&buf, "<on_reboot>%s</on_reboot>\n",
                      gvDomainLifecycleTypeToString(def->onReboot));
     gvBufferAsprintf(&buf, "<on_crash>%s</on_crash>\n",
                      gvDomainLifecycleTypeToString(def->onCrash));
+    gvDomainPMDefFormat(&buf, &def->pm);
     gvDomainDevicesFormat(&buf, def, flags);
     gvBufferAdjustIndent(&buf, -2);
     gvBufferAddLit(&buf, "</domain>\n");

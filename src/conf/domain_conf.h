@@ -14,10 +14,16 @@
 #include <libxml/tree.h>
 
 #include "domain_chr.h"
+#include "domain_clock.h"
+#include "domain_cpu.h"
 #include "domain_disk.h"
+#include "domain_features.h"
 #include "domain_graphics.h"
+#include "domain_lifecycle.h"
+#include "domain_metadata.h"
 #include "domain_net.h"
 #include "domain_os.h"
+#include "domain_sysinfo.h"
 #include "genid_conf.h"
 #include "gvbuffer.h"
 #include "gvenum.h"
@@ -31,47 +37,9 @@ typedef enum {
 } gvDomainVirtType;
 GV_ENUM_DECL(gvDomainVirt);
 
-typedef enum {
-    GV_DOMAIN_FEATURE_ACPI = 0,
-    GV_DOMAIN_FEATURE_APIC,
-    GV_DOMAIN_FEATURE_LAST
-} gvDomainFeature;
-GV_ENUM_DECL(gvDomainFeature);
-
-typedef enum {
-    GV_DOMAIN_CPU_MODE_NONE = 0,
-    GV_DOMAIN_CPU_MODE_HOST_PASSTHROUGH,
-    GV_DOMAIN_CPU_MODE_HOST_MODEL,
-    GV_DOMAIN_CPU_MODE_CUSTOM,
-    GV_DOMAIN_CPU_MODE_LAST
-} gvDomainCPUMode;
-GV_ENUM_DECL(gvDomainCPUMode);
-
-typedef enum {
-    GV_DOMAIN_CLOCK_OFFSET_NONE = 0,
-    GV_DOMAIN_CLOCK_OFFSET_UTC,
-    GV_DOMAIN_CLOCK_OFFSET_LOCALTIME,
-    GV_DOMAIN_CLOCK_OFFSET_LAST
-} gvDomainClockOffset;
-GV_ENUM_DECL(gvDomainClockOffset);
-
-typedef enum {
-    GV_DOMAIN_LIFECYCLE_NONE = 0,
-    GV_DOMAIN_LIFECYCLE_DESTROY,
-    GV_DOMAIN_LIFECYCLE_RESTART,
-    GV_DOMAIN_LIFECYCLE_PRESERVE,
-    GV_DOMAIN_LIFECYCLE_LAST
-} gvDomainLifecycleAction;
-GV_ENUM_DECL(gvDomainLifecycle);
-
 #define GV_DOMAIN_NAME_MAX 200
 #define GV_DOMAIN_VCPUS_MAX 255
 #define GV_DOMAIN_MEMORY_MAX_KIB (16ULL * 1024 * 1024 * 1024) /* 16 TiB */
-
-typedef struct {
-    gvDomainCPUMode mode;
-    char *model; /* custom only */
-} gvDomainCPUDef;
 
 typedef struct {
     gvDomainVirtType virtType;
@@ -81,16 +49,22 @@ typedef struct {
     unsigned char uuid[GV_UUID_BUFLEN];
     char *title;
     char *description;
+    xmlDocPtr metadata; /* root <metadata>, or NULL */
     unsigned long long memory; /* KiB; 0 until given */
     unsigned long long currentMemory;
-    unsigned int vcpus;
+    unsigned int vcpus; /* the maximum */
+    unsigned int vcpusCurrent; /* online at boot; 0: all */
+    gvDomainVcpuPlacement vcpuPlacement;
+    gvDomainSysinfoDef *sysinfo;
     gvDomainOSDef os;
-    bool features[GV_DOMAIN_FEATURE_LAST];
+    bool features[GV_DOMAIN_FEATURE_LAST]; /* acpi, apic, pae */
+    gvDomainFeaturesDef featureDefs; /* the rest of <features> */
     gvDomainCPUDef *cpu;
-    gvDomainClockOffset clockOffset;
+    gvDomainClockDef clock;
     gvDomainLifecycleAction onPoweroff;
     gvDomainLifecycleAction onReboot;
     gvDomainLifecycleAction onCrash;
+    gvDomainPMDef pm;
     char *emulator;
     GPtrArray *disks; /* gvDomainDiskDef */
     GPtrArray *nets; /* gvDomainNetDef */
@@ -150,3 +124,18 @@ bool gvDomainDefMachineHasGenid(const char *machine);
 int gvDomainDefCheckABIStability(const gvDomainDef *src, const gvDomainDef *dst, GError **error);
 /* A destination auto='yes' genid without a value takes the source's value. */
 void gvDomainDefAdoptGenid(gvDomainDef *dst, const gvDomainDef *src);
+
+/*
+ * domain_metadata.c: the metadata API (what virDomainSetMetadata and
+ * virDomainGetMetadata need), @type a gvDomainMetadataType.
+ * TITLE and DESCRIPTION: @value is the new text, NULL or "" removes it;
+ * @key and @uri are ignored.  ELEMENT: @value is an XML document whose root
+ * element (and each descendant element without a namespace of its own) is
+ * put in namespace @uri with prefix @key, replacing the element of that
+ * namespace; @value NULL removes it.  Nothing changes on failure.
+ */
+int gvDomainDefSetMetadata(gvDomainDef *def, int type, const char *value, const char *key,
+                           const char *uri, GError **error);
+/* The title, the description, or the element of namespace @uri as XML; NULL
+ * with GV_ERR_NO_DOMAIN_METADATA when there is none */
+char *gvDomainDefGetMetadata(const gvDomainDef *def, int type, const char *uri, GError **error);

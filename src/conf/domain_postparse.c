@@ -69,17 +69,15 @@ gvDomainDefPostParse(gvDomainDef *def, GError **error)
     if (def->vcpus == 0)
         def->vcpus = 1;
     gvDomainOSDefPostParse(&def->os);
-    if (def->clockOffset == GV_DOMAIN_CLOCK_OFFSET_NONE)
-        def->clockOffset = GV_DOMAIN_CLOCK_OFFSET_UTC;
+    gvDomainClockDefPostParse(&def->clock);
     if (def->onPoweroff == GV_DOMAIN_LIFECYCLE_NONE)
         def->onPoweroff = GV_DOMAIN_LIFECYCLE_DESTROY;
     if (def->onReboot == GV_DOMAIN_LIFECYCLE_NONE)
         def->onReboot = GV_DOMAIN_LIFECYCLE_RESTART;
     if (def->onCrash == GV_DOMAIN_LIFECYCLE_NONE)
         def->onCrash = GV_DOMAIN_LIFECYCLE_DESTROY;
-    if (def->cpu && def->cpu->mode == GV_DOMAIN_CPU_MODE_NONE)
-        def->cpu->mode =
-            def->cpu->model ? GV_DOMAIN_CPU_MODE_CUSTOM : GV_DOMAIN_CPU_MODE_HOST_MODEL;
+    if (def->cpu)
+        gvDomainCPUDefPostParse(def->cpu);
     if (!def->emulator)
         def->emulator = g_strdup(gvDomainDefDefaultEmulator(def->os.arch));
 

@@ -318,17 +318,31 @@ gvDomainDefValidate(const gvDomainDef *def, GError **error)
                       GV_DOMAIN_VCPUS_MAX);
         return -1;
     }
-    if (def->cpu && def->cpu->mode == GV_DOMAIN_CPU_MODE_CUSTOM && !def->cpu->model) {
-        gvReportError(error, GV_ERR_XML_ERROR, "<cpu mode='custom'> needs a <model> in <cpu>");
-        return -1;
-    }
-    if (def->cpu && def->cpu->mode != GV_DOMAIN_CPU_MODE_CUSTOM && def->cpu->model) {
+    if (def->vcpusCurrent > def->vcpus) {
         gvReportError(error, GV_ERR_XML_ERROR,
-                      "<cpu mode='%s'> cannot have a <model> in <cpu>: use mode='custom'",
-                      gvDomainCPUModeTypeToString(def->cpu->mode));
+                      "current vCPU count '%u' in <vcpu> is more than its maximum '%u'",
+                      def->vcpusCurrent, def->vcpus);
         return -1;
     }
-    if (gvDomainOSDefValidate(&def->os, error) < 0)
+    if (def->cpu && gvDomainCPUDefValidate(def->cpu, def->vcpus, error) < 0)
+        return -1;
+    if (def->sysinfo && gvDomainSysinfoDefValidate(def->sysinfo, def->uuid, error) < 0)
+        return -1;
+    if (def->os.smbios == GV_DOMAIN_SMBIOS_SYSINFO && !def->sysinfo) {
+        gvReportError(error, GV_ERR_XML_ERROR,
+                      "<smbios mode='sysinfo'> in <os> needs a <sysinfo type='smbios'>");
+        return -1;
+    }
+    if (def->os.loader && def->os.loader->secure == GV_TRISTATE_BOOL_YES &&
+        def->os.loader->type == GV_DOMAIN_LOADER_TYPE_PFLASH &&
+        def->featureDefs.smm != GV_TRISTATE_SWITCH_ON) {
+        gvReportError(error, GV_ERR_XML_ERROR,
+                      "secure='yes' of <os>/<loader> needs <smm state='on'/> in <features>");
+        return -1;
+    }
+    if (gvDomainOSDefValidate(&def->os, error) < 0 ||
+        gvDomainFeaturesDefValidate(&def->featureDefs, error) < 0 ||
+        gvDomainClockDefValidate(&def->clock, error) < 0)
         return -1;
     if (def->emulator[0] != '/') {
         gvReportError(error, GV_ERR_XML_ERROR,

@@ -3,16 +3,19 @@
  *
  * Runs in the foreground, logs to stderr, serves libvirt's remote protocol
  * on RUNDIR/genvirt-sock (read-write, 0600) and RUNDIR/genvirt-sock-ro
- * (read-only, 0666).  SIGTERM and SIGINT stop it cleanly; domains it
- * started keep running.
+ * (read-only, 0666), and when asked (genvirtd.conf, --listen-tls,
+ * --listen-tcp) on TLS and plain TCP ports.  SIGTERM and SIGINT stop it
+ * cleanly; domains it started keep running.
  */
 #include <gvconfig.h>
 
 #include <locale.h>
+#include <string.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <glib-unix.h>
 
+#include "daemon_config.h"
 #include "driver.h"
 #include "gverror.h"
 #include "gvfile.h"
@@ -20,8 +23,129 @@
 #include "qemu_driver.h"
 #include "remote_dispatch.h"
 #include "remote_event.h"
+#include "remote_stream.h"
 
 static bool gvVerbose;
+
+/* What --listen-tls and --listen-tcp said */
+typedef struct {
+    bool given;
+    char *addr; /* NULL: the configured one */
+    int port; /* 0: the configured one */
+} gvListenOpt;
+
+static gvListenOpt gvListenTLS;
+static gvListenOpt gvListenTCP;
+
+/* [ADDR][:PORT], where an IPv6 ADDR with a port is written [ADDR] */
+static bool
+gvListenOptParse(gvListenOpt *opt, const char *value, GError **error)
+{
+    g_autofree char *addr = NULL;
+    const char *port = NULL;
+    guint64 n;
+
+    opt->given = true;
+    if (!value || !*value)
+        return true;
+    if (value[0] == '[') {
+        const char *end = strchr(value, ']');
+
+        if (!end || (end[1] && end[1] != ':'))
+            goto bad;
+        addr = g_strndup(value + 1, end - value - 1);
+        port = end[1] ? end + 2 : NULL;
+    } else if (strchr(value, ':') && strchr(value, ':') == strrchr(value, ':')) {
+        const char *colon = strchr(value, ':');
+
+        addr = g_strndup(value, colon - value);
+        port = colon + 1;
+    } else {
+        addr = g_strdup(value); /* a name, an IPv4 address, or IPv6 without a port */
+    }
+    if (port && !g_ascii_string_to_unsigned(port, 10, 1, 65535, &n, NULL))
+        goto bad;
+    g_free(opt->addr);
+    opt->addr = *addr ? g_steal_pointer(&addr) : NULL;
+    opt->port = port ? (int)n : 0;
+    return true;
+
+bad:
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "invalid listen address '%s': expected [ADDR][:PORT] with a port of 1 to 65535",
+                value);
+    return false;
+}
+
+/* What the option said overrides genvirtd.conf (one listen_addr for both) */
+static void
+gvListenOptApply(gvListenOpt *opt, gvDaemonConfig *cfg, bool *listen, int *port)
+{
+    if (!opt->given)
+        return;
+    *listen = true;
+    if (opt->addr) {
+        g_free(cfg->listenAddr);
+        cfg->listenAddr = g_steal_pointer(&opt->addr);
+    }
+    if (opt->port)
+        *port = opt->port;
+}
+
+static gboolean
+gvOptListenTLS(const gchar *name, const gchar *value, gpointer data, GError **error)
+{
+    return gvListenOptParse(&gvListenTLS, value, error);
+}
+
+static gboolean
+gvOptListenTCP(const gchar *name, const gchar *value, gpointer data, GError **error)
+{
+    return gvListenOptParse(&gvListenTCP, value, error);
+}
+
+/* The TLS and plain TCP listeners that genvirtd.conf and the options ask for */
+static int
+gvDaemonListenRemote(gvNetServer *srv, const gvDaemonConfig *cfg, GError **error)
+{
+    if (cfg->listenTLS) {
+        g_autoptr(gvNetTLSContext) tls = NULL;
+        gvNetTLSPolicy policy = { cfg->tlsAllowedDNList, cfg->tlsReadonlyDNList };
+        g_autofree char *where = NULL;
+
+        if (!(tls = gvNetTLSContextNewServer(cfg->caFile, cfg->crlFile, cfg->certFile, cfg->keyFile,
+                                             cfg->tlsNoVerifyCertificate, error)) ||
+            gvNetServerAddTCPListener(srv, cfg->listenAddr, cfg->tlsPort, tls, &policy, false,
+                                      error) < 0)
+            return -1;
+        where = gvNetServerDescribeListeners(srv, GV_NET_SERVER_TRANSPORT_TLS);
+        g_message("listening for TLS on %s: certificate '%s', CA '%s'%s%s, %s", where,
+                  cfg->certFile, cfg->caFile,
+                  g_file_test(cfg->crlFile, G_FILE_TEST_EXISTS) ? ", CRL " : "",
+                  g_file_test(cfg->crlFile, G_FILE_TEST_EXISTS) ? cfg->crlFile : "",
+                  cfg->tlsAllowedDNList ? "clients on tls_allowed_dn_list"
+                                        : "every client with a certificate of that CA");
+        if (cfg->tlsNoVerifyCertificate)
+            g_warning("tls_no_verify_certificate = 1: TLS clients are let in without a valid "
+                      "certificate and without a DN check");
+    }
+    if (cfg->listenTCP) {
+        g_autofree char *where = NULL;
+
+        if (gvNetServerAddTCPListener(srv, cfg->listenAddr, cfg->tcpPort, NULL, NULL,
+                                      !cfg->tcpReadWrite, error) < 0)
+            return -1;
+        where = gvNetServerDescribeListeners(srv, GV_NET_SERVER_TRANSPORT_TCP);
+        if (cfg->tcpReadWrite)
+            g_warning("listening on plain TCP %s READ-WRITE: no encryption and no "
+                      "authentication, anyone who reaches the port controls every domain",
+                      where);
+        else
+            g_warning("listening on plain TCP %s read-only: no encryption and no authentication",
+                      where);
+    }
+    return 0;
+}
 
 static void
 gvDaemonLog(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer opaque)
@@ -43,6 +167,14 @@ gvDaemonLog(const gchar *domain, GLogLevelFlags level, const gchar *message, gpo
     now = g_date_time_new_now_utc();
     ts = g_date_time_format(now, "%Y-%m-%d %H:%M:%S.%f");
     fprintf(stderr, "%.23s: %s: %s\n", ts, lvl, message);
+}
+
+/* A connection closed: its event registrations and streams go */
+static void
+gvDaemonClientClosed(gvNetServerClient *client, gpointer opaque)
+{
+    gvEventClientClosed(client, opaque);
+    gvStreamClientClosed(client, opaque);
 }
 
 static gboolean
@@ -72,10 +204,13 @@ main(int argc, char **argv)
     gboolean version = FALSE;
     g_autofree char *migrationHost = NULL;
     g_autofree char *migrationListen = NULL;
+    g_autofree char *configFile = NULL;
+    g_autoptr(gvDaemonConfig) cfg = NULL;
+    gboolean tcpReadWrite = FALSE;
     gvDaemon daemon = { 0 };
     int workers = 4;
-    int keepaliveInterval = 5;
-    int keepaliveCount = 5;
+    int keepaliveInterval = G_MININT; /* not given: genvirtd.conf's (default 5) */
+    int keepaliveCount = G_MININT;
     int loaded;
     GOptionEntry entries[] = {
         { "root", 0, 0, G_OPTION_ARG_FILENAME, &root,
@@ -87,6 +222,14 @@ main(int argc, char **argv)
           "host name or address sources send migration data to (default: the host name)", "HOST" },
         { "migration-listen", 0, 0, G_OPTION_ARG_STRING, &migrationListen,
           "address incoming migrations listen on (default 0.0.0.0)", "ADDR" },
+        { "config", 0, 0, G_OPTION_ARG_FILENAME, &configFile,
+          "the configuration file (default ROOT/etc/genvirt/genvirtd.conf)", "FILE" },
+        { "listen-tls", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, gvOptListenTLS,
+          "listen for TLS clients (default port 16514, every address)", "[ADDR][:PORT]" },
+        { "listen-tcp", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, gvOptListenTCP,
+          "listen for plain TCP clients, read-only (default port 16509)", "[ADDR][:PORT]" },
+        { "listen-tcp-rw", 0, 0, G_OPTION_ARG_NONE, &tcpReadWrite,
+          "let plain TCP clients change things (unencrypted, unauthenticated)", NULL },
         { "keepalive-interval", 0, 0, G_OPTION_ARG_INT, &keepaliveInterval,
           "seconds of silence before a keepalive PING to clients that asked for them "
           "(default 5; -1: never)",
@@ -121,6 +264,23 @@ main(int argc, char **argv)
         g_free(root);
         root = g_steal_pointer(&abs);
     }
+    cfg = gvDaemonConfigNew(root);
+    {
+        g_autofree char *path = configFile ? g_strdup(configFile) : gvDaemonConfigDefaultPath(root);
+
+        if (gvDaemonConfigLoadFile(cfg, path, configFile != NULL, &error) < 0) {
+            g_critical("%s", error->message);
+            return 1;
+        }
+    }
+    gvListenOptApply(&gvListenTLS, cfg, &cfg->listenTLS, &cfg->tlsPort);
+    gvListenOptApply(&gvListenTCP, cfg, &cfg->listenTCP, &cfg->tcpPort);
+    if (tcpReadWrite)
+        cfg->tcpReadWrite = true;
+    if (keepaliveInterval != G_MININT)
+        cfg->keepaliveInterval = keepaliveInterval;
+    if (keepaliveCount != G_MININT)
+        cfg->keepaliveCount = keepaliveCount;
     if (!(drv = gvDriverNew(root, &error))) {
         g_critical("%s", error->message);
         return 1;
@@ -133,6 +293,11 @@ main(int argc, char **argv)
         g_free(drv->migrationListen);
         drv->migrationListen = g_steal_pointer(&migrationListen);
     }
+    drv->migrateTLSForce = cfg->migrateTLSForce;
+    g_free(drv->migrateTLSDir);
+    drv->migrateTLSDir = g_strdup(cfg->migrateTLSDir);
+    drv->keepaliveInterval = cfg->keepaliveInterval;
+    drv->keepaliveCount = cfg->keepaliveCount;
     loaded = gvDriverLoadConfigs(drv);
     g_message("genvirtd %s starting, root '%s', %d domain(s) loaded", GV_VERSION, root ? root : "/",
               loaded);
@@ -140,6 +305,7 @@ main(int argc, char **argv)
     daemon.drv = drv;
     daemon.loop = g_main_loop_new(NULL, FALSE);
     daemon.events = gvEventRegistryNew();
+    daemon.streams = gvStreamRegistryNew();
     drv->eventFunc = gvEventDeliver;
     drv->eventOpaque = &daemon;
     srv = gvNetServerNew(gvDispatchCall, gvDispatchIsInline, gvDispatchClientNew,
@@ -151,8 +317,10 @@ main(int argc, char **argv)
         g_main_loop_unref(daemon.loop);
         return 1;
     }
-    gvNetServerSetClientCloseFunc(srv, gvEventClientClosed);
-    gvNetServerSetKeepAlive(srv, keepaliveInterval, keepaliveCount);
+    gvNetServerSetClientCloseFunc(srv, gvDaemonClientClosed);
+    gvNetServerSetStreamFunc(srv, gvStreamReceived);
+    /* keepalive_interval / keepalive_count: the server's PINGs and the p2p client's */
+    gvNetServerSetKeepAlive(srv, cfg->keepaliveInterval, cfg->keepaliveCount);
     g_unix_signal_add(SIGTERM, gvDaemonQuit, &daemon);
     g_unix_signal_add(SIGINT, gvDaemonQuit, &daemon);
     /*
@@ -162,9 +330,13 @@ main(int argc, char **argv)
     gvDriverStartup(drv);
     if (!daemon.quit) {
         if (gvNetServerAddListener(srv, rw, 0600, false, &error) < 0 ||
-            gvNetServerAddListener(srv, ro, 0666, true, &error) < 0) {
+            gvNetServerAddListener(srv, ro, 0666, true, &error) < 0 ||
+            gvDaemonListenRemote(srv, cfg, &error) < 0) {
             g_critical("%s", error->message);
+            gvNetServerShutdown(srv);
+            drv->eventFunc = NULL;
             gvDriverShutdown(drv);
+            gvEventRegistryFree(daemon.events);
             g_main_loop_unref(daemon.loop);
             return 1;
         }
@@ -177,6 +349,7 @@ main(int argc, char **argv)
     drv->eventFunc = NULL;
     gvDriverShutdown(drv);
     gvEventRegistryFree(daemon.events);
+    gvStreamRegistryFree(daemon.streams);
     gvFileDropAllSpares();
     g_main_loop_unref(daemon.loop);
     g_message("genvirtd stopped");

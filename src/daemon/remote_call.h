@@ -16,12 +16,14 @@
 #include "gvprotocol-gen.h"
 
 typedef struct _gvEventRegistry gvEventRegistry;
+typedef struct _gvStreamRegistry gvStreamRegistry;
 
 typedef struct {
     gvDriver *drv;
     GMainLoop *loop;
     bool quit; /* a signal came before the main loop ran */
     gvEventRegistry *events; /* remote_event.c */
+    gvStreamRegistry *streams; /* remote_stream.c; main loop only */
 } gvDaemon;
 
 /* Per-connection state */
@@ -40,6 +42,7 @@ typedef struct {
     gvDispatchClient *priv;
     bool readonly;
     const struct _gvProcDesc *proc;
+    const gvNetMessageHeader *hdr; /* of the call: a stream's frames repeat it */
 } gvCall;
 
 typedef enum {

@@ -195,7 +195,7 @@ void
 gvDispatchCall(gvNetServerClient *client, const gvNetMessageHeader *hdr, const guint8 *payload,
                size_t len, gpointer opaque)
 {
-    gvCall call = { opaque, client, gvNetServerClientGetPriv(client), false, NULL };
+    gvCall call = { opaque, client, gvNetServerClientGetPriv(client), false, NULL, hdr };
     gvXdrDecoder dec = GV_XDR_DECODER_INIT(payload, len);
     g_autoptr(GError) error = NULL;
     gvNetMessageHeader rh = *hdr;

@@ -19,31 +19,6 @@
 #define GV_MIGRATE_PEER2PEER_FLAG (1 << 1)
 #define GV_MIGRATE_CHANGE_PROTECTION_FLAG (1 << 8)
 
-/* qemu+unix:///system?socket=PATH (or genvirt+unix://): the socket */
-static char *
-gvMigrationSocketForURI(const char *uri, GError **error)
-{
-    const char *q = uri ? strchr(uri, '?') : NULL;
-    g_auto(GStrv) params = NULL;
-    size_t i;
-
-    if (!uri ||
-        (!g_str_has_prefix(uri, "qemu+unix://") && !g_str_has_prefix(uri, "genvirt+unix://"))) {
-        gvReportError(error, GV_ERR_ARGUMENT_UNSUPPORTED,
-                      "destination URI '%s' is not supported: use qemu+unix:///system?socket=PATH",
-                      uri ? uri : "");
-        return NULL;
-    }
-    if (q) {
-        params = g_strsplit(q + 1, "&", -1);
-        for (i = 0; params[i]; i++) {
-            if (g_str_has_prefix(params[i], "socket="))
-                return g_uri_unescape_string(params[i] + strlen("socket="), NULL);
-        }
-    }
-    return g_strdup("/run/genvirt/genvirt-sock");
-}
-
 static int
 gvMigrationCall(gvNetClient *client, gint32 proc, GByteArray *args, GByteArray **reply,
                 GError **error)
@@ -59,10 +34,37 @@ gvMigrationCall(gvNetClient *client, gint32 proc, GByteArray *args, GByteArray *
     return 0;
 }
 
+/* The destination daemon is there: keepalive over the p2p connection */
 static bool
 gvMigrationPeerAlive(gpointer opaque)
 {
-    return gvNetClientIsAlive(opaque);
+    return gvNetClientKeepAlive(opaque);
+}
+
+/*
+ * Opens the destination daemon at @dconnuri as libvirt's p2p source does:
+ * any transport, TLS with this host's client certificate (libvirt's files
+ * under the daemon's root); the destination's default socket is the
+ * system's.
+ */
+static gvNetClient *
+gvMigrationConnect(gvDriver *drv, const char *dconnuri, GError **error)
+{
+    g_autoptr(gvNetURI) u = NULL;
+    gvNetClientOpenOpts opts = { "/run/genvirt/genvirt-sock", drv->root };
+    gvNetClient *client;
+
+    if (!dconnuri) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "no destination URI for a p2p migration");
+        return NULL;
+    }
+    if (!(u = gvNetURIParse(dconnuri, error)))
+        return NULL;
+    if (!(client = gvNetClientOpen(u, &opts, error)))
+        return NULL;
+    /* as libvirtd's p2p source: keepalive_interval / keepalive_count */
+    gvNetClientSetKeepAlive(client, drv->keepaliveInterval, drv->keepaliveCount);
+    return client;
 }
 
 int
@@ -70,7 +72,6 @@ gvMigrationPeer2Peer(gvDriver *drv, gvDomainObj *obj, const char *dconnuri, GPtr
                      unsigned int flags, GError **error)
 {
     unsigned int dflags = flags & ~(GV_MIGRATE_PEER2PEER_FLAG | GV_MIGRATE_CHANGE_PROTECTION_FLAG);
-    g_autofree char *sock = NULL;
     g_autoptr(gvNetClient) client = NULL;
     g_autoptr(GPtrArray) dparams = gvTypedParamsNew();
     g_autofree char *uri = NULL;
@@ -80,8 +81,6 @@ gvMigrationPeer2Peer(gvDriver *drv, gvDomainObj *obj, const char *dconnuri, GPtr
     char *xml = NULL;
     int rc;
 
-    if (!(sock = gvMigrationSocketForURI(dconnuri, error)))
-        return -1;
     gvDomainObjLock(obj);
     name = g_strdup(obj->def->name);
     gvDomainObjUnlock(obj);
@@ -93,7 +92,7 @@ gvMigrationPeer2Peer(gvDriver *drv, gvDomainObj *obj, const char *dconnuri, GPtr
         g_autoptr(GByteArray) args = g_byte_array_new();
         GByteArray *reply = NULL;
 
-        if (!(client = gvNetClientConnectUnix(sock, error)) ||
+        if (!(client = gvMigrationConnect(drv, dconnuri, error)) ||
             gvMigrationCall(client, GV_PROC_AUTH_LIST, NULL, NULL, error) < 0)
             goto cancel_begin;
         gvXdrEncodeOptString(args, "qemu:///system");

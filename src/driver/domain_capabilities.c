@@ -95,8 +95,8 @@ gvDomainCapsCPUModelIsSpecial(const char *name)
 static gint
 gvDomainCapsCompareModels(gconstpointer a, gconstpointer b)
 {
-    const gvQemuCPUModel *x = *(const gvQemuCPUModel *const *)a;
-    const gvQemuCPUModel *y = *(const gvQemuCPUModel *const *)b;
+    const gvQemuCPUDefinition *x = *(const gvQemuCPUDefinition *const *)a;
+    const gvQemuCPUDefinition *y = *(const gvQemuCPUDefinition *const *)b;
 
     return strcmp(x->name, y->name);
 }
@@ -137,8 +137,8 @@ gvDomainCapsFormatCPU(gvBuffer *buf, const gvDomainCapsInput *in)
     g_ptr_array_sort(sorted, gvDomainCapsCompareModels);
     models.indent = buf->indent + 2;
     for (i = 0; i < sorted->len; i++) {
-        const gvQemuCPUModel *m = g_ptr_array_index(sorted, i);
-        const gvQemuCPUModel *u = m;
+        const gvQemuCPUDefinition *m = g_ptr_array_index(sorted, i);
+        const gvQemuCPUDefinition *u = m;
         g_autofree char *type =
             g_strdup_printf("%s-%s-cpu", m->name, in->arch == GV_ARCH_I686 ? "i386" : "x86_64");
         const char *usable = "unknown";

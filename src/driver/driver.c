@@ -40,6 +40,10 @@ gvDriverNew(const char *root, GError **error)
     drv->migrationListen = g_strdup("0.0.0.0");
     /* a fixture tree of /proc and /sys in place of the host's (tests only) */
     drv->hostRoot = g_strdup(g_getenv("GENVIRT_HOST_ROOT") ? g_getenv("GENVIRT_HOST_ROOT") : "/");
+    drv->root = g_strdup(root ? root : "");
+    drv->migrateTLSDir = g_build_filename(drv->root[0] ? drv->root : "/", "etc/pki/qemu", NULL);
+    drv->keepaliveInterval = 5;
+    drv->keepaliveCount = 5;
 
     if (gvDirEnsure(drv->configDir, 0700, error) < 0 ||
         gvDirEnsure(drv->stateDir, 0700, error) < 0 || gvDirEnsure(drv->runDir, 0755, error) < 0 ||
@@ -83,6 +87,8 @@ gvDriverFree(gvDriver *drv)
     g_free(drv->migrationHost);
     g_free(drv->migrationListen);
     g_free(drv->hostRoot);
+    g_free(drv->migrateTLSDir);
+    g_free(drv->root);
     g_free(drv->configDir);
     g_free(drv->stateDir);
     g_free(drv->runDir);
@@ -523,6 +529,10 @@ gvDriverLoadCachedCaps(const char *cachePath, gint64 mtime)
     if (!(obj = json_tokener_parse(data)) || !json_object_object_get_ex(obj, "binary-mtime", &m) ||
         json_object_get_int64(m) != mtime)
         return NULL;
+    /* made by another version of the probe: probe again */
+    if (!json_object_object_get_ex(obj, "probe-version", &m) ||
+        json_object_get_int(m) != GV_QEMU_CAPS_PROBE_VERSION)
+        return NULL;
     return gvQemuCapsNewFromJSON(obj, NULL);
 }
 
@@ -564,6 +574,8 @@ gvDriverGetCaps(gvDriver *drv, const char *emulator, GError **error)
             return NULL;
         obj = gvQemuCapsToJSON(caps);
         json_object_object_add(obj, "binary-mtime", json_object_new_int64(mtime));
+        json_object_object_add(obj, "probe-version",
+                               json_object_new_int(GV_QEMU_CAPS_PROBE_VERSION));
         if (gvDirEnsure(cacheDir, 0700, &local) < 0 ||
             gvFileWriteAtomic(cachePath, json_object_to_json_string(obj),
                               strlen(json_object_to_json_string(obj)), 0600, &local) < 0)

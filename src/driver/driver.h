@@ -44,6 +44,11 @@ typedef struct {
     gvQemuAccel accel; /* the one setting: kvm when /dev/kvm is usable */
     char *migrationHost; /* host name in migration URIs we hand out */
     char *migrationListen; /* address incoming migrations listen on */
+    bool migrateTLSForce; /* refuse migrations without VIR_MIGRATE_TLS */
+    char *migrateTLSDir; /* QEMU's tls-creds-x509 directory (ca-cert.pem, ...) */
+    char *root; /* --root, or "" for the system paths (the p2p client's certificates) */
+    int keepaliveInterval; /* of this daemon's connections to migration destinations */
+    int keepaliveCount;
     gvJournal *configs; /* writes of configDir's NAME.xml files (gvjournal.h) */
     char *hostRoot; /* /proc and /sys are read under it: "/", or $GENVIRT_HOST_ROOT (tests) */
     gvDriverEventFunc eventFunc; /* set once, before any client connects */

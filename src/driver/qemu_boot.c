@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "gverror.h"
+#include "gvfile.h"
 #include "qemu_boot.h"
 
 static guint32
@@ -41,13 +42,26 @@ gvQemuKernelImageKind(const unsigned char *header, size_t len)
     return NULL;
 }
 
+static int gvQemuBootOpenFileIn(const char *path, const char *what, const char *element,
+                                unsigned char *header, size_t *len, GError **error);
+
+/* The file of <os>/<@what> */
+static int
+gvQemuBootOpenFile(const char *path, const char *what, unsigned char *header, size_t *len,
+                   GError **error)
+{
+    g_autofree char *element = g_strdup_printf("<os>/<%s>", what);
+
+    return gvQemuBootOpenFileIn(path, what, element, header, len, error);
+}
+
 /*
  * Opens @path the way QEMU will (read-only), refuses anything but a
  * non-empty regular file, and reads its first bytes into @header.
  */
 static int
-gvQemuBootOpenFile(const char *path, const char *what, unsigned char *header, size_t *len,
-                   GError **error)
+gvQemuBootOpenFileIn(const char *path, const char *what, const char *element, unsigned char *header,
+                     size_t *len, GError **error)
 {
     struct stat sb;
     ssize_t n;
@@ -55,23 +69,23 @@ gvQemuBootOpenFile(const char *path, const char *what, unsigned char *header, si
 
     /* O_NONBLOCK: a FIFO must not block the open; it is refused below */
     if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
-        gvReportSystemError(error, errno, "cannot open the %s '%s' of <os>/<%s>", what, path, what);
+        gvReportSystemError(error, errno, "cannot open the %s '%s' of %s", what, path, element);
         return -1;
     }
     if (fstat(fd, &sb) < 0) {
-        gvReportSystemError(error, errno, "cannot stat the %s '%s' of <os>/<%s>", what, path, what);
+        gvReportSystemError(error, errno, "cannot stat the %s '%s' of %s", what, path, element);
         close(fd);
         return -1;
     }
     if (!S_ISREG(sb.st_mode)) {
-        gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
-                      "the %s '%s' of <os>/<%s> is not a regular file", what, path, what);
+        gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED, "the %s '%s' of %s is not a regular file",
+                      what, path, element);
         close(fd);
         return -1;
     }
     if (sb.st_size == 0) {
-        gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED, "the %s '%s' of <os>/<%s> is empty", what,
-                      path, what);
+        gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED, "the %s '%s' of %s is empty", what, path,
+                      element);
         close(fd);
         return -1;
     }
@@ -81,14 +95,81 @@ gvQemuBootOpenFile(const char *path, const char *what, unsigned char *header, si
             n = pread(fd, header, GV_QEMU_KERNEL_HEADER_LEN, 0);
         } while (n < 0 && errno == EINTR);
         if (n < 0) {
-            gvReportSystemError(error, errno, "cannot read the %s '%s' of <os>/<%s>", what, path,
-                                what);
+            gvReportSystemError(error, errno, "cannot read the %s '%s' of %s", what, path, element);
             close(fd);
             return -1;
         }
         *len = (size_t)n;
     }
     close(fd);
+    return 0;
+}
+
+/* glibc takes an unknown TZ for UTC without a word: the zone must exist */
+static int
+gvQemuBootCheckTimezone(const gvDomainDef *def, GError **error)
+{
+    g_autofree char *path = NULL;
+
+    if (def->clock.offset != GV_DOMAIN_CLOCK_OFFSET_TIMEZONE)
+        return 0;
+    path = g_build_filename(GV_QEMU_ZONEINFO_DIR, def->clock.timezone, NULL);
+    if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+        gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
+                      "timezone '%s' in <clock> is not known to this host (no %s)",
+                      def->clock.timezone, path);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * The firmware: the loader must be a readable, non-empty regular file; the
+ * NVRAM is the guest's own (created from its template the first time, 0600
+ * in a 0700 directory, as libvirt copies it) and must be a regular file.
+ */
+static int
+gvQemuBootCheckFirmware(const gvDomainDef *def, GError **error)
+{
+    const gvDomainOSDef *os = &def->os;
+    g_autofree char *dir = NULL;
+    g_autofree char *data = NULL;
+    size_t len = 0;
+    struct stat sb;
+
+    if (os->loader && os->loader->path &&
+        gvQemuBootOpenFile(os->loader->path, "loader", NULL, &len, error) < 0)
+        return -1;
+    if (!os->nvram)
+        return 0;
+    if (stat(os->nvram, &sb) == 0) {
+        if (!S_ISREG(sb.st_mode)) {
+            gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
+                          "the nvram '%s' of <os>/<nvram> is not a regular file", os->nvram);
+            return -1;
+        }
+        return 0;
+    }
+    if (errno != ENOENT) {
+        gvReportSystemError(error, errno, "cannot stat the nvram '%s' of <os>/<nvram>", os->nvram);
+        return -1;
+    }
+    if (!os->nvramTemplate) {
+        gvReportError(
+            error, GV_ERR_CONFIG_UNSUPPORTED,
+            "the nvram '%s' of <os>/<nvram> does not exist and there is no template to create it from (<nvram template='...'>)",
+            os->nvram);
+        return -1;
+    }
+    if (gvQemuBootOpenFileIn(os->nvramTemplate, "nvram template", "<os>/<nvram>", NULL, &len,
+                             error) < 0 ||
+        gvFileReadBounded(os->nvramTemplate, GV_QEMU_NVRAM_MAX_LEN, &data, &len, error) < 0)
+        return -1;
+    dir = g_path_get_dirname(os->nvram);
+    if (gvDirEnsure(dir, 0700, error) < 0 ||
+        gvFileWriteAtomic(os->nvram, data, len, 0600, error) < 0)
+        return -1;
+    g_debug("created NVRAM '%s' from '%s'", os->nvram, os->nvramTemplate);
     return 0;
 }
 
@@ -99,6 +180,8 @@ gvQemuBootCheckFiles(const gvDomainDef *def, GError **error)
     size_t len = 0;
     const char *kind;
 
+    if (gvQemuBootCheckTimezone(def, error) < 0 || gvQemuBootCheckFirmware(def, error) < 0)
+        return -1;
     if (!def->os.kernel)
         return 0;
     if (gvQemuBootOpenFile(def->os.kernel, "kernel", header, &len, error) < 0)

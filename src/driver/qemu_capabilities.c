@@ -4,7 +4,7 @@
 #include <gvconfig.h>
 
 #include "gverror.h"
-#include "qemu_capabilities.h"
+#include "qemu_capabilities_cpu.h"
 
 /* a probe answer much larger than this is not a QEMU we understand */
 #define GV_QEMU_CAPS_MAX_LEN (4 * 1024 * 1024)
@@ -19,7 +19,7 @@ gvQemuMachineFree(gvQemuMachine *m)
 }
 
 static void
-gvQemuCPUModelFree(gvQemuCPUModel *m)
+gvQemuCPUDefinitionFree(gvQemuCPUDefinition *m)
 {
     g_free(m->name);
     g_free(m->aliasOf);
@@ -33,7 +33,7 @@ gvQemuCapsNew(void)
 
     caps->machines = g_ptr_array_new_with_free_func((GDestroyNotify)gvQemuMachineFree);
     caps->devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    caps->cpuModels = g_ptr_array_new_with_free_func((GDestroyNotify)gvQemuCPUModelFree);
+    caps->cpuModels = g_ptr_array_new_with_free_func((GDestroyNotify)gvQemuCPUDefinitionFree);
     return caps;
 }
 
@@ -47,6 +47,7 @@ gvQemuCapsFree(gvQemuCaps *caps)
     g_ptr_array_unref(caps->machines);
     g_hash_table_unref(caps->devices);
     g_ptr_array_unref(caps->cpuModels);
+    gvQemuCPUCapsFree(caps->cpu);
     g_free(caps);
 }
 
@@ -101,11 +102,11 @@ gvQemuCapsParseCPUModels(gvQemuCaps *caps, json_object *defs)
         const char *name = gvQemuCapsGetString(d, "name");
         const char *aliasOf = gvQemuCapsGetString(d, "alias-of");
         json_object *val;
-        gvQemuCPUModel *model;
+        gvQemuCPUDefinition *model;
 
         if (!name)
             return -1;
-        model = g_new0(gvQemuCPUModel, 1);
+        model = g_new0(gvQemuCPUDefinition, 1);
         model->name = g_strdup(name);
         model->aliasOf = g_strdup(aliasOf);
         model->deprecated = gvQemuCapsGetBool(d, "deprecated");
@@ -188,6 +189,9 @@ gvQemuCapsNewFromJSON(json_object *obj, GError **error)
     caps->kvm = gvQemuCapsGetBool(obj, "kvm");
     if (json_object_object_get_ex(obj, "cpu-definitions", &val) &&
         gvQemuCapsParseCPUModels(caps, val) < 0)
+        goto invalid;
+    /* optional: fixtures and old cache files may not have it */
+    if (json_object_object_get_ex(obj, "cpu", &val) && !(caps->cpu = gvQemuCPUCapsNewFromJSON(val)))
         goto invalid;
     return g_steal_pointer(&caps);
 
@@ -286,7 +290,7 @@ gvQemuCapsToJSON(const gvQemuCaps *caps)
         json_object *defs = json_object_new_array();
 
         for (i = 0; i < caps->cpuModels->len; i++) {
-            const gvQemuCPUModel *m = g_ptr_array_index(caps->cpuModels, i);
+            const gvQemuCPUDefinition *m = g_ptr_array_index(caps->cpuModels, i);
             json_object *jm = json_object_new_object();
 
             json_object_object_add(jm, "name", json_object_new_string(m->name));
@@ -303,6 +307,8 @@ gvQemuCapsToJSON(const gvQemuCaps *caps)
         }
         json_object_object_add(obj, "cpu-definitions", defs);
     }
+    if (caps->cpu)
+        json_object_object_add(obj, "cpu", gvQemuCPUCapsToJSON(caps->cpu));
     return obj;
 }
 
@@ -340,13 +346,13 @@ gvQemuCapsDefaultMachine(const gvQemuCaps *caps)
     return NULL;
 }
 
-const gvQemuCPUModel *
+const gvQemuCPUDefinition *
 gvQemuCapsFindCPUModel(const gvQemuCaps *caps, const char *name)
 {
     guint i;
 
     for (i = 0; i < caps->cpuModels->len; i++) {
-        const gvQemuCPUModel *m = g_ptr_array_index(caps->cpuModels, i);
+        const gvQemuCPUDefinition *m = g_ptr_array_index(caps->cpuModels, i);
 
         if (g_str_equal(m->name, name))
             return m;
@@ -356,7 +362,7 @@ gvQemuCapsFindCPUModel(const gvQemuCaps *caps, const char *name)
 
 /* QEMU's CPU models that are not a model of a real CPU */
 static bool
-gvQemuCPUModelIsSpecial(const char *name)
+gvQemuCPUDefinitionIsSpecial(const char *name)
 {
     return g_str_equal(name, "max") || g_str_equal(name, "host") || g_str_equal(name, "base");
 }
@@ -364,13 +370,14 @@ gvQemuCPUModelIsSpecial(const char *name)
 const char *
 gvQemuCapsHostCPUModel(const gvQemuCaps *caps)
 {
-    const gvQemuCPUModel *best = NULL;
+    const gvQemuCPUDefinition *best = NULL;
     guint i;
 
     for (i = 0; i < caps->cpuModels->len; i++) {
-        const gvQemuCPUModel *m = g_ptr_array_index(caps->cpuModels, i);
+        const gvQemuCPUDefinition *m = g_ptr_array_index(caps->cpuModels, i);
 
-        if (m->aliasOf || m->usable != GV_QEMU_CPU_USABLE_YES || gvQemuCPUModelIsSpecial(m->name))
+        if (m->aliasOf || m->usable != GV_QEMU_CPU_USABLE_YES ||
+            gvQemuCPUDefinitionIsSpecial(m->name))
             continue;
         /* ties: the first in QEMU's order */
         if (!best || m->nfeatures > best->nfeatures)
@@ -379,7 +386,7 @@ gvQemuCapsHostCPUModel(const gvQemuCaps *caps)
     if (!best)
         return NULL;
     for (i = 0; i < caps->cpuModels->len; i++) {
-        const gvQemuCPUModel *m = g_ptr_array_index(caps->cpuModels, i);
+        const gvQemuCPUDefinition *m = g_ptr_array_index(caps->cpuModels, i);
 
         if (m->aliasOf && g_str_equal(m->aliasOf, best->name))
             return m->name;

@@ -14,6 +14,14 @@
 #include <glib.h>
 #include <json-c/json.h>
 
+#include "gvenum.h"
+
+typedef enum { GV_QEMU_ACCEL_KVM = 0, GV_QEMU_ACCEL_TCG, GV_QEMU_ACCEL_LAST } gvQemuAccel;
+GV_ENUM_DECL(gvQemuAccel);
+
+/* What QEMU says about CPU models: qemu_capabilities_cpu.c */
+typedef struct _gvQemuCPUCaps gvQemuCPUCaps;
+
 typedef struct {
     char *name;
     char *alias; /* "pc" for "pc-i440fx-7.2", or NULL */
@@ -35,7 +43,7 @@ typedef struct {
     gvQemuCPUUsable usable; /* with the accelerator the binary was probed with */
     bool deprecated;
     unsigned int nfeatures; /* features its static expansion turns on */
-} gvQemuCPUModel;
+} gvQemuCPUDefinition;
 
 typedef struct {
     char *binary;
@@ -44,8 +52,9 @@ typedef struct {
     GPtrArray *machines; /* gvQemuMachine */
     GHashTable *devices; /* QOM type names, a set */
     bool kvm; /* probed with KVM: CPU usability is KVM's (else TCG's) */
-    GPtrArray *cpuModels; /* gvQemuCPUModel, in QEMU's order */
+    GPtrArray *cpuModels; /* gvQemuCPUDefinition, in QEMU's order */
     gint64 mtime; /* of the binary probed, for caching (0: unknown) */
+    gvQemuCPUCaps *cpu; /* NULL: not probed (an old cache file, a fixture without it) */
 } gvQemuCaps;
 
 gvQemuCaps *gvQemuCapsNew(void);
@@ -62,7 +71,7 @@ const gvQemuMachine *gvQemuCapsFindMachine(const gvQemuCaps *caps, const char *n
 /* The default machine (query-machines' is-default), or NULL */
 const gvQemuMachine *gvQemuCapsDefaultMachine(const gvQemuCaps *caps);
 /* The CPU model called @name, or NULL */
-const gvQemuCPUModel *gvQemuCapsFindCPUModel(const gvQemuCaps *caps, const char *name);
+const gvQemuCPUDefinition *gvQemuCapsFindCPUModel(const gvQemuCaps *caps, const char *name);
 /*
  * The named CPU model closest to the host's: of the usable models that are
  * neither an alias nor one of QEMU's special ones (max, host, base), the one
@@ -73,6 +82,9 @@ const gvQemuCPUModel *gvQemuCapsFindCPUModel(const gvQemuCaps *caps, const char 
 const char *gvQemuCapsHostCPUModel(const gvQemuCaps *caps);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_object, json_object_put)
+
+/* The version of what gvQemuCapsProbe records; a cache file of another is stale */
+#define GV_QEMU_CAPS_PROBE_VERSION 3
 
 /*
  * Runs @binary once (-machine none, QMP on stdio) and asks it for its

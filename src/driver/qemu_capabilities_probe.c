@@ -4,6 +4,7 @@
 #include <gvconfig.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include <unistd.h>
 
 #include "gverror.h"
-#include "qemu_capabilities.h"
+#include "qemu_capabilities_cpu.h"
 
 #define GV_QEMU_PROBE_MAX_REPLY (8 * 1024 * 1024)
 
@@ -194,24 +195,147 @@ gvQemuProbeCPUModels(gvQemuProbe *p, json_object *defs, GError **error)
     return g_steal_pointer(&out);
 }
 
-gvQemuCaps *
-gvQemuCapsProbe(const char *binary, bool kvm, unsigned int timeoutMs, GError **error)
+/*
+ * query-kvm and the CPU model list of CONNECT_GET_DOMAIN_CAPABILITIES
+ * (query-cpu-definitions, each model that is no alias counted by a static
+ * expansion), under the accelerator @p's QEMU runs with.
+ */
+static int
+gvQemuProbeCPUDefinitions(gvQemuProbe *p, json_object **kvmState, json_object **models,
+                          GError **error)
 {
-    const char *argv[] = { binary,
-                           "-S",
-                           "-no-user-config",
-                           "-nodefaults",
-                           "-nographic",
-                           "-machine",
-                           kvm ? "none,accel=kvm:tcg" : "none,accel=tcg",
-                           "-qmp",
-                           "stdio",
-                           NULL };
+    g_autoptr(json_object) defs = NULL;
+
+    if (gvQemuProbeOptional(p, "{\"execute\":\"query-kvm\"}\n", kvmState, error) < 0 ||
+        gvQemuProbeOptional(p, "{\"execute\":\"query-cpu-definitions\"}\n", &defs, error) < 0)
+        return -1;
+    if (defs && json_object_is_type(defs, json_type_array) &&
+        !(*models = gvQemuProbeCPUModels(p, defs, error)))
+        return -1;
+    return 0;
+}
+
+/* Starts @binary with QMP on stdio and -machine @machine; reads the greeting */
+static int
+gvQemuProbeSpawn(gvQemuProbe *p, const char *machine, GPid *pid, GError **error)
+{
+    const char *argv[] = { p->binary,    "-S",       "-no-user-config", "-nodefaults",
+                           "-nographic", "-machine", machine,           "-qmp",
+                           "stdio",      NULL };
     const char *envp[] = { "LC_ALL=C", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-    gvQemuProbe p = { .in = -1, .out = -1, .binary = binary };
     g_autoptr(GError) local = NULL;
     g_autoptr(json_object) greeting = NULL;
     g_autoptr(json_object) caps = NULL;
+
+    if (!g_spawn_async_with_pipes(NULL, (char **)argv, (char **)envp,
+                                  G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                  NULL, pid, &p->in, &p->out, NULL, &local)) {
+        gvReportError(error, GV_ERR_OPERATION_FAILED,
+                      "cannot run QEMU '%s' to probe its capabilities: %s", p->binary,
+                      local->message);
+        return -1;
+    }
+    p->pending = g_string_new(NULL);
+    if (!(greeting = gvQemuProbeReadReply(p, error)) ||
+        !(caps = gvQemuProbeCommand(p, "{\"execute\":\"qmp_capabilities\"}\n", error)))
+        return -1;
+    return 0;
+}
+
+static void
+gvQemuProbeReap(gvQemuProbe *p, GPid pid)
+{
+    int status;
+
+    if (p->in >= 0)
+        close(p->in);
+    if (p->out >= 0)
+        close(p->out);
+    p->in = p->out = -1;
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        g_spawn_close_pid(pid);
+    }
+    if (p->pending)
+        g_string_free(p->pending, TRUE);
+    p->pending = NULL;
+}
+
+static json_object *
+gvQemuProbeExpandCPU(gvQemuProbe *p, const char *model, GError **error)
+{
+    g_autoptr(json_object) cmd = json_object_new_object();
+    json_object *args = json_object_new_object();
+    json_object *jm = json_object_new_object();
+    g_autofree char *line = NULL;
+
+    json_object_object_add(jm, "name", json_object_new_string(model));
+    json_object_object_add(args, "type", json_object_new_string("static"));
+    json_object_object_add(args, "model", jm);
+    json_object_object_add(cmd, "execute", json_object_new_string("query-cpu-model-expansion"));
+    json_object_object_add(cmd, "arguments", args);
+    line = g_strdup_printf("%s\n", json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN));
+    return gvQemuProbeCommand(p, line, error);
+}
+
+/*
+ * Under TCG (the run that probes everything else): every unversioned model
+ * (the names libvirt uses: QEMU lists them with "alias-of") and its static
+ * expansion, which features of each TCG lacks, and 'max' as TCG's host CPU.
+ */
+static int
+gvQemuProbeCPU(gvQemuProbe *p, gvQemuCPUCaps *cpu, gvQemuAccel accel, GError **error)
+{
+    g_autoptr(json_object) defs = NULL;
+    g_autoptr(json_object) host = NULL;
+    size_t i;
+
+    if (!(defs = gvQemuProbeCommand(p, "{\"execute\":\"query-cpu-definitions\"}\n", error)) ||
+        !(host = gvQemuProbeExpandCPU(p, accel == GV_QEMU_ACCEL_KVM ? "host" : "max", error)))
+        return -1;
+    gvQemuCPUCapsSetAccel(cpu, accel, defs, host);
+    if (accel != GV_QEMU_ACCEL_TCG)
+        return 0;
+    for (i = 0; json_object_is_type(defs, json_type_array) && i < json_object_array_length(defs);
+         i++) {
+        json_object *d = json_object_array_get_idx(defs, i);
+        json_object *name;
+        g_autoptr(json_object) exp = NULL;
+
+        if (!json_object_object_get_ex(d, "name", &name) ||
+            !json_object_object_get_ex(d, "alias-of", NULL))
+            continue;
+        if (!(exp = gvQemuProbeExpandCPU(p, json_object_get_string(name), error)))
+            return -1;
+        gvQemuCPUCapsAddModel(cpu, json_object_get_string(name), exp);
+    }
+    return 0;
+}
+
+/* Under KVM, when /dev/kvm opens: which features of each model and of 'host' the host has */
+static void
+gvQemuProbeCPUKVM(const char *binary, gvQemuCPUCaps *cpu, gint64 deadline)
+{
+    gvQemuProbe p = { .in = -1, .out = -1, .binary = binary, .deadline = deadline };
+    g_autoptr(GError) local = NULL;
+    GPid pid = 0;
+    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+    if (fd < 0)
+        return;
+    close(fd);
+    if (gvQemuProbeSpawn(&p, "none,accel=kvm", &pid, &local) < 0 ||
+        gvQemuProbeCPU(&p, cpu, GV_QEMU_ACCEL_KVM, &local) < 0)
+        g_debug("QEMU '%s': no KVM CPU data: %s", binary, local ? local->message : "?");
+    gvQemuProbeReap(&p, pid);
+}
+
+gvQemuCaps *
+gvQemuCapsProbe(const char *binary, bool kvm, unsigned int timeoutMs, GError **error)
+{
+    gvQemuProbe p = { .in = -1, .out = -1, .binary = binary };
     g_autoptr(json_object) version = NULL;
     g_autoptr(json_object) machines = NULL;
     g_autoptr(json_object) types = NULL;
@@ -219,35 +343,40 @@ gvQemuCapsProbe(const char *binary, bool kvm, unsigned int timeoutMs, GError **e
     g_autoptr(json_object) kvmState = NULL;
     g_autoptr(json_object) cpuDefs = NULL;
     g_autoptr(json_object) out = NULL;
+    g_autoptr(gvQemuCPUCaps) cpu = gvQemuCPUCapsNew();
     json_object *qemu;
     json_object *devices;
     json_object *val;
     gvQemuCaps *ret = NULL;
     GPid pid = 0;
     size_t i;
-    int status;
 
-    if (!g_spawn_async_with_pipes(NULL, (char **)argv, (char **)envp,
-                                  G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                                  NULL, &pid, &p.in, &p.out, NULL, &local)) {
-        gvReportError(error, GV_ERR_OPERATION_FAILED,
-                      "cannot run QEMU '%s' to probe its capabilities: %s", binary, local->message);
-        return NULL;
-    }
-    p.pending = g_string_new(NULL);
     p.deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
-
-    if (!(greeting = gvQemuProbeReadReply(&p, error)) ||
-        !(caps = gvQemuProbeCommand(&p, "{\"execute\":\"qmp_capabilities\"}\n", error)) ||
+    if (gvQemuProbeSpawn(&p, "none,accel=tcg", &pid, error) < 0 ||
         !(version = gvQemuProbeCommand(&p, "{\"execute\":\"query-version\"}\n", error)) ||
         !(machines = gvQemuProbeCommand(&p, "{\"execute\":\"query-machines\"}\n", error)) ||
         !(types = gvQemuProbeCommand(
               &p, "{\"execute\":\"qom-list-types\",\"arguments\":{\"abstract\":false}}\n",
               error)) ||
         gvQemuProbeOptional(&p, "{\"execute\":\"query-target\"}\n", &target, error) < 0 ||
-        gvQemuProbeOptional(&p, "{\"execute\":\"query-kvm\"}\n", &kvmState, error) < 0 ||
-        gvQemuProbeOptional(&p, "{\"execute\":\"query-cpu-definitions\"}\n", &cpuDefs, error) < 0)
+        gvQemuProbeCPU(&p, cpu, GV_QEMU_ACCEL_TCG, error) < 0 ||
+        (!kvm && gvQemuProbeCPUDefinitions(&p, &kvmState, &cpuDefs, error) < 0))
         goto cleanup;
+    gvQemuProbeReap(&p, pid);
+    pid = 0;
+    gvQemuProbeCPUKVM(binary, cpu, p.deadline);
+    if (kvm) {
+        /* with KVM when it starts: the CPU models' usability is the host's */
+        gvQemuProbe k = { .in = -1, .out = -1, .binary = binary, .deadline = p.deadline };
+
+        if (gvQemuProbeSpawn(&k, "none,accel=kvm:tcg", &pid, error) < 0 ||
+            gvQemuProbeCPUDefinitions(&k, &kvmState, &cpuDefs, error) < 0) {
+            gvQemuProbeReap(&k, pid);
+            return NULL;
+        }
+        gvQemuProbeReap(&k, pid);
+        pid = 0;
+    }
 
     out = json_object_new_object();
     json_object_object_add(out, "binary", json_object_new_string(binary));
@@ -275,24 +404,12 @@ gvQemuCapsProbe(const char *binary, bool kvm, unsigned int timeoutMs, GError **e
         out, "kvm",
         json_object_new_boolean(kvmState && json_object_object_get_ex(kvmState, "enabled", &val) &&
                                 json_object_get_boolean(val)));
-    if (cpuDefs && json_object_is_type(cpuDefs, json_type_array)) {
-        json_object *models = gvQemuProbeCPUModels(&p, cpuDefs, error);
-
-        if (!models)
-            goto cleanup;
-        json_object_object_add(out, "cpu-definitions", models);
-    }
+    if (cpuDefs)
+        json_object_object_add(out, "cpu-definitions", json_object_get(cpuDefs));
+    json_object_object_add(out, "cpu", gvQemuCPUCapsToJSON(cpu));
     ret = gvQemuCapsNewFromJSON(out, error);
 
 cleanup:
-    if (p.in >= 0)
-        close(p.in);
-    if (p.out >= 0)
-        close(p.out);
-    kill(pid, SIGKILL);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    g_spawn_close_pid(pid);
-    g_string_free(p.pending, TRUE);
+    gvQemuProbeReap(&p, pid);
     return ret;
 }

@@ -10,6 +10,7 @@
 
 #include "gverror.h"
 #include "qemu_command.h"
+#include "qemu_command_machine.h"
 
 GV_ENUM_IMPL(gvQemuAccel,
              GV_QEMU_ACCEL_LAST, [GV_QEMU_ACCEL_KVM] = "kvm", [GV_QEMU_ACCEL_TCG] = "tcg");
@@ -50,12 +51,6 @@ gvQemuNetModelDevice(gvDomainNetModel model)
     return NULL;
 }
 
-static bool
-gvQemuMachineIsQ35(const char *machine)
-{
-    return g_str_equal(machine, "q35") || g_str_has_prefix(machine, "pc-q35-");
-}
-
 static const char *
 gvQemuDiskDevice(const gvDomainDiskDef *disk)
 {
@@ -90,23 +85,6 @@ gvQemuValidateDomainDef(const gvDomainDef *def, const gvQemuCaps *caps, GError *
 {
     guint i;
 
-    if (!gvQemuCapsFindMachine(caps, def->os.machine)) {
-        gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
-                      "machine '%s' in <os>/<type> is not supported by this QEMU binary",
-                      def->os.machine);
-        return -1;
-    }
-    if (def->cpu && def->cpu->mode == GV_DOMAIN_CPU_MODE_CUSTOM) {
-        g_autofree char *type = g_strdup_printf("%s-%s-cpu", def->cpu->model,
-                                                def->os.arch == GV_ARCH_I686 ? "i386" : "x86_64");
-
-        if (!gvQemuCapsHasDevice(caps, type)) {
-            gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
-                          "CPU model '%s' in <cpu>/<model> is not supported by this QEMU binary",
-                          def->cpu->model);
-            return -1;
-        }
-    }
     for (i = 0; i < def->disks->len; i++) {
         const gvDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
         g_autofree char *what = g_strdup_printf("disk '%s'", disk->dst);
@@ -149,7 +127,7 @@ gvQemuValidateDomainDef(const gvDomainDef *def, const gvQemuCaps *caps, GError *
 /* ---- helpers ------------------------------------------------------------ */
 
 /* QemuOpts value: a ',' in a value is written ',,' */
-static char *
+char *
 gvQemuOptEscape(const char *str)
 {
     GString *out = g_string_new(NULL);
@@ -163,7 +141,7 @@ gvQemuOptEscape(const char *str)
     return g_string_free(out, FALSE);
 }
 
-static void
+void
 gvQemuAddJSONArg(gvCommand *cmd, const char *opt, json_object *props)
 {
     gvCommandAddArg(cmd, opt);
@@ -172,115 +150,25 @@ gvQemuAddJSONArg(gvCommand *cmd, const char *opt, json_object *props)
     json_object_put(props);
 }
 
-static void
+void
 gvJSONAddString(json_object *obj, const char *key, const char *value)
 {
     json_object_object_add(obj, key, json_object_new_string(value));
 }
 
-static void
+void
 gvJSONAddInt(json_object *obj, const char *key, int value)
 {
     json_object_object_add(obj, key, json_object_new_int(value));
 }
 
-static void
+void
 gvJSONAddBool(json_object *obj, const char *key, bool value)
 {
     json_object_object_add(obj, key, json_object_new_boolean(value));
 }
 
 /* ---- per device class --------------------------------------------------- */
-
-static void
-gvQemuBuildMachineCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQemuBuildCtx *ctx)
-{
-    gvCommandAddArg(cmd, "-machine");
-    gvCommandAddArgFormat(cmd, "%s,usb=off,dump-guest-core=off,acpi=%s", def->os.machine,
-                          def->features[GV_DOMAIN_FEATURE_ACPI] ? "on" : "off");
-    gvCommandAddArg(cmd, "-accel");
-    /* type='qemu' asks for TCG; type='kvm' gets the host's accelerator */
-    gvCommandAddArg(
-        cmd, def->virtType == GV_DOMAIN_VIRT_QEMU ? "tcg" : gvQemuAccelTypeToString(ctx->accel));
-}
-
-/*
- * Like libvirt, <apic/> only records the guest's expectation: QEMU's x86
- * CPUs have an APIC either way.
- */
-static void
-gvQemuBuildCPUCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQemuBuildCtx *ctx)
-{
-    bool kvm = def->virtType == GV_DOMAIN_VIRT_KVM && ctx->accel == GV_QEMU_ACCEL_KVM;
-
-    if (!def->cpu)
-        return;
-    gvCommandAddArg(cmd, "-cpu");
-    switch (def->cpu->mode) {
-    case GV_DOMAIN_CPU_MODE_HOST_PASSTHROUGH:
-        /* "host" exists only under KVM; "max" is TCG's everything-on CPU */
-        gvCommandAddArg(cmd, kvm ? "host" : "max");
-        break;
-    case GV_DOMAIN_CPU_MODE_HOST_MODEL:
-        gvCommandAddArg(cmd, "max");
-        break;
-    case GV_DOMAIN_CPU_MODE_CUSTOM:
-        gvCommandAddArg(cmd, def->cpu->model);
-        break;
-    case GV_DOMAIN_CPU_MODE_NONE:
-    case GV_DOMAIN_CPU_MODE_LAST:
-        gvCommandAddArg(cmd, "qemu64");
-        break;
-    }
-}
-
-static void
-gvQemuBuildBootCommandLine(gvCommand *cmd, const gvDomainDef *def)
-{
-    GString *order;
-    size_t i;
-
-    if (def->os.nboot == 0)
-        return;
-    order = g_string_new("order=");
-    for (i = 0; i < def->os.nboot; i++) {
-        switch (def->os.boot[i]) {
-        case GV_DOMAIN_BOOT_HD:
-            g_string_append_c(order, 'c');
-            break;
-        case GV_DOMAIN_BOOT_CDROM:
-            g_string_append_c(order, 'd');
-            break;
-        case GV_DOMAIN_BOOT_NETWORK:
-            g_string_append_c(order, 'n');
-            break;
-        case GV_DOMAIN_BOOT_FLOPPY:
-            g_string_append_c(order, 'a');
-            break;
-        case GV_DOMAIN_BOOT_NONE:
-        case GV_DOMAIN_BOOT_LAST:
-            break;
-        }
-    }
-    gvCommandAddArg(cmd, "-boot");
-    gvCommandAddArg(cmd, order->str);
-    g_string_free(order, TRUE);
-}
-
-/*
- * Direct kernel boot.  QEMU takes the three values as they are (no QemuOpts
- * escaping); the driver opened and checked both files before the start.
- */
-static void
-gvQemuBuildKernelCommandLine(gvCommand *cmd, const gvDomainDef *def)
-{
-    if (def->os.kernel)
-        gvCommandAddArgList(cmd, "-kernel", def->os.kernel, NULL);
-    if (def->os.initrd)
-        gvCommandAddArgList(cmd, "-initrd", def->os.initrd, NULL);
-    if (def->os.cmdline)
-        gvCommandAddArgList(cmd, "-append", def->os.cmdline, NULL);
-}
 
 static void
 gvQemuBuildMonitorCommandLine(gvCommand *cmd, const gvQemuBuildCtx *ctx)
@@ -495,7 +383,8 @@ gvQemuBuildCommandLine(const gvDomainDef *def, const gvQemuCaps *caps, const gvQ
     g_autofree char *name = NULL;
     char uuidstr[GV_UUID_STRING_BUFLEN];
 
-    if (gvQemuValidateDomainDef(def, caps, error) < 0)
+    if (gvQemuValidateMachineDef(def, caps, ctx, error) < 0 ||
+        gvQemuValidateDomainDef(def, caps, error) < 0)
         return -1;
     if (def->genid && !def->genid->hasGuid) {
         gvReportError(
@@ -520,21 +409,16 @@ gvQemuBuildCommandLine(const gvDomainDef *def, const gvQemuCaps *caps, const gvQ
     gvCommandAddArgFormat(cmd, "guest=%s,debug-threads=on", name);
     gvCommandAddArgList(cmd, "-S", "-no-user-config", "-nodefaults", NULL);
     gvCommandAddArgList(cmd, "-uuid", gvUUIDFormat(def->uuid, uuidstr), NULL);
+    gvQemuBuildFirmwareCommandLine(cmd, def);
     gvQemuBuildMachineCommandLine(cmd, def, ctx);
-    gvQemuBuildCPUCommandLine(cmd, def, ctx);
-    gvCommandAddArg(cmd, "-m");
-    gvCommandAddArgFormat(cmd, "size=%lluk", def->memory);
-    gvCommandAddArgList(cmd, "-overcommit", "mem-lock=off", NULL);
-    gvCommandAddArg(cmd, "-smp");
-    gvCommandAddArgFormat(cmd, "%u,sockets=%u,cores=1,threads=1", def->vcpus, def->vcpus);
-    gvCommandAddArg(cmd, "-rtc");
-    gvCommandAddArgFormat(cmd, "base=%s", gvDomainClockOffsetTypeToString(def->clockOffset));
-    /* the daemon decides what a guest power-off means (on_poweroff) */
-    gvCommandAddArg(cmd, "-no-shutdown");
-    if (def->onReboot == GV_DOMAIN_LIFECYCLE_DESTROY)
-        gvCommandAddArg(cmd, "-no-reboot");
+    gvQemuBuildCPUCommandLine(cmd, def, caps, ctx);
+    gvQemuBuildMemoryCommandLine(cmd, def);
+    gvQemuBuildSMPCommandLine(cmd, def);
+    gvQemuBuildSmbiosCommandLine(cmd, def);
+    gvQemuBuildClockCommandLine(cmd, def, ctx);
+    gvQemuBuildLifecycleCommandLine(cmd, def);
+    gvQemuBuildPMCommandLine(cmd, def);
     gvQemuBuildBootCommandLine(cmd, def);
-    gvQemuBuildKernelCommandLine(cmd, def);
     gvQemuBuildMonitorCommandLine(cmd, ctx);
     gvQemuBuildDiskCommandLine(cmd, def);
     gvQemuBuildNetCommandLine(cmd, def);

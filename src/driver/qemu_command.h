@@ -12,9 +12,6 @@
 #include "gvcommand.h"
 #include "qemu_capabilities.h"
 
-typedef enum { GV_QEMU_ACCEL_KVM = 0, GV_QEMU_ACCEL_TCG, GV_QEMU_ACCEL_LAST } gvQemuAccel;
-GV_ENUM_DECL(gvQemuAccel);
-
 typedef struct {
     gvQemuAccel accel;
     const char *monitorPath; /* QMP socket QEMU listens on ... */
@@ -22,6 +19,7 @@ typedef struct {
     int genidConfigFd; /* fd that will hold the genid payload */
     const char *homeDir; /* HOME of the QEMU process */
     bool incoming; /* -incoming defer: a migration destination */
+    gint64 now; /* seconds since the epoch for <clock offset='variable'>; 0: the real time */
 } gvQemuBuildCtx;
 
 /*
@@ -30,7 +28,7 @@ typedef struct {
  */
 gvQemuAccel gvQemuHostAccel(void);
 
-/* Driver-level checks of @def against what the binary can do. */
+/* Driver-level checks of the devices of @def against what the binary can do. */
 int gvQemuValidateDomainDef(const gvDomainDef *def, const gvQemuCaps *caps, GError **error);
 
 /*
@@ -39,6 +37,15 @@ int gvQemuValidateDomainDef(const gvDomainDef *def, const gvQemuCaps *caps, GErr
  */
 int gvQemuBuildCommandLine(const gvDomainDef *def, const gvQemuCaps *caps,
                            const gvQemuBuildCtx *ctx, gvCommand **cmd, char **genidConfig,
+                           GError **error);
+
+/*
+ * host-model becomes the custom CPU QEMU resolves it to on this host
+ * (model, vendor and the features to add or remove), as libvirt shows a
+ * running domain's CPU: the live definition and a migration carry exactly
+ * the CPU the guest got.  Nothing to do for the other modes.
+ */
+int gvQemuDomainResolveCPU(gvDomainDef *def, const gvQemuCaps *caps, gvQemuAccel accel,
                            GError **error);
 
 /* The node name of a disk's format layer ("gv-vda-format"); the caller frees */

@@ -406,3 +406,48 @@ gvDriverShutdown(gvDriver *drv)
     /* the configs become durable in place; the journal is left empty */
     g_clear_pointer(&drv->configs, gvJournalClose);
 }
+
+char *
+gvDriverDomainConsolePath(gvDriver *drv, gvDomainObj *obj, const char *dev, GError **error)
+{
+    const gvDomainChrDef *chr = NULL;
+    guint i;
+
+    gvDomainObjLock(obj);
+    if (!gvDomainObjIsActive(obj)) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID, "domain is not running");
+        gvDomainObjUnlock(obj);
+        return NULL;
+    }
+    if (!dev) {
+        /* the first console, else the first serial port, as libvirt */
+        if (obj->def->consoles->len > 0)
+            chr = g_ptr_array_index(obj->def->consoles, 0);
+        else if (obj->def->serials->len > 0)
+            chr = g_ptr_array_index(obj->def->serials, 0);
+    } else {
+        for (i = 0; !chr && i < obj->def->serials->len; i++) {
+            const gvDomainChrDef *c = g_ptr_array_index(obj->def->serials, i);
+            g_autofree char *alias = g_strdup_printf("serial%d", c->port >= 0 ? c->port : (int)i);
+
+            if (g_str_equal(dev, alias))
+                chr = c;
+        }
+        for (i = 0; !chr && i < obj->def->consoles->len; i++) {
+            g_autofree char *alias = g_strdup_printf("console%u", i);
+
+            if (g_str_equal(dev, alias))
+                chr = g_ptr_array_index(obj->def->consoles, i);
+        }
+    }
+    if (!chr) {
+        gvReportError(error, GV_ERR_INTERNAL_ERROR, "cannot find character device %s",
+                      dev ? dev : "<null>");
+    } else if (chr->type != GV_DOMAIN_CHR_TYPE_PTY || !chr->path) {
+        gvReportError(error, GV_ERR_INTERNAL_ERROR, "character device %s is not using a PTY",
+                      dev ? dev : "console0");
+        chr = NULL;
+    }
+    gvDomainObjUnlock(obj);
+    return chr ? g_strdup(chr->path) : NULL;
+}

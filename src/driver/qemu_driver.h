@@ -32,3 +32,9 @@ int gvDriverDomainMonitorCommand(gvDriver *drv, gvDomainObj *obj, const char *cm
 void gvDriverStartup(gvDriver *drv);
 /* At daemon exit: let go of the monitors (QEMU keeps running) */
 void gvDriverShutdown(gvDriver *drv);
+
+/*
+ * The pty of the console @dev of a running domain ("serial0", "console0";
+ * NULL: the first console), as libvirt chooses it.
+ */
+char *gvDriverDomainConsolePath(gvDriver *drv, gvDomainObj *obj, const char *dev, GError **error);

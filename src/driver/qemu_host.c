@@ -262,7 +262,7 @@ gvDriverGetCPUModelNames(gvDriver *drv, const char *arch, GError **error)
     if (!(caps = gvDriverGetCaps(drv, gvDomainDefDefaultEmulator(archValue), error)))
         return NULL;
     for (i = 0; i < caps->cpuModels->len; i++) {
-        const gvQemuCPUModel *m = g_ptr_array_index(caps->cpuModels, i);
+        const gvQemuCPUDefinition *m = g_ptr_array_index(caps->cpuModels, i);
         g_autofree char *type =
             g_strdup_printf("%s-%s-cpu", m->name, archValue == GV_ARCH_I686 ? "i386" : "x86_64");
 

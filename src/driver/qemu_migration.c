@@ -14,20 +14,22 @@
 #include "gvfile.h"
 #include "qemu_driver.h"
 #include "qemu_migration.h"
+#include "qemu_migration_tls.h"
 #include "qemu_process.h"
 
 #define GV_MIGRATE_SUPPORTED \
     (GV_MIGRATE_LIVE | GV_MIGRATE_PEER2PEER | GV_MIGRATE_PERSIST_DEST | \
      GV_MIGRATE_UNDEFINE_SOURCE | GV_MIGRATE_PAUSED | GV_MIGRATE_CHANGE_PROTECTION | \
      GV_MIGRATE_UNSAFE | GV_MIGRATE_OFFLINE | GV_MIGRATE_ABORT_ON_ERROR | \
-     GV_MIGRATE_AUTO_CONVERGE)
+     GV_MIGRATE_AUTO_CONVERGE | GV_MIGRATE_TLS)
 
 #define GV_MIGRATION_PORT_MIN 49152
 #define GV_MIGRATION_PORT_MAX 49215
 #define GV_MIGRATION_TIMEOUT_MS (30 * 60 * 1000)
 
+/* @source: Begin (else Prepare); both check, before anything starts */
 static int
-gvQemuMigrationCheckFlags(unsigned int flags, GError **error)
+gvQemuMigrationCheckFlags(gvDriver *drv, unsigned int flags, bool source, GError **error)
 {
     if (flags & (GV_MIGRATE_NON_SHARED_DISK | GV_MIGRATE_NON_SHARED_INC)) {
         gvReportError(
@@ -50,6 +52,19 @@ gvQemuMigrationCheckFlags(unsigned int flags, GError **error)
                       "offline migration requires the --persistent flag");
         return -1;
     }
+    /* an offline migration has no stream to encrypt */
+    if (flags & GV_MIGRATE_OFFLINE)
+        return 0;
+    if (drv->migrateTLSForce && !(flags & GV_MIGRATE_TLS)) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID,
+                      "this genvirtd instance allows migration only with VIR_MIGRATE_TLS flag "
+                      "(migrate_tls_force on the %s host): use --tls",
+                      source ? "source" : "destination");
+        return -1;
+    }
+    if ((flags & GV_MIGRATE_TLS) &&
+        gvQemuMigrationTLSCheckFiles(drv->migrateTLSDir, !source, error) < 0)
+        return -1;
     return 0;
 }
 
@@ -59,7 +74,7 @@ gvQemuMigrationBegin(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError
     gvQemuDomainPriv *priv;
     char *xml = NULL;
 
-    if (gvQemuMigrationCheckFlags(flags, error) < 0)
+    if (gvQemuMigrationCheckFlags(drv, flags, true, error) < 0)
         return NULL;
     gvDomainObjLock(obj);
     if (gvDomainObjBeginJob(obj, "migration-begin", GV_JOB_TIMEOUT_MS, error) < 0) {
@@ -100,13 +115,21 @@ cleanup:
     return xml;
 }
 
-/* A free TCP port for QEMU to listen on (QEMU binds it itself right after) */
-static int
-gvQemuMigrationFindPort(void)
+/*
+ * A free TCP port for QEMU to listen on (QEMU binds it itself right after),
+ * from @from on, wrapping around the range; @from 0: where the last search
+ * of this daemon left off, so that searches close in time try other ports.
+ */
+int
+gvQemuMigrationFindPort(int from)
 {
-    int port;
+    static gint next;
+    int range = GV_MIGRATION_PORT_MAX - GV_MIGRATION_PORT_MIN + 1;
+    int start = from > 0 ? from - GV_MIGRATION_PORT_MIN : g_atomic_int_add(&next, 1);
+    int i;
 
-    for (port = GV_MIGRATION_PORT_MIN; port <= GV_MIGRATION_PORT_MAX; port++) {
+    for (i = 0; i < range; i++) {
+        int port = GV_MIGRATION_PORT_MIN + (((start + i) % range) + range) % range;
         struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
         int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         int one = 1;
@@ -117,8 +140,11 @@ gvQemuMigrationFindPort(void)
         (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
         rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
         close(fd);
-        if (rc == 0)
+        if (rc == 0) {
+            if (from == 0)
+                g_atomic_int_set(&next, port - GV_MIGRATION_PORT_MIN + 1);
             return port;
+        }
     }
     return -1;
 }
@@ -135,8 +161,9 @@ gvQemuMigrationPrepare(gvDriver *drv, const char *xml, const char *uriIn, unsign
     gvDomainObj *obj = NULL;
     bool created = false;
     int port = 0;
+    unsigned int startFlags = GV_DOMAIN_START_PAUSED;
 
-    if (gvQemuMigrationCheckFlags(flags, error) < 0)
+    if (gvQemuMigrationCheckFlags(drv, flags, false, error) < 0)
         return NULL;
     if (!xml) {
         gvReportError(error, GV_ERR_INVALID_ARG,
@@ -213,8 +240,10 @@ gvQemuMigrationPrepare(gvDriver *drv, const char *xml, const char *uriIn, unsign
     }
     if (!host)
         host = g_strdup(drv->migrationHost);
-    if (port <= 0 || port > 65535)
-        port = gvQemuMigrationFindPort();
+    if (port <= 0 || port > 65535) {
+        port = gvQemuMigrationFindPort(0);
+        startFlags |= GV_DOMAIN_START_INCOMING_ANY_PORT;
+    }
     if (port < 0) {
         gvReportError(error, GV_ERR_OPERATION_FAILED,
                       "no free port between %d and %d for the migration", GV_MIGRATION_PORT_MIN,
@@ -241,7 +270,9 @@ gvQemuMigrationPrepare(gvDriver *drv, const char *xml, const char *uriIn, unsign
         gvDomainObjUnlock(obj);
         goto error;
     }
-    if (gvQemuProcessStart(drv, obj, GV_DOMAIN_START_PAUSED, NULL, incoming, error) < 0) {
+    if (flags & GV_MIGRATE_TLS)
+        startFlags |= GV_DOMAIN_START_INCOMING_TLS;
+    if (gvQemuProcessStart(drv, obj, startFlags, NULL, incoming, error) < 0) {
         if (!created && obj->newDef) {
             gvDomainDefFree(obj->def);
             obj->def = g_steal_pointer(&obj->newDef);
@@ -251,10 +282,12 @@ gvQemuMigrationPrepare(gvDriver *drv, const char *xml, const char *uriIn, unsign
         goto error;
     }
     gvQemuDomainGetPriv(obj)->migrating = true;
+    port = gvQemuDomainGetPriv(obj)->incomingPort;
     gvDomainObjEndJob(obj);
     gvDomainObjUnlock(obj);
     *uriOut = g_strdup_printf("tcp:%s:%d", host, port);
-    g_message("domain '%s': waiting for an incoming migration on %s", obj->def->name, incoming);
+    g_message("domain '%s': waiting for an incoming migration on %s%s", obj->def->name, incoming,
+              (flags & GV_MIGRATE_TLS) ? " over TLS" : "");
     return obj;
 
 error:
@@ -345,9 +378,21 @@ gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigne
     priv->migrating = true;
     gvQemuMonitorRef(mon);
     gvDomainObjUnlock(obj);
-    args = json_object_new_object();
-    json_object_object_add(args, "uri", json_object_new_string(uri));
-    rc = gvQemuMonitorCommand(mon, "migrate", args, 10000, NULL, error);
+    if (flags & GV_MIGRATE_TLS) {
+        g_autofree char *host = gvQemuMigrationURIHost(uri);
+
+        /* the destination's certificate must name the host we send to */
+        rc = gvQemuMigrationTLSEnable(mon, drv->migrateTLSDir, false, host, error);
+    } else {
+        /* credentials left from an incoming TLS migration must not apply */
+        gvQemuMigrationTLSDisable(mon);
+        rc = 0;
+    }
+    if (rc == 0) {
+        args = json_object_new_object();
+        json_object_object_add(args, "uri", json_object_new_string(uri));
+        rc = gvQemuMonitorCommand(mon, "migrate", args, 10000, NULL, error);
+    }
     if (rc == 0)
         rc = gvQemuMigrationWait(obj, mon, alive, opaque, error);
     if (rc < 0) {
@@ -356,6 +401,8 @@ gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigne
         /* the source keeps running */
         (void)gvQemuMonitorCommand(mon, "migrate_cancel", NULL, 10000, NULL, &local);
     }
+    if (flags & GV_MIGRATE_TLS)
+        gvQemuMigrationTLSDisable(mon);
     gvQemuMonitorUnref(mon);
     gvDomainObjLock(obj);
     if (rc < 0) {

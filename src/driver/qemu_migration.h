@@ -7,7 +7,10 @@
  * TCP; Finish (destination) checks the GUID with query-vm-generation-id and
  * resumes; Confirm (source) ends the source, or resumes it when cancelled.
  * QEMU does not carry the GUID in its stream: the destination must be
- * started with the source's value, which is why it is stored.
+ * started with the source's value, which is why it is stored.  With
+ * GV_MIGRATE_TLS the stream is encrypted (qemu_migration_tls.h); a daemon
+ * with migrate_tls_force refuses migrations without it in Begin and
+ * Prepare, before anything starts.
  */
 #pragma once
 
@@ -28,6 +31,7 @@
 #define GV_MIGRATE_COMPRESSED (1 << 11)
 #define GV_MIGRATE_ABORT_ON_ERROR (1 << 12)
 #define GV_MIGRATE_AUTO_CONVERGE (1 << 13)
+#define GV_MIGRATE_TLS (1 << 16)
 
 /* Returns the XML for the destination (a secret: gvSecretFree) */
 char *gvQemuMigrationBegin(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
@@ -52,3 +56,9 @@ int gvQemuMigrationConfirm(gvDriver *drv, gvDomainObj *obj, unsigned int flags, 
 /* virDomainGetJobInfo: type (0 none, 2 unbounded), elapsed ms, data total/processed/remaining */
 int gvQemuMigrationJobInfo(gvDomainObj *obj, int *type, guint64 *elapsedMs, guint64 *total,
                            guint64 *processed, GError **error);
+
+/*
+ * A free port of the migration range (49152-49215) for an incoming QEMU, from
+ * @from on (0: where the last search left off), or -1
+ */
+int gvQemuMigrationFindPort(int from);

@@ -12,6 +12,7 @@
 #include <glib-unix.h>
 
 #include "gverror.h"
+#include "gvjson.h"
 #include "gvuuid.h"
 #include "qemu_monitor.h"
 
@@ -39,16 +40,6 @@ gvQemuEventFromName(const char *name)
 }
 
 /* ---- pure parsers ------------------------------------------------------- */
-
-static const char *
-gvJSONGetString(json_object *obj, const char *key)
-{
-    json_object *v;
-
-    if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
 
 void
 gvQmpMessageParse(json_object *obj, gvQmpMessage *msg)

@@ -21,7 +21,11 @@
 #include "gvfile.h"
 #include "gvxml.h"
 #include "qemu_boot.h"
+#include "qemu_firmware.h"
+#include "qemu_migration_tls.h"
+#include "qemu_preflight.h"
 #include "qemu_process.h"
+#include "qemu_migration.h"
 #include "snapshot_conf.h"
 
 #define GV_QEMU_MONITOR_TIMEOUT_MS 30000
@@ -470,6 +474,42 @@ gvQemuProcessCheckDisks(const gvDomainDef *def, GError **error)
     return 0;
 }
 
+/* firmware='efi': the firmware chosen from QEMU's descriptors, into the live definition */
+static int
+gvQemuProcessFillFirmware(gvDriver *drv, gvDomainDef *def, const gvQemuCaps *caps, GError **error)
+{
+    g_autoptr(GPtrArray) firmware = NULL;
+    g_autofree char *nvramDir = NULL;
+
+    if (def->os.firmware != GV_DOMAIN_OS_FIRMWARE_EFI || (def->os.loader && def->os.loader->path))
+        return 0;
+    firmware = gvQemuFirmwareLoadAll(GV_QEMU_FIRMWARE_SYSTEM_DIRS);
+    nvramDir = g_strdup_printf("%s/qemu/nvram", drv->stateDir);
+    return gvQemuFirmwareFillDomain(def, firmware, caps, nvramDir, error);
+}
+
+/*
+ * <currentMemory> at start.  QEMU gives a guest all of <memory>; starting
+ * with less means inflating a balloon device before the guest runs.
+ * BALLOON HOOK (the <memballoon> device, in the device half of the XML
+ * work): when @def has a virtio balloon, this is where the start passes the
+ * target, after the monitor is open and before 'cont':
+ *     {"execute":"balloon","arguments":{"value": currentMemory * 1024}}
+ * and then nothing is refused here.  Until then a smaller <currentMemory>
+ * would be a silently bigger guest, so the start refuses it.
+ */
+static int
+gvQemuProcessCheckCurrentMemory(const gvDomainDef *def, GError **error)
+{
+    if (def->currentMemory >= def->memory)
+        return 0;
+    gvReportError(
+        error, GV_ERR_CONFIG_UNSUPPORTED,
+        "currentMemory '%llu' KiB in <currentMemory> of domain '%s' is less than its memory '%llu' KiB: starting with less needs a balloon device, which this domain does not have",
+        def->currentMemory, def->name, def->memory);
+    return -1;
+}
+
 json_object *
 gvQemuProcessSnapshotDevices(const gvDomainDef *def, char **vmstate, GError **error)
 {
@@ -575,6 +615,42 @@ cleanup:
     return rc;
 }
 
+#define GV_QEMU_INCOMING_PORT_TRIES 16
+
+/*
+ * migrate-incoming on @uri, "tcp:ADDR:PORT"; with @anyPort, a port another
+ * process took between our check and QEMU's bind is followed by the next
+ * free one (QEMU allows another migrate-incoming after a failed one).
+ */
+static int
+gvQemuProcessListenIncoming(gvQemuMonitor *mon, const char *uri, bool anyPort, int *portOut,
+                            GError **error)
+{
+    const char *colon = strrchr(uri, ':');
+    g_autofree char *prefix = g_strndup(uri, colon ? (gsize)(colon - uri) : strlen(uri));
+    int port = colon ? (int)g_ascii_strtoll(colon + 1, NULL, 10) : 0;
+    int attempt;
+
+    for (attempt = 0;; attempt++) {
+        g_autoptr(GError) local = NULL;
+        g_autofree char *now = g_strdup_printf("%s:%d", prefix, port);
+        json_object *args = json_object_new_object();
+
+        json_object_object_add(args, "uri", json_object_new_string(now));
+        if (gvQemuMonitorCommand(mon, "migrate-incoming", args, 10000, NULL, &local) == 0) {
+            *portOut = port;
+            return 0;
+        }
+        if (!anyPort || attempt >= GV_QEMU_INCOMING_PORT_TRIES ||
+            !strstr(local->message, "Address already in use") ||
+            (port = gvQemuMigrationFindPort(port + 1)) < 0) {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return -1;
+        }
+        g_debug("migration port taken meanwhile, trying %d", port);
+    }
+}
+
 int
 gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const char *snapshot,
                    const char *incoming, GError **error)
@@ -641,7 +717,11 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     gvDomainObjUnlock(obj);
 
     if (!(caps = gvDriverGetCaps(drv, live->emulator, error)) ||
+        gvQemuProcessFillFirmware(drv, live, caps, error) < 0 ||
         gvQemuProcessCheckDisks(live, error) < 0 || gvQemuBootCheckFiles(live, error) < 0 ||
+        gvQemuProcessCheckCurrentMemory(live, error) < 0 ||
+        gvQemuPreflight(live, caps, drv->accel, error) < 0 ||
+        gvQemuDomainResolveCPU(live, caps, drv->accel, error) < 0 ||
         gvDirEnsure(qemuDir, 0700, error) < 0 || gvDirEnsure(home, 0700, error) < 0 ||
         gvQemuBuildCommandLine(live, caps, &ctx, &cmd, &genidConfig, error) < 0)
         goto error_unlocked;
@@ -746,8 +826,15 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     if (incoming) {
         json_object *args = json_object_new_object();
 
-        json_object_object_add(args, "uri", json_object_new_string(incoming));
-        if (gvQemuMonitorCommand(mon, "migrate-incoming", args, 10000, NULL, error) < 0) {
+        if ((flags & GV_DOMAIN_START_INCOMING_TLS) &&
+            gvQemuMigrationTLSEnable(mon, drv->migrateTLSDir, true, NULL, error) < 0) {
+            json_object_put(args);
+            gvDomainObjLock(obj);
+            goto error;
+        }
+        json_object_put(args);
+        if (gvQemuProcessListenIncoming(mon, incoming, flags & GV_DOMAIN_START_INCOMING_ANY_PORT,
+                                        &priv->incomingPort, error) < 0) {
             gvDomainObjLock(obj);
             goto error;
         }

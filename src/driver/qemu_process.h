@@ -11,6 +11,10 @@
 
 /* virDomainCreateFlags we honour */
 #define GV_DOMAIN_START_PAUSED (1 << 0)
+/* internal: an incoming migration over TLS (QEMU's credentials before migrate-incoming) */
+#define GV_DOMAIN_START_INCOMING_TLS (1 << 16)
+/* an incoming migration on "tcp:ADDR:PORT" where PORT was chosen here: another if it is taken */
+#define GV_DOMAIN_START_INCOMING_ANY_PORT (1 << 17)
 
 typedef struct {
     GPid pid;
@@ -28,6 +32,7 @@ typedef struct {
     char *currentSnapshot;
     bool migrating; /* a migration of this domain is under way */
     bool incoming; /* started for an incoming migration not yet finished */
+    int incomingPort; /* the port it listens on */
     gint64 migrationStart; /* monotonic, for job info */
     guint64 migrationTotal; /* bytes, from query-migrate */
     guint64 migrationDone;

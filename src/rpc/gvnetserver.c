@@ -4,6 +4,9 @@
 #include <gvconfig.h>
 
 #include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -14,6 +17,7 @@
 #include "gverror.h"
 #include "gvnetserver.h"
 #include "gvrpcprotocol.h"
+#include "gvnettransport.h"
 #include "gvxdr.h"
 
 #define GV_NET_SERVER_MAX_CLIENTS 4096
@@ -21,6 +25,20 @@
 /* event and stream bytes queued for a client, beyond which they drop it */
 #define GV_NET_CLIENT_BACKLOG_MAX (1024 * 1024)
 #define GV_NET_KEEPALIVE_TICK_MS 1000
+#define GV_NET_SERVER_MAX_HANDSHAKES 512 /* TLS clients not yet through the handshake */
+#define GV_NET_TLS_HANDSHAKE_TIMEOUT_S 10
+
+typedef struct {
+    gvNetServer *srv;
+    int fd;
+    gvNetServerTransportKind kind;
+    bool readonly;
+    char *path; /* the UNIX socket, else NULL */
+    char *name; /* for the log: the path or ADDR:PORT */
+    gvNetTLSContext *tls;
+    gvNetTLSPolicy policy;
+    guint watch;
+} gvNetListener;
 
 typedef struct {
     GSource source;
@@ -31,10 +49,16 @@ typedef struct {
 struct _gvNetServerClient {
     gint ref;
     gvNetServer *srv;
-    int fd;
+    gvNetTransport io; /* the socket, and the TLS session over it */
+    gvNetListener *listener;
     bool readonly;
     gint64 pid;
     gint64 uid;
+    char *peer; /* ADDR:PORT of a TCP peer */
+    char *identity; /* the DN of a TLS client's certificate */
+    bool handshaking; /* a TLS client before its handshake and checks are done */
+    GSource *handshakeTimer;
+    bool readWantsWrite; /* the TLS session must write before it can read on */
 
     /* main loop only */
     GSource *source;
@@ -63,13 +87,6 @@ struct _gvNetServerClient {
     gpointer priv;
 };
 
-typedef struct {
-    int fd;
-    bool readonly;
-    char *path;
-    guint watch;
-} gvNetListener;
-
 struct _gvNetServer {
     GMainContext *ctx;
     gvNetServerDispatchFunc dispatch;
@@ -80,7 +97,9 @@ struct _gvNetServer {
     GThreadPool *pool;
     GPtrArray *listeners; /* gvNetListener */
     GHashTable *clients; /* gvNetServerClient -> itself */
+    guint handshakes; /* clients in the TLS handshake */
     gvNetServerClientCloseFunc closeFunc;
+    gvNetServerStreamFunc streamFunc;
     int kaInterval; /* seconds */
     int kaCount;
     guint kaTimer;
@@ -95,6 +114,7 @@ typedef struct {
 static void gvNetServerClientClose(gvNetServerClient *client);
 static gboolean gvNetServerClientEvent(gvNetServerClient *client, GIOCondition revents);
 static void gvNetServerClientUpdateEvents(gvNetServerClient *client);
+static bool gvNetServerClientHandshake(gvNetServerClient *client);
 
 /* ---- clients ------------------------------------------------------------ */
 
@@ -116,6 +136,8 @@ gvNetServerClientUnref(gvNetServerClient *client)
     gvXdrBufferFree(client->held);
     if (client->priv && client->srv->clientPrivFree)
         client->srv->clientPrivFree(client->priv);
+    g_free(client->peer);
+    g_free(client->identity);
     g_mutex_clear(&client->lock);
     g_free(client);
 }
@@ -124,13 +146,6 @@ bool
 gvNetServerClientIsReadonly(gvNetServerClient *client)
 {
     return client->readonly;
-}
-
-bool
-gvNetServerClientIsSecure(gvNetServerClient *client)
-{
-    /* every listener is a UNIX socket: local, authenticated by the kernel */
-    return true;
 }
 
 gpointer
@@ -144,6 +159,38 @@ gvNetServerClientGetCreds(gvNetServerClient *client, gint64 *pid, gint64 *uid)
 {
     *pid = client->pid;
     *uid = client->uid;
+}
+
+gvNetServerTransportKind
+gvNetServerClientGetTransport(gvNetServerClient *client)
+{
+    return client->listener->kind;
+}
+
+bool
+gvNetServerClientIsSecure(gvNetServerClient *client)
+{
+    switch (client->listener->kind) {
+    case GV_NET_SERVER_TRANSPORT_UNIX:
+    case GV_NET_SERVER_TRANSPORT_TLS:
+        return true;
+    case GV_NET_SERVER_TRANSPORT_TCP:
+    case GV_NET_SERVER_TRANSPORT_LAST:
+        break;
+    }
+    return false;
+}
+
+bool
+gvNetServerClientIsEncrypted(gvNetServerClient *client)
+{
+    return client->listener->kind == GV_NET_SERVER_TRANSPORT_TLS;
+}
+
+const char *
+gvNetServerClientGetIdentity(gvNetServerClient *client)
+{
+    return client->identity;
 }
 
 static gboolean
@@ -165,8 +212,8 @@ gvNetServerClientFlush(gvNetServerClient *client)
     g_mutex_lock(&client->lock);
     while (!g_queue_is_empty(&client->tx)) {
         GByteArray *frame = g_queue_peek_head(&client->tx);
-        ssize_t n = send(client->fd, frame->data + client->txOffset, frame->len - client->txOffset,
-                         MSG_NOSIGNAL);
+        ssize_t n = gvNetTransportSend(&client->io, frame->data + client->txOffset,
+                                       frame->len - client->txOffset);
 
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR)
@@ -244,9 +291,15 @@ gvNetServerClientHandleFrame(gvNetServerClient *client, const guint8 *frame, siz
         gvXdrBufferFree(owned);
         return;
     }
+    if (hdr.type == GV_NET_STREAM && client->srv->streamFunc) {
+        client->srv->streamFunc(client, &hdr, frame + GV_NET_MESSAGE_HEADER_MAX,
+                                len - GV_NET_MESSAGE_HEADER_MAX, client->srv->opaque);
+        gvXdrBufferFree(owned);
+        return;
+    }
     if (hdr.type != GV_NET_CALL) {
-        /* replies, events or streams from a client: nothing to do */
-        g_debug("client %d: ignoring a message of type %u", client->fd, hdr.type);
+        /* replies or events from a client: nothing to do */
+        g_debug("client %d: ignoring a message of type %u", client->io.fd, hdr.type);
         gvXdrBufferFree(owned);
         return;
     }
@@ -302,7 +355,8 @@ gvNetServerClientConsume(gvNetServerClient *client, const guint8 *data, size_t l
             client->lenRead = 0;
             /* the limit is checked before anything is allocated */
             if (!gvNetMessageLengthValid(flen)) {
-                g_message("client %d: frame length %u out of bounds, closing it", client->fd, flen);
+                g_message("client %d: frame length %u out of bounds, closing it", client->io.fd,
+                          flen);
                 return false;
             }
             if (len >= flen - 4) {
@@ -337,6 +391,7 @@ gvNetServerClientRead(gvNetServerClient *client)
 {
     guint8 buf[65536];
 
+    client->readWantsWrite = false;
     if (client->held) {
         GByteArray *held;
         bool ok;
@@ -352,21 +407,28 @@ gvNetServerClientRead(gvNetServerClient *client)
             return true; /* at the limit again */
     }
     while (gvNetServerClientCanRead(client)) {
-        ssize_t n = recv(client->fd, buf, sizeof(buf), 0);
+        ssize_t n = gvNetTransportRecv(&client->io, buf, sizeof(buf));
         bool ok;
 
         if (n == 0)
             return false;
-        if (n < 0)
-            return errno == EAGAIN || errno == EINTR;
+        if (n < 0) {
+            if (errno != EAGAIN && errno != EINTR)
+                return false;
+            client->readWantsWrite = gvNetTransportWantsWrite(&client->io);
+            return true;
+        }
         client->lastRx = g_get_monotonic_time();
         client->pingsSent = 0;
         ok = gvNetServerClientConsume(client, buf, (size_t)n);
         explicit_bzero(buf, (size_t)n);
         if (!ok)
             return false;
-        /* a short read emptied the socket: the poll tells when there is more */
-        if ((size_t)n < sizeof(buf))
+        /*
+         * A short read emptied the socket: the poll tells when there is
+         * more, unless the TLS session holds decrypted bytes already.
+         */
+        if ((size_t)n < sizeof(buf) && gvNetTransportPending(&client->io) == 0)
             break;
     }
     return true;
@@ -381,7 +443,16 @@ gvNetServerClientEventRef(gvNetServerClient *client, GIOCondition revents)
         gvNetServerClientClose(client);
         return G_SOURCE_REMOVE;
     }
-    if ((revents & (G_IO_IN | G_IO_HUP)) && !gvNetServerClientRead(client)) {
+    if (client->handshaking) {
+        if (!gvNetServerClientHandshake(client)) {
+            gvNetServerClientClose(client);
+            return G_SOURCE_REMOVE;
+        }
+        gvNetServerClientUpdateEvents(client);
+        return G_SOURCE_CONTINUE;
+    }
+    if (((revents & (G_IO_IN | G_IO_HUP)) || ((revents & G_IO_OUT) && client->readWantsWrite)) &&
+        !gvNetServerClientRead(client)) {
         gvNetServerClientClose(client);
         return G_SOURCE_REMOVE;
     }
@@ -429,12 +500,16 @@ gvNetServerClientUpdateEvents(gvNetServerClient *client)
 
     if (client->closed)
         return;
-    g_mutex_lock(&client->lock);
-    if (client->inflight < GV_NET_CLIENT_MAX_INFLIGHT && !client->closing)
-        events |= G_IO_IN;
-    if (!g_queue_is_empty(&client->tx))
-        events |= G_IO_OUT;
-    g_mutex_unlock(&client->lock);
+    if (client->handshaking) {
+        events = gvNetTransportWantsWrite(&client->io) ? G_IO_OUT : G_IO_IN;
+    } else {
+        g_mutex_lock(&client->lock);
+        if (client->inflight < GV_NET_CLIENT_MAX_INFLIGHT && !client->closing)
+            events |= G_IO_IN;
+        if (!g_queue_is_empty(&client->tx) || client->readWantsWrite)
+            events |= G_IO_OUT;
+        g_mutex_unlock(&client->lock);
+    }
     if (events == client->events)
         return;
     client->events = events;
@@ -449,14 +524,21 @@ gvNetServerClientClose(gvNetServerClient *client)
     g_mutex_lock(&client->lock);
     client->closed = true;
     g_mutex_unlock(&client->lock);
-    g_debug("client %d: closed", client->fd);
+    g_debug("client %d: closed", client->io.fd);
     if (client->srv->closeFunc)
         client->srv->closeFunc(client, client->srv->opaque);
     g_source_destroy(client->source);
     g_source_unref(client->source);
     client->source = NULL;
-    close(client->fd);
-    client->fd = -1;
+    if (client->handshakeTimer) {
+        g_source_destroy(client->handshakeTimer);
+        g_source_unref(client->handshakeTimer);
+        client->handshakeTimer = NULL;
+    }
+    if (client->handshaking)
+        client->srv->handshakes--;
+    client->handshaking = false;
+    gvNetTransportClear(&client->io);
     g_hash_table_remove(client->srv->clients, client);
     gvNetServerClientUnref(client);
 }
@@ -500,7 +582,8 @@ gvNetServerClientSendNow(gvNetServerClient *client, GByteArray *frame, bool done
      * A finished call may let what was read past the limit go on.  Never
      * while reading: a reply sent inline does not finish a worker's call.
      */
-    (void)gvNetServerClientEvent(client, doneCall && client->held ? G_IO_IN : 0);
+    (void)gvNetServerClientEvent(
+        client, doneCall && (client->held || gvNetTransportPending(&client->io) > 0) ? G_IO_IN : 0);
 }
 
 typedef struct {
@@ -591,7 +674,7 @@ gvNetServerClientSendAsync(gvNetServerClient *client, GByteArray *frame)
     if (gone)
         return false;
     /* it stopped reading: its backlog would only grow */
-    g_message("client %d: more than %d bytes unread, closing it", client->fd,
+    g_message("client %d: more than %d bytes unread, closing it", client->io.fd,
               GV_NET_CLIENT_BACKLOG_MAX);
     req = g_new0(gvNetSendReq, 1);
     req->client = gvNetServerClientRef(client);
@@ -658,7 +741,7 @@ gvNetServerKeepAliveTick(gpointer opaque)
         if (client->pingsSent >= srv->kaCount) {
             g_message("client %d: no answer to %d keepalive PINGs in %" G_GINT64_FORMAT
                       " s, closing it",
-                      client->fd, client->pingsSent, (now - client->lastRx) / G_USEC_PER_SEC);
+                      client->io.fd, client->pingsSent, (now - client->lastRx) / G_USEC_PER_SEC);
             gvNetServerClientClose(client);
             continue;
         }
@@ -710,6 +793,12 @@ gvNetServerSetClientCloseFunc(gvNetServer *srv, gvNetServerClientCloseFunc func)
     srv->closeFunc = func;
 }
 
+void
+gvNetServerSetStreamFunc(gvNetServer *srv, gvNetServerStreamFunc func)
+{
+    srv->streamFunc = func;
+}
+
 /* ---- workers ------------------------------------------------------------ */
 
 static void
@@ -728,25 +817,117 @@ gvNetServerWorker(gpointer data, gpointer opaque)
     g_free(job);
 }
 
-/* ---- listeners ---------------------------------------------------------- */
+/* ---- TLS handshake ------------------------------------------------------ */
 
-typedef struct {
-    gvNetServer *srv;
-    gvNetListener *listener;
-} gvNetAcceptCtx;
+static void
+gvNetServerClientReady(gvNetServerClient *client)
+{
+    gvNetServer *srv = client->srv;
+
+    if (srv->clientInit)
+        client->priv = srv->clientInit(client, srv->opaque);
+}
+
+/*
+ * One step of a TLS client's handshake, then its checks; main loop.
+ * Returns false when the client must go.
+ */
+static bool
+gvNetServerClientHandshake(gvNetServerClient *client)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dn = NULL;
+    g_autofree char *desc = NULL;
+    GByteArray *ok;
+    bool readonly = false;
+    int rc = gvNetTLSSessionHandshake(client->io.tls, &error);
+
+    if (rc == 0)
+        return true;
+    if (rc < 0) {
+        g_message("TLS client %s (fd %d) refused: %s", client->peer, client->io.fd, error->message);
+        return false;
+    }
+    if (gvNetTLSSessionCheckClient(client->io.tls, &client->listener->policy, &dn, &readonly,
+                                   &error) < 0) {
+        g_warning("TLS client %s (fd %d) refused, certificate DN '%s': %s", client->peer,
+                  client->io.fd, dn ? dn : "(none)", error->message);
+        return false;
+    }
+    client->handshaking = false;
+    client->srv->handshakes--;
+    g_source_destroy(client->handshakeTimer);
+    g_source_unref(client->handshakeTimer);
+    client->handshakeTimer = NULL;
+    client->identity = g_steal_pointer(&dn);
+    client->readonly = client->listener->readonly || readonly;
+    desc = gvNetTLSSessionDescribe(client->io.tls);
+    g_message("TLS client %s (fd %d) accepted: DN '%s', %s%s", client->peer, client->io.fd,
+              client->identity ? client->identity : "(no certificate)", desc,
+              client->readonly ? " (read-only)" : "");
+    gvNetServerClientReady(client);
+    /* libvirt's clients wait for this byte: the checks have succeeded */
+    ok = g_byte_array_new();
+    g_byte_array_append(ok, (const guint8 *)"\1", 1);
+    g_mutex_lock(&client->lock);
+    g_queue_push_tail(&client->tx, ok);
+    g_queue_push_tail(&client->txAsync, GINT_TO_POINTER(FALSE));
+    g_mutex_unlock(&client->lock);
+    return gvNetServerClientFlush(client);
+}
 
 static gboolean
-gvNetServerAcceptReal(gint fd, GIOCondition cond, gpointer opaque)
+gvNetServerClientHandshakeTimeout(gpointer opaque)
 {
-    gvNetAcceptCtx *actx = opaque;
-    gvNetServer *srv = actx->srv;
+    gvNetServerClient *client = opaque;
+
+    if (client->handshaking && !client->closed) {
+        g_message("TLS client %s (fd %d) refused: no handshake within %d s", client->peer,
+                  client->io.fd, GV_NET_TLS_HANDSHAKE_TIMEOUT_S);
+        gvNetServerClientClose(client);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/* ---- listeners ---------------------------------------------------------- */
+
+static void
+gvNetListenerFree(gvNetListener *l)
+{
+    g_free(l->path);
+    g_free(l->name);
+    gvNetTLSContextUnref(l->tls);
+    g_strfreev(l->policy.allowed);
+    g_strfreev(l->policy.readonly);
+    g_free(l);
+}
+
+static char *
+gvNetSockaddrFormat(const struct sockaddr *sa, socklen_t len)
+{
+    char host[NI_MAXHOST];
+    char serv[NI_MAXSERV];
+
+    if (getnameinfo(sa, len, host, sizeof(host), serv, sizeof(serv),
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+        return g_strdup("?");
+    if (sa->sa_family == AF_INET6)
+        return g_strdup_printf("[%s]:%s", host, serv);
+    return g_strdup_printf("%s:%s", host, serv);
+}
+
+static gboolean
+gvNetServerAccept(gint fd, GIOCondition cond, gpointer opaque)
+{
+    gvNetListener *l = opaque;
+    gvNetServer *srv = l->srv;
     gvNetServerClient *client;
     gvNetClientSource *cs;
-    struct ucred cred;
-    socklen_t credlen = sizeof(cred);
+    struct sockaddr_storage ss;
+    socklen_t sslen = sizeof(ss);
     int cfd;
 
-    cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    cfd = accept4(fd, (struct sockaddr *)&ss, &sslen, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (cfd < 0)
         return G_SOURCE_CONTINUE;
     if (g_hash_table_size(srv->clients) >= GV_NET_SERVER_MAX_CLIENTS) {
@@ -754,26 +935,65 @@ gvNetServerAcceptReal(gint fd, GIOCondition cond, gpointer opaque)
         close(cfd);
         return G_SOURCE_CONTINUE;
     }
+    if (l->kind == GV_NET_SERVER_TRANSPORT_TLS && srv->handshakes >= GV_NET_SERVER_MAX_HANDSHAKES) {
+        g_message("refusing a TLS client: %d handshakes under way already",
+                  GV_NET_SERVER_MAX_HANDSHAKES);
+        close(cfd);
+        return G_SOURCE_CONTINUE;
+    }
     client = g_new0(gvNetServerClient, 1);
     client->ref = 1;
     client->srv = srv;
-    client->fd = cfd;
-    client->readonly = actx->listener->readonly;
+    client->io.fd = cfd;
+    client->listener = l;
+    client->readonly = l->readonly;
     client->pid = -1;
     client->uid = -1;
     g_mutex_init(&client->lock);
     g_queue_init(&client->tx);
     g_queue_init(&client->txAsync);
-    if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) == 0) {
-        client->pid = cred.pid;
-        client->uid = cred.uid;
+    if (l->kind == GV_NET_SERVER_TRANSPORT_UNIX) {
+        struct ucred cred;
+        socklen_t credlen = sizeof(cred);
+
+        if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) == 0) {
+            client->pid = cred.pid;
+            client->uid = cred.uid;
+        }
+        g_message("client connected: fd=%d pid=%" G_GINT64_FORMAT " uid=%" G_GINT64_FORMAT
+                  " socket=%s%s",
+                  cfd, client->pid, client->uid, l->name, client->readonly ? " (read-only)" : "");
+    } else {
+        int one = 1;
+
+        /*
+         * A reply larger than a segment (a TLS record is 16 KiB) must not
+         * wait in Nagle's algorithm for the client's delayed ACK (40 ms).
+         */
+        (void)setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        client->peer = gvNetSockaddrFormat((struct sockaddr *)&ss, sslen);
+        g_message("client connected: fd=%d peer=%s %s %s%s", cfd, client->peer,
+                  l->kind == GV_NET_SERVER_TRANSPORT_TLS ? "tls" : "tcp", l->name,
+                  client->readonly ? " (read-only)" : "");
     }
-    g_message("client connected: fd=%d pid=%" G_GINT64_FORMAT " uid=%" G_GINT64_FORMAT
-              " socket=%s%s",
-              cfd, client->pid, client->uid, actx->listener->path,
-              client->readonly ? " (read-only)" : "");
-    if (srv->clientInit)
-        client->priv = srv->clientInit(client, srv->opaque);
+    if (l->kind == GV_NET_SERVER_TRANSPORT_TLS) {
+        g_autoptr(GError) error = NULL;
+
+        if (!(client->io.tls = gvNetTLSSessionNew(l->tls, cfd, NULL, &error))) {
+            g_message("TLS client %s refused: %s", client->peer, error->message);
+            gvNetTransportClear(&client->io);
+            gvNetServerClientUnref(client);
+            return G_SOURCE_CONTINUE;
+        }
+        client->handshaking = true;
+        srv->handshakes++;
+        client->handshakeTimer = g_timeout_source_new_seconds(GV_NET_TLS_HANDSHAKE_TIMEOUT_S);
+        g_source_set_callback(client->handshakeTimer, gvNetServerClientHandshakeTimeout, client,
+                              NULL);
+        g_source_attach(client->handshakeTimer, srv->ctx);
+    } else {
+        gvNetServerClientReady(client);
+    }
 
     client->source = g_source_new(&gvNetClientSourceFuncs, sizeof(gvNetClientSource));
     cs = (gvNetClientSource *)client->source;
@@ -793,13 +1013,25 @@ gvNetServerAcceptReal(gint fd, GIOCondition cond, gpointer opaque)
     return G_SOURCE_CONTINUE;
 }
 
+/* Watches the listening socket @l->fd (taken) */
+static void
+gvNetServerListen(gvNetServer *srv, gvNetListener *l)
+{
+    GSource *src = g_unix_fd_source_new(l->fd, G_IO_IN);
+
+    l->srv = srv;
+    g_source_set_callback(src, (GSourceFunc)(void (*)(void))gvNetServerAccept, l, NULL);
+    l->watch = g_source_attach(src, srv->ctx);
+    g_source_unref(src);
+    g_ptr_array_add(srv->listeners, l);
+}
+
 int
 gvNetServerAddListener(gvNetServer *srv, const char *path, unsigned int mode, bool readonly,
                        GError **error)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     gvNetListener *l;
-    gvNetAcceptCtx *actx;
     int fd;
 
     if (strlen(path) >= sizeof(addr.sun_path)) {
@@ -829,21 +1061,93 @@ gvNetServerAddListener(gvNetServer *srv, const char *path, unsigned int mode, bo
     }
     l = g_new0(gvNetListener, 1);
     l->fd = fd;
+    l->kind = GV_NET_SERVER_TRANSPORT_UNIX;
     l->readonly = readonly;
     l->path = g_strdup(path);
-    actx = g_new0(gvNetAcceptCtx, 1);
-    actx->srv = srv;
-    actx->listener = l;
-    {
-        GSource *src = g_unix_fd_source_new(fd, G_IO_IN);
-
-        g_source_set_callback(src, (GSourceFunc)(void (*)(void))gvNetServerAcceptReal, actx,
-                              g_free);
-        l->watch = g_source_attach(src, srv->ctx);
-        g_source_unref(src);
-    }
-    g_ptr_array_add(srv->listeners, l);
+    l->name = g_strdup(path);
+    gvNetServerListen(srv, l);
     return 0;
+}
+
+int
+gvNetServerAddTCPListener(gvNetServer *srv, const char *addr, int port, gvNetTLSContext *tls,
+                          const gvNetTLSPolicy *policy, bool readonly, GError **error)
+{
+    struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV | AI_ADDRCONFIG,
+                              .ai_family = AF_UNSPEC,
+                              .ai_socktype = SOCK_STREAM };
+    struct addrinfo *res = NULL;
+    struct addrinfo *ai;
+    g_autofree char *service = g_strdup_printf("%d", port);
+    const char *what = tls ? "TLS" : "TCP";
+    int lastErr = 0;
+    int bound = 0;
+    int rc;
+
+    if (addr && !*addr)
+        addr = NULL;
+    if ((rc = getaddrinfo(addr, service, &hints, &res)) != 0) {
+        gvReportError(error, GV_ERR_SYSTEM_ERROR, "cannot resolve %s listen address '%s': %s", what,
+                      addr ? addr : "*", gai_strerror(rc));
+        return -1;
+    }
+    for (ai = res; ai; ai = ai->ai_next) {
+        gvNetListener *l;
+        int one = 1;
+        int fd =
+            socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+
+        if (fd < 0) {
+            lastErr = errno;
+            continue;
+        }
+        (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (ai->ai_family == AF_INET6)
+            (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 128) < 0) {
+            lastErr = errno;
+            close(fd);
+            continue;
+        }
+        l = g_new0(gvNetListener, 1);
+        l->fd = fd;
+        l->kind = tls ? GV_NET_SERVER_TRANSPORT_TLS : GV_NET_SERVER_TRANSPORT_TCP;
+        l->readonly = readonly;
+        l->name = gvNetSockaddrFormat(ai->ai_addr, ai->ai_addrlen);
+        if (tls) {
+            l->tls = gvNetTLSContextRef(tls);
+            l->policy.allowed = g_strdupv(policy ? policy->allowed : NULL);
+            l->policy.readonly = g_strdupv(policy ? policy->readonly : NULL);
+        }
+        gvNetServerListen(srv, l);
+        bound++;
+    }
+    freeaddrinfo(res);
+    if (bound == 0) {
+        gvReportSystemError(error, lastErr ? lastErr : EADDRNOTAVAIL,
+                            "cannot listen for %s on '%s' port %d", what, addr ? addr : "*", port);
+        return -1;
+    }
+    return 0;
+}
+
+/* The addresses the server listens on for @kind, for the log */
+char *
+gvNetServerDescribeListeners(gvNetServer *srv, gvNetServerTransportKind kind)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    guint i;
+
+    for (i = 0; i < srv->listeners->len; i++) {
+        gvNetListener *l = g_ptr_array_index(srv->listeners, i);
+
+        if (l->kind != kind)
+            continue;
+        if (out->len > 0)
+            g_string_append(out, ", ");
+        g_string_append(out, l->name);
+    }
+    return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
 /* ---- server ------------------------------------------------------------- */
@@ -901,7 +1205,8 @@ gvNetServerShutdown(gvNetServer *srv)
         }
         if (lst->fd >= 0) {
             close(lst->fd);
-            (void)unlink(lst->path);
+            if (lst->path)
+                (void)unlink(lst->path);
             lst->fd = -1;
         }
     }
@@ -936,8 +1241,7 @@ gvNetServerFree(gvNetServer *srv)
     for (i = 0; i < srv->listeners->len; i++) {
         gvNetListener *l = g_ptr_array_index(srv->listeners, i);
 
-        g_free(l->path);
-        g_free(l);
+        gvNetListenerFree(l);
     }
     g_ptr_array_unref(srv->listeners);
     g_hash_table_unref(srv->clients);

@@ -13,8 +13,17 @@
 #include <glib.h>
 
 #include "gvnetmessage.h"
+#include "gvnettls.h"
 
 typedef struct _gvNetServer gvNetServer;
+
+/* How a client reached the server */
+typedef enum {
+    GV_NET_SERVER_TRANSPORT_UNIX = 0,
+    GV_NET_SERVER_TRANSPORT_TCP, /* plain TCP: neither secure nor encrypted */
+    GV_NET_SERVER_TRANSPORT_TLS,
+    GV_NET_SERVER_TRANSPORT_LAST
+} gvNetServerTransportKind;
 typedef struct _gvNetServerClient gvNetServerClient;
 
 /*
@@ -38,6 +47,11 @@ gvNetServer *gvNetServerNew(gvNetServerDispatchFunc dispatch, gvNetServerInlineF
                             gpointer opaque, unsigned int workers, GError **error);
 void gvNetServerFree(gvNetServer *srv);
 
+/* Runs on the main loop for each STREAM frame a client sends (data, finish, abort) */
+typedef void (*gvNetServerStreamFunc)(gvNetServerClient *client, const gvNetMessageHeader *hdr,
+                                      const guint8 *payload, size_t len, gpointer opaque);
+void gvNetServerSetStreamFunc(gvNetServer *srv, gvNetServerStreamFunc func);
+
 /* Runs on the main loop when a client's connection closes, before it is dropped */
 typedef void (*gvNetServerClientCloseFunc)(gvNetServerClient *client, gpointer opaque);
 void gvNetServerSetClientCloseFunc(gvNetServer *srv, gvNetServerClientCloseFunc func);
@@ -55,6 +69,19 @@ void gvNetServerSetKeepAlive(gvNetServer *srv, int interval, int count);
 int gvNetServerAddListener(gvNetServer *srv, const char *path, unsigned int mode, bool readonly,
                            GError **error);
 
+/*
+ * Listens on TCP port @port of @addr (NULL or "": every address, IPv4 and
+ * IPv6).  With @tls, clients go through a TLS handshake first (bounded in
+ * time), must present a certificate that verifies and whose DN @policy
+ * admits (its read-only list marks them read-only), and get the one byte
+ * libvirt's clients wait for; only then does the RPC start and the
+ * clientInit callback run.  Without @tls the RPC runs in clear.
+ */
+int gvNetServerAddTCPListener(gvNetServer *srv, const char *addr, int port, gvNetTLSContext *tls,
+                              const gvNetTLSPolicy *policy, bool readonly, GError **error);
+/* "ADDR:PORT, ..." of the listeners of @kind, for the log */
+char *gvNetServerDescribeListeners(gvNetServer *srv, gvNetServerTransportKind kind);
+
 /* Stops accepting, closes every client, waits for the workers */
 void gvNetServerShutdown(gvNetServer *srv);
 
@@ -67,8 +94,13 @@ gpointer gvNetServerClientGetPriv(gvNetServerClient *client);
 /* Peer credentials, -1 when unknown */
 void gvNetServerClientGetCreds(gvNetServerClient *client, gint64 *pid, gint64 *uid);
 
-/* libvirt's CONNECT_IS_SECURE: a UNIX socket (the only transport here) is */
+gvNetServerTransportKind gvNetServerClientGetTransport(gvNetServerClient *client);
+/* libvirt's CONNECT_IS_SECURE: a UNIX socket or TLS (plain TCP is not) */
 bool gvNetServerClientIsSecure(gvNetServerClient *client);
+/* libvirt's CONNECT_IS_ENCRYPTED: TLS */
+bool gvNetServerClientIsEncrypted(gvNetServerClient *client);
+/* The DN of a TLS client's certificate, else NULL; valid while the client is */
+const char *gvNetServerClientGetIdentity(gvNetServerClient *client);
 
 /* Queues a finished frame (takes it; wiped when sent). Thread-safe. */
 void gvNetServerClientSend(gvNetServerClient *client, GByteArray *frame);

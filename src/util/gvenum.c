@@ -29,3 +29,6 @@ gvEnumToString(const char *const *table, size_t ntable, int value)
 
 GV_ENUM_IMPL(gvTristateBool, GV_TRISTATE_BOOL_LAST, [GV_TRISTATE_BOOL_ABSENT] = "absent",
              [GV_TRISTATE_BOOL_YES] = "yes", [GV_TRISTATE_BOOL_NO] = "no");
+
+GV_ENUM_IMPL(gvTristateSwitch, GV_TRISTATE_SWITCH_LAST, [GV_TRISTATE_SWITCH_ABSENT] = "absent",
+             [GV_TRISTATE_SWITCH_ON] = "on", [GV_TRISTATE_SWITCH_OFF] = "off");

@@ -41,3 +41,12 @@ typedef enum {
     GV_TRISTATE_BOOL_LAST
 } gvTristateBool;
 GV_ENUM_DECL(gvTristateBool);
+
+/* An on/off attribute ("state='on'") that keeps "absent" through a round trip */
+typedef enum {
+    GV_TRISTATE_SWITCH_ABSENT = 0,
+    GV_TRISTATE_SWITCH_ON,
+    GV_TRISTATE_SWITCH_OFF,
+    GV_TRISTATE_SWITCH_LAST
+} gvTristateSwitch;
+GV_ENUM_DECL(gvTristateSwitch);

@@ -29,8 +29,12 @@ gvErrorCodePrefix(int code)
         return "operation failed";
     case GV_ERR_OPERATION_DENIED:
         return "operation forbidden";
+    case GV_ERR_CONF_SYNTAX:
+        return "configuration file syntax error";
     case GV_ERR_NO_DOMAIN:
         return "Domain not found";
+    case GV_ERR_AUTH_FAILED:
+        return "authentication failed";
     case GV_ERR_NO_STORAGE_POOL:
         return "Storage pool not found";
     case GV_ERR_NO_STORAGE_VOL:
@@ -45,6 +49,8 @@ gvErrorCodePrefix(int code)
         return "Domain snapshot not found";
     case GV_ERR_ARGUMENT_UNSUPPORTED:
         return "argument unsupported";
+    case GV_ERR_NO_DOMAIN_METADATA:
+        return "metadata not found";
     case GV_ERR_OPERATION_UNSUPPORTED:
         return "Operation not supported";
     case GV_ERR_XML_INVALID_SCHEMA:

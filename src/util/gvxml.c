@@ -394,6 +394,48 @@ gvXMLPropTristateBool(xmlNodePtr node, const char *name, unsigned int flags, gvT
     return 1;
 }
 
+int
+gvXMLPropTristateSwitch(xmlNodePtr node, const char *name, unsigned int flags,
+                        gvTristateSwitch *out, GError **error)
+{
+    g_autofree char *val = NULL;
+    int rc;
+
+    if ((rc = gvXMLPropString(node, name, flags & GV_XML_PROP_REQUIRED, &val, error)) <= 0)
+        return rc;
+    if (g_str_equal(val, "on")) {
+        *out = GV_TRISTATE_SWITCH_ON;
+    } else if (g_str_equal(val, "off")) {
+        *out = GV_TRISTATE_SWITCH_OFF;
+    } else {
+        gvXMLReportInvalidProp(node, name, val, "'on' or 'off'", error);
+        return -1;
+    }
+    return 1;
+}
+
+int
+gvXMLPropLongLong(xmlNodePtr node, const char *name, unsigned int flags, long long min,
+                  long long max, long long *out, GError **error)
+{
+    g_autofree char *val = NULL;
+    g_autofree char *expected = NULL;
+    gint64 v;
+    int rc;
+
+    if ((rc = gvXMLPropString(node, name, flags & GV_XML_PROP_REQUIRED, &val, error)) <= 0)
+        return rc;
+    /* decimal digits only, an optional '-': no '+', no spaces, no hex */
+    if (!g_ascii_isdigit(val[val[0] == '-' ? 1 : 0]) ||
+        !g_ascii_string_to_signed(val, 10, min, max, &v, NULL)) {
+        expected = g_strdup_printf("an integer from %lld to %lld", min, max);
+        gvXMLReportInvalidProp(node, name, val, expected, error);
+        return -1;
+    }
+    *out = v;
+    return 1;
+}
+
 char *
 gvXMLNodeContent(xmlNodePtr node, bool trim)
 {

@@ -67,6 +67,12 @@ int gvXMLPropUInt(xmlNodePtr node, const char *name, unsigned int flags, unsigne
 int gvXMLPropInt(xmlNodePtr node, const char *name, unsigned int flags, int *out, GError **error);
 int gvXMLPropTristateBool(xmlNodePtr node, const char *name, unsigned int flags,
                           gvTristateBool *out, GError **error);
+/* 'on' or 'off' */
+int gvXMLPropTristateSwitch(xmlNodePtr node, const char *name, unsigned int flags,
+                            gvTristateSwitch *out, GError **error);
+/* A signed decimal (leading '-' allowed), bounded by [@min, @max] */
+int gvXMLPropLongLong(xmlNodePtr node, const char *name, unsigned int flags, long long min,
+                      long long max, long long *out, GError **error);
 
 /* The text content of @node; @trim strips surrounding white space. */
 char *gvXMLNodeContent(xmlNodePtr node, bool trim);

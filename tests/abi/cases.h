@@ -16,6 +16,14 @@ DO_TEST("nonabi-on-crash");
 DO_TEST("nonabi-disk-source");
 /* the kernel is read once, at boot: a destination may boot another one next time */
 DO_TEST("nonabi-kernel");
+/* metadata and how the host keeps time are not the guest's ABI */
+DO_TEST("nonabi-metadata");
+DO_TEST("nonabi-clock-tickpolicy");
+/* how strictly the CPU was checked at start is not the guest's; current = max is all */
+DO_TEST("nonabi-cpu-check");
+/* the same firmware and NVRAM may live elsewhere on the destination */
+DO_TEST("nonabi-firmware-paths");
+DO_TEST("nonabi-vcpus-current-all");
 DO_TEST("nonabi-all");
 
 /* incompatible: every message names the destination's value, then the source's */
@@ -38,3 +46,12 @@ DO_TEST_FAIL("net-count-differs");
 DO_TEST_FAIL("serial-count-differs");
 /* all mismatches at once, joined by '; ' */
 DO_TEST_FAIL("many-mismatches");
+/* features, the clock the guest sees and its sleep states */
+DO_TEST_FAIL("features-differ");
+DO_TEST_FAIL("clock-differs");
+DO_TEST_FAIL("pm-differs");
+/* the CPU: model, vendor, topology, features; the vCPUs online */
+DO_TEST_FAIL("cpu-differs");
+DO_TEST_FAIL("vcpus-current-differs");
+/* the firmware and the SMBIOS tables */
+DO_TEST_FAIL("firmware-differs");

@@ -34,8 +34,7 @@ gvFuzzLayout(const gvXdrLayout *layout, const guint8 *p, size_t len)
 
         gvXdrEncodeLayout(b, layout, obj);
         /* what decoded must encode to the bytes it came from */
-        if (gvXdrDecodeFinished(&d) && len > 0 &&
-            (b->len != len || memcmp(b->data, p, len) != 0)) {
+        if (gvXdrDecodeFinished(&d) && len > 0 && (b->len != len || memcmp(b->data, p, len) != 0)) {
             /* only booleans and pointer flags may differ (any non-zero is 1) */
             g_assert_cmpuint(b->len, ==, len);
         }

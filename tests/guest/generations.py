@@ -81,6 +81,7 @@ class Ctx:
         gg.write_file(self.path, gg.guest_xml(self.name, self.uid, machine, self.kernel, initrd,
                                               disk))
         self.w = gg.Witness(h, self.name)
+        self.qemu = None         # the QEMU whose pty the witness reads
         self.before = None       # the guest's last state line before a transition
         self.snapshots = {}      # name -> the guest's state when it was taken
         self.rows = []           # for the summary
@@ -89,11 +90,16 @@ class Ctx:
         return '%s: %s' % (self.machine, what)
 
     def attach(self):
+        """Reads the pty the live XML names; a new QEMU's pty is a new one
+        even when it got the number of the old one."""
         xml = self.d.live_xml(self.name)
         pty = gg.pty_of(xml)
+        pid = self.d.qemu_pid(self.name)
         self.h.ok(pty and pty.startswith('/dev/pts/'),
                   self.tag("the live XML names the serial port's pty (%s)" % pty), xml)
-        return self.w.attach(pty)
+        fresh = pid != self.qemu
+        self.qemu = pid
+        return self.w.attach(pty, fresh)
 
 
 # ---- the transitions --------------------------------------------------------------
@@ -259,7 +265,7 @@ def wait_state(c, t, info, since):
 
 def check_guids(c, name, settled):
     """The guest's GUID is domgenid's, the live XML's, the config's and
-    fw_cfg's; returns it."""
+    fw_cfg's, and its driver and crng are ready."""
     h = c.h
     guids = {'domgenid': c.d.domgenid(c.name), 'live XML': gvsm.guid_of(c.d.live_xml(c.name))}
     if c.d is c.S:

@@ -265,9 +265,10 @@ class Witness:
             self.lines.append(line)
             self.cond.notify_all()
 
-    def attach(self, path):
-        """Reads @path from now on (the old pty, if another, is closed)."""
-        if self.console and self.console.path == path and self.console.is_alive():
+    def attach(self, path, fresh=False):
+        """Reads @path from now on (the old pty, if another or @fresh, is closed)."""
+        if self.console and self.console.path == path and self.console.is_alive() and \
+                not fresh:
             return True
         if self.console:
             self.console.close()

@@ -13,6 +13,7 @@ Usage: host-interop.py GENVIRTD GENVIRSH SRCDIR
 
 import os
 import re
+import socket
 import struct
 import sys
 import xml.etree.ElementTree as ET
@@ -508,6 +509,31 @@ def check_fixture(h, d):
     conn.close()
 
 
+def free_tcp_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def check_tcp_secure(h, d, port):
+    """CONNECT_IS_SECURE per transport: the UNIX socket is, plain TCP is not."""
+    conn = libvirt.open(d.uri)
+    h.eq(conn.isSecure(), 1, 'isSecure() on the UNIX socket of a daemon that also listens on TCP')
+    conn.close()
+    uri = 'qemu+tcp://127.0.0.1:%d/system' % port
+    try:
+        conn = libvirt.openReadOnly(uri)
+    except libvirt.libvirtError as e:
+        h.ok(False, 'python3-libvirt opens %s' % uri, err_str(e))
+        return
+    h.eq(conn.isSecure(), 0, 'isSecure() over plain TCP (genvirtd --listen-tcp) is 0')
+    h.eq(conn.isEncrypted(), 0, 'isEncrypted() over plain TCP is 0')
+    h.eq(conn.getInfo()[4:], [2, 1, 2, 2], 'getInfo() over plain TCP (read-only)')
+    conn.close()
+
+
 def main(h):
     kvm = kvm_expected(h)
     d = gvtest.Daemon(h)
@@ -525,12 +551,15 @@ def main(h):
     check_virt_install(h, d, qcow2, kvm)
     d.stop()
 
+    # the fixture daemon also listens on plain TCP (loopback, a free port)
+    port = free_tcp_port()
     fixture = gvtest.Daemon(h, env={'GENVIRT_HOST_ROOT': os.path.join(h.srcdir, 'tests', 'host',
                                                                       'numa2')},
-                            label='numa2')
+                            args=['--listen-tcp=127.0.0.1:%d' % port], label='numa2')
     if not fixture.start():
         return
     check_fixture(h, fixture)
+    check_tcp_secure(h, fixture, port)
     fixture.stop()
 
 

@@ -64,7 +64,7 @@ DO_TEST("vnc-ipv6", KVM);
 /* cpu */
 DO_TEST("cpu-host-passthrough-kvm", KVM);
 DO_TEST("cpu-host-passthrough-tcg", TCG);
-DO_TEST("cpu-host-model", KVM);
+DO_TEST_CAPS("cpu-host-model", CAPS_CPU, KVM);
 DO_TEST("cpu-custom", KVM);
 /* a custom model is checked against the binary's "NAME-x86_64-cpu" types */
 DO_TEST_FAIL("cpu-custom-unknown", CAPS_72, KVM);
@@ -80,4 +80,72 @@ DO_TEST("boot-order", KVM);
 DO_TEST("name-comma", KVM);
 DO_TEST("memory-gib", KVM);
 DO_TEST("vcpus-multi", KVM);
-DO_TEST("full-q35", KVM);
+DO_TEST_CAPS("full-q35", CAPS_CPU, KVM);
+/* Nova 26, a simple flavor (tests/xml2xml/nova-26-simple-flavor.xml) */
+DO_TEST_CAPS("nova-26-simple-flavor", CAPS_CPU, KVM);
+
+/* the clock, power management, features and lifecycle (outside <devices>) */
+DO_TEST("clock-timers-kvm", KVM);
+DO_TEST("clock-timers-tcg", TCG);
+DO_TEST("clock-variable", KVM);
+DO_TEST("clock-timezone", KVM);
+DO_TEST("clock-kvmclock", KVM);
+DO_TEST_FAIL("clock-kvmclock-tcg", CAPS_72, TCG);
+DO_TEST_FAIL("clock-pit-catchup-tcg", CAPS_72, TCG);
+DO_TEST_FAIL("clock-rtc-merge", CAPS_72, KVM);
+DO_TEST_FAIL("clock-rtc-track-boot", CAPS_72, KVM);
+DO_TEST_FAIL("clock-hpet-tickpolicy", CAPS_72, KVM);
+DO_TEST_FAIL("clock-pit-absent", CAPS_72, KVM);
+DO_TEST("pm-pc", KVM);
+DO_TEST("pm-q35", KVM);
+DO_TEST_FAIL("pm-microvm", CAPS_72, KVM);
+DO_TEST("features-machine", KVM);
+DO_TEST("features-hyperv", KVM);
+DO_TEST("features-hyperv-windows", KVM);
+DO_TEST("features-hyperv-passthrough", KVM);
+DO_TEST_FAIL("features-hyperv-tcg", CAPS_72, TCG);
+DO_TEST_FAIL("features-hyperv-qemu-type", CAPS_72, KVM);
+DO_TEST_FAIL("features-hyperv-synic-alone", CAPS_72, KVM);
+DO_TEST_FAIL("features-hyperv-stimer-no-clock", CAPS_72, KVM);
+DO_TEST_FAIL("features-smm-microvm", CAPS_72, KVM);
+DO_TEST_FAIL("lifecycle-coredump", CAPS_72, KVM);
+DO_TEST_FAIL("lifecycle-rename-restart", CAPS_72, KVM);
+DO_TEST("lifecycle-preserve", KVM);
+/* a guest power-off always ends the domain, a guest reboot is QEMU's: refused rather than ignored */
+DO_TEST_FAIL("lifecycle-poweroff-restart", CAPS_72, KVM);
+DO_TEST_FAIL("lifecycle-poweroff-preserve", CAPS_72, KVM);
+DO_TEST_FAIL("lifecycle-reboot-preserve", CAPS_72, KVM);
+
+/* <cpu> and <vcpu>: host-model resolved from what QEMU says of the host (CAPS_CPU) */
+DO_TEST_CAPS("cpu-host-model-tcg", CAPS_CPU, TCG);
+DO_TEST_CAPS("cpu-host-model-features", CAPS_CPU, TCG);
+DO_TEST_FAIL("cpu-host-model-nodata", CAPS_72, KVM);
+DO_TEST_FAIL("cpu-custom-partial-missing", CAPS_CPU, KVM);
+DO_TEST_CAPS("cpu-custom-partial-disabled", CAPS_CPU, KVM);
+DO_TEST_CAPS("cpu-custom-check-none", CAPS_CPU, TCG);
+DO_TEST_CAPS("cpu-custom-check-full", CAPS_CPU, TCG);
+DO_TEST_FAIL("cpu-feature-unknown", CAPS_CPU, KVM);
+DO_TEST_FAIL("cpu-feature-forbid", CAPS_CPU, TCG);
+DO_TEST_FAIL("cpu-vendor-mismatch", CAPS_CPU, TCG);
+DO_TEST_CAPS("cpu-topology", CAPS_CPU, KVM);
+DO_TEST("cpu-topology-no-model", KVM);
+DO_TEST("cpu-passthrough-migratable-off", KVM);
+DO_TEST_FAIL("vcpu-placement-auto", CAPS_72, KVM);
+DO_TEST("vcpu-current", KVM);
+
+/* firmware (chosen from tests/firmware/ as genvirtd chooses from /usr/share/qemu/firmware), bootmenu, SMBIOS */
+DO_TEST("firmware-efi-q35", KVM);
+DO_TEST("firmware-efi-pc", KVM);
+DO_TEST("firmware-efi-no-secure-boot", TCG);
+DO_TEST("firmware-efi-secure-empty", TCG);
+DO_TEST("firmware-efi-smm-off", TCG);
+DO_TEST("firmware-efi-nvram-path", TCG);
+DO_TEST_FAIL("firmware-efi-i686", CAPS_72, KVM);
+DO_TEST("loader-pflash", TCG);
+DO_TEST_FAIL("loader-pflash-secure-pc", CAPS_72, KVM);
+DO_TEST("loader-rom", KVM);
+DO_TEST("bootmenu", KVM);
+DO_TEST("bootmenu-only", KVM);
+DO_TEST("smbios-sysinfo", KVM);
+DO_TEST("smbios-emulate", KVM);
+DO_TEST_FAIL("smbios-host", CAPS_72, KVM);

@@ -13,13 +13,18 @@ NAME.args is started with the real /usr/bin/qemu-system-x86_64:
   name (spaces and commas included): a tiny multiboot kernel
   (tests/integration/testkernel.py) and a small initrd, which QEMU loads
   when it creates the machine, even under -S;
+- a pflash firmware's code image (gv-pflash0) stays the real OVMF file,
+  its NVRAM (gv-pflash1) becomes a temporary copy of the matching OVMF
+  variable store;
 - the genid payload (the "# " lines after the payload header, without the
   "# ") goes into a sealed memfd placed at the descriptor the header names
   (the one -readconfig /dev/fd/N reads);
 - -accel kvm becomes -accel tcg (and -cpu host becomes -cpu max) when
-  /dev/kvm cannot be opened, and for a case whose KVM start aborts with
-  "failed to set MSR 0x10a" (a host quirk, seen with nested KVM on AMD,
-  that breaks -cpu host and -cpu max); the TAP line says so.
+  /dev/kvm cannot be opened, and for a case whose KVM start fails on what
+  this host's KVM lacks (HOST_KVM_QUIRKS: "failed to set MSR 0x10a", seen
+  with nested KVM on AMD, that breaks -cpu host and -cpu max; no SMM; no
+  Hyper-V enlightenments, whose hv-* flags that TCG run leaves out); the
+  TAP line says so.
 
 QEMU runs with exactly the environment of the args file.  The script then
 connects to QMP, sends qmp_capabilities, and, when there is a payload, checks
@@ -157,6 +162,31 @@ def run(cmd, timeout=30):
         raise CaseError('%s failed: %s' % (' '.join(cmd), p.stdout.strip()))
 
 
+def firmware_file(props, tmpdir, notes):
+    """pflash0 is the firmware's code: the real OVMF image, read-only.  pflash1
+    is the guest's NVRAM: a temporary copy of the OVMF variable store that
+    matches the code image the args name (as genvirtd copies the template)."""
+    name = props['filename']
+    if props['node-name'].startswith('gv-pflash0'):
+        if not os.path.isfile(name):
+            raise CaseError('firmware image %s is not installed (Debian: ovmf)' % name)
+        firmware_file.code = name
+        return name
+    code = getattr(firmware_file, 'code', '')
+    base = os.path.basename(code)
+    candidates = [base.replace('CODE', 'VARS'),
+                  re.sub(r'CODE(_4M)?\.[a-z]+\.fd$', r'VARS\1.fd', base)]
+    for c in candidates:
+        template = os.path.join(os.path.dirname(code), c)
+        if os.path.isfile(template):
+            nvram = os.path.join(tmpdir, 'nvram-' + os.path.basename(name))
+            with open(template, 'rb') as src, open(nvram, 'wb') as dst:
+                dst.write(src.read())
+            notes.append('NVRAM from %s' % c)
+            return nvram
+    raise CaseError('no OVMF variable store for %s' % code)
+
+
 def rewrite_argv(argv, tmpdir, force_tcg, notes):
     """Temporary monitor socket and disk images; returns (argv, monitor path)."""
     out = list(argv)
@@ -179,6 +209,11 @@ def rewrite_argv(argv, tmpdir, force_tcg, notes):
                 raise CaseError('monitor chardev without a path: %s' % arg)
             out[i] = re.sub(r',path=(?:[^,]|,,)*', ',path=' + monitor.replace(',', ',,'), arg)
             seen_monitor = True
+        elif prev == '-blockdev' and json.loads(arg).get('node-name', '').startswith('gv-pflash'):
+            props = json.loads(arg)
+            if props.get('driver') == 'file':
+                props['filename'] = firmware_file(props, tmpdir, notes)
+                out[i] = json.dumps(props, separators=(',', ':'))
         elif prev == '-blockdev':
             props = json.loads(arg)
             if props.get('driver') == 'file':
@@ -204,8 +239,8 @@ def rewrite_argv(argv, tmpdir, force_tcg, notes):
         elif force_tcg and prev == '-accel' and arg == 'kvm':
             out[i] = 'tcg'
             notes.append('kvm forced to tcg')
-        elif force_tcg and prev == '-cpu' and arg == 'host':
-            out[i] = 'max'
+        elif force_tcg and prev == '-cpu' and arg.split(',')[0] == 'host':
+            out[i] = 'max' + arg[len('host'):]
             notes.append('cpu host forced to max')
     if not seen_monitor:
         raise CaseError('no QMP monitor chardev in the args')
@@ -362,6 +397,25 @@ def qemu_session(env, argv, payload, payload_fd, guid, monitor, log):
 # The host's KVM cannot run this CPU model (seen with nested KVM on AMD:
 # QEMU aborts writing IA32_ARCH_CAPABILITIES): not the argv's fault.
 HOST_KVM_CPU_QUIRK = 'failed to set MSR 0x10a'
+# Nested KVM without SMM, or without (some of) Hyper-V: the line is checked
+# again under TCG, which has SMM; the hv-* flags (TCG has no Hyper-V) are
+# left out of that second run and the TAP line says so.
+HOST_KVM_QUIRKS = (HOST_KVM_CPU_QUIRK,
+                   'System Management Mode not supported by this hypervisor',
+                   "kernel doesn't allow setting HyperV",
+                   'failed to set MSR 0x4000')
+
+
+def strip_hyperv(argv, notes):
+    out = list(argv)
+    for i in range(1, len(out)):
+        if out[i - 1] == '-cpu':
+            parts = out[i].split(',')
+            kept = [p for p in parts if not p.startswith('hv-')]
+            if len(kept) != len(parts):
+                notes.append('hv-* flags left out under TCG')
+                out[i] = ','.join(kept)
+    return out
 
 
 def check_case(srcdir, name, force_tcg):
@@ -384,23 +438,28 @@ def check_case(srcdir, name, force_tcg):
         raise CaseError('the guid %s is in argv' % guid)
 
     quirk = False
+    quirk_text = None
     while True:
         notes = []
         with tempfile.TemporaryDirectory(prefix='gv-qemu-accepts-') as tmpdir:
             argv, monitor = rewrite_argv(orig_argv, tmpdir, force_tcg, notes)
+            if quirk:
+                argv = strip_hyperv(argv, notes)
             with open(os.path.join(tmpdir, 'qemu.log'), 'w+') as log:
                 try:
                     qemu_session(env, argv, payload, payload_fd, guid, monitor, log)
                 except CaseError as e:
-                    if force_tcg or HOST_KVM_CPU_QUIRK not in str(e):
+                    hit = [q for q in HOST_KVM_QUIRKS if q in str(e)]
+                    if force_tcg or not hit:
                         raise
                     # once more under TCG, which checks the rest of the argv
                     force_tcg = quirk = True
+                    quirk_text = hit[0]
                     continue
         if guid is not None:
             notes.append('guid matched')
         if quirk:
-            notes.append("this host's KVM aborts on the CPU model (%s)" % HOST_KVM_CPU_QUIRK)
+            notes.append("this host's KVM refuses it (%s)" % quirk_text)
         return ', '.join(notes)
 
 

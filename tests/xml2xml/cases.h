@@ -167,3 +167,128 @@ DO_TEST_FAIL("os-kernel-twice-invalid");
 DO_TEST_FAIL("os-kernel-attr-invalid");
 DO_TEST_FAIL("os-cmdline-child-invalid");
 DO_TEST_FAIL("os-dtb-invalid");
+/* <metadata>: foreign namespaces kept verbatim, libvirt's formatting */
+DO_TEST("metadata-libosinfo");
+DO_TEST("metadata-nova");
+DO_TEST("metadata-reformat");
+DO_TEST("metadata-empty");
+/* a namespace declared on <domain> moves onto the element that uses it */
+DO_TEST("metadata-ns-on-root");
+DO_TEST_FAIL("metadata-no-namespace-invalid");
+DO_TEST_FAIL("metadata-text-invalid");
+DO_TEST_FAIL("metadata-duplicate-namespace");
+DO_TEST_FAIL("metadata-attribute-invalid");
+/* <pm> */
+DO_TEST("pm-disabled");
+DO_TEST("pm-mem-only-q35");
+DO_TEST("pm-empty");
+DO_TEST_FAIL("pm-bad-enabled-invalid");
+DO_TEST_FAIL("pm-unknown-child-invalid");
+/* <on_*>: libvirt's actions (the QEMU driver refuses some) */
+DO_TEST("lifecycle-libvirt-actions");
+DO_TEST_FAIL("lifecycle-coredump-poweroff-invalid");
+DO_TEST_FAIL("lifecycle-unknown-invalid");
+/* <clock> and <timer> */
+DO_TEST("clock-timers");
+DO_TEST("clock-timers-all");
+DO_TEST("clock-variable");
+DO_TEST("clock-variable-default");
+DO_TEST("clock-utc-adjustment");
+DO_TEST("clock-localtime-reset");
+DO_TEST("clock-timezone");
+DO_TEST("clock-no-offset");
+DO_TEST_FAIL("clock-timer-twice");
+DO_TEST_FAIL("clock-track-pit");
+DO_TEST_FAIL("clock-basis-utc-invalid");
+DO_TEST_FAIL("clock-timezone-missing-invalid");
+DO_TEST_FAIL("clock-timezone-bad-invalid");
+DO_TEST_FAIL("clock-timezone-utc-invalid");
+DO_TEST_FAIL("clock-adjustment-bad-invalid");
+DO_TEST_FAIL("clock-adjustment-timezone-invalid");
+DO_TEST_FAIL("clock-timer-tsc-invalid");
+DO_TEST_FAIL("clock-timer-bad-present-invalid");
+/* <features> */
+DO_TEST("features-all");
+DO_TEST("features-hyperv-order");
+DO_TEST("features-hyperv-passthrough");
+DO_TEST_FAIL("features-spinlocks-few-invalid");
+DO_TEST_FAIL("features-spinlocks-no-retries-invalid");
+DO_TEST_FAIL("features-vendor-long-invalid");
+DO_TEST_FAIL("features-vendor-comma-invalid");
+DO_TEST_FAIL("features-hyperv-unknown-invalid");
+DO_TEST_FAIL("features-hyperv-no-state-invalid");
+DO_TEST_FAIL("features-vmport-bad-invalid");
+DO_TEST_FAIL("features-kvm-unknown-invalid");
+DO_TEST_FAIL("features-smm-tseg-invalid");
+/* <cpu> and <vcpu>: libvirt's defaults (match, check, fallback, migratable, dies) */
+DO_TEST("cpu-custom-full");
+DO_TEST("cpu-topology-defaults");
+DO_TEST("cpu-feature-no-policy");
+DO_TEST("cpu-passthrough-features");
+DO_TEST("cpu-host-model-check-none");
+DO_TEST_FAIL("cpu-topology-mismatch");
+DO_TEST_FAIL("cpu-feature-twice");
+DO_TEST_FAIL("cpu-feature-bad-name-invalid");
+DO_TEST_FAIL("cpu-feature-bad-policy-invalid");
+DO_TEST_FAIL("cpu-vendor-no-model");
+/* libvirt takes (and ignores) match for host-model; Nova writes it */
+DO_TEST("cpu-match-host-model");
+DO_TEST_FAIL("cpu-migratable-custom");
+DO_TEST_FAIL("cpu-check-bad-invalid");
+DO_TEST_FAIL("cpu-topology-zero-invalid");
+DO_TEST_FAIL("cpu-numa-invalid");
+DO_TEST("vcpu-current");
+DO_TEST_FAIL("vcpu-current-too-many");
+DO_TEST_FAIL("vcpu-current-zero-invalid");
+DO_TEST_FAIL("vcpu-placement-bad-invalid");
+/* firmware: firmware='efi' and its features, <loader>, <nvram>; <bootmenu>; <smbios>, <sysinfo> */
+DO_TEST("os-firmware-efi");
+DO_TEST("os-firmware-efi-plain");
+DO_TEST("os-loader-pflash");
+/* the live form: firmware='efi' with the firmware chosen at start */
+DO_TEST("os-loader-live");
+DO_TEST("os-loader-rom");
+DO_TEST("os-loader-spaces");
+DO_TEST("os-bootmenu");
+DO_TEST("os-bootmenu-off");
+DO_TEST("os-smbios-sysinfo");
+DO_TEST("os-sysinfo-reorder");
+DO_TEST_FAIL("os-loader-relative");
+DO_TEST_FAIL("os-loader-no-path");
+DO_TEST_FAIL("os-nvram-no-pflash");
+DO_TEST_FAIL("os-nvram-relative");
+DO_TEST_FAIL("os-secure-rom");
+DO_TEST_FAIL("os-secure-no-smm");
+DO_TEST_FAIL("os-firmware-features-no-efi");
+DO_TEST_FAIL("os-firmware-feature-twice");
+DO_TEST_FAIL("os-firmware-bad-invalid");
+DO_TEST_FAIL("os-firmware-feature-unknown-invalid");
+DO_TEST_FAIL("os-bootmenu-timeout-disabled");
+DO_TEST_FAIL("os-bootmenu-timeout-big-invalid");
+DO_TEST_FAIL("os-smbios-no-sysinfo");
+DO_TEST_FAIL("os-smbios-bad-invalid");
+DO_TEST_FAIL("sysinfo-bad-date");
+DO_TEST_FAIL("sysinfo-bad-release");
+DO_TEST_FAIL("sysinfo-uuid-mismatch");
+DO_TEST_FAIL("sysinfo-wrong-entry");
+DO_TEST_FAIL("sysinfo-entry-twice");
+DO_TEST_FAIL("sysinfo-fwcfg-invalid");
+DO_TEST_FAIL("sysinfo-unknown-block-invalid");
+/*
+ * virt-install 4.1's exact output for a default Debian 11 guest (--import,
+ * without and with graphics, and --boot uefi), against libvirt 9.0 on
+ * Debian 12, with only the devices genvirt takes so far (emulator, disk):
+ * everything outside <devices> is unchanged.
+ */
+DO_TEST("virtinst-debian11-nographics-domain");
+DO_TEST("virtinst-debian11-graphics-domain");
+DO_TEST("virtinst-debian11-uefi-domain");
+/*
+ * What OpenStack Nova 26 (Debian 12's python3-nova) writes for a simple
+ * flavor, made with nova.virt.libvirt.config as its libvirt driver does
+ * (metadata, sysinfo with smbios mode='sysinfo', host-model with a
+ * topology, Nova's timers), with one virtio disk
+ */
+DO_TEST("nova-26-simple-flavor");
+/* libvirt 9.0's own dumpxml of that virt-install guest (devices as above): a fixed point */
+DO_TEST("libvirt-debian11-domain");
