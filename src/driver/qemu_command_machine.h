@@ -20,8 +20,6 @@ void gvJSONAddBool(json_object *obj, const char *key, bool value);
 /* QemuOpts value: a ',' in a value is written ',,' */
 char *gvQemuOptEscape(const char *str);
 
-bool gvQemuMachineIsQ35(const char *machine);
-
 /* The accelerator @def runs with: type='qemu' is TCG whatever the host has */
 gvQemuAccel gvQemuDomainAccel(const gvDomainDef *def, const gvQemuBuildCtx *ctx);
 
