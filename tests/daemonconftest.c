@@ -54,6 +54,7 @@ dumpConfig(const gvDaemonConfig *c)
     g_string_append_printf(out, "migrate_tls_x509_cert_dir = %s\n", c->migrateTLSDir);
     g_string_append_printf(out, "keepalive_interval = %d\n", c->keepaliveInterval);
     g_string_append_printf(out, "keepalive_count = %d\n", c->keepaliveCount);
+    g_string_append_printf(out, "libvirt_socket = %d\n", c->libvirtSocket);
     return g_string_free(out, FALSE);
 }
 
@@ -110,7 +111,7 @@ testKeysDumped(const void *opaque)
             g_test_fail();
         }
     }
-    g_assert_cmpuint(i, ==, 17);
+    g_assert_cmpuint(i, ==, 18);
 }
 
 /* A missing default file is fine; a missing --config file is not */

@@ -50,6 +50,7 @@ static const gvConfKey gvConfKeys[] = {
     { "migrate_tls_x509_cert_dir", GV_CONF_STRING, GV_CONF_FIELD(migrateTLSDir), 0, 0 },
     { "keepalive_interval", GV_CONF_INT, GV_CONF_FIELD(keepaliveInterval), -1, 3600 },
     { "keepalive_count", GV_CONF_INT, GV_CONF_FIELD(keepaliveCount), 0, 100 },
+    { "libvirt_socket", GV_CONF_BOOL, GV_CONF_FIELD(libvirtSocket), 0, 1 },
 };
 
 static const char *gvConfKeyNames[G_N_ELEMENTS(gvConfKeys) + 1];

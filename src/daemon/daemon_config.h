@@ -41,6 +41,9 @@ typedef struct {
     bool migrateTLSForce; /* refuse migrations without VIR_MIGRATE_TLS */
     char *migrateTLSDir; /* QEMU's tls-creds-x509 dir (default ROOT/etc/pki/qemu) */
 
+    /* also listen on libvirt's standard socket paths (RUNDIR/../libvirt/libvirt-sock{,-ro}) */
+    bool libvirtSocket;
+
     /* keepalive of this daemon's own connections to other daemons (p2p) */
     int keepaliveInterval;
     int keepaliveCount;

@@ -4,7 +4,8 @@
  * Runs in the foreground, logs to stderr, serves libvirt's remote protocol
  * on RUNDIR/genvirt-sock (read-write, 0600) and RUNDIR/genvirt-sock-ro
  * (read-only, 0666), and when asked (genvirtd.conf, --listen-tls,
- * --listen-tcp) on TLS and plain TCP ports.  SIGTERM and SIGINT stop it
+ * --listen-tcp, --libvirt-socket) on TLS and plain TCP ports and on
+ * libvirt's standard socket paths.  SIGTERM and SIGINT stop it
  * cleanly; domains it started keep running.
  */
 #include <gvconfig.h>
@@ -19,6 +20,8 @@
 #include "driver.h"
 #include "gverror.h"
 #include "gvfile.h"
+#include "gvnetclient.h"
+#include "gvxml.h"
 #include "gvnetserver.h"
 #include "qemu_driver.h"
 #include "remote_dispatch.h"
@@ -104,6 +107,47 @@ gvOptListenTCP(const gchar *name, const gchar *value, gpointer data, GError **er
     return gvListenOptParse(&gvListenTCP, value, error);
 }
 
+/*
+ * libvirt's standard sockets: RUNDIR/../libvirt/libvirt-sock and -ro, that
+ * is /run/libvirt/ (or DIR/run/libvirt/ with --root DIR), which every tool
+ * with a default URI connects to.  Refused when something answers there
+ * (libvirtd, or its systemd socket): two daemons must not share them.
+ */
+static int
+gvDaemonCheckLibvirtSockets(const char *dir, GError **error)
+{
+    const char *names[] = { "libvirt-sock", "libvirt-sock-ro" };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *path = g_build_filename(dir, names[i], NULL);
+        g_autoptr(GError) local = NULL;
+        g_autoptr(gvNetClient) probe = gvNetClientConnectUnix(path, &local);
+
+        if (probe) {
+            gvReportError(error, GV_ERR_OPERATION_INVALID,
+                          "libvirt's socket '%s' is in use (is libvirtd, or its systemd socket, "
+                          "running?): stop it, or start genvirtd without --libvirt-socket",
+                          path);
+            return -1;
+        }
+    }
+    return gvDirEnsure(dir, 0755, error);
+}
+
+static int
+gvDaemonListenLibvirt(gvNetServer *srv, const char *dir, GError **error)
+{
+    g_autofree char *rw = g_build_filename(dir, "libvirt-sock", NULL);
+    g_autofree char *ro = g_build_filename(dir, "libvirt-sock-ro", NULL);
+
+    if (gvNetServerAddListener(srv, rw, 0600, false, error) < 0 ||
+        gvNetServerAddListener(srv, ro, 0666, true, error) < 0)
+        return -1;
+    g_message("listening on libvirt's sockets %s and %s", rw, ro);
+    return 0;
+}
+
 /* The TLS and plain TCP listeners that genvirtd.conf and the options ask for */
 static int
 gvDaemonListenRemote(gvNetServer *srv, const gvDaemonConfig *cfg, GError **error)
@@ -175,6 +219,25 @@ gvDaemonClientClosed(gvNetServerClient *client, gpointer opaque)
 {
     gvEventClientClosed(client, opaque);
     gvStreamClientClosed(client, opaque);
+    gvMigrateClientClosed(client, opaque);
+}
+
+/*
+ * Stop serving and let go of everything main() set up; the domains keep
+ * running, only their monitors are closed.  SRV is NULL when the server
+ * could not be created.
+ */
+static void
+gvDaemonTeardown(gvDaemon *daemon, gvNetServer *srv)
+{
+    if (srv)
+        gvNetServerShutdown(srv);
+    daemon->drv->eventFunc = NULL;
+    gvDriverShutdown(daemon->drv);
+    gvEventRegistryFree(daemon->events);
+    gvStreamRegistryFree(daemon->streams);
+    gvFileDropAllSpares();
+    g_main_loop_unref(daemon->loop);
 }
 
 static gboolean
@@ -207,6 +270,8 @@ main(int argc, char **argv)
     g_autofree char *configFile = NULL;
     g_autoptr(gvDaemonConfig) cfg = NULL;
     gboolean tcpReadWrite = FALSE;
+    gboolean libvirtSocket = FALSE;
+    g_autofree char *libvirtDir = NULL;
     gvDaemon daemon = { 0 };
     int workers = 4;
     int keepaliveInterval = G_MININT; /* not given: genvirtd.conf's (default 5) */
@@ -228,6 +293,10 @@ main(int argc, char **argv)
           "listen for TLS clients (default port 16514, every address)", "[ADDR][:PORT]" },
         { "listen-tcp", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, gvOptListenTCP,
           "listen for plain TCP clients, read-only (default port 16509)", "[ADDR][:PORT]" },
+        { "libvirt-socket", 0, 0, G_OPTION_ARG_NONE, &libvirtSocket,
+          "also listen on libvirt's standard sockets (/run/libvirt/libvirt-sock and -ro), so "
+          "tools with a default URI reach genvirtd",
+          NULL },
         { "listen-tcp-rw", 0, 0, G_OPTION_ARG_NONE, &tcpReadWrite,
           "let plain TCP clients change things (unencrypted, unauthenticated)", NULL },
         { "keepalive-interval", 0, 0, G_OPTION_ARG_INT, &keepaliveInterval,
@@ -240,6 +309,7 @@ main(int argc, char **argv)
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
 
+    gvXMLInitSecureMemory();
     setlocale(LC_ALL, "");
     octx = g_option_context_new("- the genvirt daemon");
     g_option_context_add_main_entries(octx, entries, NULL);
@@ -277,6 +347,14 @@ main(int argc, char **argv)
     gvListenOptApply(&gvListenTCP, cfg, &cfg->listenTCP, &cfg->tcpPort);
     if (tcpReadWrite)
         cfg->tcpReadWrite = true;
+    if (libvirtSocket)
+        cfg->libvirtSocket = true;
+    /* before anything else starts: a libvirtd there is a clear refusal */
+    libvirtDir = g_strdup_printf("%s/run/libvirt", root ? root : "");
+    if (cfg->libvirtSocket && gvDaemonCheckLibvirtSockets(libvirtDir, &error) < 0) {
+        g_critical("%s", error->message);
+        return 1;
+    }
     if (keepaliveInterval != G_MININT)
         cfg->keepaliveInterval = keepaliveInterval;
     if (keepaliveCount != G_MININT)
@@ -285,6 +363,7 @@ main(int argc, char **argv)
         g_critical("%s", error->message);
         return 1;
     }
+    gvQemuDriverInit(drv);
     if (migrationHost) {
         g_free(drv->migrationHost);
         drv->migrationHost = g_steal_pointer(&migrationHost);
@@ -314,7 +393,7 @@ main(int argc, char **argv)
     ro = g_build_filename(drv->runDir, "genvirt-sock-ro", NULL);
     if (!srv) {
         g_critical("%s", error->message);
-        g_main_loop_unref(daemon.loop);
+        gvDaemonTeardown(&daemon, NULL);
         return 1;
     }
     gvNetServerSetClientCloseFunc(srv, gvDaemonClientClosed);
@@ -331,27 +410,17 @@ main(int argc, char **argv)
     if (!daemon.quit) {
         if (gvNetServerAddListener(srv, rw, 0600, false, &error) < 0 ||
             gvNetServerAddListener(srv, ro, 0666, true, &error) < 0 ||
+            (cfg->libvirtSocket && gvDaemonListenLibvirt(srv, libvirtDir, &error) < 0) ||
             gvDaemonListenRemote(srv, cfg, &error) < 0) {
             g_critical("%s", error->message);
-            gvNetServerShutdown(srv);
-            drv->eventFunc = NULL;
-            gvDriverShutdown(drv);
-            gvEventRegistryFree(daemon.events);
-            g_main_loop_unref(daemon.loop);
+            gvDaemonTeardown(&daemon, srv);
             return 1;
         }
         g_message("listening on %s and %s", rw, ro);
         g_main_loop_run(daemon.loop);
     }
 
-    gvNetServerShutdown(srv);
-    /* domains keep running: only the monitors are let go */
-    drv->eventFunc = NULL;
-    gvDriverShutdown(drv);
-    gvEventRegistryFree(daemon.events);
-    gvStreamRegistryFree(daemon.streams);
-    gvFileDropAllSpares();
-    g_main_loop_unref(daemon.loop);
+    gvDaemonTeardown(&daemon, srv);
     g_message("genvirtd stopped");
     return 0;
 }

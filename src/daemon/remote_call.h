@@ -34,6 +34,7 @@ typedef struct {
     char *uri;
     GHashTable *unknownSeen; /* (prog, vers, proc) already logged as unknown */
     gint32 nextCallbackID; /* event registrations of this connection */
+    GPtrArray *prepared; /* names of the incoming migrations it prepared, not yet finished */
 } gvDispatchClient;
 
 typedef struct {
@@ -43,6 +44,7 @@ typedef struct {
     bool readonly;
     const struct _gvProcDesc *proc;
     const gvNetMessageHeader *hdr; /* of the call: a stream's frames repeat it */
+    int replyFd; /* set by a handler: passed with the reply (REPLY_WITH_FDS), taken */
 } gvCall;
 
 typedef enum {
@@ -86,5 +88,8 @@ gvDomainObj *gvCallLookupDomain(gvCall *call, const gvRemoteDomain *dom, GError 
 void gvCallSetDomain(gvRemoteDomain *out, gvDomainObj *obj);
 /* An INVALID_ARG error for flags outside @known */
 int gvCallCheckFlags(gvCall *call, unsigned int flags, unsigned int known, GError **error);
+/* A connection closed: the incoming migrations it prepared and did not finish are cancelled */
+void gvMigrateClientClosed(gvNetServerClient *client, gpointer opaque);
+
 /* Fills an array of @names (at most @max of them) as an array of strings */
 void gvCallSetNames(gvXdrArray *out, GPtrArray *names, guint max);

@@ -21,6 +21,7 @@ typedef enum {
     GV_FEATURE_MIGRATION_P2P = 4,
     GV_FEATURE_MIGRATION_V3 = 6,
     GV_FEATURE_MIGRATE_CHANGE_PROTECTION = 7,
+    GV_FEATURE_FD_PASSING = 8,
     GV_FEATURE_TYPED_PARAM_STRING = 9,
     GV_FEATURE_PROGRAM_KEEPALIVE = 10,
     GV_FEATURE_XML_MIGRATABLE = 11,
@@ -46,6 +47,10 @@ gvProcConnectSupportsFeature(gvCall *call, const gvIntArgs *args, gvIntRet *ret,
         /* PINGs are answered at any time; ours start now, as libvirtd's do */
         gvNetServerClientStartKeepAlive(call->client);
         ret->num = 1;
+        return 0;
+    case GV_FEATURE_FD_PASSING:
+        /* SCM_RIGHTS: UNIX sockets only */
+        ret->num = gvNetServerClientGetTransport(call->client) == GV_NET_SERVER_TRANSPORT_UNIX;
         return 0;
     case GV_FEATURE_REMOTE_EVENT_CALLBACK:
     case GV_FEATURE_REMOTE_CLOSE_CALLBACK:

@@ -12,6 +12,7 @@
 #include <gvconfig.h>
 
 #include <string.h>
+#include <unistd.h>
 
 #include "domain_obj.h"
 #include "gverror.h"
@@ -28,6 +29,7 @@ gvDispatchClientNew(gvNetServerClient *client, gpointer opaque)
     g_mutex_init(&priv->lock);
     priv->readonly = gvNetServerClientIsReadonly(client);
     priv->unknownSeen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    priv->prepared = g_ptr_array_new_with_free_func(g_free);
     return priv;
 }
 
@@ -38,6 +40,7 @@ gvDispatchClientFree(gpointer opaque)
 
     g_free(priv->uri);
     g_hash_table_unref(priv->unknownSeen);
+    g_ptr_array_unref(priv->prepared);
     g_mutex_clear(&priv->lock);
     g_free(priv);
 }
@@ -195,7 +198,7 @@ void
 gvDispatchCall(gvNetServerClient *client, const gvNetMessageHeader *hdr, const guint8 *payload,
                size_t len, gpointer opaque)
 {
-    gvCall call = { opaque, client, gvNetServerClientGetPriv(client), false, NULL, hdr };
+    gvCall call = { opaque, client, gvNetServerClientGetPriv(client), false, NULL, hdr, -1 };
     gvXdrDecoder dec = GV_XDR_DECODER_INIT(payload, len);
     g_autoptr(GError) error = NULL;
     gvNetMessageHeader rh = *hdr;
@@ -262,18 +265,27 @@ gvDispatchCall(gvNetServerClient *client, const gvNetMessageHeader *hdr, const g
         g_debug("%s (%s) failed: %s", proc->api, proc->name, msg);
         gvDispatchSendError(client, hdr, code, gvDispatchErrorDomain(code), msg);
     } else {
-        rh.type = GV_NET_REPLY;
+        rh.type = call.replyFd >= 0 ? GV_NET_REPLY_WITH_FDS : GV_NET_REPLY;
         rh.status = GV_NET_OK;
-        frame = gvNetMessageNew(&rh);
+        /* sized exactly: the reply may hold a GUID, and a growing frame leaves copies */
+        frame = gvNetMessageNewSized(&rh,
+                                     (call.replyFd >= 0 ? 4 : 0) + gvXdrLayoutSize(proc->ret, ret));
+        if (call.replyFd >= 0)
+            gvXdrEncodeU32(frame, 1); /* the fd count, then the reply; the fd after it */
         gvXdrEncodeLayout(frame, proc->ret, ret);
         if (gvNetMessageFinish(frame)) {
-            gvNetServerClientSend(client, frame);
+            if (call.replyFd >= 0)
+                gvNetServerClientSendWithFd(client, frame, g_steal_fd(&call.replyFd));
+            else
+                gvNetServerClientSend(client, frame);
         } else {
             gvXdrBufferFree(frame);
             gvDispatchSendError(client, hdr, GV_ERR_RPC, GV_ERROR_DOMAIN_RPC,
                                 "reply is larger than the message limit");
         }
     }
+    if (call.replyFd >= 0)
+        close(call.replyFd);
     gvXdrLayoutClear(proc->args, args);
     gvXdrLayoutClear(proc->ret, ret);
     g_free(args);

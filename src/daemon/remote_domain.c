@@ -517,6 +517,53 @@ gvProcDomainSetAutostart(gvCall *call, const gvDomainSetAutostartArgs *args, gvR
                : -1;
 }
 
+/* ---- metadata -------------------------------------------------------------- */
+
+int
+gvProcDomainSetMetadata(gvCall *call, const gvDomainSetMetadataArgs *args, gvRpcVoid *ret,
+                        GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
+
+    if (!obj)
+        return -1;
+    return gvDriverDomainSetMetadata(call->daemon->drv, obj, args->type, args->metadata, args->key,
+                                     args->uri, args->flags, error);
+}
+
+int
+gvProcDomainGetMetadata(gvCall *call, const gvDomainGetMetadataArgs *args, gvStringRet *ret,
+                        GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
+
+    if (!obj)
+        return -1;
+    ret->str = gvDriverDomainGetMetadata(call->daemon->drv, obj, args->type, args->uri, args->flags,
+                                         error);
+    return ret->str ? 0 : -1;
+}
+
+/* ---- graphics -------------------------------------------------------------- */
+
+int
+gvProcDomainOpenGraphicsFD(gvCall *call, const gvDomainOpenGraphicsFDArgs *args, gvRpcVoid *ret,
+                           GError **error)
+{
+    g_autoptr(gvDomainObj) obj = NULL;
+
+    /* an fd travels only over a UNIX socket (SCM_RIGHTS) */
+    if (gvNetServerClientGetTransport(call->client) != GV_NET_SERVER_TRANSPORT_UNIX) {
+        gvReportError(error, GV_ERR_ARGUMENT_UNSUPPORTED,
+                      "fd passing is not supported by this connection");
+        return -1;
+    }
+    if (!(obj = gvCallLookupDomain(call, &args->dom, error)))
+        return -1;
+    return gvDriverDomainOpenGraphicsFD(call->daemon->drv, obj, args->idx, args->flags,
+                                        &call->replyFd, error);
+}
+
 /* ---- the QEMU program ----------------------------------------------------- */
 
 int

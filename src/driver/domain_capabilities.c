@@ -224,7 +224,7 @@ gvDomainCapsFormatOS(gvBuffer *buf, const gvDomainCapsInput *in)
     gvDomainCapsFormatEnum(buf, &type);
     gvDomainCapsFormatEnum(buf, &readonly);
     gvDomainCapsFormatValues(buf, "secure",
-                             gvQemuMachineIsQ35(in->machine->name) ? secureAll : secureNo);
+                             gvDomainDefMachineIsQ35(in->machine->name) ? secureAll : secureNo);
     gvBufferAdjustIndent(buf, -2);
     gvBufferAddLit(buf, "</loader>\n");
     gvBufferAdjustIndent(buf, -2);

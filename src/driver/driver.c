@@ -9,8 +9,6 @@
 #include <sys/stat.h>
 
 #include "driver.h"
-#include "qemu_process.h"
-#include "qemu_snapshot.h"
 #include "gvbuffer.h"
 #include "gverror.h"
 #include "gvfile.h"
@@ -405,19 +403,9 @@ gvDriverUndefineFull(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool e
         gvReportError(error, GV_ERR_OPERATION_INVALID, "cannot undefine transient domain");
         goto cleanup;
     }
-    {
-        gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
-
-        if (priv->snapshots->len > 0 && !gvDomainObjIsActive(obj) &&
-            !(flags & GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
-            gvReportError(error, GV_ERR_OPERATION_INVALID,
-                          "cannot delete inactive domain with %u snapshots", priv->snapshots->len);
-            goto cleanup;
-        }
-        if ((flags & GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) &&
-            gvQemuSnapshotRemoveAllMetadata(drv, obj, error) < 0)
-            goto cleanup;
-    }
+    if (drv->hooks && drv->hooks->undefinePrepare &&
+        drv->hooks->undefinePrepare(drv, obj, flags, error) < 0)
+        goto cleanup;
     if (gvDriverRemoveConfig(drv, obj->def->name, error) < 0)
         goto cleanup;
     {

@@ -19,6 +19,10 @@ typedef struct {
     int genidConfigFd; /* fd that will hold the genid payload */
     const char *homeDir; /* HOME of the QEMU process */
     bool incoming; /* -incoming defer: a migration destination */
+    const char *channelDir; /* where unix channels without a path get their socket */
+    int spicePort; /* the TCP port chosen for SPICE with autoport */
+    const int *tapFds; /* per <interface>, the tap fd of bridge/ethernet ones, else -1 */
+    size_t ntapFds;
     gint64 now; /* seconds since the epoch for <clock offset='variable'>; 0: the real time */
 } gvQemuBuildCtx;
 
@@ -54,9 +58,6 @@ int gvQemuDomainResolveCPU(gvDomainDef *def, const gvQemuCaps *caps, gvQemuAccel
  */
 gvDomainCPUDef *gvQemuCPUHostModel(const gvQemuCaps *caps, const char *emulator, gvQemuAccel accel,
                                    GError **error);
-
-/* A q35 machine, by its name or alias */
-bool gvQemuMachineIsQ35(const char *machine);
 
 /* The node name of a disk's format layer ("gv-vda-format"); the caller frees */
 char *gvQemuDiskFormatNode(const gvDomainDiskDef *disk);

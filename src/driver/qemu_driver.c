@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "gvbuffer.h"
@@ -450,4 +451,231 @@ gvDriverDomainConsolePath(gvDriver *drv, gvDomainObj *obj, const char *dev, GErr
     }
     gvDomainObjUnlock(obj);
     return chr ? g_strdup(chr->path) : NULL;
+}
+
+/* virDomainOpenGraphicsFlags */
+#define GV_DOMAIN_OPEN_GRAPHICS_SKIPAUTH (1 << 0)
+
+int
+gvDriverDomainOpenGraphicsFD(gvDriver *drv, gvDomainObj *obj, unsigned int idx, unsigned int flags,
+                             int *fdOut, GError **error)
+{
+    const gvDomainGraphicsDef *gfx;
+    const char *protocol = NULL;
+    gvQemuMonitor *mon = NULL;
+    json_object *args;
+    int sv[2] = { -1, -1 };
+    int rc = -1;
+
+    if (flags & ~GV_DOMAIN_OPEN_GRAPHICS_SKIPAUTH) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
+                      flags & ~GV_DOMAIN_OPEN_GRAPHICS_SKIPAUTH, "virDomainOpenGraphicsFD");
+        return -1;
+    }
+    if (gvDriverBeginJob(obj, "open-graphics", error) < 0)
+        return -1;
+    if (gvDriverCheckActive(obj, error) < 0)
+        goto cleanup;
+    if (idx >= obj->def->graphics->len) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID, "No graphics backend with index %u", idx);
+        goto cleanup;
+    }
+    gfx = g_ptr_array_index(obj->def->graphics, idx);
+    switch ((gvDomainGraphicsType)gfx->type) {
+    case GV_DOMAIN_GRAPHICS_TYPE_VNC:
+        protocol = "vnc";
+        break;
+    case GV_DOMAIN_GRAPHICS_TYPE_SPICE:
+        protocol = "spice";
+        break;
+    case GV_DOMAIN_GRAPHICS_TYPE_NONE:
+    case GV_DOMAIN_GRAPHICS_TYPE_LAST:
+        break;
+    }
+    if (!protocol) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID,
+                      "Can only open VNC or SPICE graphics backends, not %s",
+                      gvDomainGraphicsTypeTypeToString(gfx->type));
+        goto cleanup;
+    }
+    if (!(mon = gvQemuDomainGetPriv(obj)->mon)) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID,
+                      "the QEMU monitor of domain '%s' is not connected", obj->def->name);
+        goto cleanup;
+    }
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+        gvReportSystemError(error, errno, "cannot create a socket pair for the display");
+        goto cleanup;
+    }
+    gvQemuMonitorRef(mon);
+    gvDomainObjUnlock(obj);
+    /* QEMU takes one end as a display client; the caller gets the other */
+    args = json_object_new_object();
+    json_object_object_add(args, "fdname", json_object_new_string("gv-graphicsfd"));
+    if (gvQemuMonitorCommandWithFd(mon, "getfd", args, sv[1], GV_JOB_TIMEOUT_MS, NULL, error) ==
+        0) {
+        args = json_object_new_object();
+        json_object_object_add(args, "protocol", json_object_new_string(protocol));
+        json_object_object_add(args, "fdname", json_object_new_string("gv-graphicsfd"));
+        json_object_object_add(args, "skipauth",
+                               json_object_new_boolean(flags & GV_DOMAIN_OPEN_GRAPHICS_SKIPAUTH));
+        json_object_object_add(args, "tls", json_object_new_boolean(0));
+        rc = gvQemuMonitorCommand(mon, "add_client", args, GV_JOB_TIMEOUT_MS, NULL, error);
+    }
+    gvQemuMonitorUnref(mon);
+    gvDomainObjLock(obj);
+cleanup:
+    if (sv[1] >= 0)
+        close(sv[1]);
+    if (rc == 0)
+        *fdOut = sv[0];
+    else if (sv[0] >= 0)
+        close(sv[0]);
+    gvDriverEndJob(obj);
+    return rc;
+}
+
+/* virDomainModificationImpact */
+#define GV_DOMAIN_AFFECT_LIVE (1 << 0)
+#define GV_DOMAIN_AFFECT_CONFIG (1 << 1)
+
+/*
+ * Which definitions @flags (CURRENT, LIVE, CONFIG) mean for @obj (locked):
+ * *@live, *@config.  libvirt's rules and messages.
+ */
+static int
+gvDriverAffected(gvDomainObj *obj, unsigned int flags, bool *live, bool *config, GError **error)
+{
+    bool active = gvDomainObjIsActive(obj);
+
+    if (flags == 0) {
+        *live = active;
+        *config = !active;
+    } else {
+        *live = flags & GV_DOMAIN_AFFECT_LIVE;
+        *config = flags & GV_DOMAIN_AFFECT_CONFIG;
+    }
+    if (*live && !active) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID, "domain is not running");
+        return -1;
+    }
+    if (*config && !obj->persistent) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID,
+                      "transient domains do not have any persistent config");
+        return -1;
+    }
+    return 0;
+}
+
+int
+gvDriverDomainSetMetadata(gvDriver *drv, gvDomainObj *obj, int type, const char *value,
+                          const char *key, const char *uri, unsigned int flags, GError **error)
+{
+    g_autoptr(gvDomainDef) newConfig = NULL;
+    g_autoptr(gvDomainDef) newLive = NULL;
+    bool live;
+    bool config;
+    int rc = -1;
+
+    if (flags & ~(GV_DOMAIN_AFFECT_LIVE | GV_DOMAIN_AFFECT_CONFIG)) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
+                      flags & ~(GV_DOMAIN_AFFECT_LIVE | GV_DOMAIN_AFFECT_CONFIG),
+                      "virDomainSetMetadata");
+        return -1;
+    }
+    /* configs change under the define lock, taken before any domain lock */
+    g_mutex_lock(&drv->defineLock);
+    if (gvDriverBeginJob(obj, "metadata", error) < 0) {
+        g_mutex_unlock(&drv->defineLock);
+        return -1;
+    }
+    if (gvDriverAffected(obj, flags, &live, &config, error) < 0)
+        goto cleanup;
+    /* both changed on copies first: nothing changes unless both can */
+    if (config && (!(newConfig = gvDomainDefCopy(gvDomainObjGetPersistentDef(obj), error)) ||
+                   gvDomainDefSetMetadata(newConfig, type, value, key, uri, error) < 0))
+        goto cleanup;
+    if (live && (!(newLive = gvDomainDefCopy(obj->def, error)) ||
+                 gvDomainDefSetMetadata(newLive, type, value, key, uri, error) < 0))
+        goto cleanup;
+    if (newLive)
+        newLive->id = obj->def->id;
+    if (newConfig && gvDriverSaveConfig(drv, newConfig, error) < 0)
+        goto cleanup;
+    if (newConfig) {
+        if (gvDomainObjIsActive(obj)) {
+            gvDomainDefFree(obj->newDef);
+            obj->newDef = g_steal_pointer(&newConfig);
+        } else {
+            gvDomainDefFree(obj->def);
+            obj->def = g_steal_pointer(&newConfig);
+        }
+    }
+    if (newLive) {
+        g_autoptr(GError) local = NULL;
+
+        /* the persistent definition of a running domain waits in newDef */
+        if (!obj->newDef && obj->persistent)
+            obj->newDef = obj->def;
+        else
+            gvDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(&newLive);
+        if (gvQemuProcessWriteStatus(drv, obj, &local) < 0)
+            g_warning("domain '%s': %s", obj->def->name, local->message);
+    }
+    {
+        gvDomainEvent ev = { GV_DOMAIN_EVENT_ID_METADATA_CHANGE,
+                             obj->def->name,
+                             { 0 },
+                             obj->def->id,
+                             type,
+                             0,
+                             type == GV_DOMAIN_METADATA_ELEMENT ? uri : NULL };
+
+        memcpy(ev.uuid, obj->def->uuid, GV_UUID_BUFLEN);
+        if (drv->eventFunc)
+            drv->eventFunc(&ev, drv->eventOpaque);
+    }
+    rc = 0;
+cleanup:
+    gvDriverEndJob(obj);
+    g_mutex_unlock(&drv->defineLock);
+    return rc;
+}
+
+char *
+gvDriverDomainGetMetadata(gvDriver *drv, gvDomainObj *obj, int type, const char *uri,
+                          unsigned int flags, GError **error)
+{
+    bool live;
+    bool config;
+    char *ret = NULL;
+
+    if (flags & ~(GV_DOMAIN_AFFECT_LIVE | GV_DOMAIN_AFFECT_CONFIG)) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
+                      flags & ~(GV_DOMAIN_AFFECT_LIVE | GV_DOMAIN_AFFECT_CONFIG),
+                      "virDomainGetMetadata");
+        return NULL;
+    }
+    if ((flags & GV_DOMAIN_AFFECT_LIVE) && (flags & GV_DOMAIN_AFFECT_CONFIG)) {
+        gvReportError(error, GV_ERR_INVALID_ARG,
+                      "flags 'affect live' and 'affect config' are mutually exclusive");
+        return NULL;
+    }
+    gvDomainObjLock(obj);
+    if (gvDriverAffected(obj, flags, &live, &config, error) == 0)
+        ret = gvDomainDefGetMetadata(live ? obj->def : gvDomainObjGetPersistentDef(obj), type, uri,
+                                     error);
+    gvDomainObjUnlock(obj);
+    return ret;
+}
+
+static const gvDriverHooks gvQemuDriverHooks = {
+    .undefinePrepare = gvQemuSnapshotUndefinePrepare,
+};
+
+void
+gvQemuDriverInit(gvDriver *drv)
+{
+    drv->hooks = &gvQemuDriverHooks;
 }

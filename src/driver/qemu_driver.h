@@ -38,3 +38,23 @@ void gvDriverShutdown(gvDriver *drv);
  * NULL: the first console), as libvirt chooses it.
  */
 char *gvDriverDomainConsolePath(gvDriver *drv, gvDomainObj *obj, const char *dev, GError **error);
+
+/*
+ * A socket connected to the display @idx of a running domain (QMP getfd +
+ * add_client), for the client to use as its VNC connection
+ */
+int gvDriverDomainOpenGraphicsFD(gvDriver *drv, gvDomainObj *obj, unsigned int idx,
+                                 unsigned int flags, int *fdOut, GError **error);
+
+/*
+ * virDomainSetMetadata/GetMetadata: @type a gvDomainMetadataType, @flags
+ * CURRENT (0), LIVE (1), CONFIG (2); the config is written durably before
+ * anything changes; a METADATA_CHANGE event follows
+ */
+int gvDriverDomainSetMetadata(gvDriver *drv, gvDomainObj *obj, int type, const char *value,
+                              const char *key, const char *uri, unsigned int flags, GError **error);
+char *gvDriverDomainGetMetadata(gvDriver *drv, gvDomainObj *obj, int type, const char *uri,
+                                unsigned int flags, GError **error);
+
+/* Plugs the QEMU driver's hooks into the neutral registry (driver.h) */
+void gvQemuDriverInit(gvDriver *drv);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <glib-unix.h>
 
+#include "gvbuffer.h"
 #include "gverror.h"
 #include "gvjson.h"
 #include "gvuuid.h"
@@ -170,6 +171,7 @@ gvQemuMonitorUnref(gvQemuMonitor *mon)
         close(mon->fd);
     if (mon->tok)
         json_tokener_free(mon->tok);
+    gvStringWipe(mon->rawbuf);
     g_string_free(mon->rawbuf, TRUE);
     g_hash_table_unref(mon->pending);
     g_main_context_unref(mon->ctx);
@@ -269,7 +271,8 @@ gvQemuMonitorFeed(gvQemuMonitor *mon, const char *buf, size_t len)
         obj = json_tokener_parse_ex(mon->tok, buf + off, (int)(len - off));
         jerr = json_tokener_get_error(mon->tok);
         used = json_tokener_get_parse_end(mon->tok);
-        g_string_append_len(mon->rawbuf, buf + off, (gssize)used);
+        /* a reply may hold the GUID (query-vm-generation-id): no unwiped copies */
+        gvStringAppendSecret(mon->rawbuf, buf + off, used);
         off += used;
         if (jerr == json_tokener_continue) {
             if (mon->rawbuf->len > GV_QMP_MAX_MESSAGE)
@@ -280,7 +283,7 @@ gvQemuMonitorFeed(gvQemuMonitor *mon, const char *buf, size_t len)
             return false;
         gvQemuMonitorDispatchMessage(mon, obj, mon->rawbuf->str);
         json_object_put(obj);
-        g_string_truncate(mon->rawbuf, 0);
+        gvStringWipe(mon->rawbuf);
         json_tokener_reset(mon->tok);
     }
     return true;
@@ -473,13 +476,39 @@ gvQemuMonitorClose(gvQemuMonitor *mon)
                                gvQemuMonitorRef(mon), (GDestroyNotify)gvQemuMonitorUnref);
 }
 
+/* Sends @fd (SCM_RIGHTS) with the first byte of @text; QEMU keeps it for "getfd" */
+static ssize_t
+gvQemuMonitorSendFirstWithFd(gvQemuMonitor *mon, const char *text, int fd)
+{
+    struct iovec iov = { (void *)text, 1 };
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct msghdr msg = { 0 };
+    struct cmsghdr *cmsg;
+
+    memset(&control, 0, sizeof(control));
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof(control.buf);
+    cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+    return sendmsg(mon->fd, &msg, MSG_NOSIGNAL);
+}
+
 static int
-gvQemuMonitorSend(gvQemuMonitor *mon, const char *text, size_t len, GError **error)
+gvQemuMonitorSend(gvQemuMonitor *mon, const char *text, size_t len, int fd, GError **error)
 {
     size_t done = 0;
 
     while (done < len) {
-        ssize_t n = send(mon->fd, text + done, len - done, MSG_NOSIGNAL);
+        ssize_t n = done == 0 && fd >= 0 ? gvQemuMonitorSendFirstWithFd(mon, text, fd)
+                                         : send(mon->fd, text + done, len - done, MSG_NOSIGNAL);
 
         if (n < 0 && errno == EINTR)
             continue;
@@ -497,7 +526,7 @@ gvQemuMonitorSend(gvQemuMonitor *mon, const char *text, size_t len, GError **err
  * Takes @obj.  Returns the reply message (whole) or NULL.
  */
 static json_object *
-gvQemuMonitorRun(gvQemuMonitor *mon, json_object *obj, unsigned int timeoutMs, char **raw,
+gvQemuMonitorRun(gvQemuMonitor *mon, json_object *obj, int fd, unsigned int timeoutMs, char **raw,
                  GError **error)
 {
     gvQmpPending *p = g_new0(gvQmpPending, 1);
@@ -522,7 +551,7 @@ gvQemuMonitorRun(gvQemuMonitor *mon, json_object *obj, unsigned int timeoutMs, c
     line = g_strdup_printf("%s\r\n", text);
     g_hash_table_insert(mon->pending, p->id, p);
     /* send under the lock: one command's bytes never interleave another's */
-    if (gvQemuMonitorSend(mon, line, strlen(line), error) < 0) {
+    if (gvQemuMonitorSend(mon, line, strlen(line), fd, error) < 0) {
         g_hash_table_remove(mon->pending, p->id);
         g_mutex_unlock(&mon->lock);
         json_object_put(obj);
@@ -558,6 +587,13 @@ int
 gvQemuMonitorCommand(gvQemuMonitor *mon, const char *command, json_object *args,
                      unsigned int timeoutMs, json_object **ret, GError **error)
 {
+    return gvQemuMonitorCommandWithFd(mon, command, args, -1, timeoutMs, ret, error);
+}
+
+int
+gvQemuMonitorCommandWithFd(gvQemuMonitor *mon, const char *command, json_object *args, int fd,
+                           unsigned int timeoutMs, json_object **ret, GError **error)
+{
     json_object *obj = json_object_new_object();
     json_object *reply;
     gvQmpMessage msg;
@@ -566,7 +602,7 @@ gvQemuMonitorCommand(gvQemuMonitor *mon, const char *command, json_object *args,
     json_object_object_add(obj, "execute", json_object_new_string(command));
     if (args)
         json_object_object_add(obj, "arguments", args);
-    if (!(reply = gvQemuMonitorRun(mon, obj, timeoutMs, NULL, error)))
+    if (!(reply = gvQemuMonitorRun(mon, obj, fd, timeoutMs, NULL, error)))
         return -1;
     gvQmpMessageParse(reply, &msg);
     if (msg.kind == GV_QMP_MSG_RETURN) {
@@ -599,7 +635,7 @@ gvQemuMonitorCommandRaw(gvQemuMonitor *mon, const char *json, unsigned int timeo
     }
     /* the id is ours: a user's id would mismatch the reply */
     json_object_object_del(obj, "id");
-    if (!(reply = gvQemuMonitorRun(mon, obj, timeoutMs, raw, error)))
+    if (!(reply = gvQemuMonitorRun(mon, obj, -1, timeoutMs, raw, error)))
         return -1;
     json_object_put(reply);
     return 0;

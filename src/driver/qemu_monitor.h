@@ -54,6 +54,9 @@ void gvQemuMonitorUnref(gvQemuMonitor *mon);
  */
 int gvQemuMonitorCommand(gvQemuMonitor *mon, const char *command, json_object *args,
                          unsigned int timeoutMs, json_object **reply, GError **error);
+/* The same, passing @fd (SCM_RIGHTS) with the command, as "getfd" wants it */
+int gvQemuMonitorCommandWithFd(gvQemuMonitor *mon, const char *command, json_object *args, int fd,
+                               unsigned int timeoutMs, json_object **ret, GError **error);
 
 /* The raw text of a reply to a user's command (qemu-monitor-command) */
 int gvQemuMonitorCommandRaw(gvQemuMonitor *mon, const char *json, unsigned int timeoutMs,

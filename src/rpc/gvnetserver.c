@@ -67,12 +67,16 @@ struct _gvNetServerClient {
     size_t lenRead;
     GByteArray *rx; /* a frame (after its length word) arriving in pieces */
     size_t rxWant;
+    size_t rxCap; /* what rx holds without growing */
     GByteArray *held; /* read past the call limit: taken once calls finish */
+    size_t heldCap;
 
     /* shared with workers, under lock */
     GMutex lock;
     GQueue tx; /* GByteArray frames */
     GQueue txAsync; /* for each frame of tx: whether it is an event or stream frame */
+    GQueue txFds; /* for each frame of tx: an fd to pass after it (GINT_TO_POINTER(fd + 1)), 0 */
+    int txFdPending; /* passed next, before any other byte; -1 none */
     size_t txOffset; /* of the head frame */
     size_t asyncBytes; /* of event and stream frames posted and not yet sent */
     unsigned int inflight;
@@ -132,6 +136,14 @@ gvNetServerClientUnref(gvNetServerClient *client)
         return;
     g_queue_clear_full(&client->tx, (GDestroyNotify)gvXdrBufferFree);
     g_queue_clear(&client->txAsync);
+    while (!g_queue_is_empty(&client->txFds)) {
+        int fd = GPOINTER_TO_INT(g_queue_pop_head(&client->txFds)) - 1;
+
+        if (fd >= 0)
+            close(fd);
+    }
+    if (client->txFdPending >= 0)
+        close(client->txFdPending);
     gvXdrBufferFree(client->rx);
     gvXdrBufferFree(client->held);
     if (client->priv && client->srv->clientPrivFree)
@@ -206,11 +218,31 @@ static GSourceFuncs gvNetClientSourceFuncs = { NULL, NULL, gvNetClientSourceDisp
                                                NULL, NULL, NULL };
 
 /* Sends what it can of the queue; main loop. Returns false on a write error. */
+/* Passes the pending fd, if any; with the lock held.  False on an error. */
+static bool
+gvNetServerClientFlushFd(gvNetServerClient *client)
+{
+    ssize_t n;
+
+    if (client->txFdPending < 0)
+        return true;
+    n = gvNetTransportSendFd(&client->io, client->txFdPending);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return true;
+    close(client->txFdPending);
+    client->txFdPending = -1;
+    return n > 0;
+}
+
 static bool
 gvNetServerClientFlush(gvNetServerClient *client)
 {
     g_mutex_lock(&client->lock);
-    while (!g_queue_is_empty(&client->tx)) {
+    if (!gvNetServerClientFlushFd(client)) {
+        g_mutex_unlock(&client->lock);
+        return false;
+    }
+    while (client->txFdPending < 0 && !g_queue_is_empty(&client->tx)) {
         GByteArray *frame = g_queue_peek_head(&client->tx);
         ssize_t n = gvNetTransportSend(&client->io, frame->data + client->txOffset,
                                        frame->len - client->txOffset);
@@ -225,8 +257,16 @@ gvNetServerClientFlush(gvNetServerClient *client)
         if (client->txOffset == frame->len) {
             if (g_queue_pop_head(&client->txAsync))
                 client->asyncBytes -= frame->len;
+            client->txFdPending = GPOINTER_TO_INT(g_queue_pop_head(&client->txFds)) - 1;
             gvXdrBufferFree(g_queue_pop_head(&client->tx));
             client->txOffset = 0;
+            /* a *_WITH_FDS message: its fd follows with one byte, as libvirt reads it */
+            if (!gvNetServerClientFlushFd(client)) {
+                g_mutex_unlock(&client->lock);
+                return false;
+            }
+            if (client->txFdPending >= 0)
+                break;
         }
     }
     g_mutex_unlock(&client->lock);
@@ -321,6 +361,34 @@ gvNetServerClientCanRead(gvNetServerClient *client)
 }
 
 /*
+ * Appends to *@arr (room for *@cap bytes; NULL: a new one), never letting it
+ * grow in place: GByteArray grows with realloc, which frees the old block as
+ * it is, and a frame may hold a domain XML with its GUID.  A bigger array is
+ * made, filled, and the old one wiped.  @limit, when not 0, caps the room.
+ */
+static void
+gvNetAppendWiping(GByteArray **arr, size_t *cap, const guint8 *data, size_t len, size_t limit)
+{
+    GByteArray *old = *arr;
+    size_t need = (old ? old->len : 0) + len;
+
+    if (!old || need > *cap) {
+        size_t grown = MAX(need, *cap * 2);
+        GByteArray *bigger;
+
+        if (limit > 0)
+            grown = MIN(MAX(grown, need), MAX(limit, need));
+        bigger = g_byte_array_sized_new((guint)grown);
+        if (old)
+            g_byte_array_append(bigger, old->data, old->len);
+        gvXdrBufferFree(old);
+        *arr = bigger;
+        *cap = grown;
+    }
+    g_byte_array_append(*arr, data, (guint)len);
+}
+
+/*
  * Takes the frames in @data, @len bytes just read: a read usually holds a
  * length word and its whole frame, which is then handled in place.  What
  * comes after the point where the client may not start another call is kept
@@ -334,9 +402,7 @@ gvNetServerClientConsume(gvNetServerClient *client, const guint8 *data, size_t l
 
         if (!gvNetServerClientCanRead(client)) {
             if (!client->closed) {
-                if (!client->held)
-                    client->held = g_byte_array_sized_new((guint)len);
-                g_byte_array_append(client->held, data, (guint)len);
+                gvNetAppendWiping(&client->held, &client->heldCap, data, len, 0);
             }
             return true; /* resumes when replies drain */
         }
@@ -367,10 +433,12 @@ gvNetServerClientConsume(gvNetServerClient *client, const guint8 *data, size_t l
                 continue;
             }
             client->rxWant = flen - 4;
-            client->rx = g_byte_array_sized_new(MIN(client->rxWant, 65536));
+            /* a claimed length allocates at most 64 KiB until the bytes come */
+            client->rxCap = MIN(client->rxWant, 65536);
+            client->rx = g_byte_array_sized_new((guint)client->rxCap);
         }
         take = MIN(len, client->rxWant - client->rx->len);
-        g_byte_array_append(client->rx, data, (guint)take);
+        gvNetAppendWiping(&client->rx, &client->rxCap, data, take, client->rxWant);
         data += take;
         len -= take;
         if (client->rx->len == client->rxWant) {
@@ -549,7 +617,7 @@ gvNetServerClientClose(gvNetServerClient *client)
  */
 static void
 gvNetServerClientSendNow(gvNetServerClient *client, GByteArray *frame, bool doneCall,
-                         bool closeLater, bool async)
+                         bool closeLater, bool async, int fd)
 {
     bool wasIdle;
 
@@ -563,11 +631,14 @@ gvNetServerClientSendNow(gvNetServerClient *client, GByteArray *frame, bool done
             client->asyncBytes -= frame->len;
         g_mutex_unlock(&client->lock);
         gvXdrBufferFree(frame);
+        if (fd >= 0)
+            close(fd);
         return;
     }
     if (frame) {
         g_queue_push_tail(&client->tx, frame);
         g_queue_push_tail(&client->txAsync, GINT_TO_POINTER(async));
+        g_queue_push_tail(&client->txFds, GINT_TO_POINTER(fd + 1));
     }
     wasIdle = g_queue_get_length(&client->tx) <= 1;
     g_mutex_unlock(&client->lock);
@@ -593,6 +664,7 @@ typedef struct {
     bool closeLater;
     bool closeNow;
     bool async;
+    int fd; /* passed after the frame, or -1 */
 } gvNetSendReq;
 
 static gboolean
@@ -605,7 +677,8 @@ gvNetServerClientSendMain(gpointer opaque)
         return G_SOURCE_REMOVE;
     }
     gvNetServerClientSendNow(req->client, g_steal_pointer(&req->frame), req->doneCall,
-                             req->closeLater, req->async);
+                             req->closeLater, req->async, req->fd);
+    req->fd = -1;
     return G_SOURCE_REMOVE;
 }
 
@@ -614,20 +687,22 @@ gvNetSendReqFree(gpointer opaque)
 {
     gvNetSendReq *req = opaque;
 
+    if (req->fd >= 0)
+        close(req->fd);
     gvNetServerClientUnref(req->client);
     g_free(req);
 }
 
 static void
 gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCall, bool closeLater,
-                      bool async)
+                      bool async, int fd)
 {
     gvNetSendReq *req;
 
     /* on the main loop (a call answered inline): no need to go through it */
     if (g_main_context_is_owner(client->srv->ctx)) {
         gvNetServerClientRef(client);
-        gvNetServerClientSendNow(client, frame, doneCall, closeLater, async);
+        gvNetServerClientSendNow(client, frame, doneCall, closeLater, async, fd);
         gvNetServerClientUnref(client);
         return;
     }
@@ -637,6 +712,7 @@ gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCal
     req->doneCall = doneCall;
     req->closeLater = closeLater;
     req->async = async;
+    req->fd = fd;
     g_main_context_invoke_full(client->srv->ctx, G_PRIORITY_DEFAULT, gvNetServerClientSendMain, req,
                                gvNetSendReqFree);
 }
@@ -644,13 +720,19 @@ gvNetServerClientPost(gvNetServerClient *client, GByteArray *frame, bool doneCal
 void
 gvNetServerClientSend(gvNetServerClient *client, GByteArray *frame)
 {
-    gvNetServerClientPost(client, frame, false, false, false);
+    gvNetServerClientPost(client, frame, false, false, false, -1);
+}
+
+void
+gvNetServerClientSendWithFd(gvNetServerClient *client, GByteArray *frame, int fd)
+{
+    gvNetServerClientPost(client, frame, false, false, false, fd);
 }
 
 void
 gvNetServerClientCloseLater(gvNetServerClient *client)
 {
-    gvNetServerClientPost(client, NULL, false, true, false);
+    gvNetServerClientPost(client, NULL, false, true, false, -1);
 }
 
 bool
@@ -667,7 +749,7 @@ gvNetServerClientSendAsync(gvNetServerClient *client, GByteArray *frame)
         client->asyncBytes += frame->len;
     g_mutex_unlock(&client->lock);
     if (!gone && !drop) {
-        gvNetServerClientPost(client, frame, false, false, true);
+        gvNetServerClientPost(client, frame, false, false, true, -1);
         return true;
     }
     gvXdrBufferFree(frame);
@@ -679,6 +761,7 @@ gvNetServerClientSendAsync(gvNetServerClient *client, GByteArray *frame)
     req = g_new0(gvNetSendReq, 1);
     req->client = gvNetServerClientRef(client);
     req->closeNow = true;
+    req->fd = -1;
     /*
      * Later, never from here: the caller may hold locks that closing the
      * client takes (its close function), even on the main loop.
@@ -718,7 +801,7 @@ gvNetServerClientSendPing(gvNetServerClient *client)
     GByteArray *frame = gvNetMessageNew(&ping);
 
     (void)gvNetMessageFinish(frame);
-    gvNetServerClientPost(client, frame, false, false, false);
+    gvNetServerClientPost(client, frame, false, false, false, -1);
 }
 
 /* Main loop, every second: PINGs to silent clients, and the end of dead ones */
@@ -812,7 +895,7 @@ gvNetServerWorker(gpointer data, gpointer opaque)
                   job->payload->len - GV_NET_MESSAGE_HEADER_MAX, srv->opaque);
     gvXdrBufferFree(job->payload);
     /* one call fewer in flight: reading may resume */
-    gvNetServerClientPost(client, NULL, true, false, false);
+    gvNetServerClientPost(client, NULL, true, false, false, -1);
     gvNetServerClientUnref(client);
     g_free(job);
 }
@@ -872,6 +955,7 @@ gvNetServerClientHandshake(gvNetServerClient *client)
     g_mutex_lock(&client->lock);
     g_queue_push_tail(&client->tx, ok);
     g_queue_push_tail(&client->txAsync, GINT_TO_POINTER(FALSE));
+    g_queue_push_tail(&client->txFds, GINT_TO_POINTER(0));
     g_mutex_unlock(&client->lock);
     return gvNetServerClientFlush(client);
 }
@@ -952,6 +1036,8 @@ gvNetServerAccept(gint fd, GIOCondition cond, gpointer opaque)
     g_mutex_init(&client->lock);
     g_queue_init(&client->tx);
     g_queue_init(&client->txAsync);
+    g_queue_init(&client->txFds);
+    client->txFdPending = -1;
     if (l->kind == GV_NET_SERVER_TRANSPORT_UNIX) {
         struct ucred cred;
         socklen_t credlen = sizeof(cred);

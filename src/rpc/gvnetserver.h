@@ -104,6 +104,12 @@ const char *gvNetServerClientGetIdentity(gvNetServerClient *client);
 
 /* Queues a finished frame (takes it; wiped when sent). Thread-safe. */
 void gvNetServerClientSend(gvNetServerClient *client, GByteArray *frame);
+/*
+ * Queues a REPLY_WITH_FDS frame and the fd that follows it (both taken): the
+ * fd is passed (SCM_RIGHTS, one byte) right after the frame.  UNIX sockets
+ * only: see gvNetServerClientGetTransport.  Thread-safe.
+ */
+void gvNetServerClientSendWithFd(gvNetServerClient *client, GByteArray *frame, int fd);
 /* Closes the connection after what is queued has been sent. Thread-safe. */
 void gvNetServerClientCloseLater(gvNetServerClient *client);
 /*

@@ -29,5 +29,11 @@ ssize_t gvNetTransportSend(gvNetTransport *t, const void *buf, size_t len);
 size_t gvNetTransportPending(gvNetTransport *t);
 /* After EAGAIN: whether it waits for the socket to become writable */
 bool gvNetTransportWantsWrite(gvNetTransport *t);
+/*
+ * Passes @fd to the peer (SCM_RIGHTS) with one byte, as libvirt does after
+ * a *_WITH_FDS message; plain UNIX sockets only (EOPNOTSUPP otherwise).
+ * Same conventions as gvNetTransportSend.
+ */
+ssize_t gvNetTransportSendFd(gvNetTransport *t, int fd);
 /* Frees the session and closes the socket */
 void gvNetTransportClear(gvNetTransport *t);

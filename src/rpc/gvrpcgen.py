@@ -29,7 +29,7 @@ SCALARS = {
     'double': ('GV_XDR_DOUBLE', 'double', 8),
 }
 
-ACRONYMS = {'XML', 'URI', 'UUID', 'ID', 'OS', 'CPU', 'NUMA', 'MAC'}
+ACRONYMS = {'XML', 'URI', 'UUID', 'ID', 'OS', 'CPU', 'NUMA', 'MAC', 'FD'}
 
 PROC_FLAGS = {
     'before-open': 'GV_PROC_BEFORE_OPEN',
