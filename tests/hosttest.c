@@ -688,6 +688,9 @@ main(int argc, char **argv)
         /* no vmgenid device (and an old capabilities file without CPU models) */
         { "novmgenid", "qemu-7.2-novmgenid.x86_64", GV_ARCH_X86_64, NULL, GV_DOMAIN_VIRT_QEMU, 255,
           "no" },
+        /* a QEMU without SPICE: no spice graphics, qxl, spicevmc channel nor USB redirection */
+        { "nospice", "qemu-7.2-nospice.x86_64", GV_ARCH_X86_64, NULL, GV_DOMAIN_VIRT_QEMU, 255,
+          "yes" },
         /* machines the genid device does not work on */
         { "isapc", "qemu-7.2-kvm.x86_64", GV_ARCH_X86_64, "isapc", GV_DOMAIN_VIRT_KVM, 1, "no" },
         { "pc-2.4", "qemu-7.2-kvm.x86_64", GV_ARCH_X86_64, "pc-i440fx-2.4", GV_DOMAIN_VIRT_KVM, 255,

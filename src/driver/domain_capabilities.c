@@ -12,49 +12,114 @@
 
 /*
  * One <enum> of a device: the values of a conf enum table from @first on
- * (value 0 is "absent" in genvirt's tables).  Adding a value to the table
- * adds it here.
+ * (value 0 is often "absent" in genvirt's tables), or the literal @values
+ * when there is no table; @has leaves out what this QEMU cannot run.
+ * Adding a value to the table adds it here.
  */
 typedef struct {
     const char *name;
     const char *(*toString)(int value);
     const size_t *count;
     int first;
+    const char *const *values; /* NULL-terminated, instead of a table */
+    bool (*has)(const gvQemuCaps *caps, int value); /* NULL: every value */
 } gvDomainCapsEnum;
 
-/* A <devices> child: supported when it has enums */
+/* A <devices> child: supported when it has enums and QEMU has @needs */
 typedef struct {
     const char *element;
+    const char *needs; /* a QEMU device type, or NULL */
     gvDomainCapsEnum enums[4];
 } gvDomainCapsDevice;
+
+/* QEMU registers the spicevmc chardev only when it is built with SPICE */
+static bool
+gvDomainCapsHasSpice(const gvQemuCaps *caps)
+{
+    return gvQemuCapsHasDevice(caps, "chardev-spicevmc");
+}
+
+static bool
+gvDomainCapsHasGraphics(const gvQemuCaps *caps, int value)
+{
+    return value != GV_DOMAIN_GRAPHICS_TYPE_SPICE || gvDomainCapsHasSpice(caps);
+}
+
+/* as gvQemuValidateDevices checks the primary video */
+static bool
+gvDomainCapsHasVideo(const gvQemuCaps *caps, int value)
+{
+    const char *dev = gvQemuVideoDevice((gvDomainVideoType)value, true);
+
+    return !dev || gvQemuCapsHasDevice(caps, dev);
+}
+
+/* libvirt's channel source types, of those genvirt's <channel> takes */
+static bool
+gvDomainCapsHasChannel(const gvQemuCaps *caps, int value)
+{
+    switch ((gvDomainChrType)value) {
+    case GV_DOMAIN_CHR_TYPE_PTY:
+    case GV_DOMAIN_CHR_TYPE_UNIX:
+        return true;
+    case GV_DOMAIN_CHR_TYPE_SPICEVMC:
+        return gvDomainCapsHasSpice(caps);
+    case GV_DOMAIN_CHR_TYPE_NONE:
+    case GV_DOMAIN_CHR_TYPE_FILE:
+    case GV_DOMAIN_CHR_TYPE_TCP:
+    case GV_DOMAIN_CHR_TYPE_NULL:
+    case GV_DOMAIN_CHR_TYPE_LAST:
+        break;
+    }
+    return false;
+}
+
+static const char *const gvDomainCapsVirtio[] = { "virtio", NULL };
+static const char *const gvDomainCapsUSB[] = { "usb", NULL };
 
 /* libvirt 9.0's <devices> children, in its order; genvirt's XML accepts these */
 static const gvDomainCapsDevice gvDomainCapsDevices[] = {
     { "disk",
+      NULL,
       { { "diskDevice", gvDomainDiskDeviceTypeToString, &gvDomainDiskDeviceTypeCount, 1 },
         { "bus", gvDomainDiskBusTypeToString, &gvDomainDiskBusTypeCount, 1 } } },
     { "graphics",
-      { { "type", gvDomainGraphicsTypeTypeToString, &gvDomainGraphicsTypeTypeCount, 1 } } },
-    { "video", { { NULL } } },
-    { "hostdev", { { NULL } } },
-    { "rng", { { NULL } } },
-    { "filesystem", { { NULL } } },
-    { "tpm", { { NULL } } },
-    { "redirdev", { { NULL } } },
-    { "channel", { { NULL } } },
+      NULL,
+      { { "type", gvDomainGraphicsTypeTypeToString, &gvDomainGraphicsTypeTypeCount, 1, NULL,
+          gvDomainCapsHasGraphics } } },
+    /* "default" is no value of libvirt's */
+    { "video",
+      NULL,
+      { { "modelType", gvDomainVideoTypeTypeToString, &gvDomainVideoTypeTypeCount, 1, NULL,
+          gvDomainCapsHasVideo } } },
+    { "hostdev", NULL, { { NULL } } },
+    { "rng",
+      "virtio-rng-pci",
+      { { "model", NULL, NULL, 0, gvDomainCapsVirtio },
+        { "backendModel", gvDomainRNGBackendTypeToString, &gvDomainRNGBackendTypeCount, 0 } } },
+    { "filesystem", NULL, { { NULL } } },
+    { "tpm", NULL, { { NULL } } },
+    /* <redirdev bus='usb' type='spicevmc'>: SPICE's USB redirection */
+    { "redirdev", "usb-redir", { { "bus", NULL, NULL, 0, gvDomainCapsUSB } } },
+    { "channel",
+      NULL,
+      { { "type", gvDomainChrTypeTypeToString, &gvDomainChrTypeTypeCount, 1, NULL,
+          gvDomainCapsHasChannel } } },
 };
 
 static void
-gvDomainCapsFormatEnum(gvBuffer *buf, const gvDomainCapsEnum *e)
+gvDomainCapsFormatEnum(gvBuffer *buf, const gvDomainCapsEnum *e, const gvQemuCaps *caps)
 {
     size_t i;
 
     gvBufferAsprintf(buf, "<enum name='%s'>\n", e->name);
     gvBufferAdjustIndent(buf, 2);
-    for (i = (size_t)e->first; i < *e->count; i++) {
+    for (i = 0; e->values && e->values[i]; i++)
+        gvBufferEscapeString(buf, "<value>%s</value>\n", e->values[i]);
+    for (i = (size_t)e->first; e->toString && i < *e->count; i++) {
         const char *value = e->toString((int)i);
 
-        if (value)
+        if (value && (!e->has || e->has(caps, (int)i)))
             gvBufferEscapeString(buf, "<value>%s</value>\n", value);
     }
     gvBufferAdjustIndent(buf, -2);
@@ -62,7 +127,7 @@ gvDomainCapsFormatEnum(gvBuffer *buf, const gvDomainCapsEnum *e)
 }
 
 static void
-gvDomainCapsFormatDevices(gvBuffer *buf)
+gvDomainCapsFormatDevices(gvBuffer *buf, const gvQemuCaps *caps)
 {
     size_t i;
     size_t j;
@@ -72,14 +137,14 @@ gvDomainCapsFormatDevices(gvBuffer *buf)
     for (i = 0; i < G_N_ELEMENTS(gvDomainCapsDevices); i++) {
         const gvDomainCapsDevice *dev = &gvDomainCapsDevices[i];
 
-        if (!dev->enums[0].name) {
+        if (!dev->enums[0].name || (dev->needs && !gvQemuCapsHasDevice(caps, dev->needs))) {
             gvBufferAsprintf(buf, "<%s supported='no'/>\n", dev->element);
             continue;
         }
         gvBufferAsprintf(buf, "<%s supported='yes'>\n", dev->element);
         gvBufferAdjustIndent(buf, 2);
         for (j = 0; j < G_N_ELEMENTS(dev->enums) && dev->enums[j].name; j++)
-            gvDomainCapsFormatEnum(buf, &dev->enums[j]);
+            gvDomainCapsFormatEnum(buf, &dev->enums[j], caps);
         gvBufferAdjustIndent(buf, -2);
         gvBufferAsprintf(buf, "</%s>\n", dev->element);
     }
@@ -221,8 +286,8 @@ gvDomainCapsFormatOS(gvBuffer *buf, const gvDomainCapsInput *in)
     gvBufferAdjustIndent(buf, 2);
     for (i = 0; i < loaders->len; i++)
         gvBufferEscapeString(buf, "<value>%s</value>\n", g_ptr_array_index(loaders, i));
-    gvDomainCapsFormatEnum(buf, &type);
-    gvDomainCapsFormatEnum(buf, &readonly);
+    gvDomainCapsFormatEnum(buf, &type, in->caps);
+    gvDomainCapsFormatEnum(buf, &readonly, in->caps);
     gvDomainCapsFormatValues(buf, "secure",
                              gvDomainDefMachineIsQ35(in->machine->name) ? secureAll : secureNo);
     gvBufferAdjustIndent(buf, -2);
@@ -269,7 +334,7 @@ gvDomainCapsFormat(const gvDomainCapsInput *in)
     gvDomainCapsFormatOS(&buf, in);
     gvDomainCapsFormatCPU(&buf, in);
     gvBufferAddLit(&buf, "<memoryBacking supported='no'/>\n");
-    gvDomainCapsFormatDevices(&buf);
+    gvDomainCapsFormatDevices(&buf, in->caps);
     gvDomainCapsFormatFeatures(&buf, in);
     gvBufferAdjustIndent(&buf, -2);
     gvBufferAddLit(&buf, "</domainCapabilities>\n");

@@ -59,6 +59,9 @@ int gvQemuDomainResolveCPU(gvDomainDef *def, const gvQemuCaps *caps, gvQemuAccel
 gvDomainCPUDef *gvQemuCPUHostModel(const gvQemuCaps *caps, const char *emulator, gvQemuAccel accel,
                                    GError **error);
 
+/* The QEMU device of a video model (the first video is the primary one); NULL: none */
+const char *gvQemuVideoDevice(gvDomainVideoType type, bool primary);
+
 /* The node name of a disk's format layer ("gv-vda-format"); the caller frees */
 char *gvQemuDiskFormatNode(const gvDomainDiskDef *disk);
 

@@ -199,8 +199,11 @@ def check_virtinst(h, d, kvm):
     h.eq((dc.supports_uefi_loader(), dc.supports_firmware_efi()), (True, bool(efi)),
          'virtinst domcaps: a UEFI loader; firmware efi %s' %
          ('(descriptors: %s)' % ', '.join(efi) if efi else 'not (no descriptor fits)'))
-    h.ok(not dc.supports_graphics_spice() and not dc.supports_video_virtio(),
-         'virtinst domcaps: no spice or virtio video')
+    # Debian's QEMU is built with SPICE; the devices XML takes spice, qxl and virtio video
+    h.ok(dc.supports_graphics_spice() and dc.supports_video_virtio() and
+         dc.supports_video_qxl() and dc.supports_video_bochs(),
+         'virtinst domcaps: spice; qxl, virtio and bochs video')
+    h.ok(not dc.supports_filesystem_virtiofs(), 'virtinst domcaps: no virtiofs (no <filesystem>)')
     h.eq(dc.supports_safe_host_passthrough(), kvm,
          'virtinst domcaps: safe host-passthrough (migratable on/off) %s' %
          ('with kvm' if kvm else 'not without kvm'))
@@ -481,8 +484,17 @@ def check_virt_install(h, d, qcow2, kvm):
     # say is safe (they say whether it is migratable), as with libvirtd 9.0
     h.eq(x.find('cpu').get('mode') if x.find('cpu') is not None else None,
          'host-passthrough' if kvm else None, 'virt-install: cpu mode')
-    h.ok(x.find('devices/graphics') is None or x.find('devices/graphics').get('type') == 'vnc',
-         'virt-install: no spice (not in the domain capabilities)')
+    # the domain capabilities say spice: virtinst's defaults for it (spice graphics, a
+    # spicevmc channel, USB redirection), and genvirtd takes the XML as virtinst wrote it
+    h.eq(x.find('devices/graphics').get('type') if x.find('devices/graphics') is not None
+         else None, 'spice', 'virt-install: spice graphics (in the domain capabilities)')
+    h.ok(x.find("devices/channel[@type='spicevmc']") is not None and
+         x.find("devices/redirdev[@bus='usb']") is not None,
+         'virt-install: a spicevmc channel and USB redirection', r.out)
+    path = os.path.join(h.workdir, 'vi-import.xml')
+    gvtest.write_file(path, r.out)
+    h.cmd_ok(h.virsh(d.uri, 'define', path), "virsh define of virt-install's XML, unedited")
+    h.cmd_ok(h.virsh(d.uri, 'undefine', 'vi-import'), 'virsh undefine vi-import')
     r = h.run(['virt-install', '--connect', d.uri, '--print-xml', '--import', '--name', 'vi-new',
                '--memory', '256', '--disk', os.path.join(h.workdir, 'new.qcow2') + ',size=1',
                '--osinfo', 'generic'], timeout=120)
