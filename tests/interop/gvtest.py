@@ -71,7 +71,7 @@ class Harness(gvinteg.Harness):
 
     def examples(self):
         """[(path, name)] of the valid example domains: examples/*.xml and the
-        DO_TEST cases of tests/xml2xml/cases.h, one per domain name and UUID."""
+        DO_TEST cases of tests/xml2xml/cases.h."""
         out = []
         exdir = os.path.join(self.srcdir, 'examples')
         for f in sorted(os.listdir(exdir)):
@@ -79,21 +79,21 @@ class Harness(gvinteg.Harness):
                 out.append(os.path.join(exdir, f))
         for case in self.xml2xml_cases():
             out.append(os.path.join(self.srcdir, 'tests', 'xml2xml', case + '.xml'))
-        # several xml2xml cases are one domain with other devices (virt-install's deb11 with and
-        # without graphics; nova-26-full has nova-26-simple-flavor's UUID): a daemon holds one
-        # domain per name and per UUID, so the first file of each stands for it
-        seen = set()
-        ret = []
+        # one daemon holds them all: of the documents that share a name or a UUID
+        # (virt-install's complete documents all name their guest deb11; Nova's reuses
+        # its device document's UUID), the first one stands for them
+        seen, uniq = set(), []
         for p in out:
-            text = read_text(p)
-            name = domain_name(text)
-            m = re.search(r'<uuid>\s*([^<]*?)\s*</uuid>', text)
-            uid = m.group(1).lower().replace('-', '') if m else None
-            if name in seen or (uid and uid in seen):
-                continue
-            seen.update([name, uid] if uid else [name])
-            ret.append((p, name))
-        return ret
+            xml = read_text(p)
+            name = domain_name(xml)
+            m = re.search(r'<uuid>\s*([^<]*?)\s*</uuid>', xml)
+            keys = {('name', name)}
+            if m:
+                keys.add(('uuid', m.group(1).replace('-', '').lower()))
+            if not keys & seen:
+                seen |= keys
+                uniq.append((p, name))
+        return uniq
 
     def xml2xml_cases(self):
         cases = read_text(os.path.join(self.srcdir, 'tests', 'xml2xml', 'cases.h'))
