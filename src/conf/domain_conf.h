@@ -116,6 +116,9 @@ gvDomainDef *gvDomainDefParseStringHook(const char *xml, unsigned int flags,
 
 char *gvDomainDefFormat(const gvDomainDef *def, unsigned int flags);
 
+/* The vCPUs online at boot (<vcpu current=>, else all of them) */
+unsigned int gvDomainDefGetVcpus(const gvDomainDef *def);
+
 /* A deep copy, through format and parse. */
 gvDomainDef *gvDomainDefCopy(const gvDomainDef *def, GError **error);
 
@@ -146,6 +149,8 @@ const char *gvDomainDefDefaultEmulator(gvArch arch);
 
 /* domain_validate.c */
 int gvDomainDefValidate(const gvDomainDef *def, GError **error);
+/* A name a domain may have (it is also a file name and a QEMU option value) */
+int gvDomainDefValidateName(const char *name, GError **error);
 bool gvDomainDefMachineIsX86PC(const char *machine);
 /* Whether the genid device works on @machine: an x86 pc or q35 of 2.5 or later */
 bool gvDomainDefMachineHasGenid(const char *machine);

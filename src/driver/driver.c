@@ -38,6 +38,7 @@ gvDriverNew(const char *root, GError **error)
     drv->migrationListen = g_strdup("0.0.0.0");
     /* a fixture tree of /proc and /sys in place of the host's (tests only) */
     drv->hostRoot = g_strdup(g_getenv("GENVIRT_HOST_ROOT") ? g_getenv("GENVIRT_HOST_ROOT") : "/");
+    drv->graphicsPorts = gvPortAllocatorNew(GV_VNC_PORT_MIN, 65535);
     drv->root = g_strdup(root ? root : "");
     drv->migrateTLSDir = g_build_filename(drv->root[0] ? drv->root : "/", "etc/pki/qemu", NULL);
     drv->keepaliveInterval = 5;
@@ -82,6 +83,7 @@ gvDriverFree(gvDriver *drv)
     if (drv->threads)
         g_ptr_array_unref(drv->threads);
     g_mutex_clear(&drv->threadsLock);
+    gvPortAllocatorFree(drv->graphicsPorts);
     g_free(drv->migrationHost);
     g_free(drv->migrationListen);
     g_free(drv->hostRoot);

@@ -16,6 +16,7 @@
 #include "domain_event.h"
 #include "domain_obj.h"
 #include "gvjournal.h"
+#include "gvport.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
 
@@ -67,6 +68,7 @@ struct _gvDriver {
     int keepaliveCount;
     gvJournal *configs; /* writes of configDir's NAME.xml files (gvjournal.h) */
     char *hostRoot; /* /proc and /sys are read under it: "/", or $GENVIRT_HOST_ROOT (tests) */
+    gvPortAllocator *graphicsPorts; /* VNC and SPICE ports of running domains, from 5900 up */
     gvDriverEventFunc eventFunc; /* set once, before any client connects */
     gpointer eventOpaque;
     const gvDriverHooks *hooks; /* set by the hypervisor driver: gvQemuDriverInit */
