@@ -144,12 +144,16 @@ void gvDomainDevicesCheckABIStability(const gvDomainDef *src, const gvDomainDef 
 
 /* domain_postparse.c */
 int gvDomainDefPostParse(gvDomainDef *def, GError **error);
+/* The emulator a domain of @arch gets when it names none */
+const char *gvDomainDefDefaultEmulator(gvArch arch);
 
 /* domain_validate.c */
 int gvDomainDefValidate(const gvDomainDef *def, GError **error);
 /* A name a domain may have (it is also a file name and a QEMU option value) */
 int gvDomainDefValidateName(const char *name, GError **error);
 bool gvDomainDefMachineIsX86PC(const char *machine);
+/* Whether the genid device works on @machine: an x86 pc or q35 of 2.5 or later */
+bool gvDomainDefMachineHasGenid(const char *machine);
 
 /* domain_abi.c */
 int gvDomainDefCheckABIStability(const gvDomainDef *src, const gvDomainDef *dst, GError **error);

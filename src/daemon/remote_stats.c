@@ -373,25 +373,6 @@ gvProcDomainSetVcpus(gvCall *call, const gvDomainSetVcpusArgs *args, gvRpcVoid *
                : -1;
 }
 
-int
-gvProcNodeGetCPUMap(gvCall *call, const gvNodeGetCPUMapArgs *args, gvNodeGetCPUMapRet *ret,
-                    GError **error)
-{
-    g_autofree guint8 *map = NULL;
-    guint ncpus;
-    guint online;
-
-    if (gvCallCheckFlags(call, args->flags, 0, error) < 0 ||
-        gvHostCpuMap(&ncpus, &map, &online, error) < 0)
-        return -1;
-    if (args->needMap)
-        gvXdrOpaqueSet(&ret->cpumap, map, (ncpus + 7) / 8);
-    if (args->needOnline)
-        ret->online = online;
-    ret->ret = (gint32)ncpus;
-    return 0;
-}
-
 /* ---- memory ------------------------------------------------------------------- */
 
 int

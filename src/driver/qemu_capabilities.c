@@ -34,6 +34,7 @@ gvQemuCapsFree(gvQemuCaps *caps)
     if (!caps)
         return;
     g_free(caps->binary);
+    g_free(caps->arch);
     g_ptr_array_unref(caps->machines);
     g_hash_table_unref(caps->devices);
     gvQemuCPUCapsFree(caps->cpu);
@@ -55,6 +56,15 @@ gvQemuCapsParseVersion(const char *str, unsigned int *version)
     }
     *version = (unsigned int)(v[0] * 1000000 + v[1] * 1000 + v[2]);
     return true;
+}
+
+static bool
+gvQemuCapsGetBool(json_object *obj, const char *key)
+{
+    json_object *val;
+
+    return json_object_object_get_ex(obj, key, &val) &&
+           json_object_is_type(val, json_type_boolean) && json_object_get_boolean(val);
 }
 
 gvQemuCaps *
@@ -84,6 +94,7 @@ gvQemuCapsNewFromJSON(json_object *obj, GError **error)
         json_object *name;
         json_object *alias;
         json_object *dflt;
+        json_object *cpuMax;
         gvQemuMachine *machine;
 
         if (!json_object_object_get_ex(m, "name", &name) ||
@@ -96,6 +107,11 @@ gvQemuCapsNewFromJSON(json_object *obj, GError **error)
             machine->alias = g_strdup(json_object_get_string(alias));
         if (json_object_object_get_ex(m, "is-default", &dflt))
             machine->isDefault = json_object_get_boolean(dflt);
+        if (json_object_object_get_ex(m, "cpu-max", &cpuMax) &&
+            json_object_is_type(cpuMax, json_type_int) && json_object_get_int64(cpuMax) > 0 &&
+            json_object_get_int64(cpuMax) <= G_MAXINT)
+            machine->maxCpus = (unsigned int)json_object_get_int64(cpuMax);
+        machine->deprecated = gvQemuCapsGetBool(m, "deprecated");
         g_ptr_array_add(caps->machines, machine);
     }
 
@@ -110,7 +126,10 @@ gvQemuCapsNewFromJSON(json_object *obj, GError **error)
             goto invalid;
         g_hash_table_add(caps->devices, g_strdup(json_object_get_string(d)));
     }
-    /* optional: fixtures and old cache files may not have it */
+
+    /* optional from here on */
+    if (json_object_object_get_ex(obj, "arch", &val) && json_object_is_type(val, json_type_string))
+        caps->arch = g_strdup(json_object_get_string(val));
     if (json_object_object_get_ex(obj, "cpu", &val) && !(caps->cpu = gvQemuCPUCapsNewFromJSON(val)))
         goto invalid;
     return g_steal_pointer(&caps);
@@ -179,6 +198,8 @@ gvQemuCapsToJSON(const gvQemuCaps *caps)
     if (caps->binary)
         json_object_object_add(obj, "binary", json_object_new_string(caps->binary));
     json_object_object_add(obj, "version", json_object_new_string(version));
+    if (caps->arch)
+        json_object_object_add(obj, "arch", json_object_new_string(caps->arch));
     for (i = 0; i < caps->machines->len; i++) {
         const gvQemuMachine *m = g_ptr_array_index(caps->machines, i);
         json_object *jm = json_object_new_object();
@@ -188,6 +209,10 @@ gvQemuCapsToJSON(const gvQemuCaps *caps)
             json_object_object_add(jm, "alias", json_object_new_string(m->alias));
         if (m->isDefault)
             json_object_object_add(jm, "is-default", json_object_new_boolean(1));
+        if (m->maxCpus)
+            json_object_object_add(jm, "cpu-max", json_object_new_int64(m->maxCpus));
+        if (m->deprecated)
+            json_object_object_add(jm, "deprecated", json_object_new_boolean(1));
         json_object_array_add(machines, jm);
     }
     json_object_object_add(obj, "machines", machines);
@@ -218,6 +243,20 @@ gvQemuCapsFindMachine(const gvQemuCaps *caps, const char *name)
         const gvQemuMachine *m = g_ptr_array_index(caps->machines, i);
 
         if (g_str_equal(m->name, name) || (m->alias && g_str_equal(m->alias, name)))
+            return m;
+    }
+    return NULL;
+}
+
+const gvQemuMachine *
+gvQemuCapsDefaultMachine(const gvQemuCaps *caps)
+{
+    guint i;
+
+    for (i = 0; i < caps->machines->len; i++) {
+        const gvQemuMachine *m = g_ptr_array_index(caps->machines, i);
+
+        if (m->isDefault)
             return m;
     }
     return NULL;

@@ -75,27 +75,41 @@ gvQemuProbeReadReply(gvQemuProbe *p, GError **error)
     }
 }
 
-static json_object *
-gvQemuProbeCommand(gvQemuProbe *p, const char *cmd, GError **error)
+/*
+ * Sends @cmd: 0 with *@ret its "return" value, or NULL when QEMU refused it;
+ * -1 only when QEMU cannot be talked to.
+ */
+static int
+gvQemuProbeOptional(gvQemuProbe *p, const char *cmd, json_object **ret, GError **error)
 {
     size_t len = strlen(cmd);
     json_object *reply;
-    json_object *ret;
+    json_object *val;
 
+    *ret = NULL;
     if (write(p->in, cmd, len) != (ssize_t)len) {
         gvReportSystemError(error, errno, "cannot write to QEMU '%s'", p->binary);
-        return NULL;
+        return -1;
     }
     if (!(reply = gvQemuProbeReadReply(p, error)))
+        return -1;
+    if (json_object_object_get_ex(reply, "return", &val))
+        *ret = json_object_get(val);
+    json_object_put(reply);
+    return 0;
+}
+
+/* Sends @cmd, which QEMU must answer */
+static json_object *
+gvQemuProbeCommand(gvQemuProbe *p, const char *cmd, GError **error)
+{
+    json_object *ret;
+
+    if (gvQemuProbeOptional(p, cmd, &ret, error) < 0)
         return NULL;
-    if (!json_object_object_get_ex(reply, "return", &ret)) {
+    if (!ret)
         gvReportError(error, GV_ERR_OPERATION_FAILED,
                       "QEMU '%s' refused '%s' during the capabilities probe", p->binary, cmd);
-        json_object_put(reply);
-        return NULL;
-    }
-    json_object_get(ret);
-    json_object_put(reply);
     return ret;
 }
 
@@ -165,9 +179,12 @@ gvQemuProbeExpandCPU(gvQemuProbe *p, const char *model, GError **error)
 }
 
 /*
- * Under TCG (the run that probes everything else): every unversioned model
- * (the names libvirt uses: QEMU lists them with "alias-of") and its static
- * expansion, which features of each TCG lacks, and 'max' as TCG's host CPU.
+ * Under @accel: which features of each model (versioned or not) the host
+ * lacks, and the host's CPU ('host' under KVM, 'max' under TCG).  Under TCG
+ * (the run that probes everything else) also every unversioned model (the
+ * names libvirt uses: QEMU lists them with "alias-of") and its static
+ * expansion (55 of them for QEMU 7.2): the models' features do not depend on
+ * the accelerator, so they are expanded once.
  */
 static int
 gvQemuProbeCPU(gvQemuProbe *p, gvQemuCPUCaps *cpu, gvQemuAccel accel, GError **error)
@@ -193,7 +210,7 @@ gvQemuProbeCPU(gvQemuProbe *p, gvQemuCPUCaps *cpu, gvQemuAccel accel, GError **e
             continue;
         if (!(exp = gvQemuProbeExpandCPU(p, json_object_get_string(name), error)))
             return -1;
-        gvQemuCPUCapsAddModel(cpu, json_object_get_string(name), exp);
+        gvQemuCPUCapsAddModel(cpu, d, exp);
     }
     return 0;
 }
@@ -217,16 +234,18 @@ gvQemuProbeCPUKVM(const char *binary, gvQemuCPUCaps *cpu, gint64 deadline)
 }
 
 gvQemuCaps *
-gvQemuCapsProbe(const char *binary, unsigned int timeoutMs, GError **error)
+gvQemuCapsProbe(const char *binary, bool kvm, unsigned int timeoutMs, GError **error)
 {
     gvQemuProbe p = { .in = -1, .out = -1, .binary = binary };
     g_autoptr(json_object) version = NULL;
     g_autoptr(json_object) machines = NULL;
     g_autoptr(json_object) types = NULL;
+    g_autoptr(json_object) target = NULL;
     g_autoptr(json_object) out = NULL;
     g_autoptr(gvQemuCPUCaps) cpu = gvQemuCPUCapsNew();
     json_object *qemu;
     json_object *devices;
+    json_object *val;
     gvQemuCaps *ret = NULL;
     GPid pid = 0;
     size_t i;
@@ -238,11 +257,13 @@ gvQemuCapsProbe(const char *binary, unsigned int timeoutMs, GError **error)
         !(types = gvQemuProbeCommand(
               &p, "{\"execute\":\"qom-list-types\",\"arguments\":{\"abstract\":false}}\n",
               error)) ||
+        gvQemuProbeOptional(&p, "{\"execute\":\"query-target\"}\n", &target, error) < 0 ||
         gvQemuProbeCPU(&p, cpu, GV_QEMU_ACCEL_TCG, error) < 0)
         goto cleanup;
     gvQemuProbeReap(&p, pid);
     pid = 0;
-    gvQemuProbeCPUKVM(binary, cpu, p.deadline);
+    if (kvm)
+        gvQemuProbeCPUKVM(binary, cpu, p.deadline);
 
     out = json_object_new_object();
     json_object_object_add(out, "binary", json_object_new_string(binary));
@@ -254,6 +275,8 @@ gvQemuCapsProbe(const char *binary, unsigned int timeoutMs, GError **error)
 
         json_object_object_add(out, "version", json_object_new_string(v));
     }
+    if (target && json_object_object_get_ex(target, "arch", &val))
+        json_object_object_add(out, "arch", json_object_get(val));
     json_object_object_add(out, "machines", json_object_get(machines));
     devices = json_object_new_array();
     for (i = 0; json_object_is_type(types, json_type_array) && i < json_object_array_length(types);
