@@ -390,6 +390,8 @@ gvNetAppendWiping(GByteArray **arr, size_t *cap, const guint8 *data, size_t len,
     GByteArray *old = *arr;
     size_t need = (old ? old->len : 0) + len;
 
+    if (!old)
+        *cap = 0; /* the room of an array that was taken away is not ours */
     if (!old || need > *cap) {
         /* a new array: *@cap is what a freed one had, and means nothing */
         size_t grown = old ? MAX(need, *cap * 2) : need;
