@@ -393,8 +393,7 @@ gvNetAppendWiping(GByteArray **arr, size_t *cap, const guint8 *data, size_t len,
     if (!old)
         *cap = 0; /* the room of an array that was taken away is not ours */
     if (!old || need > *cap) {
-        /* a new array: *@cap is what a freed one had, and means nothing */
-        size_t grown = old ? MAX(need, *cap * 2) : need;
+        size_t grown = MAX(need, *cap * 2);
         GByteArray *bigger;
 
         if (limit > 0)
