@@ -55,6 +55,7 @@ dumpConfig(const gvDaemonConfig *c)
     g_string_append_printf(out, "keepalive_interval = %d\n", c->keepaliveInterval);
     g_string_append_printf(out, "keepalive_count = %d\n", c->keepaliveCount);
     g_string_append_printf(out, "libvirt_socket = %d\n", c->libvirtSocket);
+    g_string_append_printf(out, "qemu_monitor_timeout = %d\n", c->qemuMonitorTimeout);
     return g_string_free(out, FALSE);
 }
 
@@ -111,7 +112,7 @@ testKeysDumped(const void *opaque)
             g_test_fail();
         }
     }
-    g_assert_cmpuint(i, ==, 18);
+    g_assert_cmpuint(i, ==, 19);
 }
 
 /* A missing default file is fine; a missing --config file is not */

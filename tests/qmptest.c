@@ -23,6 +23,7 @@ typedef enum {
     STEP_REPLY, /* answer with @text, "%s" is replaced by the id */
     STEP_EVENT, /* send @text as an event, then answer {"return": {}} */
     STEP_SILENT, /* never answer */
+    STEP_LATE, /* answer {"return": {}} after 500 ms */
     STEP_HANGUP, /* close the connection */
 } FakeStepKind;
 
@@ -125,6 +126,13 @@ fakeQemuThread(gpointer opaque)
         }
         case STEP_SILENT:
             break;
+        case STEP_LATE: {
+            g_autofree char *reply = g_strdup_printf("{\"return\": {}, \"id\": \"%s\"}", id);
+
+            g_usleep(500 * 1000);
+            fakeSend(fd, reply);
+            break;
+        }
         case STEP_HANGUP:
             close(fd);
             f->ok = true;
@@ -349,7 +357,7 @@ testMonitorTimeoutAndEOF(const void *opaque)
 {
     static const FakeStep steps[] = {
         { "qmp_capabilities", STEP_REPLY, "{\"return\": {}, \"id\": \"@ID@\"}" },
-        { "query-status", STEP_SILENT, NULL },
+        { "query-status", STEP_LATE, NULL },
         { "cont", STEP_HANGUP, NULL },
     };
     FakeQemu f = { 0 };
@@ -367,7 +375,17 @@ testMonitorTimeoutAndEOF(const void *opaque)
     g_assert_cmpint(gvQemuMonitorCommand(mon, "query-status", NULL, 200, NULL, &error), ==, -1);
     g_assert_error(error, GV_ERROR, GV_ERR_OPERATION_TIMEOUT);
     g_assert_cmpint(g_get_monotonic_time() - t0, <, 2 * G_USEC_PER_SEC);
+    g_assert_nonnull(strstr(error->message, "did not answer 'query-status' within 200 ms"));
     g_clear_error(&error);
+    /* QEMU found hung: the next command fails at once, unsent */
+    t0 = g_get_monotonic_time();
+    g_assert_cmpint(gvQemuMonitorCommand(mon, "cont", NULL, 30000, NULL, &error), ==, -1);
+    g_assert_error(error, GV_ERROR, GV_ERR_OPERATION_TIMEOUT);
+    g_assert_nonnull(strstr(error->message, "('cont' not sent)"));
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 100 * 1000);
+    g_clear_error(&error);
+    /* the late answer comes: QEMU speaks again, and is asked again */
+    g_usleep(800 * 1000);
     /* the peer hangs up on this one: the caller learns at once, not at the timeout */
     t0 = g_get_monotonic_time();
     g_assert_cmpint(gvQemuMonitorCommand(mon, "cont", NULL, 30000, NULL, &error), ==, -1);

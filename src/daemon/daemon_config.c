@@ -51,6 +51,7 @@ static const gvConfKey gvConfKeys[] = {
     { "keepalive_interval", GV_CONF_INT, GV_CONF_FIELD(keepaliveInterval), -1, 3600 },
     { "keepalive_count", GV_CONF_INT, GV_CONF_FIELD(keepaliveCount), 0, 100 },
     { "libvirt_socket", GV_CONF_BOOL, GV_CONF_FIELD(libvirtSocket), 0, 1 },
+    { "qemu_monitor_timeout", GV_CONF_INT, GV_CONF_FIELD(qemuMonitorTimeout), 1, 3600 },
 };
 
 static const char *gvConfKeyNames[G_N_ELEMENTS(gvConfKeys) + 1];
@@ -94,6 +95,7 @@ gvDaemonConfigNew(const char *root)
     cfg->migrateTLSDir = gvDaemonConfigUnder(root, "/etc/pki/qemu");
     cfg->keepaliveInterval = 5;
     cfg->keepaliveCount = 5;
+    cfg->qemuMonitorTimeout = 30;
     return cfg;
 }
 

@@ -47,6 +47,8 @@ typedef struct {
     /* keepalive of this daemon's own connections to other daemons (p2p) */
     int keepaliveInterval;
     int keepaliveCount;
+    /* seconds QEMU has to answer one monitor command */
+    int qemuMonitorTimeout;
 } gvDaemonConfig;
 
 /* The defaults, with the x509 paths under @root (NULL or "" for /) */

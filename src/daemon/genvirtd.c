@@ -376,6 +376,7 @@ main(int argc, char **argv)
     g_free(drv->migrateTLSDir);
     drv->migrateTLSDir = g_strdup(cfg->migrateTLSDir);
     drv->keepaliveInterval = cfg->keepaliveInterval;
+    drv->monitorTimeoutMs = (unsigned int)cfg->qemuMonitorTimeout * 1000;
     drv->keepaliveCount = cfg->keepaliveCount;
     loaded = gvDriverLoadConfigs(drv);
     g_message("genvirtd %s starting, root '%s', %d domain(s) loaded", GV_VERSION, root ? root : "/",

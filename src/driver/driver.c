@@ -42,6 +42,7 @@ gvDriverNew(const char *root, GError **error)
     drv->root = g_strdup(root ? root : "");
     drv->migrateTLSDir = g_build_filename(drv->root[0] ? drv->root : "/", "etc/pki/qemu", NULL);
     drv->keepaliveInterval = 5;
+    drv->monitorTimeoutMs = 30000;
     drv->keepaliveCount = 5;
 
     if (gvDirEnsure(drv->configDir, 0700, error) < 0 ||

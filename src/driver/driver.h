@@ -66,6 +66,7 @@ struct _gvDriver {
     char *root; /* --root, or "" for the system paths (the p2p client's certificates) */
     int keepaliveInterval; /* of this daemon's connections to migration destinations */
     int keepaliveCount;
+    unsigned int monitorTimeoutMs; /* QEMU answers each monitor command within it, or it is hung */
     gvJournal *configs; /* writes of configDir's NAME.xml files (gvjournal.h) */
     char *hostRoot; /* /proc and /sys are read under it: "/", or $GENVIRT_HOST_ROOT (tests) */
     gvPortAllocator *graphicsPorts; /* VNC and SPICE ports of running domains, from 5900 up */

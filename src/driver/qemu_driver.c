@@ -98,6 +98,7 @@ gvDriverDomainCreateXML(gvDriver *drv, const char *xml, unsigned int flags, GErr
 int
 gvDriverDomainDestroy(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
 {
+    bool killed;
     int rc = -1;
 
     if (flags & ~GV_DOMAIN_DESTROY_GRACEFUL) {
@@ -105,9 +106,19 @@ gvDriverDomainDestroy(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GErro
                       flags & ~GV_DOMAIN_DESTROY_GRACEFUL, "virDomainDestroyFlags");
         return -1;
     }
-    if (gvDriverBeginJob(obj, "destroy", error) < 0)
+    gvDomainObjLock(obj);
+    /*
+     * Another call holds the job, maybe waiting for a QEMU that does not
+     * answer: QEMU goes first, which ends that wait, then the job is ours.
+     */
+    killed = obj->jobActive && gvQemuProcessKillForDestroy(obj, flags & GV_DOMAIN_DESTROY_GRACEFUL);
+    if (gvDomainObjBeginJob(obj, "destroy", GV_JOB_TIMEOUT_MS, error) < 0) {
+        gvDomainObjUnlock(obj);
         return -1;
-    if (gvDriverCheckActive(obj, error) == 0)
+    }
+    if (killed && !gvDomainObjIsActive(obj))
+        rc = 0; /* it went as asked while the other call ended */
+    else if (gvDriverCheckActive(obj, error) == 0)
         rc = gvQemuProcessStop(drv, obj, GV_DOMAIN_SHUTOFF_DESTROYED,
                                flags & GV_DOMAIN_DESTROY_GRACEFUL, error);
     gvDriverEndJob(obj);

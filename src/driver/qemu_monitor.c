@@ -153,7 +153,23 @@ struct _gvQemuMonitor {
     guint64 nextId;
     GHashTable *pending; /* id -> gvQmpPending */
     bool eof;
+    unsigned int maxTimeoutMs; /* no command waits longer; 0: as each asks */
+    /*
+     * A command went unanswered past its time and QEMU has sent nothing
+     * since: it is stopped or hung, and commands fail at once rather than
+     * wait in turn.  Its name, or NULL.
+     */
+    char *hungCommand;
+    unsigned int hungMs;
 };
+
+void
+gvQemuMonitorSetMaxTimeout(gvQemuMonitor *mon, unsigned int timeoutMs)
+{
+    g_mutex_lock(&mon->lock);
+    mon->maxTimeoutMs = timeoutMs;
+    g_mutex_unlock(&mon->lock);
+}
 
 gvQemuMonitor *
 gvQemuMonitorRef(gvQemuMonitor *mon)
@@ -177,6 +193,7 @@ gvQemuMonitorUnref(gvQemuMonitor *mon)
     g_main_context_unref(mon->ctx);
     if (mon->opaque && mon->opaqueFree)
         mon->opaqueFree(mon->opaque);
+    g_free(mon->hungCommand);
     g_mutex_clear(&mon->lock);
     g_free(mon);
 }
@@ -299,6 +316,12 @@ gvQemuMonitorIO(gint fd, GIOCondition cond, gpointer opaque)
     n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return G_SOURCE_CONTINUE;
+    if (n > 0 && mon->hungCommand) {
+        /* QEMU speaks again (the late answer to what timed out, likely) */
+        g_mutex_lock(&mon->lock);
+        g_clear_pointer(&mon->hungCommand, g_free);
+        g_mutex_unlock(&mon->lock);
+    }
     if (n <= 0 || !gvQemuMonitorFeed(mon, buf, (size_t)n)) {
         gvQemuMonitorHangup(mon);
         return G_SOURCE_REMOVE;
@@ -532,10 +555,25 @@ gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, int fd, GError **error
     gvQmpPending *p = g_new0(gvQmpPending, 1);
     const char *text;
     g_autofree char *line = NULL;
+    g_autofree char *command = g_strdup(gvJSONGetString(obj, "execute"));
 
     g_cond_init(&p->cond);
     g_mutex_lock(&mon->lock);
+    if (mon->maxTimeoutMs > 0 && timeoutMs > mon->maxTimeoutMs) {
+        timeoutMs = mon->maxTimeoutMs;
+        deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
+    }
     p->id = g_strdup_printf("gv-%" G_GUINT64_FORMAT, ++mon->nextId);
+    if (mon->hungCommand && !mon->eof) {
+        gvReportError(error, GV_ERR_OPERATION_TIMEOUT,
+                      "QEMU's monitor did not answer '%s' within %u ms and has said nothing since: "
+                      "QEMU is stopped or hung ('%s' not sent)",
+                      mon->hungCommand, mon->hungMs, command ? command : "?");
+        g_mutex_unlock(&mon->lock);
+        json_object_put(obj);
+        gvQmpPendingFree(p);
+        return NULL;
+    }
     if (mon->eof) {
         g_mutex_unlock(&mon->lock);
         gvReportError(error, GV_ERR_OPERATION_FAILED, "QEMU's monitor is closed (QEMU exited?)");
@@ -578,12 +616,17 @@ gvQemuMonitorWait(gvQemuMonitor *mon, gvQmpPending *p, gint64 deadline, unsigned
             break;
         }
     }
+    if (timedOut && !mon->hungCommand) {
+        mon->hungCommand = g_strdup(command ? command : "?");
+        mon->hungMs = timeoutMs;
+    }
     g_hash_table_remove(mon->pending, p->id);
     g_mutex_unlock(&mon->lock);
 
     if (timedOut) {
-        gvReportError(error, GV_ERR_OPERATION_TIMEOUT, "QEMU's monitor did not answer within %u ms",
-                      timeoutMs);
+        gvReportError(error, GV_ERR_OPERATION_TIMEOUT,
+                      "QEMU's monitor did not answer '%s' within %u ms: QEMU is stopped or hung",
+                      command ? command : "?", timeoutMs);
     } else if (!p->reply) {
         gvReportError(error, GV_ERR_OPERATION_FAILED,
                       "QEMU's monitor closed before answering (QEMU exited?)");

@@ -41,6 +41,12 @@ typedef struct {
 gvQemuMonitor *gvQemuMonitorOpen(const char *path, GMainContext *ctx,
                                  const gvQemuMonitorCallbacks *cb, gpointer opaque,
                                  GDestroyNotify opaqueFree, unsigned int timeoutMs, GError **error);
+/*
+ * No command waits longer than @timeoutMs (genvirtd.conf's
+ * qemu_monitor_timeout), whatever it asks for; 0: no cap.  After one went
+ * unanswered that long, commands fail at once until QEMU sends anything.
+ */
+void gvQemuMonitorSetMaxTimeout(gvQemuMonitor *mon, unsigned int timeoutMs);
 /* Stops watching the socket and closes it; pending commands fail. Any thread. */
 void gvQemuMonitorClose(gvQemuMonitor *mon);
 gvQemuMonitor *gvQemuMonitorRef(gvQemuMonitor *mon);

@@ -305,12 +305,16 @@ gvQemuProcessOpenMonitor(gvDriver *drv, gvDomainObj *obj, const char *path, unsi
                          GError **error)
 {
     gvQemuWatchCtx *w = g_new0(gvQemuWatchCtx, 1);
+    gvQemuMonitor *mon;
 
     w->drv = drv;
     w->obj = gvDomainObjRef(obj);
     /* the monitor holds the context (and so the object) until it is freed */
-    return gvQemuMonitorOpen(path, drv->ctx, &gvQemuMonitorCb, w, gvQemuWatchCtxFree, timeoutMs,
-                             error);
+    mon = gvQemuMonitorOpen(path, drv->ctx, &gvQemuMonitorCb, w, gvQemuWatchCtxFree, timeoutMs,
+                            error);
+    if (mon)
+        gvQemuMonitorSetMaxTimeout(mon, drv->monitorTimeoutMs);
+    return mon;
 }
 
 /* ---- start --------------------------------------------------------------- */
@@ -965,6 +969,26 @@ error:
 
 /* ---- stop ---------------------------------------------------------------- */
 
+bool
+gvQemuProcessKillForDestroy(gvDomainObj *obj, bool graceful)
+{
+    gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+
+    if (!gvDomainObjIsActive(obj) || priv->pid <= 0 || priv->exited)
+        return false;
+    priv->stopping = true;
+    priv->stopReason = GV_DOMAIN_SHUTOFF_DESTROYED;
+    if (graceful) {
+        (void)kill(priv->pid, SIGTERM);
+        (void)kill(priv->pid, SIGCONT); /* a stopped QEMU must run to exit */
+    } else {
+        (void)kill(priv->pid, SIGKILL);
+    }
+    g_message("domain '%s': QEMU (pid %d) killed for a destroy while '%s' held the job",
+              obj->def->name, (int)priv->pid, obj->jobName ? obj->jobName : "another call");
+    return true;
+}
+
 int
 gvQemuProcessStop(gvDriver *drv, gvDomainObj *obj, int reason, bool graceful, GError **error)
 {
@@ -981,6 +1005,8 @@ gvQemuProcessStop(gvDriver *drv, gvDomainObj *obj, int reason, bool graceful, GE
         gvReportSystemError(error, errno, "failed to terminate process %d with SIGTERM", (int)pid);
         return -1;
     }
+    /* a stopped QEMU (SIGSTOP) handles SIGTERM only once it runs */
+    (void)kill(pid, SIGCONT);
     if (gvQemuProcessWaitExit(obj, GV_QEMU_TERM_WAIT_MS))
         return 0;
     if (graceful) {

@@ -57,6 +57,12 @@ json_object *gvQemuProcessSnapshotDevices(const gvDomainDef *def, char **vmstate
  * go within a few seconds; waits until it is gone.  @reason is the
  * shut-off reason recorded (GV_DOMAIN_SHUTOFF_*).
  */
+/*
+ * A destroy while another call holds @obj's job (locked): QEMU is killed
+ * (SIGKILL; @graceful: SIGTERM) so that a call waiting for its monitor
+ * ends, and its exit is recorded as destroyed.  False when not running.
+ */
+bool gvQemuProcessKillForDestroy(gvDomainObj *obj, bool graceful);
 int gvQemuProcessStop(gvDriver *drv, gvDomainObj *obj, int reason, bool graceful, GError **error);
 
 /* Reads the status files and reconnects to every QEMU still alive */

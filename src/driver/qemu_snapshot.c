@@ -276,6 +276,46 @@ gvQemuSnapshotJob(gvQemuMonitor *mon, const gvDomainDef *def, const char *comman
     return gvQemuMonitorRunJob(mon, command, args, jobId, 600000, error);
 }
 
+/*
+ * The metadata of snapshot @def, just taken, could not be written (a full
+ * disk): the snapshot goes from the images too, so that none exists
+ * without its metadata, and @oldCurrent (taken) is current again.  With
+ * @obj locked and its job held.  Errors are logged: the caller reports
+ * the first one.
+ */
+static void
+gvQemuSnapshotCreateUndo(gvDriver *drv, gvDomainObj *obj, const gvDomainSnapshotDef *def,
+                         char *oldCurrent)
+{
+    gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+    g_autofree char *dir = gvQemuSnapshotDir(drv, obj->def->name);
+    g_autofree char *path = g_strdup_printf("%s/%s.xml", dir, def->name);
+    g_autoptr(GError) local = NULL;
+    int rc;
+
+    (void)unlink(path);
+    g_free(priv->currentSnapshot);
+    priv->currentSnapshot = oldCurrent;
+    if (gvDomainObjIsActive(obj) && priv->mon) {
+        gvQemuMonitor *mon = gvQemuMonitorRef(priv->mon);
+
+        gvDomainObjUnlock(obj);
+        rc = gvQemuSnapshotJob(mon, def->dom, "snapshot-delete", def->name, &local);
+        gvQemuMonitorUnref(mon);
+        gvDomainObjLock(obj);
+    } else {
+        gvDomainObjUnlock(obj);
+        rc = gvQemuImgSnapshotAll(def->dom, "-d", def->name, &local);
+        gvDomainObjLock(obj);
+    }
+    if (rc < 0)
+        g_warning("domain '%s': snapshot '%s' has no metadata and stays in its images: %s",
+                  obj->def->name, def->name, local->message);
+    else
+        g_message("domain '%s': snapshot '%s' removed again: its metadata could not be written",
+                  obj->def->name, def->name);
+}
+
 char *
 gvQemuSnapshotCreate(gvDriver *drv, gvDomainObj *obj, const char *xml, unsigned int flags,
                      GError **error)
@@ -283,6 +323,7 @@ gvQemuSnapshotCreate(gvDriver *drv, gvDomainObj *obj, const char *xml, unsigned 
     g_autoptr(gvDomainSnapshotDef) def = NULL;
     gvQemuDomainPriv *priv;
     gvQemuMonitor *mon = NULL;
+    g_autofree char *oldCurrent = NULL;
     char *ret = NULL;
     int rc;
 
@@ -332,9 +373,14 @@ gvQemuSnapshotCreate(gvDriver *drv, gvDomainObj *obj, const char *xml, unsigned 
         rc = gvQemuImgSnapshotAll(def->dom, "-c", def->name, error);
         gvDomainObjLock(obj);
     }
-    if (rc < 0 || gvQemuSnapshotSaveMetadata(drv, obj->def->name, def, error) < 0 ||
-        gvQemuSnapshotSetCurrent(drv, obj, def->name, error) < 0)
+    if (rc < 0)
         goto cleanup;
+    oldCurrent = g_strdup(priv->currentSnapshot);
+    if (gvQemuSnapshotSaveMetadata(drv, obj->def->name, def, error) < 0 ||
+        gvQemuSnapshotSetCurrent(drv, obj, def->name, error) < 0) {
+        gvQemuSnapshotCreateUndo(drv, obj, def, g_steal_pointer(&oldCurrent));
+        goto cleanup;
+    }
     ret = g_strdup(def->name);
     g_ptr_array_add(priv->snapshots, g_steal_pointer(&def));
     g_message("domain '%s': snapshot '%s' created", obj->def->name, ret);

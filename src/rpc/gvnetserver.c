@@ -24,6 +24,8 @@
 #define GV_NET_CLIENT_MAX_INFLIGHT 64 /* calls per client before reading pauses */
 /* event and stream bytes queued for a client, beyond which they drop it */
 #define GV_NET_CLIENT_BACKLOG_MAX (1024 * 1024)
+/* reply bytes queued for a client, beyond which its calls wait unread */
+#define GV_NET_CLIENT_REPLY_BACKLOG_MAX (1024 * 1024)
 #define GV_NET_KEEPALIVE_TICK_MS 1000
 #define GV_NET_SERVER_MAX_HANDSHAKES 512 /* TLS clients not yet through the handshake */
 #define GV_NET_TLS_HANDSHAKE_TIMEOUT_S 10
@@ -79,6 +81,7 @@ struct _gvNetServerClient {
     int txFdPending; /* passed next, before any other byte; -1 none */
     size_t txOffset; /* of the head frame */
     size_t asyncBytes; /* of event and stream frames posted and not yet sent */
+    size_t replyBytes; /* of the other frames of tx */
     unsigned int inflight;
     bool closing; /* close once tx drains */
     bool closed;
@@ -257,6 +260,8 @@ gvNetServerClientFlush(gvNetServerClient *client)
         if (client->txOffset == frame->len) {
             if (g_queue_pop_head(&client->txAsync))
                 client->asyncBytes -= frame->len;
+            else
+                client->replyBytes -= frame->len;
             client->txFdPending = GPOINTER_TO_INT(g_queue_pop_head(&client->txFds)) - 1;
             gvXdrBufferFree(g_queue_pop_head(&client->tx));
             client->txOffset = 0;
@@ -346,7 +351,20 @@ gvNetServerClientHandleFrame(gvNetServerClient *client, const guint8 *frame, siz
     gvNetServerClientEnqueueCall(client, &hdr, frame, len, owned);
 }
 
-/* Whether the client may start another call now; main loop */
+/*
+ * Whether the client may start another call now: fewer than 64 in flight,
+ * and not too many bytes of replies it has not read yet (a client that
+ * sends calls and never reads their replies would otherwise hold the
+ * daemon's memory); with the lock held.
+ */
+static bool
+gvNetServerClientCanReadLocked(gvNetServerClient *client)
+{
+    return !client->closed && !client->closing && client->inflight < GV_NET_CLIENT_MAX_INFLIGHT &&
+           client->replyBytes < GV_NET_CLIENT_REPLY_BACKLOG_MAX;
+}
+
+/* The same; main loop */
 static bool
 gvNetServerClientCanRead(gvNetServerClient *client)
 {
@@ -355,7 +373,7 @@ gvNetServerClientCanRead(gvNetServerClient *client)
     if (client->closed)
         return false;
     g_mutex_lock(&client->lock);
-    ret = client->inflight < GV_NET_CLIENT_MAX_INFLIGHT && !client->closing;
+    ret = gvNetServerClientCanReadLocked(client);
     g_mutex_unlock(&client->lock);
     return ret;
 }
@@ -522,6 +540,17 @@ gvNetServerClientEventRef(gvNetServerClient *client, GIOCondition revents)
         gvNetServerClientUpdateEvents(client);
         return G_SOURCE_CONTINUE;
     }
+    /*
+     * The peer hung up while no more of its calls may be read (64 in
+     * flight, or its replies unread): what it sent can never be answered.
+     * poll reports a hang-up whatever it was asked for, so waiting for the
+     * calls to finish would only spin the loop.  Their replies are dropped.
+     */
+    if ((revents & G_IO_HUP) && !gvNetServerClientCanRead(client)) {
+        g_debug("client %d: hung up with calls in flight", client->io.fd);
+        gvNetServerClientClose(client);
+        return G_SOURCE_REMOVE;
+    }
     if (((revents & (G_IO_IN | G_IO_HUP)) || ((revents & G_IO_OUT) && client->readWantsWrite)) &&
         !gvNetServerClientRead(client)) {
         gvNetServerClientClose(client);
@@ -534,6 +563,14 @@ gvNetServerClientEventRef(gvNetServerClient *client, GIOCondition revents)
         gvNetServerClientClose(client);
         return G_SOURCE_REMOVE;
     }
+    /* replies it read may let what was held back go on */
+    if ((revents & G_IO_OUT) && (client->held || gvNetTransportPending(&client->io) > 0) &&
+        gvNetServerClientCanRead(client) && !gvNetServerClientRead(client)) {
+        gvNetServerClientClose(client);
+        return G_SOURCE_REMOVE;
+    }
+    if (client->closed)
+        return G_SOURCE_REMOVE;
     g_mutex_lock(&client->lock);
     drained = g_queue_is_empty(&client->tx);
     g_mutex_unlock(&client->lock);
@@ -575,7 +612,7 @@ gvNetServerClientUpdateEvents(gvNetServerClient *client)
         events = gvNetTransportWantsWrite(&client->io) ? G_IO_OUT : G_IO_IN;
     } else {
         g_mutex_lock(&client->lock);
-        if (client->inflight < GV_NET_CLIENT_MAX_INFLIGHT && !client->closing)
+        if (gvNetServerClientCanReadLocked(client))
             events |= G_IO_IN;
         if (!g_queue_is_empty(&client->tx) || client->readWantsWrite)
             events |= G_IO_OUT;
@@ -639,6 +676,8 @@ gvNetServerClientSendNow(gvNetServerClient *client, GByteArray *frame, bool done
         return;
     }
     if (frame) {
+        if (!async)
+            client->replyBytes += frame->len;
         g_queue_push_tail(&client->tx, frame);
         g_queue_push_tail(&client->txAsync, GINT_TO_POINTER(async));
         g_queue_push_tail(&client->txFds, GINT_TO_POINTER(fd + 1));
@@ -956,6 +995,7 @@ gvNetServerClientHandshake(gvNetServerClient *client)
     ok = g_byte_array_new();
     g_byte_array_append(ok, (const guint8 *)"\1", 1);
     g_mutex_lock(&client->lock);
+    client->replyBytes += ok->len;
     g_queue_push_tail(&client->tx, ok);
     g_queue_push_tail(&client->txAsync, GINT_TO_POINTER(FALSE));
     g_queue_push_tail(&client->txFds, GINT_TO_POINTER(0));

@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""Disk full, against a real genvirtd (issue 13, Faults: disk full).
+
+In a private mount namespace (unshare -m, as root), ROOT/etc/genvirt/domains
+(the configs) and ROOT/var/lib/genvirt (the config journal, snapshot
+metadata) are small tmpfs mounts (512 KiB: the journal's 4 MiB cannot even
+be preallocated, so its fallback, syncing the files in place, is used).
+A domain with a qcow2 disk (on ordinary storage) is defined and has one
+snapshot; then both mounts are filled up:
+
+- define of a new domain, redefine of the old one and snapshot-create fail
+  with an error naming the file and "No space left on device";
+- the previous config and snapshot metadata stay byte-identical, no
+  temporary file is left, the failed snapshot is not in the qcow2 image
+  either (qemu-img snapshot -l), the current snapshot is unchanged;
+- the daemon keeps serving (list, dumpxml);
+- once space comes back the same calls succeed without a restart, and
+  after a restart everything is there.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+if os.environ.get('GV_DISKFULL_NS') != '1':
+    unshare = shutil.which('unshare')
+    if os.geteuid() != 0 or not unshare:
+        print('1..0 # SKIP needs root and unshare(1) for a private mount namespace')
+        sys.exit(0)
+    env = dict(os.environ, GV_DISKFULL_NS='1')
+    os.execve(unshare, [unshare, '--mount', '--propagation', 'private', sys.executable] +
+              sys.argv, env)
+
+import gvinteg as gi  # noqa: E402
+
+ENOSPC = 'No space left on device'
+
+
+def snapshot_files(root):
+    out = {}
+    for top in (os.path.join(root, 'etc', 'genvirt', 'domains'),
+                os.path.join(root, 'var', 'lib', 'genvirt', 'snapshots')):
+        for dirpath, _, files in os.walk(top):
+            for f in files:
+                p = os.path.join(dirpath, f)
+                if f == 'fill' or f.startswith('.spare'):
+                    continue
+                out[p] = gi.read_bytes(p)
+    return out
+
+
+def fill(path):
+    """Fills the file system of @path; returns the filler's path."""
+    p = os.path.join(path, 'fill')
+    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        while os.write(fd, b'\0' * 4096) > 0:
+            pass
+    except OSError:
+        pass
+    os.close(fd)
+    return p
+
+
+def main(h):
+    root = h.mkdtemp('root')
+    confdir = os.path.join(root, 'etc', 'genvirt', 'domains')
+    statedir = os.path.join(root, 'var', 'lib', 'genvirt')
+    for p in (confdir, statedir):
+        os.makedirs(p, mode=0o700)
+        r = h.run(['mount', '-t', 'tmpfs', '-o', 'size=512k,mode=0700', 'tmpfs', p])
+        if not h.cmd_ok(r, 'a 512 KiB tmpfs on %s' % os.path.relpath(p, root)):
+            return
+        h.at_cleanup(lambda p=p: subprocess.run(['umount', '-l', p]), 'umount')
+    disk = os.path.join(h.workdir, 'full.qcow2')
+    h.cmd_ok(h.run(['qemu-img', 'create', '-q', '-f', 'qcow2', disk, '16M']), 'a qcow2 disk')
+    d = gi.Daemon(h, root=root)
+    if not d.start():
+        return
+    p, uid = h.write_domain('full', memory_mib=64, disks=[('qcow2', disk)])
+    h.cmd_ok(d.virsh('define', p), 'define full')
+    h.cmd_ok(d.virsh('snapshot-create-as', 'full', 'first'), 'snapshot first')
+    before = snapshot_files(root)
+    fillers = [fill(confdir), fill(statedir)]
+
+    p2, _ = h.write_domain('other', memory_mib=64)
+    r = d.virsh('define', p2)
+    h.cmd_fails(r, 'define of a new domain on a full disk fails naming its file and ENOSPC',
+                [d.config_path('other'), ENOSPC])
+    pb, _ = h.write_domain('full', uid=uid, memory_mib=96, disks=[('qcow2', disk)])
+    r = d.virsh('define', pb)
+    h.cmd_fails(r, 'redefine on a full disk fails naming the config file and ENOSPC',
+                [d.config_path('full'), ENOSPC])
+    r = d.virsh('snapshot-create-as', 'full', 'second')
+    h.cmd_fails(r, 'snapshot-create on a full disk fails naming the metadata file and ENOSPC',
+                [os.path.join(d.snapdir, 'full', 'second.xml'), ENOSPC])
+    h.eq(snapshot_files(root), before, 'the configs and snapshot metadata are byte-identical')
+    img = h.run(['qemu-img', 'snapshot', '-U', '-l', disk])
+    h.ok(' first ' in img.out and ' second ' not in img.out,
+         'the failed snapshot is not left in the qcow2 image', img.describe())
+    r = d.virsh('snapshot-current', '--name', 'full')
+    h.eq(r.out.strip(), 'first', 'the current snapshot is still first')
+    h.eq(d.names('--all'), ['full'], 'the daemon still serves list')
+    x = d.live_xml('full')
+    h.ok(x and "<memory unit='KiB'>65536</memory>" in x, 'dumpxml shows the old definition')
+
+    for f in fillers:
+        os.unlink(f)
+    h.cmd_ok(d.virsh('define', p2), 'with space back: define of the new domain works')
+    h.cmd_ok(d.virsh('define', pb), 'redefine works')
+    h.cmd_ok(d.virsh('snapshot-create-as', 'full', 'second'), 'snapshot-create works')
+    img = h.run(['qemu-img', 'snapshot', '-U', '-l', disk])
+    h.eq(img.out.count(' second '), 1, 'the image has one snapshot second', img.describe())
+    d.stop()
+    if not d.start():
+        return
+    h.eq(d.names('--all'), ['full', 'other'], 'after a restart both domains are there')
+    x = d.live_xml('full')
+    h.ok(x and "<memory unit='KiB'>98304</memory>" in x, 'with the redefined config')
+    r = d.virsh('snapshot-list', '--name', 'full')
+    h.eq(sorted(r.out.split()), ['first', 'second'], 'and both snapshots')
+    d.stop()
+
+
+if __name__ == '__main__':
+    gi.Harness('diskfull', deadline=100).main(main)
