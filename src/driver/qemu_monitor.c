@@ -137,6 +137,7 @@ typedef struct {
     bool done;
     json_object *reply; /* the whole message */
     char *raw; /* its text, for qemu-monitor-command */
+    char *command; /* what was executed, for messages */
 } gvQmpPending;
 
 struct _gvQemuMonitor {
@@ -408,6 +409,7 @@ gvQmpPendingFree(gpointer opaque)
         json_object_put(p->reply);
     g_free(p->raw);
     g_free(p->id);
+    g_free(p->command);
     g_cond_clear(&p->cond);
     g_free(p);
 }
@@ -559,10 +561,6 @@ gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, int fd, GError **error
 
     g_cond_init(&p->cond);
     g_mutex_lock(&mon->lock);
-    if (mon->maxTimeoutMs > 0 && timeoutMs > mon->maxTimeoutMs) {
-        timeoutMs = mon->maxTimeoutMs;
-        deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
-    }
     p->id = g_strdup_printf("gv-%" G_GUINT64_FORMAT, ++mon->nextId);
     if (mon->hungCommand && !mon->eof) {
         gvReportError(error, GV_ERR_OPERATION_TIMEOUT,
@@ -574,6 +572,7 @@ gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, int fd, GError **error
         gvQmpPendingFree(p);
         return NULL;
     }
+    p->command = g_strdup(command ? command : "?");
     if (mon->eof) {
         g_mutex_unlock(&mon->lock);
         gvReportError(error, GV_ERR_OPERATION_FAILED, "QEMU's monitor is closed (QEMU exited?)");
@@ -610,6 +609,11 @@ gvQemuMonitorWait(gvQemuMonitor *mon, gvQmpPending *p, gint64 deadline, unsigned
     bool timedOut = false;
 
     g_mutex_lock(&mon->lock);
+    /* qemu_monitor_timeout caps every wait; @deadline was @timeoutMs from the send */
+    if (mon->maxTimeoutMs > 0 && timeoutMs > mon->maxTimeoutMs) {
+        deadline -= (gint64)(timeoutMs - mon->maxTimeoutMs) * 1000;
+        timeoutMs = mon->maxTimeoutMs;
+    }
     while (!p->done) {
         if (!g_cond_wait_until(&p->cond, &mon->lock, deadline)) {
             timedOut = !p->done;
@@ -617,7 +621,7 @@ gvQemuMonitorWait(gvQemuMonitor *mon, gvQmpPending *p, gint64 deadline, unsigned
         }
     }
     if (timedOut && !mon->hungCommand) {
-        mon->hungCommand = g_strdup(command ? command : "?");
+        mon->hungCommand = g_strdup(p->command);
         mon->hungMs = timeoutMs;
     }
     g_hash_table_remove(mon->pending, p->id);
@@ -626,7 +630,7 @@ gvQemuMonitorWait(gvQemuMonitor *mon, gvQmpPending *p, gint64 deadline, unsigned
     if (timedOut) {
         gvReportError(error, GV_ERR_OPERATION_TIMEOUT,
                       "QEMU's monitor did not answer '%s' within %u ms: QEMU is stopped or hung",
-                      command ? command : "?", timeoutMs);
+                      p->command, timeoutMs);
     } else if (!p->reply) {
         gvReportError(error, GV_ERR_OPERATION_FAILED,
                       "QEMU's monitor closed before answering (QEMU exited?)");
