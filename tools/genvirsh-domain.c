@@ -370,7 +370,9 @@ gvShCmdDefine(const gvShCmdCall *call)
 static bool
 gvShCmdUndefine(const gvShCmdCall *call)
 {
-    return gvShDomainSimple(call, GV_PROC_DOMAIN_UNDEFINE_FLAGS, true, 0, "has been undefined",
+    /* VIR_DOMAIN_UNDEFINE_MANAGED_SAVE */
+    return gvShDomainSimple(call, GV_PROC_DOMAIN_UNDEFINE_FLAGS, true,
+                            gvShCmdGetBool(call, "managed-save") ? 1 : 0, "has been undefined",
                             "undefine");
 }
 
@@ -593,6 +595,12 @@ const gvShOpt gvShOptsDomain[] = {
     { "domain", GV_SH_OPT_DATA, GV_SH_OPT_REQ, "domain name, id or uuid" }, { NULL, 0, 0, NULL }
 };
 
+static const gvShOpt gvShOptsUndefine[] = {
+    { "domain", GV_SH_OPT_DATA, GV_SH_OPT_REQ, "domain name, id or uuid" },
+    { "managed-save", GV_SH_OPT_BOOL, 0, "remove domain managed state file" },
+    { NULL, 0, 0, NULL }
+};
+
 static const gvShOpt gvShOptsDomstate[] = {
     { "domain", GV_SH_OPT_DATA, GV_SH_OPT_REQ, "domain name, id or uuid" },
     { "reason", GV_SH_OPT_BOOL, 0, "also print reason for the state" },
@@ -613,7 +621,7 @@ const gvShCmd gvShDomainCmds[] = {
     { "define", "define (but don't start) a domain from an XML file", "Define a domain.",
       gvShOptsDefine, gvShCmdDefine },
     { "undefine", "undefine a domain",
-      "Undefine an inactive domain, or convert persistent to transient.", gvShOptsDomain,
+      "Undefine an inactive domain, or convert persistent to transient.", gvShOptsUndefine,
       gvShCmdUndefine },
     { "dumpxml", "domain information in XML",
       "Output the domain information as an XML dump to stdout.", gvShOptsDumpXML, gvShCmdDumpXML },

@@ -58,7 +58,9 @@ gvShCmdStart(const gvShCmdCall *call)
         return false;
     }
     gvRemoteDomainEncode(args, dom.name, dom.uuid, dom.id);
-    gvXdrEncodeU32(args, gvShCmdGetBool(call, "paused") ? 1 : 0);
+    /* VIR_DOMAIN_START_PAUSED, VIR_DOMAIN_START_FORCE_BOOT */
+    gvXdrEncodeU32(args, (gvShCmdGetBool(call, "paused") ? 1 : 0) |
+                             (gvShCmdGetBool(call, "force-boot") ? 8 : 0));
     ok = gvShCall(conn, GV_PROC_DOMAIN_CREATE_WITH_FLAGS, args, NULL, &error) == 0;
     if (ok) {
         printf("Domain '%s' started\n", name);
@@ -247,6 +249,7 @@ gvShCmdQemuMonitorCommand(const gvShCmdCall *call)
 static const gvShOpt gvShOptsStart[] = {
     { "domain", GV_SH_OPT_DATA, GV_SH_OPT_REQ, "name of the inactive domain" },
     { "paused", GV_SH_OPT_BOOL, 0, "leave the guest paused after creation" },
+    { "force-boot", GV_SH_OPT_BOOL, 0, "force fresh boot by discarding any managed save" },
     { NULL, 0, 0, NULL }
 };
 

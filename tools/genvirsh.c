@@ -13,7 +13,7 @@ gvShControl gvShCtl;
 
 static const gvShCmd *const gvShGroups[] = {
     gvShDomainCmds, gvShLifecycleCmds, gvShSnapshotCmds, gvShMigrateCmds,
-    gvShEventCmds,  gvShHostCmds,      gvShOfflineCmds,
+    gvShEventCmds,  gvShHostCmds,      gvShOfflineCmds,  gvShSaveCmds,
 };
 
 const char *

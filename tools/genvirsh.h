@@ -100,3 +100,4 @@ extern const gvShCmd gvShLifecycleCmds[];
 extern const gvShCmd gvShSnapshotCmds[];
 extern const gvShCmd gvShMigrateCmds[];
 extern const gvShCmd gvShEventCmds[];
+extern const gvShCmd gvShSaveCmds[];

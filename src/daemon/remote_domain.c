@@ -8,6 +8,7 @@
 
 #include "gverror.h"
 #include "qemu_driver.h"
+#include "qemu_managedsave.h"
 #include "qemu_process.h"
 #include "remote_procs-gen.h"
 
@@ -78,7 +79,8 @@ gvListMatches(gvDomainObj *obj, unsigned int flags)
 
     if (!gvListFilterPair(flags, GV_LIST_ACTIVE, GV_LIST_INACTIVE, active) ||
         !gvListFilterPair(flags, GV_LIST_PERSISTENT, GV_LIST_TRANSIENT, obj->persistent) ||
-        !gvListFilterPair(flags, GV_LIST_MANAGEDSAVE, GV_LIST_NO_MANAGEDSAVE, false) ||
+        !gvListFilterPair(flags, GV_LIST_MANAGEDSAVE, GV_LIST_NO_MANAGEDSAVE,
+                          gvQemuManagedSaveExists(obj)) ||
         !gvListFilterPair(flags, GV_LIST_AUTOSTART, GV_LIST_NO_AUTOSTART, obj->autostart) ||
         !gvListFilterPair(flags, GV_LIST_HAS_SNAPSHOT, GV_LIST_NO_SNAPSHOT,
                           gvQemuDomainGetPriv(obj)->snapshots->len > 0) ||
@@ -380,16 +382,6 @@ int
 gvProcDomainGetAutostart(gvCall *call, const gvDomainArgs *args, gvIntRet *ret, GError **error)
 {
     return gvDomainBool(call, &args->dom, ret, gvDomainObjGetAutostart, error);
-}
-
-int
-gvProcDomainHasManagedSaveImage(gvCall *call, const gvDomainFlagsArgs *args, gvIntRet *ret,
-                                GError **error)
-{
-    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
-
-    /* no managed save images yet */
-    return obj ? 0 : -1;
 }
 
 int

@@ -10,6 +10,7 @@
 
 #include "gverror.h"
 #include "gvrpcprotocol.h"
+#include "qemu_managedsave.h"
 #include "qemu_save.h"
 #include "remote_procs-gen.h"
 
@@ -120,8 +121,8 @@ gvProcDomainSaveImageGetXMLDesc(gvCall *call, const gvSaveImageGetXMLDescArgs *a
 {
     if (gvCallCheckFlags(call, args->flags, GV_DOMAIN_SAVE_IMAGE_XML_SECURE, error) < 0)
         return -1;
-    ret->str =
-        gvQemuSaveImageGetXMLDesc(args->file, args->flags & GV_DOMAIN_SAVE_IMAGE_XML_SECURE, error);
+    /* only read-write connections get here: they see the GUID, as with GET_XML_DESC */
+    ret->str = gvQemuSaveImageGetXMLDesc(args->file, true, error);
     return ret->str ? 0 : -1;
 }
 
@@ -130,4 +131,66 @@ gvProcDomainSaveImageDefineXML(gvCall *call, const gvSaveImageDefineXMLArgs *arg
                                GError **error)
 {
     return gvQemuSaveImageDefineXML(args->file, args->dxml, args->flags, error);
+}
+
+/* ---- the managed save image -------------------------------------------------- */
+
+int
+gvProcDomainManagedSave(gvCall *call, const gvDomainFlagsArgs *args, gvRpcVoid *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
+
+    return obj ? gvQemuManagedSave(call->daemon->drv, obj, args->flags, error) : -1;
+}
+
+int
+gvProcDomainHasManagedSaveImage(gvCall *call, const gvDomainFlagsArgs *args, gvIntRet *ret,
+                                GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
+
+    if (!obj || gvCallCheckFlags(call, args->flags, 0, error) < 0)
+        return -1;
+    gvDomainObjLock(obj);
+    ret->num = gvQemuManagedSaveExists(obj) ? 1 : 0;
+    gvDomainObjUnlock(obj);
+    return 0;
+}
+
+int
+gvProcDomainManagedSaveRemove(gvCall *call, const gvDomainFlagsArgs *args, gvRpcVoid *ret,
+                              GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
+
+    return obj ? gvQemuManagedSaveRemove(call->daemon->drv, obj, args->flags, error) : -1;
+}
+
+int
+gvProcDomainManagedSaveGetXMLDesc(gvCall *call, const gvDomainFlagsArgs *args, gvStringRet *ret,
+                                  GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
+
+    if (!obj || gvCallCheckFlags(call, args->flags, GV_DOMAIN_SAVE_IMAGE_XML_SECURE, error) < 0)
+        return -1;
+    /* as libvirt: read-only connections may read it, without the secrets */
+    if ((args->flags & GV_DOMAIN_SAVE_IMAGE_XML_SECURE) && call->readonly) {
+        gvReportError(error, GV_ERR_OPERATION_DENIED,
+                      "virDomainManagedSaveGetXMLDesc with secure flag");
+        return -1;
+    }
+    /* read-write connections see the GUID, read-only ones never (DESIGN.md 2.5) */
+    ret->str = gvQemuManagedSaveGetXMLDesc(call->daemon->drv, obj, !call->readonly, error);
+    return ret->str ? 0 : -1;
+}
+
+int
+gvProcDomainManagedSaveDefineXML(gvCall *call, const gvManagedSaveDefineXMLArgs *args,
+                                 gvRpcVoid *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
+
+    return obj ? gvQemuManagedSaveDefineXML(call->daemon->drv, obj, args->dxml, args->flags, error)
+               : -1;
 }

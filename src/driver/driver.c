@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "driver.h"
+#include "qemu_managedsave.h"
 #include "qemu_process.h"
 #include "qemu_snapshot.h"
 #include "gvbuffer.h"
@@ -366,6 +367,7 @@ gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **e
         ret->persistent = true;
         gvDomainObjListAdd(drv->domains, ret);
         gvDomainObjLock(ret);
+        gvQemuManagedSaveProbe(drv, ret);
         gvDriverEmitEvent(drv, ret, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_DEFINED,
                           GV_DOMAIN_EVENT_DEFINED_ADDED);
         gvDomainObjUnlock(ret);
@@ -411,8 +413,15 @@ gvDriverUndefineFull(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool e
                           "cannot delete inactive domain with %u snapshots", priv->snapshots->len);
             goto cleanup;
         }
+        if (gvQemuManagedSaveExists(obj) && !(flags & GV_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
+            gvReportError(error, GV_ERR_OPERATION_INVALID,
+                          "Refusing to undefine while domain managed save image exists");
+            goto cleanup;
+        }
         if ((flags & GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) &&
             gvQemuSnapshotRemoveAllMetadata(drv, obj, error) < 0)
+            goto cleanup;
+        if (gvQemuManagedSaveExists(obj) && gvQemuManagedSaveRemoveLocked(drv, obj, error) < 0)
             goto cleanup;
     }
     if (gvDriverRemoveConfig(drv, obj->def->name, error) < 0)

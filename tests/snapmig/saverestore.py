@@ -217,11 +217,20 @@ def python(h, d, name, seen):
     dom.save(img)
     h.eq(dom.state(), [libvirt.VIR_DOMAIN_SHUTOFF, libvirt.VIR_DOMAIN_SHUTOFF_SAVED],
          'python: dom.save(): shut off, saved')
-    xml = conn.saveImageGetXMLDesc(img, 0)
-    h.ok("<guid auto='yes'/>" in xml, 'python: saveImageGetXMLDesc(0) hides the GUID', xml[-400:])
     xml_s = conn.saveImageGetXMLDesc(img, libvirt.VIR_DOMAIN_SAVE_IMAGE_XML_SECURE)
     h.ok(gvsm.guid_of(xml_s) == d.config_guid(name),
          'python: saveImageGetXMLDesc(SECURE) shows the GUID of the image')
+    h.eq(gvsm.guid_of(conn.saveImageGetXMLDesc(img, 0)), d.config_guid(name),
+         'python: a read-write connection sees it without SECURE too (as dumpxml)')
+    ro = libvirt.openReadOnly(d.uri)
+    for what, fn in (('saveImageGetXMLDesc', lambda: ro.saveImageGetXMLDesc(img, 0)),
+                     ('restore', lambda: ro.restore(img))):
+        try:
+            fn()
+            h.ok(False, 'python read-only: %s is refused' % what)
+        except libvirt.libvirtError as e:
+            h.ok('read only' in str(e), 'python read-only: %s is refused: %s' % (what, e))
+    ro.close()
     conn.restore(img)
     dom = conn.lookupByName(name)
     h.eq(dom.state(), [libvirt.VIR_DOMAIN_RUNNING, libvirt.VIR_DOMAIN_RUNNING_RESTORED],
@@ -473,6 +482,196 @@ def abort(h, d, seen):
     conn.close()
 
 
+# ---- managed save --------------------------------------------------------------
+
+def managed(h, d, seen):
+    name = 'sr-managed'
+    path, uid = h.write_domain(name)
+    h.cmd_ok(d.virsh('define', path), 'define %s' % name)
+    h.cmd_ok(d.virsh('start', name), 'start')
+    g0 = d.config_guid(name)
+    savedir = os.path.join(d.root, 'var', 'lib', 'genvirt', 'save')
+    img = os.path.join(savedir, name + '.save')
+    r = d.virsh('managedsave', name, '--verbose')
+    h.cmd_ok(r, 'virsh managedsave %s' % name)
+    h.ok("Domain '%s' state saved by libvirt" % name in r.out, 'virsh says the state was saved',
+         r.out)
+    h.eq(d.domstate(name), 'shut off (saved)', 'shut off (saved)')
+    h.eq(stat.S_IMODE(os.stat(savedir).st_mode), 0o700, 'var/lib/genvirt/save/ is 0700')
+    check_image(h, d, img, name, g0, 1, 'the managed save image')
+    r = d.virsh('dominfo', name)
+    h.ok(re.search(r'^Managed save: +yes$', r.out, re.M), 'dominfo: Managed save: yes', r.out)
+    h.eq(d.names('--all', '--with-managed-save'), [name], 'list --with-managed-save')
+    h.ok(name not in (d.names('--all', '--without-managed-save') or []),
+         'list --without-managed-save leaves it out')
+    r = d.virsh('list', '--all', '--managed-save')
+    h.ok(re.search(r'%s +saved' % re.escape(name), r.out), 'list --all --managed-save: saved',
+         r.out)
+    conn = libvirt.open(d.uri)
+    dom = conn.lookupByName(name)
+    h.eq(dom.hasManagedSaveImage(0), 1, 'python: hasManagedSaveImage(0) is 1')
+    h.eq(sorted(x.name() for x in conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE)),
+         [name], 'python: listAllDomains(MANAGEDSAVE)')
+    h.ok(name not in [x.name() for x in conn.listAllDomains(
+        libvirt.VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE)], 'python: NO_MANAGEDSAVE leaves it out')
+    # its XML, read-only or not
+    r = d.virsh('managedsave-dumpxml', name)
+    h.eq(gvsm.guid_of(r.out), g0, 'managedsave-dumpxml on a read-write connection shows the GUID')
+    r = d.virsh('managedsave-dumpxml', '--security-info', name)
+    h.eq(gvsm.guid_of(r.out), g0, 'managedsave-dumpxml --security-info shows the GUID')
+    xml = r.out
+    r = d.virsh('managedsave-dumpxml', name, ro=True)
+    h.ok(r.rc == 0 and "<guid auto='yes'/>" in r.out,
+         'read-only: managedsave-dumpxml works, without the GUID', r.describe())
+    h.cmd_fails(d.virsh('managedsave-dumpxml', '--security-info', name, ro=True),
+                'read-only: managedsave-dumpxml --security-info is refused', ['secure flag'])
+    h.cmd_fails(d.virsh('managedsave-define', name, write(h, 'm.xml', xml), ro=True),
+                'read-only: managedsave-define is refused', ['read only'])
+    h.cmd_fails(d.virsh('managedsave-remove', name, ro=True),
+                'read-only: managedsave-remove is refused', ['read only'])
+    h.eq(d.virsh('dominfo', name, ro=True).rc, 0, 'read-only: dominfo works')
+    # managedsave-define: the ABI check, a state change
+    bigger = re.sub(r"<vcpu>1</vcpu>", "<vcpu>2</vcpu>", xml)
+    h.cmd_fails(d.virsh('managedsave-define', name, write(h, 'm.xml', bigger)),
+                'managedsave-define with another vcpu count is refused (ABI)', ['vcpu'])
+    other = xml.replace(g0, gvsm.new_guid())
+    h.cmd_fails(d.virsh('managedsave-define', name, write(h, 'm.xml', other)),
+                'managedsave-define with another genid value is refused', ['genid'])
+    titled = xml.replace('</name>', '</name>\n  <title>managed</title>', 1)
+    h.cmd_ok(d.virsh('managedsave-define', '--paused', name, write(h, 'm.xml', titled)),
+             'managedsave-define --paused with a title')
+    h.eq(parse_image(img)['state'], 3, 'the image now restores paused')
+    # undefine needs --managed-save
+    h.cmd_fails(d.virsh('undefine', name), 'undefine with a managed save image is refused',
+                ['managed save'])
+    h.ok(os.path.exists(d.config_path(name)) and os.path.exists(img),
+         'the config and the image are still there')
+    # start restores it, with the same GUID, and consumes it
+    r = d.virsh('start', name)
+    h.cmd_ok(r, 'start restores the managed save image')
+    h.eq(d.domstate(name), 'paused (saving)', 'restored paused (as managedsave-define said)')
+    check_guid(h, d, name, g0, 'managed save, start: the GUID is kept')
+    h.ok('<title>managed</title>' in d.live_xml(name), "the live XML is the image's")
+    h.ok(not os.path.exists(img), 'the image is gone: it can never run twice')
+    h.eq(dom.hasManagedSaveImage(0), 0, 'hasManagedSaveImage(0) is 0 again')
+    h.cmd_ok(d.virsh('resume', name), 'resume')
+    h.eq(d.qmp_status(name), 'running', 'the guest runs')
+    h.cmd_ok(d.virsh('destroy', name), 'destroy')
+    h.cmd_ok(d.virsh('start', name), 'start without an image boots')
+    h.eq(d.domstate(name), 'running (booted)', 'running (booted)')
+    check_guid(h, d, name, g0, 'a cold boot keeps the GUID')
+    # python, --force-boot, a daemon restart, start --paused
+    dom.managedSave(0)
+    h.eq(dom.state(), [libvirt.VIR_DOMAIN_SHUTOFF, libvirt.VIR_DOMAIN_SHUTOFF_SAVED],
+         'python: managedSave(0)')
+    r = d.virsh('start', '--force-boot', name)
+    h.cmd_ok(r, 'start --force-boot')
+    h.eq(d.domstate(name), 'running (booted)', '--force-boot boots')
+    h.ok(not os.path.exists(img), '--force-boot discarded the image')
+    dom.managedSave(0)
+    conn.close()
+    d.stop()
+    d.start()
+    conn = libvirt.open(d.uri)
+    dom = conn.lookupByName(name)
+    h.eq(dom.hasManagedSaveImage(0), 1, 'after a daemon restart the image is known')
+    h.cmd_ok(d.virsh('start', '--paused', name), 'start --paused restores it paused')
+    h.eq(d.domstate(name), 'paused (user)', 'start --paused: paused (user)')
+    check_guid(h, d, name, g0, 'kept across managed save, daemon restart, start')
+    h.cmd_ok(d.virsh('resume', name), 'resume')
+    # a damaged image: the start fails and the image stays; force-boot gets past it
+    dom.managedSave(0)
+    size = os.path.getsize(img)
+    os.truncate(img, size - 100)
+    h.cmd_fails(d.virsh('start', name), 'start with a truncated managed save image fails',
+                ['truncated', img])
+    h.eq(dom.hasManagedSaveImage(0), 1, 'the damaged image stays')
+    h.eq(gvsm.qemu_pids_by_uuid(uid), [], 'and no QEMU runs')
+    h.cmd_ok(d.virsh('start', '--force-boot', name), 'start --force-boot past it')
+    h.cmd_ok(d.virsh('destroy', name), 'destroy')
+    # another domain's image under this name: refused
+    h.cmd_ok(d.virsh('start', name), 'start')
+    other_img = os.path.join(h.workdir, 'other.save')
+    h.cmd_ok(d.virsh('save', name, other_img), 'save to a file')
+    opath, ouid = h.write_domain('sr-managed2')
+    h.cmd_ok(d.virsh('define', opath), 'define sr-managed2')
+    shutil.copy(other_img, os.path.join(savedir, 'sr-managed2.save'))
+    os.chmod(os.path.join(savedir, 'sr-managed2.save'), 0o600)
+    conn.close()
+    d.stop()
+    d.start()
+    conn = libvirt.open(d.uri)
+    h.cmd_fails(d.virsh('start', 'sr-managed2'),
+                "start with another domain's image in its place is refused",
+                ["holds domain '%s'" % name, '--force-boot'])
+    h.cmd_ok(d.virsh('start', '--force-boot', 'sr-managed2'), 'start --force-boot')
+    h.cmd_ok(d.virsh('destroy', 'sr-managed2'), 'destroy')
+    # virsh managedsave-remove, with and without an image
+    h.cmd_ok(d.virsh('restore', other_img), 'restore %s' % name)
+    seen.add(d.qmp_guid(name))
+    h.cmd_ok(d.virsh('managedsave', name), 'managedsave')
+    r = d.virsh('managedsave-remove', name)
+    h.cmd_ok(r, 'managedsave-remove')
+    h.ok('Removed managedsave image for domain' in r.out, r.out.strip())
+    r = d.virsh('managedsave-remove', name)
+    h.ok(r.rc == 0 and 'has no manage save image; removal skipped' in r.out,
+         'managedsave-remove without an image: skipped', r.describe())
+    dom = conn.lookupByName(name)
+    try:
+        dom.managedSaveRemove(0)
+        h.ok(False, 'python: managedSaveRemove without an image fails')
+    except libvirt.libvirtError as e:
+        h.ok('Failed to remove managed save file' in str(e),
+             'python: managedSaveRemove without an image fails: %s' % e)
+    # undefine --managed-save removes both
+    h.cmd_ok(d.virsh('start', name), 'start')
+    h.cmd_ok(d.virsh('managedsave', name), 'managedsave')
+    h.cmd_ok(d.virsh('undefine', '--managed-save', name), 'undefine --managed-save')
+    h.ok(not os.path.exists(img) and not os.path.exists(d.config_path(name)),
+         'the image and the config are gone')
+    # a transient domain has no managed save
+    tpath, tuid = h.write_domain('sr-transient')
+    h.cmd_ok(d.virsh('create', tpath), 'create sr-transient')
+    h.cmd_fails(d.virsh('managedsave', 'sr-transient'),
+                'managedsave of a transient domain is refused', ['transient'])
+    h.cmd_ok(d.virsh('save', 'sr-transient', os.path.join(h.workdir, 't.save')),
+             'save of a transient domain')
+    h.ok('sr-transient' not in (d.names('--all') or []), 'a saved transient domain is gone')
+    h.cmd_ok(d.virsh('restore', os.path.join(h.workdir, 't.save')), 'restore it')
+    h.eq(d.domstate('sr-transient'), 'running (restored)', 'it runs again (transient)')
+    h.eq(d.virsh('dominfo', 'sr-transient').out.count('Persistent:     no'), 1, 'still transient')
+    seen.add(d.qmp_guid('sr-transient'))
+    h.cmd_ok(d.virsh('destroy', 'sr-transient'), 'destroy')
+    conn.close()
+
+
+def genvirsh(h, d, seen):
+    """genvirsh save/restore/managedsave and the auto='no' warning."""
+    name = 'sr-gv'
+    value = gvsm.new_guid()
+    path, uid = h.write_domain(name, genid='fixed:' + value)
+    h.cmd_ok(d.genvirsh('define', path), 'genvirsh define %s (auto=no)' % name)
+    h.cmd_ok(d.genvirsh('start', name), 'genvirsh start')
+    img = os.path.join(h.workdir, 'gv.save')
+    r = h.genvirsh(d.gv_uri, 'save', name, 'gv.save', cwd=h.workdir)
+    h.cmd_ok(r, 'genvirsh save NAME relative-path (made absolute by genvirsh)')
+    h.eq(r.out.strip(), "Domain '%s' saved to %s" % (name, img), 'genvirsh says where')
+    r = h.genvirsh(d.gv_uri, 'restore', 'gv.save', cwd=h.workdir)
+    h.cmd_ok(r, 'genvirsh restore')
+    h.ok('warning' in r.err and "fixed genid (auto='no')" in r.err,
+         'genvirsh restore warns that the guest was not told', r.err)
+    check_guid(h, d, name, value, "auto='no' kept")
+    r = d.genvirsh('managedsave', name)
+    h.cmd_ok(r, 'genvirsh managedsave')
+    r = d.genvirsh('dominfo', name)
+    h.ok(re.search(r'^Managed save: +yes$', r.out, re.M), 'genvirsh dominfo: Managed save: yes')
+    h.cmd_fails(d.genvirsh('undefine', name), 'genvirsh undefine is refused', ['managed save'])
+    h.cmd_ok(d.genvirsh('managedsave-remove', name), 'genvirsh managedsave-remove')
+    h.cmd_ok(d.genvirsh('start', name), 'genvirsh start boots')
+    h.cmd_ok(d.genvirsh('managedsave', name), 'genvirsh managedsave')
+    h.cmd_ok(d.genvirsh('undefine', '--managed-save', name), 'genvirsh undefine --managed-save')
+
+
 def main(h):
     d = gvsm.Daemon(h, label='sr')
     if not d.start():
@@ -494,6 +693,8 @@ def main(h):
     alternate_xml(h, d, name, img, seen)
     bad_images(h, d, name, img, other)
     readonly(h, d, name, img)
+    managed(h, d, seen)
+    genvirsh(h, d, seen)
     abort(h, d, seen)
     h.check_no_qemus()
 
