@@ -8,8 +8,9 @@
 # by default), prints the tail of the genvirtd log unless the exit status is one of
 # bench_quiet_statuses, and removes the root.  INT and TERM exit 130.
 #
-# Environment: BUILD_DIR (default build-bench), START_LIBVIRTD (default
-# /work/shared/scripts/start-libvirtd.sh), BENCH_TMPDIR (default /tmp).
+# Environment: BUILD_DIR (default build-bench), START_LIBVIRTD (default the project's
+# bench/start-libvirtd.sh), BENCH_TMPDIR (default /tmp).  A libvirtd the run started is
+# stopped on exit; one that was running before is left running.
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(cd "$here/.." && pwd)
@@ -22,6 +23,7 @@ genvirtd=$build/src/daemon/genvirtd
 # shellcheck disable=SC2034
 genvirsh=$build/tools/genvirsh
 lvpid=          # libvirtd, when bench_start_libvirtd ran
+lvstarted=      # non-empty: bench_start_libvirtd started it (stopped on exit)
 root=           # the last root bench_make_root made
 roots=()        # every root made, removed on exit
 gvpid=          # the last genvirtd bench_start_genvirtd started
@@ -51,9 +53,13 @@ bench_build() {
 
 # 2. libvirtd (the start script does nothing if it already answers).
 bench_start_libvirtd() {
+    local out
     echo "== starting libvirtd"
-    bash "${START_LIBVIRTD:-/work/shared/scripts/start-libvirtd.sh}"
+    out=$(bash "${START_LIBVIRTD:-$here/start-libvirtd.sh}")
+    echo "$out"
     lvpid=$(pgrep -x libvirtd)
+    # one this run started is stopped at the end; one that ran before is left alone
+    case "${out##*$'\n'}" in started*) lvstarted=1 ;; esac
 }
 
 # stops @pid: TERM, up to @ticks tenths of a second, then KILL
@@ -121,6 +127,11 @@ bench_cleanup() {
         esac
         rm -rf "$r"
     done
+    if [ -n "$lvstarted" ] && [ -n "$lvpid" ] && kill -0 "$lvpid" 2>/dev/null; then
+        echo "== stopping the libvirtd this run started (pid $lvpid)"
+        bench_stop "$lvpid" 100
+        pkill -x virtlogd 2>/dev/null || true
+    fi
     exit "$status"
 }
 

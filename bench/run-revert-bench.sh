@@ -5,7 +5,7 @@
 #   bash bench/run-revert-bench.sh [revert-bench.py options...]     (as root: starts libvirtd)
 #
 # Builds genvirtd and genvirsh in build-bench (release; BUILD_DIR overrides) when needed,
-# starts libvirtd through /work/shared/scripts/start-libvirtd.sh (or $START_LIBVIRTD),
+# starts libvirtd through bench/start-libvirtd.sh (or $START_LIBVIRTD),
 # starts genvirtd on a temporary --root, runs the benchmark (its qcow2 disks go in the
 # temporary root too), stops genvirtd and removes the temporary root.
 # BENCH_TMPDIR (default /tmp) is where the temporary root goes.

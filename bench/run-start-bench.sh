@@ -5,7 +5,7 @@
 #   bash bench/run-start-bench.sh [start-bench.py options...]     (as root: starts libvirtd)
 #
 # Builds genvirtd and genvirsh in build-bench (release) when needed, starts libvirtd through
-# /work/shared/scripts/start-libvirtd.sh (or $START_LIBVIRTD), starts genvirtd on a
+# bench/start-libvirtd.sh (or $START_LIBVIRTD), starts genvirtd on a
 # temporary --root, runs the benchmark, stops genvirtd and removes the temporary root.
 # BENCH_TMPDIR (default /tmp) is where the temporary root goes; see README.md on why it matters.
 # Exit status: the benchmark's (0 all targets met, 3 a target missed, other: failure).

@@ -25,7 +25,7 @@ set -euo pipefail
 [ "$(id -u)" -eq 0 ] || { echo "run-tls-bench.sh needs root (network and mount namespaces)" >&2; exit 1; }
 bench_build src/daemon/genvirtd
 
-# libvirtd and its qemu driver, as /work/shared/scripts/start-libvirtd.sh installs them
+# libvirtd and its qemu driver, as bench/start-libvirtd.sh installs them
 if ! command -v libvirtd >/dev/null; then
     echo "== installing libvirt-daemon"
     export DEBIAN_FRONTEND=noninteractive

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "genvirsh.h"
+#include "gvxml.h"
 
 gvShControl gvShCtl;
 
@@ -209,6 +210,7 @@ main(int argc, char **argv)
     bool ok;
     int i = 1;
 
+    gvXMLInitSecureMemory();
     setlocale(LC_ALL, "");
     while (i < argc && argv[i][0] == '-') {
         const char *a = argv[i];

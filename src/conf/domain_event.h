@@ -157,6 +157,7 @@ typedef struct {
     int domid;
     int event; /* LIFECYCLE: gvDomainEventType; GENID_CHANGED: unused */
     int detail; /* LIFECYCLE: the type's detail; GENID_CHANGED: the reason */
+    const char *str; /* METADATA_CHANGE: the namespace URI of an element, or NULL */
 } gvDomainEvent;
 
 typedef struct {

@@ -29,6 +29,7 @@ gvDispatchClientNew(gvNetServerClient *client, gpointer opaque)
     g_mutex_init(&priv->lock);
     priv->readonly = gvNetServerClientIsReadonly(client);
     priv->unknownSeen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    priv->prepared = g_ptr_array_new_with_free_func(g_free);
     return priv;
 }
 
@@ -39,6 +40,7 @@ gvDispatchClientFree(gpointer opaque)
 
     g_free(priv->uri);
     g_hash_table_unref(priv->unknownSeen);
+    g_ptr_array_unref(priv->prepared);
     g_mutex_clear(&priv->lock);
     g_free(priv);
 }
@@ -262,7 +264,9 @@ gvDispatchCall(gvNetServerClient *client, const gvNetMessageHeader *hdr, const g
     } else {
         rh.type = call.replyFd >= 0 ? GV_NET_REPLY_WITH_FDS : GV_NET_REPLY;
         rh.status = GV_NET_OK;
-        frame = gvNetMessageNew(&rh);
+        /* sized exactly: the reply may hold a GUID, and a growing frame leaves copies */
+        frame = gvNetMessageNewSized(&rh,
+                                     (call.replyFd >= 0 ? 4 : 0) + gvXdrLayoutSize(proc->ret, ret));
         if (call.replyFd >= 0)
             gvXdrEncodeU32(frame, 1); /* the fd count, then the reply; the fd after it */
         gvXdrEncodeLayout(frame, proc->ret, ret);

@@ -509,6 +509,33 @@ gvProcDomainSetAutostart(gvCall *call, const gvDomainSetAutostartArgs *args, gvR
                : -1;
 }
 
+/* ---- metadata -------------------------------------------------------------- */
+
+int
+gvProcDomainSetMetadata(gvCall *call, const gvDomainSetMetadataArgs *args, gvRpcVoid *ret,
+                        GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
+
+    if (!obj)
+        return -1;
+    return gvDriverDomainSetMetadata(call->daemon->drv, obj, args->type, args->metadata, args->key,
+                                     args->uri, args->flags, error);
+}
+
+int
+gvProcDomainGetMetadata(gvCall *call, const gvDomainGetMetadataArgs *args, gvStringRet *ret,
+                        GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
+
+    if (!obj)
+        return -1;
+    ret->str = gvDriverDomainGetMetadata(call->daemon->drv, obj, args->type, args->uri, args->flags,
+                                         error);
+    return ret->str ? 0 : -1;
+}
+
 /* ---- graphics -------------------------------------------------------------- */
 
 int

@@ -77,7 +77,7 @@ gvEventFrame(guint32 prog, gint32 proc, const gvXdrLayout *layout, const void *m
 {
     /* libvirtd sends events with serial 1; clients do not look at it */
     gvNetMessageHeader hdr = { prog, GV_PROGRAM_VERSION, proc, GV_NET_MESSAGE, 1, GV_NET_OK };
-    GByteArray *frame = gvNetMessageNew(&hdr);
+    GByteArray *frame = gvNetMessageNewSized(&hdr, gvXdrLayoutSize(layout, msg));
 
     gvXdrEncodeLayout(frame, layout, msg);
     if (!gvNetMessageFinish(frame)) {
@@ -119,6 +119,15 @@ gvEventFrameFor(const gvEventCallback *cb, const gvDomainEvent *ev)
             return gvEventFrame(GV_PROGRAM_REMOTE, GV_PROC_DOMAIN_EVENT_REBOOT,
                                 &gvEventRebootMsgLayout, &m);
         }
+    case GV_DOMAIN_EVENT_ID_METADATA_CHANGE:
+        if (cb->form == GV_EVENT_FORM_CALLBACK) {
+            gvEventCallbackMetadataChangeMsg m = { cb->callbackID, dom, ev->event,
+                                                   (char *)ev->str };
+
+            return gvEventFrame(GV_PROGRAM_REMOTE, GV_PROC_DOMAIN_EVENT_CALLBACK_METADATA_CHANGE,
+                                &gvEventCallbackMetadataChangeMsgLayout, &m);
+        }
+        return NULL; /* no legacy form */
     case GV_DOMAIN_EVENT_ID_GENID_CHANGED: {
         gvGenidChangedMsg m = { cb->callbackID, dom, ev->detail };
 
@@ -146,7 +155,6 @@ gvEventFrameFor(const gvEventCallback *cb, const gvDomainEvent *ev)
     case GV_DOMAIN_EVENT_ID_MIGRATION_ITERATION:
     case GV_DOMAIN_EVENT_ID_JOB_COMPLETED:
     case GV_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED:
-    case GV_DOMAIN_EVENT_ID_METADATA_CHANGE:
     case GV_DOMAIN_EVENT_ID_BLOCK_THRESHOLD:
     case GV_DOMAIN_EVENT_ID_MEMORY_FAILURE:
     case GV_DOMAIN_EVENT_ID_MEMORY_DEVICE_SIZE_CHANGE:

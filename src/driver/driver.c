@@ -9,9 +9,6 @@
 #include <sys/stat.h>
 
 #include "driver.h"
-#include "qemu_managedsave.h"
-#include "qemu_process.h"
-#include "qemu_snapshot.h"
 #include "gvbuffer.h"
 #include "gverror.h"
 #include "gvfile.h"
@@ -367,7 +364,8 @@ gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **e
         ret->persistent = true;
         gvDomainObjListAdd(drv->domains, ret);
         gvDomainObjLock(ret);
-        gvQemuManagedSaveProbe(drv, ret);
+        if (drv->hooks && drv->hooks->defined)
+            drv->hooks->defined(drv, ret);
         gvDriverEmitEvent(drv, ret, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_DEFINED,
                           GV_DOMAIN_EVENT_DEFINED_ADDED);
         gvDomainObjUnlock(ret);
@@ -404,26 +402,9 @@ gvDriverUndefineFull(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool e
         gvReportError(error, GV_ERR_OPERATION_INVALID, "cannot undefine transient domain");
         goto cleanup;
     }
-    {
-        gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
-
-        if (priv->snapshots->len > 0 && !gvDomainObjIsActive(obj) &&
-            !(flags & GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
-            gvReportError(error, GV_ERR_OPERATION_INVALID,
-                          "cannot delete inactive domain with %u snapshots", priv->snapshots->len);
-            goto cleanup;
-        }
-        if (gvQemuManagedSaveExists(obj) && !(flags & GV_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
-            gvReportError(error, GV_ERR_OPERATION_INVALID,
-                          "Refusing to undefine while domain managed save image exists");
-            goto cleanup;
-        }
-        if ((flags & GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) &&
-            gvQemuSnapshotRemoveAllMetadata(drv, obj, error) < 0)
-            goto cleanup;
-        if (gvQemuManagedSaveExists(obj) && gvQemuManagedSaveRemoveLocked(drv, obj, error) < 0)
-            goto cleanup;
-    }
+    if (drv->hooks && drv->hooks->undefinePrepare &&
+        drv->hooks->undefinePrepare(drv, obj, flags, error) < 0)
+        goto cleanup;
     if (gvDriverRemoveConfig(drv, obj->def->name, error) < 0)
         goto cleanup;
     {

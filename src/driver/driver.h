@@ -25,7 +25,28 @@
  */
 typedef void (*gvDriverEventFunc)(const gvDomainEvent *event, gpointer opaque);
 
+typedef struct _gvDriver gvDriver;
+
+/*
+ * What the hypervisor's driver adds to the neutral registry (libvirt's
+ * virDomainXMLOption pattern): driver.c calls these and includes no QEMU
+ * header, so the dependency points one way.
+ */
 typedef struct {
+    /*
+     * Before an undefine removes @obj's config (@obj locked): refuse it, or
+     * remove what the hypervisor keeps beside the config (snapshot
+     * metadata), per the undefine @flags.
+     */
+    int (*undefinePrepare)(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
+    /*
+     * After a define added a new persistent domain (@obj locked): what the
+     * hypervisor keeps under its name (a managed save image).
+     */
+    void (*defined)(gvDriver *drv, gvDomainObj *obj);
+} gvDriverHooks;
+
+struct _gvDriver {
     char *configDir;
     char *stateDir;
     char *runDir;
@@ -52,7 +73,8 @@ typedef struct {
     gvJournal *configs; /* writes of configDir's NAME.xml files (gvjournal.h) */
     gvDriverEventFunc eventFunc; /* set once, before any client connects */
     gpointer eventOpaque;
-} gvDriver;
+    const gvDriverHooks *hooks; /* set by the hypervisor driver: gvQemuDriverInit */
+};
 
 /* virDomainXMLFlags */
 #define GV_DOMAIN_XML_SECURE (1 << 0)

@@ -492,6 +492,9 @@ gvDriverDomainOpenGraphicsFD(gvDriver *drv, gvDomainObj *obj, unsigned int idx, 
     case GV_DOMAIN_GRAPHICS_TYPE_VNC:
         protocol = "vnc";
         break;
+    case GV_DOMAIN_GRAPHICS_TYPE_SPICE:
+        protocol = "spice";
+        break;
     case GV_DOMAIN_GRAPHICS_TYPE_NONE:
     case GV_DOMAIN_GRAPHICS_TYPE_LAST:
         break;
@@ -537,4 +540,166 @@ cleanup:
         close(sv[0]);
     gvDriverEndJob(obj);
     return rc;
+}
+
+/* virDomainModificationImpact */
+#define GV_DOMAIN_AFFECT_LIVE (1 << 0)
+#define GV_DOMAIN_AFFECT_CONFIG (1 << 1)
+
+/*
+ * Which definitions @flags (CURRENT, LIVE, CONFIG) mean for @obj (locked):
+ * *@live, *@config.  libvirt's rules and messages.
+ */
+static int
+gvDriverAffected(gvDomainObj *obj, unsigned int flags, bool *live, bool *config, GError **error)
+{
+    bool active = gvDomainObjIsActive(obj);
+
+    if (flags == 0) {
+        *live = active;
+        *config = !active;
+    } else {
+        *live = flags & GV_DOMAIN_AFFECT_LIVE;
+        *config = flags & GV_DOMAIN_AFFECT_CONFIG;
+    }
+    if (*live && !active) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID, "domain is not running");
+        return -1;
+    }
+    if (*config && !obj->persistent) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID,
+                      "transient domains do not have any persistent config");
+        return -1;
+    }
+    return 0;
+}
+
+int
+gvDriverDomainSetMetadata(gvDriver *drv, gvDomainObj *obj, int type, const char *value,
+                          const char *key, const char *uri, unsigned int flags, GError **error)
+{
+    g_autoptr(gvDomainDef) newConfig = NULL;
+    g_autoptr(gvDomainDef) newLive = NULL;
+    bool live;
+    bool config;
+    int rc = -1;
+
+    if (flags & ~(GV_DOMAIN_AFFECT_LIVE | GV_DOMAIN_AFFECT_CONFIG)) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
+                      flags & ~(GV_DOMAIN_AFFECT_LIVE | GV_DOMAIN_AFFECT_CONFIG),
+                      "virDomainSetMetadata");
+        return -1;
+    }
+    /* configs change under the define lock, taken before any domain lock */
+    g_mutex_lock(&drv->defineLock);
+    if (gvDriverBeginJob(obj, "metadata", error) < 0) {
+        g_mutex_unlock(&drv->defineLock);
+        return -1;
+    }
+    if (gvDriverAffected(obj, flags, &live, &config, error) < 0)
+        goto cleanup;
+    /* both changed on copies first: nothing changes unless both can */
+    if (config && (!(newConfig = gvDomainDefCopy(gvDomainObjGetPersistentDef(obj), error)) ||
+                   gvDomainDefSetMetadata(newConfig, type, value, key, uri, error) < 0))
+        goto cleanup;
+    if (live && (!(newLive = gvDomainDefCopy(obj->def, error)) ||
+                 gvDomainDefSetMetadata(newLive, type, value, key, uri, error) < 0))
+        goto cleanup;
+    if (newLive)
+        newLive->id = obj->def->id;
+    if (newConfig && gvDriverSaveConfig(drv, newConfig, error) < 0)
+        goto cleanup;
+    if (newConfig) {
+        if (gvDomainObjIsActive(obj)) {
+            gvDomainDefFree(obj->newDef);
+            obj->newDef = g_steal_pointer(&newConfig);
+        } else {
+            gvDomainDefFree(obj->def);
+            obj->def = g_steal_pointer(&newConfig);
+        }
+    }
+    if (newLive) {
+        g_autoptr(GError) local = NULL;
+
+        /* the persistent definition of a running domain waits in newDef */
+        if (!obj->newDef && obj->persistent)
+            obj->newDef = obj->def;
+        else
+            gvDomainDefFree(obj->def);
+        obj->def = g_steal_pointer(&newLive);
+        if (gvQemuProcessWriteStatus(drv, obj, &local) < 0)
+            g_warning("domain '%s': %s", obj->def->name, local->message);
+    }
+    {
+        gvDomainEvent ev = { GV_DOMAIN_EVENT_ID_METADATA_CHANGE,
+                             obj->def->name,
+                             { 0 },
+                             obj->def->id,
+                             type,
+                             0,
+                             type == GV_DOMAIN_METADATA_ELEMENT ? uri : NULL };
+
+        memcpy(ev.uuid, obj->def->uuid, GV_UUID_BUFLEN);
+        if (drv->eventFunc)
+            drv->eventFunc(&ev, drv->eventOpaque);
+    }
+    rc = 0;
+cleanup:
+    gvDriverEndJob(obj);
+    g_mutex_unlock(&drv->defineLock);
+    return rc;
+}
+
+char *
+gvDriverDomainGetMetadata(gvDriver *drv, gvDomainObj *obj, int type, const char *uri,
+                          unsigned int flags, GError **error)
+{
+    bool live;
+    bool config;
+    char *ret = NULL;
+
+    if (flags & ~(GV_DOMAIN_AFFECT_LIVE | GV_DOMAIN_AFFECT_CONFIG)) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
+                      flags & ~(GV_DOMAIN_AFFECT_LIVE | GV_DOMAIN_AFFECT_CONFIG),
+                      "virDomainGetMetadata");
+        return NULL;
+    }
+    if ((flags & GV_DOMAIN_AFFECT_LIVE) && (flags & GV_DOMAIN_AFFECT_CONFIG)) {
+        gvReportError(error, GV_ERR_INVALID_ARG,
+                      "flags 'affect live' and 'affect config' are mutually exclusive");
+        return NULL;
+    }
+    gvDomainObjLock(obj);
+    if (gvDriverAffected(obj, flags, &live, &config, error) == 0)
+        ret = gvDomainDefGetMetadata(live ? obj->def : gvDomainObjGetPersistentDef(obj), type, uri,
+                                     error);
+    gvDomainObjUnlock(obj);
+    return ret;
+}
+
+/* Refusals first, then removals: snapshot metadata, the managed save image */
+static int
+gvQemuDomainUndefinePrepare(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
+{
+    bool managed = gvQemuManagedSaveExists(obj);
+
+    if (managed && !(flags & GV_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID,
+                      "Refusing to undefine while domain managed save image exists");
+        return -1;
+    }
+    if (gvQemuSnapshotUndefinePrepare(drv, obj, flags, error) < 0)
+        return -1;
+    return managed ? gvQemuManagedSaveRemoveLocked(drv, obj, error) : 0;
+}
+
+static const gvDriverHooks gvQemuDriverHooks = {
+    .undefinePrepare = gvQemuDomainUndefinePrepare,
+    .defined = gvQemuManagedSaveProbe,
+};
+
+void
+gvQemuDriverInit(gvDriver *drv)
+{
+    drv->hooks = &gvQemuDriverHooks;
 }

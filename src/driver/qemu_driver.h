@@ -45,3 +45,16 @@ char *gvDriverDomainConsolePath(gvDriver *drv, gvDomainObj *obj, const char *dev
  */
 int gvDriverDomainOpenGraphicsFD(gvDriver *drv, gvDomainObj *obj, unsigned int idx,
                                  unsigned int flags, int *fdOut, GError **error);
+
+/*
+ * virDomainSetMetadata/GetMetadata: @type a gvDomainMetadataType, @flags
+ * CURRENT (0), LIVE (1), CONFIG (2); the config is written durably before
+ * anything changes; a METADATA_CHANGE event follows
+ */
+int gvDriverDomainSetMetadata(gvDriver *drv, gvDomainObj *obj, int type, const char *value,
+                              const char *key, const char *uri, unsigned int flags, GError **error);
+char *gvDriverDomainGetMetadata(gvDriver *drv, gvDomainObj *obj, int type, const char *uri,
+                                unsigned int flags, GError **error);
+
+/* Plugs the QEMU driver's hooks into the neutral registry (driver.h) */
+void gvQemuDriverInit(gvDriver *drv);

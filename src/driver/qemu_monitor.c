@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <glib-unix.h>
 
+#include "gvbuffer.h"
 #include "gverror.h"
 #include "gvjson.h"
 #include "gvuuid.h"
@@ -170,6 +171,7 @@ gvQemuMonitorUnref(gvQemuMonitor *mon)
         close(mon->fd);
     if (mon->tok)
         json_tokener_free(mon->tok);
+    gvStringWipe(mon->rawbuf);
     g_string_free(mon->rawbuf, TRUE);
     g_hash_table_unref(mon->pending);
     g_main_context_unref(mon->ctx);
@@ -269,7 +271,8 @@ gvQemuMonitorFeed(gvQemuMonitor *mon, const char *buf, size_t len)
         obj = json_tokener_parse_ex(mon->tok, buf + off, (int)(len - off));
         jerr = json_tokener_get_error(mon->tok);
         used = json_tokener_get_parse_end(mon->tok);
-        g_string_append_len(mon->rawbuf, buf + off, (gssize)used);
+        /* a reply may hold the GUID (query-vm-generation-id): no unwiped copies */
+        gvStringAppendSecret(mon->rawbuf, buf + off, used);
         off += used;
         if (jerr == json_tokener_continue) {
             if (mon->rawbuf->len > GV_QMP_MAX_MESSAGE)
@@ -280,7 +283,7 @@ gvQemuMonitorFeed(gvQemuMonitor *mon, const char *buf, size_t len)
             return false;
         gvQemuMonitorDispatchMessage(mon, obj, mon->rawbuf->str);
         json_object_put(obj);
-        g_string_truncate(mon->rawbuf, 0);
+        gvStringWipe(mon->rawbuf);
         json_tokener_reset(mon->tok);
     }
     return true;

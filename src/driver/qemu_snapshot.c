@@ -670,3 +670,19 @@ gvQemuSnapshotRemoveAllMetadata(gvDriver *drv, gvDomainObj *obj, GError **error)
         g_warning("cannot remove '%s': %s", dir, g_strerror(errno));
     return 0;
 }
+
+int
+gvQemuSnapshotUndefinePrepare(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
+{
+    gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+
+    if (priv->snapshots->len > 0 && !gvDomainObjIsActive(obj) &&
+        !(flags & GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID,
+                      "cannot delete inactive domain with %u snapshots", priv->snapshots->len);
+        return -1;
+    }
+    if (flags & GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)
+        return gvQemuSnapshotRemoveAllMetadata(drv, obj, error);
+    return 0;
+}

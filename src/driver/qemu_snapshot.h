@@ -64,3 +64,7 @@ bool gvQemuSnapshotIsCurrent(gvDomainObj *obj, const char *name);
 guint gvQemuSnapshotCount(gvDomainObj *obj);
 /* Removes every snapshot's metadata of @obj (undefine --snapshots-metadata) */
 int gvQemuSnapshotRemoveAllMetadata(gvDriver *drv, gvDomainObj *obj, GError **error);
+
+/* The undefine hook (gvDriverHooks): snapshots refuse it, or go with UNDEFINE_SNAPSHOTS_METADATA */
+int gvQemuSnapshotUndefinePrepare(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
+                                  GError **error);

@@ -561,7 +561,7 @@ int
 gvNetClientCallLayout(gvNetClient *client, guint32 prog, gint32 proc, const gvXdrLayout *argsLayout,
                       const void *args, const gvXdrLayout *retLayout, void *ret, GError **error)
 {
-    GByteArray *a = g_byte_array_new();
+    GByteArray *a = g_byte_array_sized_new((guint)gvXdrLayoutSize(argsLayout, args));
     GByteArray *reply = NULL;
     int rc;
 
@@ -595,7 +595,7 @@ gvNetClientCall(gvNetClient *client, guint32 prog, gint32 proc, const GByteArray
         gvNetClientReportDead(error);
         return -1;
     }
-    msg = gvNetMessageNew(&hdr);
+    msg = gvNetMessageNewSized(&hdr, args ? args->len : 0);
     if (args)
         g_byte_array_append(msg, args->data, args->len);
     if (!gvNetMessageFinish(msg)) {

@@ -18,7 +18,16 @@ gvNetMessageLengthValid(guint32 len)
 GByteArray *
 gvNetMessageNew(const gvNetMessageHeader *hdr)
 {
-    GByteArray *msg = g_byte_array_sized_new(256);
+    return gvNetMessageNewSized(hdr, 256 - GV_NET_MESSAGE_LEN_MAX - GV_NET_MESSAGE_HEADER_MAX);
+}
+
+GByteArray *
+gvNetMessageNewSized(const gvNetMessageHeader *hdr, size_t payload)
+{
+    /* bounded: a frame larger than the limit is refused when it is finished */
+    GByteArray *msg =
+        g_byte_array_sized_new((guint)(GV_NET_MESSAGE_LEN_MAX + GV_NET_MESSAGE_HEADER_MAX +
+                                       MIN(payload, (size_t)GV_NET_MESSAGE_MAX)));
 
     gvXdrEncodeU32(msg, 0);
     gvXdrEncodeU32(msg, hdr->prog);

@@ -46,6 +46,8 @@ bool gvNetMessageLengthValid(guint32 len);
 
 /* A new frame holding a placeholder length and @hdr; append the payload */
 GByteArray *gvNetMessageNew(const gvNetMessageHeader *hdr);
+/* The same, with room for @payload bytes after the header: no growth up to there */
+GByteArray *gvNetMessageNewSized(const gvNetMessageHeader *hdr, size_t payload);
 /* Writes the final length word; false if the frame grew past the limit */
 bool gvNetMessageFinish(GByteArray *msg);
 

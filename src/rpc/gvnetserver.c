@@ -67,7 +67,9 @@ struct _gvNetServerClient {
     size_t lenRead;
     GByteArray *rx; /* a frame (after its length word) arriving in pieces */
     size_t rxWant;
+    size_t rxCap; /* what rx holds without growing */
     GByteArray *held; /* read past the call limit: taken once calls finish */
+    size_t heldCap;
 
     /* shared with workers, under lock */
     GMutex lock;
@@ -359,6 +361,34 @@ gvNetServerClientCanRead(gvNetServerClient *client)
 }
 
 /*
+ * Appends to *@arr (room for *@cap bytes; NULL: a new one), never letting it
+ * grow in place: GByteArray grows with realloc, which frees the old block as
+ * it is, and a frame may hold a domain XML with its GUID.  A bigger array is
+ * made, filled, and the old one wiped.  @limit, when not 0, caps the room.
+ */
+static void
+gvNetAppendWiping(GByteArray **arr, size_t *cap, const guint8 *data, size_t len, size_t limit)
+{
+    GByteArray *old = *arr;
+    size_t need = (old ? old->len : 0) + len;
+
+    if (!old || need > *cap) {
+        size_t grown = MAX(need, *cap * 2);
+        GByteArray *bigger;
+
+        if (limit > 0)
+            grown = MIN(MAX(grown, need), MAX(limit, need));
+        bigger = g_byte_array_sized_new((guint)grown);
+        if (old)
+            g_byte_array_append(bigger, old->data, old->len);
+        gvXdrBufferFree(old);
+        *arr = bigger;
+        *cap = grown;
+    }
+    g_byte_array_append(*arr, data, (guint)len);
+}
+
+/*
  * Takes the frames in @data, @len bytes just read: a read usually holds a
  * length word and its whole frame, which is then handled in place.  What
  * comes after the point where the client may not start another call is kept
@@ -372,9 +402,7 @@ gvNetServerClientConsume(gvNetServerClient *client, const guint8 *data, size_t l
 
         if (!gvNetServerClientCanRead(client)) {
             if (!client->closed) {
-                if (!client->held)
-                    client->held = g_byte_array_sized_new((guint)len);
-                g_byte_array_append(client->held, data, (guint)len);
+                gvNetAppendWiping(&client->held, &client->heldCap, data, len, 0);
             }
             return true; /* resumes when replies drain */
         }
@@ -405,10 +433,12 @@ gvNetServerClientConsume(gvNetServerClient *client, const guint8 *data, size_t l
                 continue;
             }
             client->rxWant = flen - 4;
-            client->rx = g_byte_array_sized_new(MIN(client->rxWant, 65536));
+            /* a claimed length allocates at most 64 KiB until the bytes come */
+            client->rxCap = MIN(client->rxWant, 65536);
+            client->rx = g_byte_array_sized_new((guint)client->rxCap);
         }
         take = MIN(len, client->rxWant - client->rx->len);
-        g_byte_array_append(client->rx, data, (guint)take);
+        gvNetAppendWiping(&client->rx, &client->rxCap, data, take, client->rxWant);
         data += take;
         len -= take;
         if (client->rx->len == client->rxWant) {

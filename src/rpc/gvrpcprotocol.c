@@ -166,6 +166,35 @@ gvTypedParamsDecode(gvXdrDecoder *d, guint32 max)
     return g_steal_pointer(&params);
 }
 
+size_t
+gvTypedParamsSize(GPtrArray *params)
+{
+    size_t n = 4;
+    guint i;
+
+    for (i = 0; params && i < params->len; i++) {
+        gvTypedParam *p = g_ptr_array_index(params, i);
+
+        n += 4 + ((strlen(p->field) + 3) & ~(size_t)3) + 4;
+        switch (p->type) {
+        case GV_TYPED_PARAM_INT:
+        case GV_TYPED_PARAM_UINT:
+        case GV_TYPED_PARAM_BOOLEAN:
+            n += 4;
+            break;
+        case GV_TYPED_PARAM_LLONG:
+        case GV_TYPED_PARAM_ULLONG:
+        case GV_TYPED_PARAM_DOUBLE:
+            n += 8;
+            break;
+        case GV_TYPED_PARAM_STRING:
+            n += 4 + ((strlen(p->s ? p->s : "") + 3) & ~(size_t)3);
+            break;
+        }
+    }
+    return n;
+}
+
 void
 gvTypedParamsEncode(GByteArray *b, GPtrArray *params)
 {

@@ -60,6 +60,8 @@ void gvTypedParamsFree(GPtrArray *params);
 /* A GPtrArray of at most @max gvTypedParam, or NULL (decoder failed) */
 GPtrArray *gvTypedParamsDecode(gvXdrDecoder *d, guint32 max);
 void gvTypedParamsEncode(GByteArray *b, GPtrArray *params);
+/* The bytes gvTypedParamsEncode writes */
+size_t gvTypedParamsSize(GPtrArray *params);
 /* The first STRING parameter called @field, or NULL */
 const char *gvTypedParamsGetString(GPtrArray *params, const char *field);
 void gvTypedParamsAddString(GPtrArray *params, const char *field, const char *value);

@@ -263,6 +263,82 @@ gvXdrEncodeLayout(GByteArray *b, const gvXdrLayout *layout, const void *in)
     }
 }
 
+static size_t
+gvXdrPadded(size_t len)
+{
+    return (len + 3) & ~(size_t)3;
+}
+
+static size_t
+gvXdrFieldSize(const gvXdrField *f, const void *p)
+{
+    guint32 i;
+    size_t n;
+
+    switch (f->kind) {
+    case GV_XDR_INT:
+    case GV_XDR_UINT:
+    case GV_XDR_BOOL:
+        return 4;
+    case GV_XDR_HYPER:
+    case GV_XDR_UHYPER:
+    case GV_XDR_DOUBLE:
+        return 8;
+    case GV_XDR_STRING: {
+        const char *s = *(char *const *)p;
+
+        return 4 + gvXdrPadded(s ? strlen(s) : 0);
+    }
+    case GV_XDR_OSTRING: {
+        const char *s = *(char *const *)p;
+
+        return 4 + (s ? 4 + gvXdrPadded(strlen(s)) : 0);
+    }
+    case GV_XDR_OPAQUE:
+        return 4 + gvXdrPadded(((const gvXdrOpaque *)p)->len);
+    case GV_XDR_FIXED_OPAQUE:
+        return gvXdrPadded(f->bound);
+    case GV_XDR_CHARS:
+        return 4 + 4 * (size_t)((const gvXdrOpaque *)p)->len;
+    case GV_XDR_FIXED_CHARS:
+        return 4 * (size_t)f->bound;
+    case GV_XDR_STRUCT:
+        return gvXdrLayoutSize(f->sub, p);
+    case GV_XDR_OPTIONAL: {
+        const void *sp = *(void *const *)p;
+
+        return 4 + (sp ? gvXdrLayoutSize(f->sub, sp) : 0);
+    }
+    case GV_XDR_ARRAY: {
+        const gvXdrArray *arr = p;
+
+        n = 4;
+        for (i = 0; i < arr->n; i++)
+            n += gvXdrLayoutSize(f->sub, (const char *)arr->v + (size_t)i * f->sub->size);
+        return n;
+    }
+    case GV_XDR_TPARAMS:
+        return gvTypedParamsSize(*(GPtrArray *const *)p);
+    case GV_XDR_KIND_LAST:
+        break;
+    }
+    g_return_val_if_reached(0);
+}
+
+size_t
+gvXdrLayoutSize(const gvXdrLayout *layout, const void *in)
+{
+    size_t n = 0;
+    size_t i;
+
+    for (i = 0; i < layout->nfields; i++) {
+        const gvXdrField *f = &layout->fields[i];
+
+        n += gvXdrFieldSize(f, gvXdrFieldConstPtr(in, f));
+    }
+    return n;
+}
+
 static void
 gvXdrOpaqueClear(gvXdrOpaque *op)
 {

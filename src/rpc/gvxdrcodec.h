@@ -80,6 +80,12 @@ extern const gvXdrLayout gvRpcVoidLayout;
  */
 bool gvXdrDecodeLayout(gvXdrDecoder *d, const gvXdrLayout *layout, void *out);
 void gvXdrEncodeLayout(GByteArray *b, const gvXdrLayout *layout, const void *in);
+/*
+ * The bytes gvXdrEncodeLayout writes for @in: a frame sized with it never
+ * grows while it is encoded (GByteArray grows with realloc, which would
+ * leave a copy of what it held, a GUID maybe, in freed memory).
+ */
+size_t gvXdrLayoutSize(const gvXdrLayout *layout, const void *in);
 /* Frees (wiping) what an instance owns and zeroes it; the struct itself stays */
 void gvXdrLayoutClear(const gvXdrLayout *layout, void *obj);
 

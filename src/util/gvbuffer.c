@@ -16,6 +16,53 @@ gvBufferEnsure(gvBuffer *buf)
         buf->str = g_string_sized_new(256);
 }
 
+/*
+ * Room for @extra more bytes (and the NUL).  GString would grow with
+ * realloc, which frees the old block as it is: what was formatted may be a
+ * secret (the genid GUID), so growing here copies into a new block and
+ * wipes the old one.
+ */
+static void
+gvStringReserve(GString *s, gsize extra)
+{
+    gsize want = s->len + extra + 1;
+    gsize cap = MAX(s->allocated_len, 64);
+    char *bigger;
+
+    if (want <= s->allocated_len)
+        return;
+    while (cap < want)
+        cap *= 2;
+    bigger = g_malloc(cap);
+    memcpy(bigger, s->str, s->len + 1);
+    explicit_bzero(s->str, s->allocated_len);
+    g_free(s->str);
+    s->str = bigger;
+    s->allocated_len = cap;
+}
+
+void
+gvStringAppendSecret(GString *s, const char *data, gsize len)
+{
+    gvStringReserve(s, len);
+    g_string_append_len(s, data, (gssize)len);
+}
+
+void
+gvStringWipe(GString *s)
+{
+    explicit_bzero(s->str, s->allocated_len);
+    g_string_truncate(s, 0);
+}
+
+static void
+gvBufferAppendLen(gvBuffer *buf, const char *data, gsize len)
+{
+    gvBufferEnsure(buf);
+    gvStringReserve(buf->str, len);
+    g_string_append_len(buf->str, data, (gssize)len);
+}
+
 static void
 gvBufferApplyIndent(gvBuffer *buf)
 {
@@ -28,7 +75,7 @@ gvBufferApplyIndent(gvBuffer *buf)
         while (left > 0) {
             int n = MIN(left, (int)sizeof(spaces) - 1);
 
-            g_string_append_len(buf->str, spaces, n);
+            gvBufferAppendLen(buf, spaces, (gsize)n);
             left -= n;
         }
     }
@@ -46,7 +93,7 @@ void
 gvBufferAddLit(gvBuffer *buf, const char *str)
 {
     gvBufferApplyIndent(buf);
-    g_string_append(buf->str, str);
+    gvBufferAppendLen(buf, str, strlen(str));
 }
 
 /*
@@ -66,7 +113,7 @@ gvBufferAsprintf(gvBuffer *buf, const char *fmt, ...)
     n = g_vsnprintf(tmp, sizeof(tmp), fmt, ap);
     va_end(ap);
     if (n >= 0 && (size_t)n < sizeof(tmp)) {
-        g_string_append_len(buf->str, tmp, n);
+        gvBufferAppendLen(buf, tmp, (gsize)n);
     } else {
         g_autofree char *big = NULL;
 
@@ -74,7 +121,7 @@ gvBufferAsprintf(gvBuffer *buf, const char *fmt, ...)
         n = g_vasprintf(&big, fmt, ap);
         va_end(ap);
         if (n >= 0) {
-            g_string_append_len(buf->str, big, n);
+            gvBufferAppendLen(buf, big, (gsize)n);
             explicit_bzero(big, (size_t)n);
         }
     }
@@ -90,6 +137,8 @@ gvBufferAppendEscaped(GString *out, const char *str, bool attribute)
 {
     const char *p;
 
+    /* room for the longest escape of every byte: no growth below */
+    gvStringReserve(out, strlen(str) * 6);
     for (p = str; *p; p++) {
         switch (*p) {
         case '\r':
@@ -136,10 +185,10 @@ gvBufferEscapeString(gvBuffer *buf, const char *fmt, const char *str)
 
     g_return_if_fail(pct != NULL);
     gvBufferApplyIndent(buf);
-    g_string_append_len(buf->str, fmt, pct - fmt);
+    gvBufferAppendLen(buf, fmt, (gsize)(pct - fmt));
     /* '%s' right after a quote is an attribute value */
     gvBufferAppendEscaped(buf->str, str, pct > fmt && (pct[-1] == '\'' || pct[-1] == '"'));
-    g_string_append(buf->str, pct + 2);
+    gvBufferAppendLen(buf, pct + 2, strlen(pct + 2));
 }
 
 void
@@ -147,8 +196,7 @@ gvBufferAddBuffer(gvBuffer *buf, gvBuffer *child)
 {
     if (gvBufferIsEmpty(child))
         return;
-    gvBufferEnsure(buf);
-    g_string_append_len(buf->str, child->str->str, child->str->len);
+    gvBufferAppendLen(buf, child->str->str, child->str->len);
     gvBufferClear(child);
 }
 

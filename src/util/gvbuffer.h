@@ -43,6 +43,14 @@ void gvBufferClear(gvBuffer *buf);
  */
 void gvXMLFormatElement(gvBuffer *buf, const char *name, gvBuffer *attrBuf, gvBuffer *childBuf);
 
+/*
+ * Appends to @s, which may hold a secret: growing copies into a new block
+ * and wipes the old one (GString's own growth would free it as it is).
+ */
+void gvStringAppendSecret(GString *s, const char *data, gsize len);
+/* Empties @s, wiping what it held */
+void gvStringWipe(GString *s);
+
 /* Frees a string that may hold a secret, wiping it first. */
 void gvSecretFree(char *str);
 

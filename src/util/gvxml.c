@@ -3,11 +3,62 @@
  */
 #include <gvconfig.h>
 
+#include <malloc.h>
 #include <string.h>
 #include <libxml/relaxng.h>
 
 #include "gverror.h"
 #include "gvxml.h"
+
+/* GLib's allocator is the C library's: malloc_usable_size applies */
+static void
+gvXMLSecureFree(void *p)
+{
+    if (!p)
+        return;
+    explicit_bzero(p, malloc_usable_size(p));
+    g_free(p);
+}
+
+static void *
+gvXMLSecureMalloc(size_t n)
+{
+    return g_try_malloc(n);
+}
+
+/* Never in place: the old block is wiped and freed, what it held copied */
+static void *
+gvXMLSecureRealloc(void *p, size_t n)
+{
+    size_t old;
+    void *q;
+
+    if (!p)
+        return g_try_malloc(n);
+    if (!(q = g_try_malloc(n)))
+        return NULL;
+    old = malloc_usable_size(p);
+    memcpy(q, p, MIN(old, n));
+    gvXMLSecureFree(p);
+    return q;
+}
+
+static char *
+gvXMLSecureStrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = g_try_malloc(n);
+
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+void
+gvXMLInitSecureMemory(void)
+{
+    (void)xmlMemSetup(gvXMLSecureFree, gvXMLSecureMalloc, gvXMLSecureRealloc, gvXMLSecureStrdup);
+}
 
 typedef struct {
     bool sawDoctype;

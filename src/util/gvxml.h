@@ -11,6 +11,13 @@
 
 #include "gvenum.h"
 
+/*
+ * Makes libxml2 wipe every block it frees or outgrows (xmlMemSetup): a
+ * parsed domain XML holds the GUID in its nodes and its parser buffers.
+ * Call once, first thing in main, before libxml2 allocates anything.
+ */
+void gvXMLInitSecureMemory(void);
+
 /* The largest XML document we accept, checked before parsing. */
 #define GV_XML_MAX_LEN (10 * 1024 * 1024)
 
