@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain_conf.h"
 #include "genvirsh.h"
 #include "gvbuffer.h"
 #include "gverror.h"
@@ -327,6 +328,43 @@ gvShConnectWithXmlFile(const char *file, GByteArray *args)
     return conn;
 }
 
+/*
+ * The daemon gives a genid value copied from another domain a new one
+ * (DESIGN.md 2.2: a clone is a new generation): say so, as the reply can't.
+ * Never the value itself.
+ */
+static void
+gvShDefineWarnCopied(gvShConn *conn, const gvRemoteDomain *dom, const char *file)
+{
+    g_autoptr(gvDomainDef) mine = gvDomainDefParseFile(file, GV_DOMAIN_DEF_PARSE_INACTIVE, NULL);
+    g_autoptr(gvDomainDef) now = NULL;
+    g_autoptr(GByteArray) args = g_byte_array_new();
+    GByteArray *reply = NULL;
+    char *xml = NULL;
+
+    if (!mine || !mine->genid || !mine->genid->hasGuid ||
+        mine->genid->autoGen == GV_TRISTATE_BOOL_NO)
+        return;
+    gvRemoteDomainEncode(args, dom->name, dom->uuid, dom->id);
+    gvXdrEncodeU32(args, 1 | 2); /* secure, inactive */
+    if (gvShCall(conn, GV_PROC_DOMAIN_GET_XML_DESC, args, &reply, NULL) < 0)
+        return;
+    {
+        gvXdrDecoder d = GV_XDR_DECODER_INIT(reply->data, reply->len);
+
+        if (gvXdrDecodeString(&d, GV_NET_MESSAGE_STRING_MAX, &xml))
+            now = gvDomainDefParseString(xml, GV_DOMAIN_DEF_PARSE_INACTIVE, NULL);
+        gvSecretFree(xml);
+        gvXdrBufferFree(reply);
+    }
+    if (now && now->genid && now->genid->hasGuid &&
+        memcmp(now->genid->guid, mine->genid->guid, GV_UUID_BUFLEN) != 0)
+        fprintf(stderr,
+                "warning: domain '%s': the genid value in %s is another domain's (a copy): it "
+                "got a new one\n",
+                dom->name, file);
+}
+
 static bool
 gvShCmdDefine(const gvShCmdCall *call)
 {
@@ -362,6 +400,7 @@ gvShCmdDefine(const gvShCmdCall *call)
         fprintf(stderr, "error: Failed to define domain from %s\n", file);
         return false;
     }
+    gvShDefineWarnCopied(conn, &dom, file);
     printf("Domain '%s' defined from %s\n", dom.name, file);
     gvRemoteDomainClear(&dom);
     return true;

@@ -87,14 +87,18 @@ class Harness(gvinteg.Harness):
         for p in out:
             text = read_text(p)
             name = domain_name(text)
+            bare = re.sub(r'<!--.*?-->', '', text, flags=re.S)
             m = re.search(r'<guid[^>]*>\s*([^<\s]+)\s*</guid>|<genid>\s*([^<\s]+)\s*</genid>',
-                          text)
-            value = (m.group(1) or m.group(2)).lower().replace('-', '') if m else None
-            if name in seen or (value and value in seen):
+                          bare)
+            u = re.search(r'<uuid>\s*([^<\s]+)\s*</uuid>', bare)
+            keys = {('name', name)}
+            if m:
+                keys.add(('genid', (m.group(1) or m.group(2)).lower().replace('-', '')))
+            if u:
+                keys.add(('uuid', u.group(1).lower().replace('-', '')))
+            if keys & seen:
                 continue
-            seen.add(name)
-            if value:
-                seen.add(value)
+            seen |= keys
             named.append((p, name))
         return named
 
