@@ -9,7 +9,9 @@
 #include "gverror.h"
 #include "qemu_driver.h"
 #include "qemu_managedsave.h"
+#include "qemu_clone.h"
 #include "qemu_process.h"
+#include "qemu_renew.h"
 #include "remote_procs-gen.h"
 
 /* ---- lookups and lists ---------------------------------------------------- */
@@ -580,4 +582,31 @@ gvProcGenvirtDomainGetLiveGenid(gvCall *call, const gvDomainArgs *args, gvLiveGe
 
     /* the reply struct is wiped when freed */
     return obj ? gvDriverDomainGetLiveGenid(call->daemon->drv, obj, ret->guid, error) : -1;
+}
+
+int
+gvProcGenvirtDomainGenidRenew(gvCall *call, const gvDomainFlagsArgs *args, gvRpcVoid *ret,
+                              GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
+
+    return obj ? gvQemuDomainGenidRenew(call->daemon->drv, obj, args->flags, error) : -1;
+}
+
+int
+gvProcGenvirtDomainClone(gvCall *call, const gvDomainCloneArgs *args, gvDomainRet *ret,
+                         GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
+    g_autoptr(GPtrArray) files = g_ptr_array_new();
+    guint i;
+
+    if (!obj)
+        return -1;
+    for (i = 0; i < args->files.n; i++)
+        g_ptr_array_add(files, ((char **)args->files.v)[i]);
+    g_ptr_array_add(files, NULL);
+    return gvSetDomainRet(&ret->dom,
+                          gvQemuDomainClone(call->daemon->drv, obj, args->name,
+                                            (const char *const *)files->pdata, args->flags, error));
 }

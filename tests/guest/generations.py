@@ -249,6 +249,41 @@ def do_managed_save_start(c):
     return {}
 
 
+def do_renew_start(c):
+    c.h.cmd_ok(c.d.virsh('destroy', c.name), c.tag('destroy'))
+    before = c.d.config_guid(c.name)
+    must(c, c.d.genvirsh('domgenid', c.name, '--renew'), 'genvirsh domgenid --renew')
+    after = c.d.config_guid(c.name)
+    c.h.ok(after and after != before and after not in c.h.seen,
+           c.tag('the config holds a new GUID before the start'), '%s -> %s' % (before, after))
+    t0 = time.monotonic()
+    must(c, c.d.virsh('start', c.name), 'start')
+    return {'t0': t0}
+
+
+def do_renew_restart(c):
+    # the guest goes on from its state at the save the restart makes
+    c.snapshots['renew'] = c.w.last_state()
+    r = c.d.genvirsh('domgenid', c.name, '--renew', '--restart', timeout=300)
+    must(c, r, 'genvirsh domgenid --renew --restart (%.2f s)' % r.elapsed)
+    c.h.eq(c.d.domstate(c.name), 'running (restored)', c.tag('running (restored)'))
+    return {'snapshot': 'renew', 't_return': time.monotonic()}
+
+
+def do_clone_start(c):
+    # the guest's disk has internal snapshots: a full copy (overlays would hide them)
+    c.h.cmd_ok(c.d.virsh('destroy', c.name), c.tag('destroy the source'))
+    clone = c.name + '-clone'
+    r = c.d.genvirsh('clone', c.name, clone, '--copy', timeout=300)
+    must(c, r, 'genvirsh clone --copy (%.2f s)' % r.elapsed)
+    g = c.d.config_guid(clone)
+    c.h.ok(g and g not in c.h.seen, c.tag('the clone has a GUID never seen before'), g)
+    c.name = clone  # from here on the table runs on the clone
+    t0 = time.monotonic()
+    must(c, c.d.virsh('start', c.name), 'start the clone')
+    return {'t0': t0}
+
+
 FULL = [
     Transition('start', 'cold start', KEPT, BOOTS, do_start),
     Transition('suspend, resume', 'pause / resume', KEPT, RUNS_ON, do_suspend_resume),
@@ -277,11 +312,11 @@ FULL = [
     # the image restores the guest's memory: QEMU notifies it (GPE 5), with the same GUID
     Transition('managed save, start', 'managed save then restore', KEPT, RUNS_ON,
                do_managed_save_start, gpe=1),
-    # genvirt has no code for these yet (issue 11): each is one more row with a function
-    Transition('clone, start the clone', 'clone (genvirsh clone)', NEW, BOOTS, None,
-               later='genvirsh clone'),
-    Transition('domgenid --renew, start', 'restored from backup (out of band)', NEW, BOOTS, None,
-               later='genvirsh domgenid --renew'),
+    Transition('domgenid --renew, start', 'restored from backup (out of band)', NEW, BOOTS,
+               do_renew_start),
+    Transition('domgenid --renew --restart', 'restored from backup (out of band)', NEW,
+               FROM_SNAPSHOT, do_renew_restart),
+    Transition('clone, start the clone', 'clone (genvirsh clone)', NEW, BOOTS, do_clone_start),
 ]
 # the oldest machine genvirt accepts: does its guest see the device and a change?
 SHORT = [t for t in FULL if t.run in (do_start, do_snapshot)] + \
