@@ -12,8 +12,8 @@
 - save of a paused guest, restore --paused/--running, save --paused.
 - auto='no': the value stays (and the daemon log says the guest was not told).
 - python3-libvirt: save, saveFlags, saveParams, restore, restoreFlags,
-  restoreParams, saveImageGetXMLDesc (no GUID without SECURE), 
-  saveImageDefineXML (state and ABI check).
+  restoreParams, saveImageGetXMLDesc (a read-write connection sees the GUID,
+  a read-only one may not read images), saveImageDefineXML (state and ABI check).
 - restore --xml: an ABI change is refused naming it; <guid auto='yes'/>
   without a value keeps the image's value, then a new one is made.
 - bad images, refused with a clear error before any QEMU starts, the daemon
@@ -23,6 +23,15 @@
   an image whose name is another domain's.
 - read-only connections may not save, restore, read an image or define one.
 - a save aborted with DOMAIN_ABORT_JOB leaves the guest running.
+- managed save: managedsave (0700 directory, 0600 image), dominfo "Managed
+  save: yes", list --with/--without-managed-save and --managed-save, python's
+  hasManagedSaveImage and MANAGEDSAVE filters, managedsave-dumpxml (read-only
+  without the GUID), managedsave-define (ABI and genid checks, --paused),
+  undefine refused without --managed-save; start restores the image with the
+  SAME GUID and consumes it; --force-boot discards it; the image survives a
+  daemon restart; a truncated image or another domain's is refused (the image
+  stays, no QEMU); managedsave-remove with and without an image; a transient
+  domain has none.  genvirsh's save, restore, managedsave and undefine.
 """
 
 import hashlib
