@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gverror.h"
 #include "gvfile.h"
 #include "gvjournal.h"
 #include "testutils.h"
@@ -124,19 +125,20 @@ le64(GByteArray *b, guint64 v)
     le32(b, (guint32)(v >> 32));
 }
 
-/* appends a record; @data NULL: a removal */
+/* appends a record of @kind with @dl bytes of @data */
 static void
-addRecord(GByteArray *b, guint64 nonce, guint64 seq, const char *name, const char *data)
+addRecordKind(GByteArray *b, guint64 nonce, guint64 seq, guint32 kind, const char *name,
+              const char *data, size_t dl)
 {
     guint start = b->len;
-    size_t nl = strlen(name), dl = data ? strlen(data) : 0;
+    size_t nl = strlen(name);
     guint32 crc;
 
     le32(b, 0x314a5647);
     le32(b, 0); /* crc, below */
     le64(b, nonce);
     le64(b, seq);
-    le32(b, data ? 1 : 2);
+    le32(b, kind);
     le32(b, (guint32)nl);
     le32(b, (guint32)dl);
     le32(b, 0);
@@ -150,6 +152,23 @@ addRecord(GByteArray *b, guint64 nonce, guint64 seq, const char *name, const cha
     b->data[start + 5] = (crc >> 8) & 0xff;
     b->data[start + 6] = (crc >> 16) & 0xff;
     b->data[start + 7] = crc >> 24;
+}
+
+/* appends a record; @data NULL: a removal */
+static void
+addRecord(GByteArray *b, guint64 nonce, guint64 seq, const char *name, const char *data)
+{
+    addRecordKind(b, nonce, seq, data ? 1 : 2, name, data, data ? strlen(data) : 0);
+}
+
+/* appends a rename of @from to @name holding @data */
+static void
+addRename(GByteArray *b, guint64 nonce, guint64 seq, const char *from, const char *name,
+          const char *data)
+{
+    g_autofree char *payload = g_strdup_printf("%s%c%s", from, '\0', data);
+
+    addRecordKind(b, nonce, seq, 3, name, payload, strlen(from) + 1 + strlen(data));
 }
 
 static void
@@ -633,6 +652,121 @@ testRefused(const void *opaque)
     fixtureClear(&fx);
 }
 
+/* a rename: at once in the directory, one record in the journal, durable at close */
+static void
+testRename(const void *opaque)
+{
+    Fixture fx;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *oldData = NULL;
+    g_autofree char *newData = NULL;
+    g_autofree char *big = NULL;
+    gvJournal *j;
+
+    fixtureInit(&fx);
+    j = openOk(&fx, 65536, NEVER);
+    g_assert_cmpint(gvJournalPut(j, "old.xml", "<d n='old'/>\n", 13, &error), ==, 0);
+    g_assert_cmpint(gvJournalRename(j, "old.xml", "new.xml", "<d n='new'/>\n", 13, &error), ==, 0);
+    g_assert_no_error(error);
+    oldData = readFile(fx.dir, "old.xml");
+    newData = readFile(fx.dir, "new.xml");
+    g_assert_null(oldData);
+    g_assert_cmpstr(newData, ==, "<d n='new'/>\n");
+    g_assert_true(journalContains(&fx, 0, "new.xml"));
+    g_assert_true(journalContains(&fx, 0, "<d n='new'/>"));
+
+    /* refused, and nothing changes: the same name, bad names, no room for one record */
+    g_assert_cmpint(gvJournalRename(j, "new.xml", "new.xml", "x", 1, &error), ==, -1);
+    g_assert_error(error, GV_ERROR, GV_ERR_INVALID_ARG);
+    g_clear_error(&error);
+    g_assert_cmpint(gvJournalRename(j, "new.xml", "../x.xml", "x", 1, &error), ==, -1);
+    g_clear_error(&error);
+    g_assert_cmpint(gvJournalRename(j, ".hidden", "x.xml", "x", 1, &error), ==, -1);
+    g_clear_error(&error);
+    big = g_strnfill(40000, 'x');
+    g_assert_cmpint(gvJournalRename(j, "new.xml", "big.xml", big, strlen(big), &error), ==, -1);
+    g_assert_error(error, GV_ERROR, GV_ERR_OPERATION_FAILED);
+    g_clear_pointer(&newData, g_free);
+    newData = readFile(fx.dir, "new.xml");
+    g_assert_cmpstr(newData, ==, "<d n='new'/>\n");
+    g_assert_null(readFile(fx.dir, "big.xml"));
+    gvJournalClose(j);
+    /* the close made it durable in place */
+    g_assert_true(journalIsBlank(&fx, 0));
+    g_clear_pointer(&newData, g_free);
+    newData = readFile(fx.dir, "new.xml");
+    g_assert_cmpstr(newData, ==, "<d n='new'/>\n");
+    fixtureClear(&fx);
+}
+
+/* what a crash after the rename's record leaves: replayed; never both names */
+static void
+testRenameReplay(const void *opaque)
+{
+    Fixture fx;
+    g_autoptr(GByteArray) j0 = g_byte_array_new();
+    g_autofree char *a = NULL;
+    g_autofree char *b = NULL;
+    g_autofree char *c = NULL;
+    gvJournal *j;
+
+    fixtureInit(&fx);
+    writeDirFile(&fx, "a.xml", "<d n='a'/>\n");
+    writeDirFile(&fx, "c.xml", "<d n='c'/>\n");
+    addRecord(j0, 0x3333, 1, "a.xml", "<d n='a' v='1'/>\n");
+    addRename(j0, 0x3333, 2, "a.xml", "b.xml", "<d n='b'/>\n");
+    /* a later write of the old name wins over the rename's removal */
+    addRename(j0, 0x3333, 3, "c.xml", "d.xml", "<d n='d'/>\n");
+    addRecord(j0, 0x3333, 4, "c.xml", "<d n='c' again='yes'/>\n");
+    writeJournal(&fx, 0, j0);
+    j = openOk(&fx, 0, NEVER);
+    a = readFile(fx.dir, "a.xml");
+    b = readFile(fx.dir, "b.xml");
+    c = readFile(fx.dir, "c.xml");
+    g_assert_null(a);
+    g_assert_cmpstr(b, ==, "<d n='b'/>\n");
+    g_assert_cmpstr(c, ==, "<d n='c' again='yes'/>\n");
+    g_clear_pointer(&a, g_free);
+    a = readFile(fx.dir, "d.xml");
+    g_assert_cmpstr(a, ==, "<d n='d'/>\n");
+    gvJournalClose(j);
+    fixtureClear(&fx);
+}
+
+/* a rename record without the old name, or to itself: the chain ends there */
+static void
+testRenameMalformed(const void *opaque)
+{
+    const char *bad[] = { "no-nul-at-all", "a.xml" };
+    size_t k;
+
+    for (k = 0; k < G_N_ELEMENTS(bad); k++) {
+        Fixture fx;
+        g_autoptr(GByteArray) j0 = g_byte_array_new();
+        g_autofree char *a = NULL;
+        gvJournal *j;
+
+        fixtureInit(&fx);
+        writeDirFile(&fx, "a.xml", "<d n='a'/>\n");
+        if (k == 0)
+            addRecordKind(j0, 0x4444, 1, 3, "b.xml", bad[k], strlen(bad[k]));
+        else
+            addRename(j0, 0x4444, 1, "a.xml", "a.xml", "<d/>\n");
+        addRecord(j0, 0x4444, 2, "e.xml", "<e/>\n");
+        writeJournal(&fx, 0, j0);
+        g_test_expect_message(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING,
+                              "*a rename at offset 0 is malformed*");
+        j = openOk(&fx, 0, NEVER);
+        g_test_assert_expected_messages();
+        a = readFile(fx.dir, "a.xml");
+        g_assert_cmpstr(a, ==, "<d n='a'/>\n");
+        g_assert_null(readFile(fx.dir, "b.xml"));
+        g_assert_null(readFile(fx.dir, "e.xml"));
+        gvJournalClose(j);
+        fixtureClear(&fx);
+    }
+}
+
 /* a journal path that cannot be a journal: a clear error, nothing touched */
 static void
 testOpenFails(const void *opaque)
@@ -733,6 +867,9 @@ main(int argc, char **argv)
     gvTestRun("/journal/refused", testRefused, NULL);
     gvTestRun("/journal/open-fails", testOpenFails, NULL);
     gvTestRun("/journal/concurrent", testConcurrent, NULL);
+    gvTestRun("/journal/rename", testRename, NULL);
+    gvTestRun("/journal/rename-replay", testRenameReplay, NULL);
+    gvTestRun("/journal/rename-malformed", testRenameMalformed, NULL);
 
     return g_test_run();
 }

@@ -15,6 +15,7 @@
 #include "gverror.h"
 #include "gvuuid.h"
 #include "qemu_monitor.h"
+#include "qemu_monitor_stats.h"
 #include "qemu_process_devices.h"
 #include "testutils.h"
 
@@ -464,6 +465,231 @@ testParseChardev(const void *opaque)
     g_assert_null(path);
 }
 
+/* ---- statistics parsers, on replies of a real QEMU 7.2 (tests/qmp/) ----- */
+
+/* The "return" member of the reply in tests/qmp/@name (a new reference) */
+static json_object *
+loadReturn(const char *name)
+{
+    g_autofree char *path = gvTestPath("qmp/%s", name);
+    g_autofree char *text = gvTestLoadFile(path);
+    g_autoptr(json_object) reply = text ? json_tokener_parse(text) : NULL;
+    gvQmpMessage m;
+
+    g_assert_nonnull(reply);
+    gvQmpMessageParse(reply, &m);
+    g_assert_cmpint(m.kind, ==, GV_QMP_MSG_RETURN);
+    return json_object_get(m.ret);
+}
+
+static void
+testBlockstats(const void *opaque)
+{
+    g_autoptr(json_object) ret = loadReturn("query-blockstats.json");
+    g_autoptr(json_object) block = loadReturn("query-block.json");
+    g_autoptr(GPtrArray) stats = NULL;
+    g_autoptr(GPtrArray) images = NULL;
+    g_autoptr(json_object) bad = json_tokener_parse("[{\"node-name\": \"n\", \"stats\": {}}]");
+    g_autoptr(GError) error = NULL;
+    const gvQmpBlockStats *vda;
+    const gvQmpBlockImage *img;
+
+    g_assert_cmpint(gvQmpParseBlockstats(ret, &stats, &error), ==, 0);
+    g_assert_cmpuint(stats->len, ==, 2);
+    /* the format layer's node, as genvirt names it */
+    vda = gvQmpBlockStatsFind(stats, "gv-vda-format");
+    g_assert_nonnull(vda);
+    g_assert_cmpuint(vda->rdReq, ==, 1);
+    g_assert_cmpuint(vda->rdBytes, ==, 512);
+    g_assert_cmpuint(vda->rdTimes, ==, 226906);
+    g_assert_cmpuint(vda->wrBytes, ==, 0);
+    /* allocation: the highest offset written into the host file (protocol layer) */
+    g_assert_true(vda->hasWrHighest);
+    g_assert_cmpuint(vda->wrHighest, ==, 0);
+    g_assert_null(gvQmpBlockStatsFind(stats, "gv-vda-storage"));
+
+    g_assert_cmpint(gvQmpParseBlockImages(block, &images, &error), ==, 0);
+    img = gvQmpBlockImageFind(images, "gv-vda-format");
+    g_assert_nonnull(img);
+    g_assert_cmpuint(img->virtualSize, ==, 67108864);
+    g_assert_true(img->hasActualSize);
+    g_assert_cmpuint(img->actualSize, ==, 200704);
+    img = gvQmpBlockImageFind(images, "gv-vdb-format");
+    g_assert_cmpuint(img->virtualSize, ==, 8388608);
+
+    /* counters missing: an error naming the command */
+    g_clear_pointer(&stats, g_ptr_array_unref);
+    g_assert_cmpint(gvQmpParseBlockstats(bad, &stats, &error), ==, -1);
+    g_assert_cmpstr(
+        error->message, ==,
+        "internal error: malformed reply of query-blockstats: a node's counters are missing");
+    g_assert_null(stats);
+}
+
+static void
+testCpus(const void *opaque)
+{
+    g_autoptr(json_object) fast = loadReturn("query-cpus-fast-hotplugged.json");
+    g_autoptr(json_object) slots = loadReturn("query-hotpluggable-cpus.json");
+    g_autoptr(json_object) neg = json_tokener_parse("[{\"cpu-index\": 0, \"thread-id\": -3}]");
+    g_autoptr(GPtrArray) cpus = NULL;
+    g_autoptr(GPtrArray) hp = NULL;
+    g_autoptr(GError) error = NULL;
+    const gvQmpCpu *c;
+    const gvQmpHotpluggableCpu *h;
+
+    g_assert_cmpint(gvQmpParseCpusFast(fast, &cpus, &error), ==, 0);
+    g_assert_cmpuint(cpus->len, ==, 2);
+    c = g_ptr_array_index(cpus, 1);
+    g_assert_cmpint(c->cpuIndex, ==, 1);
+    g_assert_cmpint(c->threadId, ==, 10083);
+    g_assert_cmpstr(c->qomPath, ==, "/machine/peripheral/vcpu1");
+    g_clear_pointer(&cpus, g_ptr_array_unref);
+    g_assert_cmpint(gvQmpParseCpusFast(neg, &cpus, &error), ==, -1);
+    g_clear_error(&error);
+
+    /* QEMU lists the slots newest first: sorted by socket */
+    g_assert_cmpint(gvQmpParseHotpluggableCpus(slots, &hp, &error), ==, 0);
+    g_assert_cmpuint(hp->len, ==, 2);
+    h = g_ptr_array_index(hp, 0);
+    g_assert_cmpint(h->socketId, ==, 0);
+    g_assert_nonnull(h->qomPath);
+    h = g_ptr_array_index(hp, 1);
+    g_assert_cmpint(h->socketId, ==, 1);
+    g_assert_null(h->qomPath);
+    g_assert_cmpstr(h->type, ==, "qemu64-x86_64-cpu");
+    g_assert_true(json_object_is_type(h->props, json_type_object));
+}
+
+static void
+testMemory(const void *opaque)
+{
+    g_autoptr(json_object) balloon = loadReturn("query-balloon.json");
+    g_autoptr(json_object) none = loadReturn("guest-stats-none.json");
+    g_autoptr(json_object) reported = loadReturn("guest-stats-reported.json");
+    g_autoptr(GError) error = NULL;
+    gvMemoryStat stats[GV_MEMORY_STAT_NR];
+    guint64 actual = 0;
+    guint n = 0;
+
+    g_assert_cmpint(gvQmpParseBalloon(balloon, &actual, &error), ==, 0);
+    g_assert_cmpuint(actual, ==, 134217728);
+
+    /* a guest without a balloon driver says nothing: only last-update */
+    g_assert_cmpint(gvQmpParseGuestStats(none, stats, &n, G_N_ELEMENTS(stats), &error), ==, 0);
+    g_assert_cmpuint(n, ==, 1);
+    g_assert_cmpint(stats[0].tag, ==, GV_MEMORY_STAT_LAST_UPDATE);
+    g_assert_cmpuint(stats[0].val, ==, 0);
+
+    /* what it reports, in libvirt's order, memory in KiB, faults as counted */
+    n = 0;
+    g_assert_cmpint(gvQmpParseGuestStats(reported, stats, &n, G_N_ELEMENTS(stats), &error), ==, 0);
+    g_assert_cmpuint(n, ==, 9);
+    g_assert_cmpint(stats[0].tag, ==, GV_MEMORY_STAT_LAST_UPDATE);
+    g_assert_cmpuint(stats[0].val, ==, 1764623000);
+    g_assert_cmpint(stats[1].tag, ==, GV_MEMORY_STAT_SWAP_IN);
+    g_assert_cmpuint(stats[1].val, ==, 4);
+    g_assert_cmpint(stats[3].tag, ==, GV_MEMORY_STAT_MAJOR_FAULT);
+    g_assert_cmpuint(stats[3].val, ==, 12);
+    g_assert_cmpint(stats[5].tag, ==, GV_MEMORY_STAT_UNUSED);
+    g_assert_cmpuint(stats[5].val, ==, 50 * 1024);
+    g_assert_cmpint(stats[6].tag, ==, GV_MEMORY_STAT_AVAILABLE);
+    g_assert_cmpint(stats[7].tag, ==, GV_MEMORY_STAT_USABLE);
+    g_assert_cmpint(stats[8].tag, ==, GV_MEMORY_STAT_DISK_CACHES);
+    g_assert_cmpuint(stats[8].val, ==, 20 * 1024);
+
+    /* never more than the caller has room for */
+    n = 0;
+    g_assert_cmpint(gvQmpParseGuestStats(reported, stats, &n, 3, &error), ==, 0);
+    g_assert_cmpuint(n, ==, 3);
+    n = 2;
+    g_assert_cmpint(gvQmpParseGuestStats(reported, stats, &n, 2, &error), ==, 0);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_cmpint(gvQmpParseBalloon(none, &actual, &error), ==, -1);
+}
+
+static void
+testHaltPoll(const void *opaque)
+{
+    g_autoptr(json_object) one = loadReturn("query-stats-vcpu-kvm.json");
+    g_autoptr(json_object) two = loadReturn("query-stats-vcpu-kvm-2.json");
+    g_autoptr(json_object) tcg = loadReturn("query-stats-vcpu-tcg.json");
+    g_autoptr(GError) error = NULL;
+    guint64 s = 7;
+    guint64 f = 7;
+
+    g_assert_cmpint(gvQmpParseHaltPoll(one, &s, &f, &error), ==, 1);
+    g_assert_cmpuint(s, ==, 0);
+    g_assert_cmpuint(f, ==, 0);
+    /* summed over the vCPUs */
+    g_assert_cmpint(gvQmpParseHaltPoll(two, &s, &f, &error), ==, 1);
+    g_assert_cmpuint(s, ==, 2000);
+    g_assert_cmpuint(f, ==, 100);
+    /* TCG has no such statistics: nothing */
+    s = f = 7;
+    g_assert_cmpint(gvQmpParseHaltPoll(tcg, &s, &f, &error), ==, 0);
+    g_assert_cmpuint(s, ==, 7);
+}
+
+static void
+testBalloonErrorClass(const void *opaque)
+{
+    g_autofree char *path = gvTestPath("qmp/query-balloon-none.json");
+    g_autofree char *text = gvTestLoadFile(path);
+    g_autoptr(json_object) reply = json_tokener_parse(text);
+    gvQmpMessage m;
+
+    /* "no balloon" is told apart by QEMU's error class */
+    gvQmpMessageParse(reply, &m);
+    g_assert_cmpint(m.kind, ==, GV_QMP_MSG_ERROR);
+    g_assert_cmpstr(m.errClass, ==, "DeviceNotActive");
+}
+
+/* Two commands in flight at once, answered in the order sent */
+static void
+testMonitorAsync(const void *opaque)
+{
+    static const FakeStep steps[] = {
+        { "qmp_capabilities", STEP_REPLY, "{\"return\": {}, \"id\": \"@ID@\"}" },
+        { "query-balloon", STEP_REPLY,
+          "{\"error\": {\"class\": \"DeviceNotActive\", \"desc\": \"No balloon device has been "
+          "activated\"}, \"id\": \"@ID@\"}" },
+        { "query-status", STEP_REPLY,
+          "{\"return\": {\"status\": \"running\", \"running\": true}, \"id\": \"@ID@\"}" },
+    };
+    FakeQemu f = { 0 };
+    LoopFixture l;
+    char *path = fakeQemuStart(&f, steps, G_N_ELEMENTS(steps));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(json_object) ret = NULL;
+    g_autofree char *errClass = NULL;
+    gvQemuMonitorCall *a;
+    gvQemuMonitorCall *b;
+    gvQemuMonitor *mon;
+
+    loopStart(&l);
+    mon = gvQemuMonitorOpen(path, l.ctx, &callbacks, &l, NULL, 5000, &error);
+    g_assert_no_error(error);
+    a = gvQemuMonitorCallStart(mon, "query-balloon", NULL, &error);
+    b = gvQemuMonitorCallStart(mon, "query-status", NULL, &error);
+    g_assert_nonnull(a);
+    g_assert_nonnull(b);
+    /* collected in the other order */
+    g_assert_cmpint(gvQemuMonitorCallFinish(b, 5000, &ret, NULL, &error), ==, 0);
+    g_assert_cmpstr(json_object_get_string(json_object_object_get(ret, "status")), ==, "running");
+    g_assert_cmpint(gvQemuMonitorCallFinish(a, 5000, NULL, &errClass, &error), ==, -1);
+    g_assert_cmpstr(errClass, ==, "DeviceNotActive");
+    g_assert_error(error, GV_ERROR, GV_ERR_OPERATION_FAILED);
+    g_clear_error(&error);
+    /* a call that could not be sent is reported when finished */
+    g_assert_cmpint(gvQemuMonitorCallFinish(NULL, 5000, NULL, NULL, &error), ==, -1);
+    g_assert_error(error, GV_ERROR, GV_ERR_INTERNAL_ERROR);
+    gvQemuMonitorClose(mon);
+    gvQemuMonitorUnref(mon);
+    fakeQemuFinish(&f, path);
+    loopStop(&l);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -473,6 +699,12 @@ main(int argc, char **argv)
     gvTestRun("/qmp/parse-chardev", testParseChardev, NULL);
     gvTestRun("/qmp/commands-events", testMonitorCommands, NULL);
     gvTestRun("/qmp/timeout-eof", testMonitorTimeoutAndEOF, NULL);
+    gvTestRun("/qmp/async", testMonitorAsync, NULL);
+    gvTestRun("/qmp/stats/blockstats", testBlockstats, NULL);
+    gvTestRun("/qmp/stats/cpus", testCpus, NULL);
+    gvTestRun("/qmp/stats/memory", testMemory, NULL);
+    gvTestRun("/qmp/stats/halt-poll", testHaltPoll, NULL);
+    gvTestRun("/qmp/stats/balloon-error-class", testBalloonErrorClass, NULL);
     gvTestRun("/qmp/setup-devices", testSetupDevices, NULL);
 
     return g_test_run();

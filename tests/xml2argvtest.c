@@ -46,7 +46,6 @@ testXML2Argv(const void *opaque)
         .genidConfigFd = 3,
         .homeDir = home,
         .channelDir = channelDir,
-        .spicePort = 5900,
         .tapFds = tapFds,
         .ntapFds = G_N_ELEMENTS(tapFds),
         .now = 1767225600, /* 2026-01-01T00:00:00Z, for <clock offset='variable'> */
@@ -58,10 +57,20 @@ testXML2Argv(const void *opaque)
         g_test_fail();
         return;
     }
-    /* as at start: firmware='efi' gets its firmware (from tests/firmware/) first */
+    /* as at start: firmware='efi' gets its firmware (from tests/firmware/) first, and an
+     * autoport display the port genvirtd would give it (5900 up) */
     if ((def = gvDomainDefParseFile(inPath, 0, &error)) &&
-        gvQemuFirmwareFillDomain(def, firmware, caps, "/var/lib/genvirt/qemu/nvram", &error) == 0)
+        gvQemuFirmwareFillDomain(def, firmware, caps, "/var/lib/genvirt/qemu/nvram", &error) == 0) {
+        guint i;
+
+        for (i = 0; i < def->graphics->len; i++) {
+            gvDomainGraphicsDef *gfx = g_ptr_array_index(def->graphics, i);
+
+            if (gfx->autoport == GV_TRISTATE_BOOL_YES && gfx->livePort == 0)
+                gfx->livePort = GV_VNC_PORT_MIN + (int)i;
+        }
         rc = gvQemuBuildCommandLine(def, caps, &ctx, &cmd, &genidConfig, &error);
+    }
 
     if (t->fail) {
         g_autofree char *errPath = gvTestPath("xml2argv/%s.err", t->name);

@@ -125,6 +125,12 @@ gvDomainMemoryParseXML(xmlNodePtr node, unsigned long long *kib, GError **error)
 
 /* ---- <domain> ----------------------------------------------------------- */
 
+unsigned int
+gvDomainDefGetVcpus(const gvDomainDef *def)
+{
+    return def->vcpusCurrent ? def->vcpusCurrent : def->vcpus;
+}
+
 gvDomainDef *
 gvDomainDefParseNode(xmlNodePtr root, unsigned int flags, GError **error)
 {

@@ -116,6 +116,9 @@ gvDomainDef *gvDomainDefParseStringHook(const char *xml, unsigned int flags,
 
 char *gvDomainDefFormat(const gvDomainDef *def, unsigned int flags);
 
+/* The vCPUs online at boot (<vcpu current=>, else all of them) */
+unsigned int gvDomainDefGetVcpus(const gvDomainDef *def);
+
 /* A deep copy, through format and parse. */
 gvDomainDef *gvDomainDefCopy(const gvDomainDef *def, GError **error);
 
@@ -144,6 +147,8 @@ int gvDomainDefPostParse(gvDomainDef *def, GError **error);
 
 /* domain_validate.c */
 int gvDomainDefValidate(const gvDomainDef *def, GError **error);
+/* A name a domain may have (it is also a file name and a QEMU option value) */
+int gvDomainDefValidateName(const char *name, GError **error);
 bool gvDomainDefMachineIsX86PC(const char *machine);
 
 /* domain_abi.c */

@@ -98,7 +98,8 @@ gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, unsigned int flags, G
         } else if (g_str_equal(name, "input")) {
             rc = gvDomainDeviceAdd(def->inputs, gvDomainInputDefParseXML(cur, error));
         } else if (g_str_equal(name, "graphics")) {
-            rc = gvDomainDeviceAdd(def->graphics, gvDomainGraphicsDefParseXML(cur, error));
+            rc =
+                gvDomainDeviceAdd(def->graphics, gvDomainGraphicsDefParseXML(cur, inactive, error));
         } else if (g_str_equal(name, "sound")) {
             rc = gvDomainDeviceAdd(def->sounds, gvDomainSoundDefParseXML(cur, error));
         } else if (g_str_equal(name, "audio")) {
@@ -145,7 +146,8 @@ gvDomainDevicesFormat(gvBuffer *buf, const gvDomainDef *def, unsigned int flags)
 {
     g_auto(gvBuffer) childBuf = GV_BUFFER_INIT_CHILD(buf);
     bool secure = flags & GV_DOMAIN_DEF_FORMAT_SECURE;
-    /* a pty path is live data; a migration destination opens its own */
+    /* a pty path or an automatic display port is live data; a migration
+     * destination opens its own */
     bool inactive = flags & (GV_DOMAIN_DEF_FORMAT_INACTIVE | GV_DOMAIN_DEF_FORMAT_MIGRATABLE);
     guint i;
 
@@ -162,7 +164,7 @@ gvDomainDevicesFormat(gvBuffer *buf, const gvDomainDef *def, unsigned int flags)
         gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->channels, i), inactive);
     GV_FORMAT_ALL(def->inputs, gvDomainInputDef, gvDomainInputDefFormat, &childBuf);
     for (i = 0; i < def->graphics->len; i++)
-        gvDomainGraphicsDefFormat(&childBuf, g_ptr_array_index(def->graphics, i), secure);
+        gvDomainGraphicsDefFormat(&childBuf, g_ptr_array_index(def->graphics, i), secure, inactive);
     GV_FORMAT_ALL(def->sounds, gvDomainSoundDef, gvDomainSoundDefFormat, &childBuf);
     GV_FORMAT_ALL(def->audios, gvDomainAudioDef, gvDomainAudioDefFormat, &childBuf);
     GV_FORMAT_ALL(def->videos, gvDomainVideoDef, gvDomainVideoDefFormat, &childBuf);

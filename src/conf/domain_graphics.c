@@ -115,7 +115,7 @@ gvDomainGraphicsListenParseXML(xmlNodePtr node, gvDomainGraphicsDef *def, GError
 }
 
 gvDomainGraphicsDef *
-gvDomainGraphicsDefParseXML(xmlNodePtr node, GError **error)
+gvDomainGraphicsDefParseXML(xmlNodePtr node, bool inactive, GError **error)
 {
     static const char *const attrs[] = { "type",   "port",    "autoport", "listen",
                                          "passwd", "tlsPort", NULL };
@@ -154,6 +154,12 @@ gvDomainGraphicsDefParseXML(xmlNodePtr node, GError **error)
         return NULL;
     if (gvXMLPropTristateBool(node, "autoport", GV_XML_PROP_NONE, &def->autoport, error) < 0)
         return NULL;
+    /* an automatic port is the one a run was given: live data */
+    if (def->autoport == GV_TRISTATE_BOOL_YES && def->port != -1) {
+        if (!inactive && def->port > 0)
+            def->livePort = def->port;
+        def->port = -1;
+    }
     if (gvXMLPropString(node, "listen", GV_XML_PROP_NONE, &def->listen, error) < 0)
         return NULL;
     if (def->listen && gvGraphicsCheckAddress(node, "listen", def->listen, error) < 0)
@@ -193,16 +199,20 @@ gvDomainGraphicsDefParseXML(xmlNodePtr node, GError **error)
 }
 
 void
-gvDomainGraphicsDefFormat(gvBuffer *buf, const gvDomainGraphicsDef *def, bool secure)
+gvDomainGraphicsDefFormat(gvBuffer *buf, const gvDomainGraphicsDef *def, bool secure, bool inactive)
 {
     g_auto(gvBuffer) childBuf = GV_BUFFER_INIT_CHILD(buf);
     bool spice = def->type == GV_DOMAIN_GRAPHICS_TYPE_SPICE;
+    int livePort = inactive ? 0 : def->livePort;
 
     gvBufferAsprintf(buf, "<graphics type='%s'", gvDomainGraphicsTypeTypeToString(def->type));
     if (!spice) {
-        gvBufferAsprintf(buf, " port='%d'", def->port);
-    } else if (def->autoport != GV_TRISTATE_BOOL_YES) {
-        /* like libvirt: an automatic SPICE port is not written */
+        gvBufferAsprintf(buf, " port='%d'", livePort > 0 ? livePort : def->port);
+    } else if (def->autoport == GV_TRISTATE_BOOL_YES) {
+        /* like libvirt: an automatic SPICE port is written only while it is one */
+        if (livePort > 0)
+            gvBufferAsprintf(buf, " port='%d'", livePort);
+    } else {
         if (def->port != 0)
             gvBufferAsprintf(buf, " port='%d'", def->port);
         if (def->tlsPort != 0)
@@ -244,10 +254,8 @@ void
 gvDomainGraphicsDefPostParse(gvDomainGraphicsDef *def)
 {
     if (def->type == GV_DOMAIN_GRAPHICS_TYPE_SPICE) {
-        if (def->autoport == GV_TRISTATE_BOOL_YES) {
-            def->port = -1;
+        if (def->autoport == GV_TRISTATE_BOOL_YES)
             def->tlsPort = 0;
-        }
         if (def->port == -1 && def->autoport == GV_TRISTATE_BOOL_ABSENT)
             def->autoport = GV_TRISTATE_BOOL_YES;
         /* SPICE without any port listens nowhere (libvirt's listen type='none') */
@@ -266,12 +274,6 @@ gvDomainGraphicsDefValidate(const gvDomainGraphicsDef *def, GError **error)
 {
     const char *type = gvDomainGraphicsTypeTypeToString(def->type);
 
-    if (def->autoport == GV_TRISTATE_BOOL_YES && def->port != -1) {
-        gvReportError(error, GV_ERR_XML_ERROR,
-                      "graphics port '%d' in <devices>/<graphics> conflicts with autoport='yes'",
-                      def->port);
-        return -1;
-    }
     if (def->autoport == GV_TRISTATE_BOOL_NO && def->port == -1) {
         gvReportError(error, GV_ERR_XML_ERROR,
                       "graphics in <devices>/<graphics> has autoport='no' but no port");

@@ -46,6 +46,7 @@ typedef struct {
     int port; /* -1: chosen at start; spice: 0 when absent */
     int tlsPort; /* spice: -1 chosen at start (genvirt has no TLS), 0 absent */
     gvTristateBool autoport;
+    int livePort; /* live only: the autoport port QEMU listens on; 0: none */
     char *listen; /* an IP address, or NULL: GV_GRAPHICS_LISTEN_DEFAULT */
     gvDomainGraphicsListen listenType;
     char *passwd; /* a secret: formatted only with the SECURE flag */
@@ -55,7 +56,14 @@ typedef struct {
 void gvDomainGraphicsDefFree(gvDomainGraphicsDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvDomainGraphicsDef, gvDomainGraphicsDefFree)
 
-gvDomainGraphicsDef *gvDomainGraphicsDefParseXML(xmlNodePtr node, GError **error);
-void gvDomainGraphicsDefFormat(gvBuffer *buf, const gvDomainGraphicsDef *def, bool secure);
+/*
+ * With autoport='yes', a port is the one a running domain was given (VNC or
+ * SPICE): live data (like the domain's id), kept in livePort unless
+ * @inactive, shown by the live XML, dropped by an inactive parse or format.
+ * The password is written only when @secure.
+ */
+gvDomainGraphicsDef *gvDomainGraphicsDefParseXML(xmlNodePtr node, bool inactive, GError **error);
+void gvDomainGraphicsDefFormat(gvBuffer *buf, const gvDomainGraphicsDef *def, bool secure,
+                               bool inactive);
 void gvDomainGraphicsDefPostParse(gvDomainGraphicsDef *def);
 int gvDomainGraphicsDefValidate(const gvDomainGraphicsDef *def, GError **error);

@@ -190,6 +190,23 @@ gvDomainObjListRemove(gvDomainObjList *list, gvDomainObj *obj)
     g_mutex_unlock(&list->lock);
 }
 
+bool
+gvDomainObjListRename(gvDomainObjList *list, gvDomainObj *obj, const char *oldName,
+                      const char *newName)
+{
+    bool ok = false;
+
+    g_mutex_lock(&list->lock);
+    if (!g_hash_table_contains(list->byName, newName)) {
+        if (g_hash_table_lookup(list->byName, oldName) == obj)
+            g_hash_table_remove(list->byName, oldName);
+        g_hash_table_insert(list->byName, g_strdup(newName), obj);
+        ok = true;
+    }
+    g_mutex_unlock(&list->lock);
+    return ok;
+}
+
 GPtrArray *
 gvDomainObjListCollect(gvDomainObjList *list)
 {

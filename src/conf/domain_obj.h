@@ -155,6 +155,12 @@ gvDomainObj *gvDomainObjListFindByID(gvDomainObjList *list, int id);
 /* Adds @obj (keyed by its def's name and uuid); the list takes a reference */
 void gvDomainObjListAdd(gvDomainObjList *list, gvDomainObj *obj);
 void gvDomainObjListRemove(gvDomainObjList *list, gvDomainObj *obj);
+/*
+ * Files @obj (now named @oldName) under @newName instead; false when
+ * another domain has that name.  The caller renames obj->def afterwards.
+ */
+bool gvDomainObjListRename(gvDomainObjList *list, gvDomainObj *obj, const char *oldName,
+                           const char *newName);
 /* References to every object, in no particular order */
 GPtrArray *gvDomainObjListCollect(gvDomainObjList *list);
 guint gvDomainObjListCount(gvDomainObjList *list);

@@ -8,7 +8,7 @@
 #include "domain_conf.h"
 #include "gverror.h"
 
-static int
+int
 gvDomainDefValidateName(const char *name, GError **error)
 {
     const char *p;

@@ -13,6 +13,7 @@
 
 #include "driver.h"
 #include "gvnetserver.h"
+#include "gvparams.h"
 #include "gvprotocol-gen.h"
 
 typedef struct _gvEventRegistry gvEventRegistry;
@@ -93,3 +94,7 @@ void gvMigrateClientClosed(gvNetServerClient *client, gpointer opaque);
 
 /* Fills an array of @names (at most @max of them) as an array of strings */
 void gvCallSetNames(gvXdrArray *out, GPtrArray *names, guint max);
+/* With @obj locked: it passes the LIST_ALL_DOMAINS filter @flags */
+bool gvCallDomainMatches(gvDomainObj *obj, unsigned int flags);
+/* The typed parameters of @list, as the protocol carries them */
+GPtrArray *gvCallTypedParams(const gvParamList *list);

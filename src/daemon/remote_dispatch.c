@@ -88,6 +88,27 @@ gvCallSetNames(gvXdrArray *out, GPtrArray *names, guint max)
         v[i] = g_strdup(g_ptr_array_index(names, i));
 }
 
+GPtrArray *
+gvCallTypedParams(const gvParamList *list)
+{
+    GPtrArray *out = gvTypedParamsNew();
+    guint i;
+
+    for (i = 0; i < gvParamListLength(list); i++) {
+        const gvParam *p = gvParamListGet(list, i);
+        gvTypedParam *tp = g_new0(gvTypedParam, 1);
+
+        /* the type numbers are the same on both sides */
+        tp->field = g_strdup(p->field);
+        tp->type = (gvTypedParamType)p->type;
+        tp->i = p->i;
+        tp->d = p->d;
+        tp->s = g_strdup(p->s);
+        g_ptr_array_add(out, tp);
+    }
+    return out;
+}
+
 /* ---- finding a procedure ------------------------------------------------- */
 
 static const gvProgramDesc *

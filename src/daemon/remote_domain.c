@@ -73,8 +73,8 @@ gvListFilterPair(unsigned int flags, unsigned int yes, unsigned int no, bool val
     return (flags & yes) ? value : !value;
 }
 
-static bool
-gvListMatches(gvDomainObj *obj, unsigned int flags)
+bool
+gvCallDomainMatches(gvDomainObj *obj, unsigned int flags)
 {
     bool active = gvDomainObjIsActive(obj);
     unsigned int stateFlags = GV_LIST_RUNNING | GV_LIST_PAUSED | GV_LIST_SHUTOFF | GV_LIST_OTHER;
@@ -138,7 +138,7 @@ gvProcConnectListAllDomains(gvCall *call, const gvNeedResultsArgs *args, gvListA
         gvDomainObj *obj = g_ptr_array_index(all, i);
 
         gvDomainObjLock(obj);
-        if (gvListMatches(obj, args->flags)) {
+        if (gvCallDomainMatches(obj, args->flags)) {
             if (doms) {
                 doms[count].name = g_strdup(obj->def->name);
                 memcpy(doms[count].uuid, obj->def->uuid, GV_UUID_BUFLEN);
@@ -322,7 +322,7 @@ gvProcDomainGetInfo(gvCall *call, const gvDomainArgs *args, gvDomainGetInfoRet *
     ret->state = obj->state;
     ret->maxMem = obj->def->memory;
     ret->memory = obj->def->currentMemory;
-    ret->nrVirtCpu = obj->def->vcpus;
+    ret->nrVirtCpu = gvDomainDefGetVcpus(obj->def);
     ret->cpuTime = gvDomainObjIsActive(obj) ? gvQemuProcessCPUTime(obj) : 0;
     gvDomainObjUnlock(obj);
     return 0;

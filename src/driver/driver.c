@@ -36,6 +36,7 @@ gvDriverNew(const char *root, GError **error)
     drv->accel = gvQemuHostAccel();
     drv->migrationHost = g_strdup(g_get_host_name());
     drv->migrationListen = g_strdup("0.0.0.0");
+    drv->graphicsPorts = gvPortAllocatorNew(GV_VNC_PORT_MIN, 65535);
     drv->root = g_strdup(root ? root : "");
     drv->migrateTLSDir = g_build_filename(drv->root[0] ? drv->root : "/", "etc/pki/qemu", NULL);
     drv->keepaliveInterval = 5;
@@ -80,6 +81,7 @@ gvDriverFree(gvDriver *drv)
     if (drv->threads)
         g_ptr_array_unref(drv->threads);
     g_mutex_clear(&drv->threadsLock);
+    gvPortAllocatorFree(drv->graphicsPorts);
     g_free(drv->migrationHost);
     g_free(drv->migrationListen);
     g_free(drv->migrateTLSDir);

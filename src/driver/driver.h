@@ -16,6 +16,7 @@
 #include "domain_event.h"
 #include "domain_obj.h"
 #include "gvjournal.h"
+#include "gvport.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
 
@@ -71,6 +72,7 @@ struct _gvDriver {
     int keepaliveInterval; /* of this daemon's connections to migration destinations */
     int keepaliveCount;
     gvJournal *configs; /* writes of configDir's NAME.xml files (gvjournal.h) */
+    gvPortAllocator *graphicsPorts; /* VNC and SPICE ports of running domains, from 5900 up */
     gvDriverEventFunc eventFunc; /* set once, before any client connects */
     gpointer eventOpaque;
     const gvDriverHooks *hooks; /* set by the hypervisor driver: gvQemuDriverInit */

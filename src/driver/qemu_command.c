@@ -193,7 +193,7 @@ gvQemuBuildCommandLine(const gvDomainDef *def, const gvQemuCaps *caps, const gvQ
     gvQemuBuildChrCommandLine(cmd, def, ctx);
     gvQemuBuildInputCommandLine(cmd, def);
     gvQemuBuildAudioCommandLine(cmd, def);
-    gvQemuBuildGraphicsCommandLine(cmd, def, ctx);
+    gvQemuBuildGraphicsCommandLine(cmd, def);
     gvQemuBuildVideoCommandLine(cmd, def);
     gvQemuBuildSoundCommandLine(cmd, def);
     gvQemuBuildMiscCommandLine(cmd, def);

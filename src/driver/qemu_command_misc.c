@@ -209,6 +209,14 @@ gvQemuValidateDevices(const gvDomainDef *def, const gvQemuCaps *caps, const gvQe
                 "<graphics type='spice'> in <devices> needs a QEMU built with SPICE, which this QEMU binary is not");
             return -1;
         }
+        /* genvirtd gives an autoport display its port before building (qemu_graphics.c) */
+        if (g->autoport == GV_TRISTATE_BOOL_YES && g->livePort <= 0 &&
+            g->listenType != GV_DOMAIN_GRAPHICS_LISTEN_NONE) {
+            gvReportError(error, GV_ERR_INTERNAL_ERROR,
+                          "the autoport %s display in <devices>/<graphics> has no port yet",
+                          gvDomainGraphicsTypeTypeToString(g->type));
+            return -1;
+        }
     }
     for (i = 0; i < def->videos->len; i++) {
         const gvDomainVideoDef *v = g_ptr_array_index(def->videos, i);

@@ -31,8 +31,7 @@ void gvQemuBuildNetCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQ
 void gvQemuBuildChrCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQemuBuildCtx *ctx);
 void gvQemuBuildInputCommandLine(gvCommand *cmd, const gvDomainDef *def);
 void gvQemuBuildAudioCommandLine(gvCommand *cmd, const gvDomainDef *def);
-void gvQemuBuildGraphicsCommandLine(gvCommand *cmd, const gvDomainDef *def,
-                                    const gvQemuBuildCtx *ctx);
+void gvQemuBuildGraphicsCommandLine(gvCommand *cmd, const gvDomainDef *def);
 void gvQemuBuildVideoCommandLine(gvCommand *cmd, const gvDomainDef *def);
 void gvQemuBuildSoundCommandLine(gvCommand *cmd, const gvDomainDef *def);
 void gvQemuBuildMiscCommandLine(gvCommand *cmd, const gvDomainDef *def);

@@ -77,8 +77,15 @@ gvQemuGraphicsListen(const gvDomainGraphicsDef *gfx)
     return strchr(listen, ':') ? g_strdup_printf("[%s]", listen) : g_strdup(listen);
 }
 
+/* The TCP port of @gfx: for autoport, the one genvirtd gave this run */
+static int
+gvQemuGraphicsPort(const gvDomainGraphicsDef *gfx)
+{
+    return gfx->autoport == GV_TRISTATE_BOOL_YES ? gfx->livePort : gfx->port;
+}
+
 void
-gvQemuBuildGraphicsCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQemuBuildCtx *ctx)
+gvQemuBuildGraphicsCommandLine(gvCommand *cmd, const gvDomainDef *def)
 {
     const gvDomainAudioDef *audio = def->audios->len ? g_ptr_array_index(def->audios, 0) : NULL;
     guint i;
@@ -95,11 +102,7 @@ gvQemuBuildGraphicsCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQ
         switch ((gvDomainGraphicsType)gfx->type) {
         case GV_DOMAIN_GRAPHICS_TYPE_VNC:
             gvCommandAddArg(cmd, "-vnc");
-            if (gfx->autoport == GV_TRISTATE_BOOL_YES)
-                /* QEMU takes the first free display from 0 up */
-                g_string_append_printf(opt, "%s:0,to=%d", listen, 65535 - GV_VNC_PORT_MIN);
-            else
-                g_string_append_printf(opt, "%s:%d", listen, gfx->port - GV_VNC_PORT_MIN);
+            g_string_append_printf(opt, "%s:%d", listen, gvQemuGraphicsPort(gfx) - GV_VNC_PORT_MIN);
             /* the password is set over QMP after start: never on the command line */
             if (gfx->passwd)
                 g_string_append(opt, ",password=on");
@@ -111,9 +114,7 @@ gvQemuBuildGraphicsCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQ
             if (gfx->listenType == GV_DOMAIN_GRAPHICS_LISTEN_NONE)
                 g_string_append(opt, "port=0");
             else
-                g_string_append_printf(opt, "port=%d,addr=%s",
-                                       gfx->autoport == GV_TRISTATE_BOOL_YES ? ctx->spicePort
-                                                                             : gfx->port,
+                g_string_append_printf(opt, "port=%d,addr=%s", gvQemuGraphicsPort(gfx),
                                        gfx->listen ? gfx->listen : GV_GRAPHICS_LISTEN_DEFAULT);
             if (!gfx->passwd)
                 g_string_append(opt, ",disable-ticketing=on");

@@ -16,8 +16,7 @@
 #include "qemu_process.h"
 #include "qemu_snapshot.h"
 
-/* Takes @obj's job; returns with @obj locked (and the job held) or -1 */
-static int
+int
 gvDriverBeginJob(gvDomainObj *obj, const char *job, GError **error)
 {
     gvDomainObjLock(obj);
@@ -28,14 +27,14 @@ gvDriverBeginJob(gvDomainObj *obj, const char *job, GError **error)
     return 0;
 }
 
-static void
+void
 gvDriverEndJob(gvDomainObj *obj)
 {
     gvDomainObjEndJob(obj);
     gvDomainObjUnlock(obj);
 }
 
-static int
+int
 gvDriverCheckActive(gvDomainObj *obj, GError **error)
 {
     if (!gvDomainObjIsActive(obj)) {
@@ -164,6 +163,18 @@ int
 gvDriverDomainReboot(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
 {
     return gvDriverMonitorSimple(drv, obj, "reboot", gvQemuMonitorReset, error);
+}
+
+int
+gvDriverDomainReset(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
+{
+    if (flags != 0) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s", flags,
+                      "virDomainReset");
+        return -1;
+    }
+    /* the hardware reset button: no guest cooperation */
+    return gvDriverMonitorSimple(drv, obj, "reset", gvQemuMonitorReset, error);
 }
 
 int

@@ -11,6 +11,13 @@
 /* virDomainDestroyFlagsValues */
 #define GV_DOMAIN_DESTROY_GRACEFUL (1 << 0)
 
+/* Takes @obj's job; returns with @obj locked (and the job held) or -1 */
+int gvDriverBeginJob(gvDomainObj *obj, const char *job, GError **error);
+/* With @obj locked: lets go of the job and unlocks */
+void gvDriverEndJob(gvDomainObj *obj);
+/* With @obj locked: an OPERATION_INVALID "domain is not running" when it is not */
+int gvDriverCheckActive(gvDomainObj *obj, GError **error);
+
 int gvDriverDomainCreate(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
 /* A transient domain from XML, started; it disappears when it stops */
 gvDomainObj *gvDriverDomainCreateXML(gvDriver *drv, const char *xml, unsigned int flags,
@@ -19,6 +26,8 @@ int gvDriverDomainDestroy(gvDriver *drv, gvDomainObj *obj, unsigned int flags, G
 int gvDriverDomainShutdown(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
 int gvDriverDomainReboot(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
 int gvDriverDomainSuspend(gvDriver *drv, gvDomainObj *obj, GError **error);
+/* QMP system_reset: the reset button, without the guest's cooperation */
+int gvDriverDomainReset(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
 int gvDriverDomainResume(gvDriver *drv, gvDomainObj *obj, GError **error);
 int gvDriverDomainSetAutostart(gvDriver *drv, gvDomainObj *obj, bool autostart, GError **error);
 /* The GUID QEMU reports right now (query-vm-generation-id) */

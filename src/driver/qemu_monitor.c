@@ -522,18 +522,15 @@ gvQemuMonitorSend(gvQemuMonitor *mon, const char *text, size_t len, int fd, GErr
 }
 
 /*
- * Sends @obj (a command object: "id" is added) and waits for its reply.
- * Takes @obj.  Returns the reply message (whole) or NULL.
+ * Sends @obj (a command object: "id" is added; @fd, unless -1, goes along
+ * as SCM_RIGHTS) and registers its reply's slot.  Takes @obj.  Returns the
+ * slot, to be waited for with gvQemuMonitorWait, or NULL.
  */
-static json_object *
-gvQemuMonitorRun(gvQemuMonitor *mon, json_object *obj, int fd, unsigned int timeoutMs, char **raw,
-                 GError **error)
+static gvQmpPending *
+gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, int fd, GError **error)
 {
     gvQmpPending *p = g_new0(gvQmpPending, 1);
-    gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
     const char *text;
-    json_object *reply = NULL;
-    bool timedOut = false;
     g_autofree char *line = NULL;
 
     g_cond_init(&p->cond);
@@ -558,7 +555,23 @@ gvQemuMonitorRun(gvQemuMonitor *mon, json_object *obj, int fd, unsigned int time
         gvQmpPendingFree(p);
         return NULL;
     }
+    g_mutex_unlock(&mon->lock);
     json_object_put(obj);
+    return p;
+}
+
+/*
+ * Waits until @deadline (monotonic) for the reply of @p and frees @p.
+ * Returns the reply message (whole) or NULL.
+ */
+static json_object *
+gvQemuMonitorWait(gvQemuMonitor *mon, gvQmpPending *p, gint64 deadline, unsigned int timeoutMs,
+                  char **raw, GError **error)
+{
+    json_object *reply = NULL;
+    bool timedOut = false;
+
+    g_mutex_lock(&mon->lock);
     while (!p->done) {
         if (!g_cond_wait_until(&p->cond, &mon->lock, deadline)) {
             timedOut = !p->done;
@@ -583,6 +596,88 @@ gvQemuMonitorRun(gvQemuMonitor *mon, json_object *obj, int fd, unsigned int time
     return reply;
 }
 
+/* Sends @obj (takes it) and waits for its reply */
+static json_object *
+gvQemuMonitorRun(gvQemuMonitor *mon, json_object *obj, int fd, unsigned int timeoutMs, char **raw,
+                 GError **error)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
+    gvQmpPending *p = gvQemuMonitorSubmit(mon, obj, fd, error);
+
+    return p ? gvQemuMonitorWait(mon, p, deadline, timeoutMs, raw, error) : NULL;
+}
+
+struct _gvQemuMonitorCall {
+    gvQemuMonitor *mon;
+    gvQmpPending *pending;
+    char *command;
+    gint64 sent; /* monotonic */
+};
+
+static gvQemuMonitorCall *
+gvQemuMonitorCallStartFd(gvQemuMonitor *mon, const char *command, json_object *args, int fd,
+                         GError **error)
+{
+    json_object *obj = json_object_new_object();
+    gvQemuMonitorCall *call;
+    gvQmpPending *p;
+
+    json_object_object_add(obj, "execute", json_object_new_string(command));
+    if (args)
+        json_object_object_add(obj, "arguments", args);
+    if (!(p = gvQemuMonitorSubmit(mon, obj, fd, error)))
+        return NULL;
+    call = g_new0(gvQemuMonitorCall, 1);
+    call->mon = gvQemuMonitorRef(mon);
+    call->pending = p;
+    call->command = g_strdup(command);
+    call->sent = g_get_monotonic_time();
+    return call;
+}
+
+gvQemuMonitorCall *
+gvQemuMonitorCallStart(gvQemuMonitor *mon, const char *command, json_object *args, GError **error)
+{
+    return gvQemuMonitorCallStartFd(mon, command, args, -1, error);
+}
+
+int
+gvQemuMonitorCallFinish(gvQemuMonitorCall *call, unsigned int timeoutMs, json_object **ret,
+                        char **errClass, GError **error)
+{
+    json_object *reply;
+    gvQmpMessage msg;
+    int rc = -1;
+
+    if (!call) {
+        gvReportError(error, GV_ERR_INTERNAL_ERROR, "no QMP command was sent");
+        return -1;
+    }
+    reply = gvQemuMonitorWait(call->mon, call->pending, call->sent + (gint64)timeoutMs * 1000,
+                              timeoutMs, NULL, error);
+    if (reply) {
+        gvQmpMessageParse(reply, &msg);
+        if (msg.kind == GV_QMP_MSG_RETURN) {
+            if (ret)
+                *ret = json_object_get(msg.ret);
+            rc = 0;
+        } else if (msg.kind == GV_QMP_MSG_ERROR) {
+            if (errClass)
+                *errClass = g_strdup(msg.errClass);
+            gvReportError(error, GV_ERR_OPERATION_FAILED, "QEMU refused '%s': %s", call->command,
+                          msg.errDesc ? msg.errDesc : "unknown error");
+        } else {
+            gvReportError(error, GV_ERR_INTERNAL_ERROR, "malformed QMP reply to '%s'",
+                          call->command);
+        }
+        json_object_put(reply);
+    }
+    gvQemuMonitorUnref(call->mon);
+    g_free(call->command);
+    g_free(call);
+    return rc;
+}
+
 int
 gvQemuMonitorCommand(gvQemuMonitor *mon, const char *command, json_object *args,
                      unsigned int timeoutMs, json_object **ret, GError **error)
@@ -594,29 +689,9 @@ int
 gvQemuMonitorCommandWithFd(gvQemuMonitor *mon, const char *command, json_object *args, int fd,
                            unsigned int timeoutMs, json_object **ret, GError **error)
 {
-    json_object *obj = json_object_new_object();
-    json_object *reply;
-    gvQmpMessage msg;
-    int rc = -1;
+    gvQemuMonitorCall *call = gvQemuMonitorCallStartFd(mon, command, args, fd, error);
 
-    json_object_object_add(obj, "execute", json_object_new_string(command));
-    if (args)
-        json_object_object_add(obj, "arguments", args);
-    if (!(reply = gvQemuMonitorRun(mon, obj, fd, timeoutMs, NULL, error)))
-        return -1;
-    gvQmpMessageParse(reply, &msg);
-    if (msg.kind == GV_QMP_MSG_RETURN) {
-        if (ret)
-            *ret = json_object_get(msg.ret);
-        rc = 0;
-    } else if (msg.kind == GV_QMP_MSG_ERROR) {
-        gvReportError(error, GV_ERR_OPERATION_FAILED, "QEMU refused '%s': %s", command,
-                      msg.errDesc ? msg.errDesc : "unknown error");
-    } else {
-        gvReportError(error, GV_ERR_INTERNAL_ERROR, "malformed QMP reply to '%s'", command);
-    }
-    json_object_put(reply);
-    return rc;
+    return call ? gvQemuMonitorCallFinish(call, timeoutMs, ret, NULL, error) : -1;
 }
 
 int

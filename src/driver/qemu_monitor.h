@@ -58,6 +58,19 @@ int gvQemuMonitorCommand(gvQemuMonitor *mon, const char *command, json_object *a
 int gvQemuMonitorCommandWithFd(gvQemuMonitor *mon, const char *command, json_object *args, int fd,
                                unsigned int timeoutMs, json_object **ret, GError **error);
 
+/*
+ * The same in two steps, so that commands to many monitors run at once:
+ * Start sends @command (taking @args), Finish waits for the reply (at most
+ * @timeoutMs after it was sent) and frees @call; every started call must be
+ * finished.  A call that could not be sent is NULL: Finish reports it.
+ * @errClass (optional) gets QEMU's error class when it refused.
+ */
+typedef struct _gvQemuMonitorCall gvQemuMonitorCall;
+gvQemuMonitorCall *gvQemuMonitorCallStart(gvQemuMonitor *mon, const char *command,
+                                          json_object *args, GError **error);
+int gvQemuMonitorCallFinish(gvQemuMonitorCall *call, unsigned int timeoutMs, json_object **ret,
+                            char **errClass, GError **error);
+
 /* The raw text of a reply to a user's command (qemu-monitor-command) */
 int gvQemuMonitorCommandRaw(gvQemuMonitor *mon, const char *json, unsigned int timeoutMs,
                             char **reply, GError **error);

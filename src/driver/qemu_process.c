@@ -22,6 +22,7 @@
 #include "gvxml.h"
 #include "qemu_boot.h"
 #include "qemu_firmware.h"
+#include "qemu_graphics.h"
 #include "qemu_migration_tls.h"
 #include "qemu_preflight.h"
 #include "qemu_process.h"
@@ -167,6 +168,7 @@ gvQemuProcessExitedLocked(gvDriver *drv, gvDomainObj *obj)
         (void)unlink(priv->monitorPath);
     gvQemuProcessRemoveStatus(drv, obj->def->name);
     obj->def->id = -1;
+    gvQemuGraphicsReleasePorts(drv, obj->def);
     gvDriverSetState(drv, obj, GV_DOMAIN_SHUTOFF, reason);
     if (obj->newDef) {
         gvDomainDefFree(obj->def);
@@ -757,6 +759,7 @@ gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
     gvQemuBuildCtx ctx = { .accel = drv->accel, .monitorFd = 4, .genidConfigFd = 3 };
     g_autoptr(GError) spawnErr = NULL;
     const char *name;
+    bool portsTaken = false;
 
     if (gvDomainObjIsActive(obj)) {
         gvReportError(error, GV_ERR_OPERATION_INVALID, "domain is already running");
@@ -797,6 +800,7 @@ gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
     priv->stopping = false;
     priv->exited = false;
     priv->tainted = false;
+    priv->noBalloon = false;
     g_free(priv->monitorPath);
     priv->monitorPath = g_strdup(monitorPath);
     gvDomainObjUnlock(obj);
@@ -810,6 +814,9 @@ gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
         gvDirEnsure(qemuDir, 0700, error) < 0 || gvDirEnsure(home, 0700, error) < 0 ||
         gvQemuProcessPrepareDevices(live, channelDir, &ctx, error) < 0)
         goto error_unlocked;
+    if (gvQemuGraphicsAllocPorts(drv, live, error) < 0)
+        goto error_unlocked;
+    portsTaken = true;
     /* taps of bridge and ethernet interfaces: QEMU gets them as fds 5, 6, ... */
     ntaps = live->nets->len;
     tapFds = g_new0(int, ntaps + 1);
@@ -1025,6 +1032,8 @@ error_unlocked:
         (void)unlink(monitorPath);
     gvDomainObjLock(obj);
 error:
+    if (portsTaken)
+        gvQemuGraphicsReleasePorts(drv, live);
     gvQemuProcessAbortStart(drv, obj);
     /* QEMU's own words, from its log, say why */
     if (logOffset >= 0 && error && *error) {
@@ -1263,6 +1272,8 @@ gvQemuProcessReconnectLoad(gvDriver *drv, const char *path)
         return NULL;
     }
 
+    /* its display keeps the port it listens on */
+    gvQemuGraphicsReservePorts(drv, st.def);
     /* the running domain: the persistent object (if any) takes the live def */
     if ((obj = gvDomainObjListFindByUUID(drv->domains, st.def->uuid))) {
         gvDomainObjLock(obj);

@@ -1,60 +1,18 @@
 /*
  * qemu_process_devices.c: what devices need from the host around a start:
- * the directory of unix channels, a free TCP port for SPICE, and after
- * QEMU is up (still paused) the graphics passwords, the balloon's
- * statistics and its target (<currentMemory>) over QMP, so no secret is
- * ever on the command line.
+ * the directory of unix channels, and after QEMU is up (still paused) the
+ * graphics passwords, the balloon's statistics and its target
+ * (<currentMemory>) over QMP, so no secret is ever on the command line.
+ * Display ports come from qemu_graphics.c.
  */
 #include <gvconfig.h>
 
-#include <errno.h>
-#include <netinet/in.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/un.h>
-#include <unistd.h>
-#include <arpa/inet.h>
 
 #include "gverror.h"
 #include "gvfile.h"
 #include "qemu_process_devices.h"
-
-/* The first TCP port from 5900 that @listen can bind, or -1 */
-static int
-gvQemuProcessFreePort(const char *listen)
-{
-    int port;
-
-    for (port = GV_VNC_PORT_MIN; port < 65536; port++) {
-        struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
-        struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(port) };
-        bool v6 = strchr(listen, ':') != NULL;
-        int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        int one = 1;
-        int rc;
-
-        if (fd < 0)
-            return -1;
-        (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if (v6) {
-            if (inet_pton(AF_INET6, listen, &a6.sin6_addr) != 1) {
-                close(fd);
-                return -1;
-            }
-            rc = bind(fd, (struct sockaddr *)&a6, sizeof(a6));
-        } else {
-            if (inet_pton(AF_INET, listen, &a4.sin_addr) != 1) {
-                close(fd);
-                return -1;
-            }
-            rc = bind(fd, (struct sockaddr *)&a4, sizeof(a4));
-        }
-        close(fd);
-        if (rc == 0)
-            return port;
-    }
-    return -1;
-}
 
 int
 gvQemuProcessPrepareDevices(gvDomainDef *live, const char *channelDir, gvQemuBuildCtx *ctx,
@@ -83,19 +41,6 @@ gvQemuProcessPrepareDevices(gvDomainDef *live, const char *channelDir, gvQemuBui
     if (needChannelDir && gvDirEnsure(channelDir, 0700, error) < 0)
         return -1;
     ctx->channelDir = channelDir;
-    for (i = 0; i < live->graphics->len; i++) {
-        gvDomainGraphicsDef *g = g_ptr_array_index(live->graphics, i);
-        const char *listen = g->listen ? g->listen : GV_GRAPHICS_LISTEN_DEFAULT;
-
-        if (g->type != GV_DOMAIN_GRAPHICS_TYPE_SPICE || g->autoport != GV_TRISTATE_BOOL_YES)
-            continue;
-        if ((ctx->spicePort = gvQemuProcessFreePort(listen)) < 0) {
-            gvReportError(error, GV_ERR_OPERATION_FAILED,
-                          "no free TCP port from %d up on '%s' for <graphics type='spice'>",
-                          GV_VNC_PORT_MIN, listen);
-            return -1;
-        }
-    }
     return 0;
 }
 

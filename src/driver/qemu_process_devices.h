@@ -9,8 +9,7 @@
 
 /*
  * Before the command line: unix channels without a path get one in
- * @channelDir (made 0700, recorded in @live), SPICE with autoport a free
- * port (in @ctx).
+ * @channelDir (made 0700, recorded in @live and @ctx).
  */
 int gvQemuProcessPrepareDevices(gvDomainDef *live, const char *channelDir, gvQemuBuildCtx *ctx,
                                 GError **error);

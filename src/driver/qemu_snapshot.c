@@ -91,11 +91,77 @@ gvQemuSnapshotCompareTime(gconstpointer a, gconstpointer b)
     return g_strcmp0(x->name, y->name);
 }
 
+/* The uuid of the domain whose snapshots directory @dir is, from one of them */
+static bool
+gvQemuSnapshotDirUUID(const char *dir, unsigned char uuid[GV_UUID_BUFLEN])
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *name;
+
+    while (d && (name = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        g_autofree char *xml = NULL;
+        g_autoptr(gvDomainSnapshotDef) def = NULL;
+        size_t len;
+
+        if (gvFileIsAtomicTemp(name) || !g_str_has_suffix(name, ".xml") ||
+            gvFileReadBounded(path, GV_XML_MAX_LEN, &xml, &len, NULL) < 0)
+            continue;
+        def = gvDomainSnapshotDefParseString(xml, NULL);
+        explicit_bzero(xml, len);
+        if (def && def->dom) {
+            memcpy(uuid, def->dom->uuid, GV_UUID_BUFLEN);
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * A rename moves a domain's snapshots directory before its config: a crash
+ * in between leaves the directory under the other name.  Each directory
+ * no domain has the name of goes back to the domain its snapshots are of,
+ * when that one has none of its own.
+ */
+static void
+gvQemuSnapshotAdoptOrphans(gvDriver *drv)
+{
+    g_autofree char *top = g_strdup_printf("%s/snapshots", drv->stateDir);
+    g_autoptr(GDir) d = g_dir_open(top, 0, NULL);
+    const char *name;
+
+    while (d && (name = g_dir_read_name(d))) {
+        g_autofree char *dir = g_build_filename(top, name, NULL);
+        g_autoptr(gvDomainObj) byName = gvDomainObjListFindByName(drv->domains, name);
+        g_autoptr(gvDomainObj) owner = NULL;
+        g_autofree char *target = NULL;
+        unsigned char uuid[GV_UUID_BUFLEN];
+
+        if (byName || !g_file_test(dir, G_FILE_TEST_IS_DIR) || !gvQemuSnapshotDirUUID(dir, uuid) ||
+            !(owner = gvDomainObjListFindByUUID(drv->domains, uuid)))
+            continue;
+        target = gvQemuSnapshotDir(drv, owner->def->name);
+        if (g_file_test(target, G_FILE_TEST_EXISTS))
+            continue;
+        if (rename(dir, target) < 0) {
+            g_warning("cannot move the snapshots '%s' of domain '%s' to '%s': %s", dir,
+                      owner->def->name, target, g_strerror(errno));
+            continue;
+        }
+        g_message("the snapshots in '%s' are of domain '%s' (renamed): moved to '%s'", dir,
+                  owner->def->name, target);
+        (void)gvFsyncDir(top, NULL);
+    }
+}
+
 void
 gvQemuSnapshotLoadAll(gvDriver *drv)
 {
-    g_autoptr(GPtrArray) all = gvDomainObjListCollect(drv->domains);
+    g_autoptr(GPtrArray) all = NULL;
     guint i;
+
+    gvQemuSnapshotAdoptOrphans(drv);
+    all = gvDomainObjListCollect(drv->domains);
 
     for (i = 0; i < all->len; i++) {
         gvDomainObj *obj = g_ptr_array_index(all, i);
@@ -299,6 +365,9 @@ gvQemuSnapshotRevert(gvDriver *drv, gvDomainObj *obj, const char *name, unsigned
     /* the definition of that time, with a GUID never seen before */
     if (!(def = gvDomainDefCopy(snap->dom, error)))
         goto cleanup;
+    /* under the name the domain has now (it may have been renamed since) */
+    g_free(def->name);
+    def->name = g_strdup(obj->def->name);
     if (def->genid) {
         int regenerated = gvDomainGenidDefRegenerate(def->genid, error);
 
@@ -654,6 +723,47 @@ gvQemuSnapshotRemoveAllMetadata(gvDriver *drv, gvDomainObj *obj, GError **error)
     if (rmdir(dir) < 0 && errno != ENOENT)
         g_warning("cannot remove '%s': %s", dir, g_strerror(errno));
     return 0;
+}
+
+int
+gvQemuSnapshotMoveDir(gvDriver *drv, const char *oldName, const char *newName, GError **error)
+{
+    g_autofree char *top = g_strdup_printf("%s/snapshots", drv->stateDir);
+    g_autofree char *from = gvQemuSnapshotDir(drv, oldName);
+    g_autofree char *to = gvQemuSnapshotDir(drv, newName);
+
+    if (!g_file_test(from, G_FILE_TEST_IS_DIR))
+        return 0;
+    if (g_file_test(to, G_FILE_TEST_EXISTS)) {
+        gvReportError(error, GV_ERR_OPERATION_FAILED,
+                      "cannot move the snapshots of domain '%s': '%s' already exists", oldName, to);
+        return -1;
+    }
+    if (rename(from, to) < 0) {
+        gvReportSystemError(error, errno, "cannot move the snapshots '%s' to '%s'", from, to);
+        return -1;
+    }
+    return gvFsyncDir(top, error);
+}
+
+void
+gvQemuSnapshotRenameDomain(gvDriver *drv, gvDomainObj *obj)
+{
+    gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+    guint i;
+
+    for (i = 0; i < priv->snapshots->len; i++) {
+        gvDomainSnapshotDef *snap = g_ptr_array_index(priv->snapshots, i);
+        g_autoptr(GError) local = NULL;
+
+        if (!snap->dom)
+            continue;
+        g_free(snap->dom->name);
+        snap->dom->name = g_strdup(obj->def->name);
+        if (gvQemuSnapshotSaveMetadata(drv, obj->def->name, snap, &local) < 0)
+            g_warning("domain '%s': snapshot '%s' keeps the old name in its metadata: %s",
+                      obj->def->name, snap->name, local->message);
+    }
 }
 
 int

@@ -68,3 +68,11 @@ int gvQemuSnapshotRemoveAllMetadata(gvDriver *drv, gvDomainObj *obj, GError **er
 /* The undefine hook (gvDriverHooks): snapshots refuse it, or go with UNDEFINE_SNAPSHOTS_METADATA */
 int gvQemuSnapshotUndefinePrepare(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
                                   GError **error);
+
+/*
+ * A domain's rename: its snapshots directory moves from @oldName to
+ * @newName (durably; nothing to do without snapshots) ...
+ */
+int gvQemuSnapshotMoveDir(gvDriver *drv, const char *oldName, const char *newName, GError **error);
+/* ... and, once @obj has its new name, the snapshots' domains take it too */
+void gvQemuSnapshotRenameDomain(gvDriver *drv, gvDomainObj *obj);

@@ -308,6 +308,23 @@ gvDirEnsure(const char *path, unsigned int mode, GError **error)
     return 0;
 }
 
+size_t
+gvFileReadFd(int fd, char *buf, size_t size)
+{
+    size_t done = 0;
+
+    while (done < size) {
+        ssize_t n = read(fd, buf + done, size - done);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    return done;
+}
+
 int
 gvFileReadBounded(const char *path, size_t max, char **data, size_t *len, GError **error)
 {
@@ -332,15 +349,7 @@ gvFileReadBounded(const char *path, size_t max, char **data, size_t *len, GError
         return -1;
     }
     buf = g_malloc((size_t)sb.st_size + 1);
-    while (done < (size_t)sb.st_size) {
-        ssize_t n = read(fd, buf + done, (size_t)sb.st_size - done);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        done += (size_t)n;
-    }
+    done = gvFileReadFd(fd, buf, (size_t)sb.st_size);
     close(fd);
     buf[done] = '\0';
     *len = done;

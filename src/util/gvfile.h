@@ -51,6 +51,9 @@ int gvFileRemoveDurable(const char *path, GError **error);
 /* Creates @path and its parents with @mode; existing dirs are chmod'ed */
 int gvDirEnsure(const char *path, unsigned int mode, GError **error);
 
+/* Reads @fd into @buf until @size bytes, its end or an error; the count read */
+size_t gvFileReadFd(int fd, char *buf, size_t size);
+
 /* Reads @path if it is at most @max bytes; the contents are NUL-terminated */
 int gvFileReadBounded(const char *path, size_t max, char **data, size_t *len, GError **error);
 

@@ -19,6 +19,7 @@
 #define GV_JOURNAL_HDR 40
 #define GV_JOURNAL_PUT 1
 #define GV_JOURNAL_REMOVE 2
+#define GV_JOURNAL_RENAME 3
 /* how long a write waits for a failing checkpoint before giving up */
 #define GV_JOURNAL_WAIT_US (60 * G_TIME_SPAN_SECOND)
 /* the pause between two attempts of a failing checkpoint */
@@ -241,8 +242,8 @@ gvJournalScanFile(int fd, const char *what, size_t limit, gvJournalRecordFunc fn
         else if (gvGet64(hdr + 8) != nonce || seq != prev + 1)
             break;
         /* every length bounded before anything is allocated */
-        if ((kind != GV_JOURNAL_PUT && kind != GV_JOURNAL_REMOVE) || nameLen == 0 ||
-            nameLen > GV_JOURNAL_NAME_MAX || dataLen > limit ||
+        if ((kind != GV_JOURNAL_PUT && kind != GV_JOURNAL_REMOVE && kind != GV_JOURNAL_RENAME) ||
+            nameLen == 0 || nameLen > GV_JOURNAL_NAME_MAX || dataLen > limit ||
             (kind == GV_JOURNAL_REMOVE && dataLen != 0) || gvGet32(hdr + 36) != 0)
             break;
         recLen = gvJournalRecordLen(nameLen, dataLen);
@@ -266,7 +267,23 @@ gvJournalScanFile(int fd, const char *what, size_t limit, gvJournalRecordFunc fn
         /* the data, NUL-terminated, where the name was: no second copy */
         memmove(payload, payload + nameLen, dataLen);
         payload[dataLen] = '\0';
-        fn(seq, kind == GV_JOURNAL_PUT, name, (char *)payload, dataLen, opaque);
+        if (kind == GV_JOURNAL_RENAME) {
+            /* the old name, NUL, then the new file's data */
+            size_t oldLen = strnlen((const char *)payload, MIN(dataLen, GV_JOURNAL_NAME_MAX + 1));
+
+            if (oldLen == dataLen || !gvJournalNameValid((const char *)payload) ||
+                g_str_equal((const char *)payload, name)) {
+                explicit_bzero(payload, dataLen);
+                g_warning("journal '%s': a rename at offset %lld is malformed; "
+                          "ignoring it and the rest",
+                          what, (long long)off);
+                break;
+            }
+            fn(seq, false, (const char *)payload, "", 0, opaque);
+            fn(seq, true, name, (char *)payload + oldLen + 1, dataLen - oldLen - 1, opaque);
+        } else {
+            fn(seq, kind == GV_JOURNAL_PUT, name, (char *)payload, dataLen, opaque);
+        }
         explicit_bzero(payload, dataLen);
         count++;
         prev = seq;
@@ -642,6 +659,24 @@ gvJournalApply(gvJournal *j, const char *path, const char *data, size_t len, boo
     return 0;
 }
 
+/* Waits until the active file has room for @recLen bytes; locked */
+static int
+gvJournalWaitRoom(gvJournal *j, size_t recLen, GError **error)
+{
+    while (j->files[j->active].tail + recLen > j->capacity) {
+        if (!j->files[!j->active].tail) {
+            gvJournalSwap(j);
+            break;
+        }
+        if (!g_cond_wait_until(&j->cond, &j->lock, g_get_monotonic_time() + GV_JOURNAL_WAIT_US)) {
+            gvReportError(error, GV_ERR_OPERATION_TIMEOUT,
+                          "timed out waiting for the files of '%s' to become durable", j->dir);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int
 gvJournalWrite(gvJournal *j, const char *name, const char *data, size_t len, GError **error)
 {
@@ -671,17 +706,9 @@ gvJournalWrite(gvJournal *j, const char *name, const char *data, size_t len, GEr
         return rc;
     }
     /* room in the active file; else the other one, once checkpointed */
-    while (j->files[j->active].tail + recLen > j->capacity) {
-        if (!j->files[!j->active].tail) {
-            gvJournalSwap(j);
-            break;
-        }
-        if (!g_cond_wait_until(&j->cond, &j->lock, g_get_monotonic_time() + GV_JOURNAL_WAIT_US)) {
-            gvReportError(error, GV_ERR_OPERATION_TIMEOUT,
-                          "timed out waiting for the files of '%s' to become durable", j->dir);
-            g_mutex_unlock(&j->lock);
-            return -1;
-        }
+    if (gvJournalWaitRoom(j, recLen, error) < 0) {
+        g_mutex_unlock(&j->lock);
+        return -1;
     }
     /* visible first: a failure leaves the old file and nothing recorded */
     if (gvJournalApply(j, path, data, len, false, &retired, error) < 0) {
@@ -739,6 +766,89 @@ int
 gvJournalRemove(gvJournal *j, const char *name, GError **error)
 {
     return gvJournalWrite(j, name, NULL, 0, error);
+}
+
+int
+gvJournalRename(gvJournal *j, const char *oldName, const char *newName, const char *data,
+                size_t len, GError **error)
+{
+    g_autofree char *oldPath = NULL;
+    g_autofree char *newPath = NULL;
+    g_autofree char *retired = NULL;
+    g_autofree char *payload = NULL;
+    unsigned char *rec = NULL;
+    size_t oldLen = oldName ? strlen(oldName) : 0;
+    size_t recLen;
+    gvJournalFile *f;
+    int rc = -1;
+
+    g_return_val_if_fail(data != NULL, -1);
+    if (!gvJournalNameValid(oldName) || !gvJournalNameValid(newName) ||
+        g_str_equal(oldName, newName)) {
+        gvReportError(error, GV_ERR_INVALID_ARG, "invalid rename of '%s' to '%s' in '%s'",
+                      oldName ? oldName : "(null)", newName ? newName : "(null)", j->dir);
+        return -1;
+    }
+    oldPath = g_build_filename(j->dir, oldName, NULL);
+    newPath = g_build_filename(j->dir, newName, NULL);
+    payload = g_malloc(oldLen + 1 + len);
+    memcpy(payload, oldName, oldLen + 1);
+    memcpy(payload + oldLen + 1, data, len);
+    recLen = gvJournalRecordLen(strlen(newName), oldLen + 1 + len);
+
+    g_mutex_lock(&j->lock);
+    if (recLen > j->capacity / 2) {
+        /* one record or nothing: there is no atomic way without it */
+        gvReportError(error, GV_ERR_OPERATION_FAILED,
+                      "cannot rename '%s' to '%s' in '%s' in one step: %zu bytes are too many",
+                      oldName, newName, j->dir, len);
+        goto cleanup;
+    }
+    if (gvJournalWaitRoom(j, recLen, error) < 0)
+        goto cleanup;
+    /*
+     * Unlike a put, the record goes first and is synced before the
+     * directory changes: a crash before it leaves the old file alone, one
+     * after it is replayed, and the two names never both exist.  The lock
+     * is held throughout, so no checkpoint wipes the record before the
+     * directory has it.
+     */
+    f = &j->files[j->active];
+    rec = gvJournalRecordBuild(f->nonce, j->seq + 1, GV_JOURNAL_RENAME, newName, payload,
+                               oldLen + 1 + len, &recLen);
+    if (gvPwriteFull(f->fd, rec, recLen, (off_t)f->tail) < 0 || fdatasync(f->fd) < 0) {
+        gvReportSystemError(error, errno, "cannot record the rename of '%s' in the journal '%s'",
+                            oldName, f->path);
+        goto cleanup;
+    }
+    f->tail += recLen;
+    j->seq++;
+    g_hash_table_add(f->names, g_strdup(newName));
+    g_hash_table_add(f->names, g_strdup(oldName));
+    j->lastWrite = g_get_monotonic_time();
+    if (gvJournalApply(j, newPath, data, len, false, NULL, error) < 0 ||
+        gvJournalApply(j, oldPath, NULL, 0, false, &retired, error) < 0) {
+        /* the record stands: the next open replays it */
+        g_prefix_error(
+            error,
+            "the rename of '%s' to '%s' is recorded, to be applied when the journal is opened again: ",
+            oldName, newName);
+        goto cleanup;
+    }
+    g_cond_broadcast(&j->cond);
+    rc = 0;
+
+cleanup:
+    g_mutex_unlock(&j->lock);
+    if (rec) {
+        explicit_bzero(rec, recLen);
+        g_free(rec);
+    }
+    explicit_bzero(payload, oldLen + 1 + len);
+    /* the removal is durable with the record */
+    if (retired)
+        gvFileRecycle(retired);
+    return rc;
 }
 
 int

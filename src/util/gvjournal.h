@@ -18,7 +18,7 @@
  *   u32 magic "GVJ1"   u32 crc32c of what follows (header rest + payload)
  *   u64 nonce          random, one per filling of the file
  *   u64 seq            global, consecutive within a file
- *   u32 kind           1 put, 2 remove
+ *   u32 kind           1 put, 2 remove, 3 rename (data: old name, NUL, new data)
  *   u32 name length    at most GV_JOURNAL_NAME_MAX
  *   u32 data length    at most the file's capacity
  *   u32 zero
@@ -62,6 +62,14 @@ int gvJournalPut(gvJournal *j, const char *name, const char *data, size_t len, G
 /* Removes @dir/@name (no error if it does not exist), durably */
 int gvJournalRemove(gvJournal *j, const char *name, GError **error);
 
+/*
+ * Replaces @dir/@oldName by @dir/@newName holding @data, as one durable
+ * step: after a crash either the old file or the new one exists, never
+ * both.  Thread-safe.
+ */
+int gvJournalRename(gvJournal *j, const char *oldName, const char *newName, const char *data,
+                    size_t len, GError **error);
+
 /* Makes every write durable in @dir itself and wipes the journal */
 int gvJournalSync(gvJournal *j, GError **error);
 
@@ -76,7 +84,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvJournal, gvJournalClose)
 /*
  * Calls @fn for each valid record of the journal file @fd (named @what in
  * warnings), in file order, up to the end of the chain; records with more
- * than @limit bytes of data end it.  @data is NUL-terminated and wiped
+ * than @limit bytes of data end it.  A rename calls @fn twice with its seq:
+ * the removal of the old name, then the put of the new one.  @data is NUL-terminated and wiped
  * after the call.  Returns the number of records.  For replay, tests and
  * fuzzing.
  */

@@ -3,7 +3,7 @@
  *
  * The input is fed to json-c's incremental tokener in small pieces, as it
  * arrives from a socket; every complete message goes through the pure
- * parsers the monitor uses.
+ * parsers the monitor and the statistics use.
  */
 #include <gvconfig.h>
 
@@ -11,8 +11,37 @@
 #include <string.h>
 
 #include "qemu_monitor.h"
+#include "qemu_monitor_stats.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The parsers statistics are read with (qemu_monitor_stats.h) */
+static void
+gvFuzzStatsParsers(json_object *ret)
+{
+    GPtrArray *list = NULL;
+    gvMemoryStat stats[GV_MEMORY_STAT_NR];
+    guint64 a;
+    guint64 b;
+    guint n = 0;
+
+    if (gvQmpParseBlockstats(ret, &list, NULL) == 0) {
+        (void)gvQmpBlockStatsFind(list, "gv-vda-format");
+        g_ptr_array_unref(list);
+    }
+    if (gvQmpParseBlockImages(ret, &list, NULL) == 0) {
+        (void)gvQmpBlockImageFind(list, "gv-vda-format");
+        g_ptr_array_unref(list);
+    }
+    if (gvQmpParseCpusFast(ret, &list, NULL) == 0)
+        g_ptr_array_unref(list);
+    if (gvQmpParseHotpluggableCpus(ret, &list, NULL) == 0)
+        g_ptr_array_unref(list);
+    (void)gvQmpParseBalloon(ret, &a, NULL);
+    (void)gvQmpParseGuestStats(ret, stats, &n, G_N_ELEMENTS(stats), NULL);
+    g_assert(n <= G_N_ELEMENTS(stats));
+    (void)gvQmpParseHaltPoll(ret, &a, &b, NULL);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -43,6 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     g_free(status);
                 if (gvQmpParseChardevPty(msg.ret, "charserial0", &path, NULL) > 0)
                     g_free(path);
+                gvFuzzStatsParsers(msg.ret);
             }
             if (msg.kind == GV_QMP_MSG_EVENT)
                 (void)gvQemuEventFromName(msg.event);

@@ -118,6 +118,9 @@ def run_doc(h, d, srcdir, sub, name):
         h.ok(spice.get('enabled') and spice.get('port', 0) >= 5900,
              '%s: SPICE listens on a port genvirtd chose (%s)' % (name, spice.get('port')),
              repr(spice))
+        m = re.search(r"<graphics type='spice' port='(\d+)' autoport='yes'", live)
+        h.eq(int(m.group(1)) if m else None, spice.get('port'),
+             '%s: the live XML shows the SPICE port QEMU listens on' % name)
     h.cmd_ok(d.virsh('destroy', name), '%s: virsh destroy' % name)
     after = d.virsh('dumpxml', '--inactive', name).out
     h.eq(after, before, '%s: the inactive XML is the same bytes after a start' % name)

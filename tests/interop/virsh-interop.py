@@ -178,7 +178,8 @@ def main(h):
              r4.describe())
 
         xml = r.out
-        vcpu = re.search(r'<vcpu[^>]*>(\d+)</vcpu>', xml)
+        # dominfo's CPU(s) is the vCPUs online: current= when it is there
+        vcpu = re.search(r"<vcpu(?=[^>]*? current='(\d+)')?[^>]*>(\d+)</vcpu>", xml)
         mem = re.search(r"<memory unit='KiB'>(\d+)</memory>", xml)
         cur = re.search(r"<currentMemory unit='KiB'>(\d+)</currentMemory>", xml)
         uuid = re.search(r'<uuid>([^<]+)</uuid>', xml)
@@ -186,8 +187,8 @@ def main(h):
             want = ('Id:             -\nName:           %s\nUUID:           %s\nOS Type:        hvm\n'
                     'State:          shut off\nCPU(s):         %s\nMax memory:     %s KiB\n'
                     'Used memory:    %s KiB\nPersistent:     yes\nAutostart:      disable\n'
-                    'Managed save:   no\n' % (name, uuid.group(1), vcpu.group(1), mem.group(1),
-                                               cur.group(1)))
+                    'Managed save:   no\n' % (name, uuid.group(1), vcpu.group(1) or vcpu.group(2),
+                                               mem.group(1), cur.group(1)))
             r5 = h.virsh(rw, 'dominfo', name)
             # libvirtd adds "Security model: none / Security DOI: 0"; a daemon
             # with no security driver sends an empty model and virsh omits them

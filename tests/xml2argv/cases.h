@@ -58,6 +58,8 @@ DO_TEST("console-virtio", KVM);
 
 /* graphics (no <graphics>: -display none, in most cases above) */
 DO_TEST("vnc-autoport", KVM);
+/* a running domain's autoport display: the port genvirtd chose */
+DO_TEST("vnc-autoport-live", KVM);
 DO_TEST("vnc-port", KVM);
 DO_TEST("vnc-ipv6", KVM);
 
