@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain_conf.h"
 #include "genvirsh.h"
 #include "gvbuffer.h"
 #include "gverror.h"
@@ -327,6 +328,43 @@ gvShConnectWithXmlFile(const char *file, GByteArray *args)
     return conn;
 }
 
+/*
+ * The daemon gives a genid value copied from another domain a new one
+ * (DESIGN.md 2.2: a clone is a new generation): say so, as the reply can't.
+ * Never the value itself.
+ */
+static void
+gvShDefineWarnCopied(gvShConn *conn, const gvRemoteDomain *dom, const char *file)
+{
+    g_autoptr(gvDomainDef) mine = gvDomainDefParseFile(file, GV_DOMAIN_DEF_PARSE_INACTIVE, NULL);
+    g_autoptr(gvDomainDef) now = NULL;
+    g_autoptr(GByteArray) args = g_byte_array_new();
+    GByteArray *reply = NULL;
+    char *xml = NULL;
+
+    if (!mine || !mine->genid || !mine->genid->hasGuid ||
+        mine->genid->autoGen == GV_TRISTATE_BOOL_NO)
+        return;
+    gvRemoteDomainEncode(args, dom->name, dom->uuid, dom->id);
+    gvXdrEncodeU32(args, 1 | 2); /* secure, inactive */
+    if (gvShCall(conn, GV_PROC_DOMAIN_GET_XML_DESC, args, &reply, NULL) < 0)
+        return;
+    {
+        gvXdrDecoder d = GV_XDR_DECODER_INIT(reply->data, reply->len);
+
+        if (gvXdrDecodeString(&d, GV_NET_MESSAGE_STRING_MAX, &xml))
+            now = gvDomainDefParseString(xml, GV_DOMAIN_DEF_PARSE_INACTIVE, NULL);
+        gvSecretFree(xml);
+        gvXdrBufferFree(reply);
+    }
+    if (now && now->genid && now->genid->hasGuid &&
+        memcmp(now->genid->guid, mine->genid->guid, GV_UUID_BUFLEN) != 0)
+        fprintf(stderr,
+                "warning: domain '%s': the genid value in %s is another domain's (a copy): it "
+                "got a new one\n",
+                dom->name, file);
+}
+
 static bool
 gvShCmdDefine(const gvShCmdCall *call)
 {
@@ -362,6 +400,7 @@ gvShCmdDefine(const gvShCmdCall *call)
         fprintf(stderr, "error: Failed to define domain from %s\n", file);
         return false;
     }
+    gvShDefineWarnCopied(conn, &dom, file);
     printf("Domain '%s' defined from %s\n", dom.name, file);
     gvRemoteDomainClear(&dom);
     return true;
@@ -370,7 +409,9 @@ gvShCmdDefine(const gvShCmdCall *call)
 static bool
 gvShCmdUndefine(const gvShCmdCall *call)
 {
-    return gvShDomainSimple(call, GV_PROC_DOMAIN_UNDEFINE_FLAGS, true, 0, "has been undefined",
+    /* VIR_DOMAIN_UNDEFINE_MANAGED_SAVE */
+    return gvShDomainSimple(call, GV_PROC_DOMAIN_UNDEFINE_FLAGS, true,
+                            gvShCmdGetBool(call, "managed-save") ? 1 : 0, "has been undefined",
                             "undefine");
 }
 
@@ -593,6 +634,12 @@ const gvShOpt gvShOptsDomain[] = {
     { "domain", GV_SH_OPT_DATA, GV_SH_OPT_REQ, "domain name, id or uuid" }, { NULL, 0, 0, NULL }
 };
 
+static const gvShOpt gvShOptsUndefine[] = {
+    { "domain", GV_SH_OPT_DATA, GV_SH_OPT_REQ, "domain name, id or uuid" },
+    { "managed-save", GV_SH_OPT_BOOL, 0, "remove domain managed state file" },
+    { NULL, 0, 0, NULL }
+};
+
 static const gvShOpt gvShOptsDomstate[] = {
     { "domain", GV_SH_OPT_DATA, GV_SH_OPT_REQ, "domain name, id or uuid" },
     { "reason", GV_SH_OPT_BOOL, 0, "also print reason for the state" },
@@ -613,7 +660,7 @@ const gvShCmd gvShDomainCmds[] = {
     { "define", "define (but don't start) a domain from an XML file", "Define a domain.",
       gvShOptsDefine, gvShCmdDefine },
     { "undefine", "undefine a domain",
-      "Undefine an inactive domain, or convert persistent to transient.", gvShOptsDomain,
+      "Undefine an inactive domain, or convert persistent to transient.", gvShOptsUndefine,
       gvShCmdUndefine },
     { "dumpxml", "domain information in XML",
       "Output the domain information as an XML dump to stdout.", gvShOptsDumpXML, gvShCmdDumpXML },

@@ -58,7 +58,9 @@ gvShCmdStart(const gvShCmdCall *call)
         return false;
     }
     gvRemoteDomainEncode(args, dom.name, dom.uuid, dom.id);
-    gvXdrEncodeU32(args, gvShCmdGetBool(call, "paused") ? 1 : 0);
+    /* VIR_DOMAIN_START_PAUSED, VIR_DOMAIN_START_FORCE_BOOT */
+    gvXdrEncodeU32(args, (gvShCmdGetBool(call, "paused") ? 1 : 0) |
+                             (gvShCmdGetBool(call, "force-boot") ? 8 : 0));
     ok = gvShCall(conn, GV_PROC_DOMAIN_CREATE_WITH_FLAGS, args, NULL, &error) == 0;
     if (ok) {
         printf("Domain '%s' started\n", name);
@@ -183,6 +185,28 @@ gvShCmdDomgenid(const gvShCmdCall *call)
     if (!conn || !gvShLookupDomain(conn, name, true, &dom))
         return false;
     gvRemoteDomainEncode(args, dom.name, dom.uuid, dom.id);
+    if (gvShCmdGetBool(call, "renew")) {
+        bool restart = gvShCmdGetBool(call, "restart");
+
+        /* gvDomainGenidRenewFlags: 1 = RESTART */
+        gvXdrEncodeU32(args, restart ? 1 : 0);
+        ok = gvNetClientCall(conn->client, GV_PROGRAM_GENVIRT, GV_GENVIRT_PROC_DOMAIN_GENID_RENEW,
+                             args, &reply, &error) == 0;
+        gvXdrBufferFree(reply);
+        if (ok)
+            printf(restart ? "Domain '%s' has a new generation ID (if it ran: restarted with it)\n"
+                           : "Domain '%s' has a new generation ID\n",
+                   dom.name);
+        else
+            gvShReportError(error);
+        gvRemoteDomainClear(&dom);
+        return ok;
+    }
+    if (gvShCmdGetBool(call, "restart")) {
+        fprintf(stderr, "error: --restart goes with --renew\n");
+        gvRemoteDomainClear(&dom);
+        return false;
+    }
     gvRemoteDomainClear(&dom);
     if (gvNetClientCall(conn->client, GV_PROGRAM_GENVIRT, GV_GENVIRT_PROC_DOMAIN_GET_LIVE_GENID,
                         args, &reply, &error) < 0) {
@@ -244,9 +268,18 @@ gvShCmdQemuMonitorCommand(const gvShCmdCall *call)
     return true;
 }
 
+static const gvShOpt gvShOptsDomgenid[] = {
+    { "domain", GV_SH_OPT_DATA, GV_SH_OPT_REQ, "domain name, id or uuid" },
+    { "renew", GV_SH_OPT_BOOL, 0, "give the domain a new generation ID" },
+    { "restart", GV_SH_OPT_BOOL, 0,
+      "with --renew on a running domain: restart its emulator through a save and a restore" },
+    { NULL, 0, 0, NULL }
+};
+
 static const gvShOpt gvShOptsStart[] = {
     { "domain", GV_SH_OPT_DATA, GV_SH_OPT_REQ, "name of the inactive domain" },
     { "paused", GV_SH_OPT_BOOL, 0, "leave the guest paused after creation" },
+    { "force-boot", GV_SH_OPT_BOOL, 0, "force fresh boot by discarding any managed save" },
     { NULL, 0, 0, NULL }
 };
 
@@ -290,9 +323,12 @@ const gvShCmd gvShLifecycleCmds[] = {
       gvShCmdResume },
     { "autostart", "autostart a domain", "Configure a domain to be automatically started at boot.",
       gvShOptsAutostart, gvShCmdAutostart },
-    { "domgenid", "the live VM Generation ID of a running domain",
-      "Print the GUID QEMU reports right now (query-vm-generation-id).", gvShOptsDomain,
-      gvShCmdDomgenid },
+    { "domgenid", "the live VM Generation ID of a running domain, or a new one",
+      "Print the GUID QEMU reports right now (query-vm-generation-id). With --renew, give the "
+      "domain a new one (it was restored from a backup behind genvirt's back): a shut-off "
+      "domain at its next start, a running one with --restart (saved and restored, the guest "
+      "runs on and sees the change).",
+      gvShOptsDomgenid, gvShCmdDomgenid },
     { "qemu-monitor-command", "QEMU Monitor Command",
       "Run a QMP command on the domain's QEMU; taints the domain.", gvShOptsMonitor,
       gvShCmdQemuMonitorCommand },

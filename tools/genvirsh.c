@@ -13,8 +13,8 @@
 gvShControl gvShCtl;
 
 static const gvShCmd *const gvShGroups[] = {
-    gvShDomainCmds, gvShLifecycleCmds, gvShSnapshotCmds, gvShMigrateCmds,
-    gvShEventCmds,  gvShHostCmds,      gvShOfflineCmds,
+    gvShDomainCmds, gvShLifecycleCmds, gvShSnapshotCmds, gvShMigrateCmds, gvShEventCmds,
+    gvShHostCmds,   gvShOfflineCmds,   gvShSaveCmds,     gvShCloneCmds,
 };
 
 const char *
@@ -171,6 +171,14 @@ gvShParseArgs(const gvShCmd *cmd, int argc, char **argv, GHashTable *values)
                     return false;
                 }
                 value = argv[++i];
+            }
+            if ((opt->flags & GV_SH_OPT_MULTI) && g_hash_table_contains(values, opt->name)) {
+                /* given again: the values, one a line */
+                g_autofree char *all = g_strjoin(
+                    "\n", (const char *)g_hash_table_lookup(values, opt->name), value, NULL);
+
+                g_hash_table_insert(values, g_strdup(opt->name), g_steal_pointer(&all));
+                continue;
             }
             g_hash_table_insert(values, g_strdup(opt->name), g_strdup(value));
             continue;

@@ -13,6 +13,7 @@ typedef enum {
 } gvShOptType;
 
 #define GV_SH_OPT_REQ (1 << 0)
+#define GV_SH_OPT_MULTI (1 << 1) /* a STRING given more than once: the values, one a line */
 
 typedef struct {
     const char *name;
@@ -100,3 +101,5 @@ extern const gvShCmd gvShLifecycleCmds[];
 extern const gvShCmd gvShSnapshotCmds[];
 extern const gvShCmd gvShMigrateCmds[];
 extern const gvShCmd gvShEventCmds[];
+extern const gvShCmd gvShSaveCmds[];
+extern const gvShCmd gvShCloneCmds[];

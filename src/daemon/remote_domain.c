@@ -8,7 +8,10 @@
 
 #include "gverror.h"
 #include "qemu_driver.h"
+#include "qemu_managedsave.h"
+#include "qemu_clone.h"
 #include "qemu_process.h"
+#include "qemu_renew.h"
 #include "remote_procs-gen.h"
 
 /* ---- lookups and lists ---------------------------------------------------- */
@@ -78,7 +81,8 @@ gvCallDomainMatches(gvDomainObj *obj, unsigned int flags)
 
     if (!gvListFilterPair(flags, GV_LIST_ACTIVE, GV_LIST_INACTIVE, active) ||
         !gvListFilterPair(flags, GV_LIST_PERSISTENT, GV_LIST_TRANSIENT, obj->persistent) ||
-        !gvListFilterPair(flags, GV_LIST_MANAGEDSAVE, GV_LIST_NO_MANAGEDSAVE, false) ||
+        !gvListFilterPair(flags, GV_LIST_MANAGEDSAVE, GV_LIST_NO_MANAGEDSAVE,
+                          gvQemuManagedSaveExists(obj)) ||
         !gvListFilterPair(flags, GV_LIST_AUTOSTART, GV_LIST_NO_AUTOSTART, obj->autostart) ||
         !gvListFilterPair(flags, GV_LIST_HAS_SNAPSHOT, GV_LIST_NO_SNAPSHOT,
                           gvQemuDomainGetPriv(obj)->snapshots->len > 0) ||
@@ -383,16 +387,6 @@ gvProcDomainGetAutostart(gvCall *call, const gvDomainArgs *args, gvIntRet *ret, 
 }
 
 int
-gvProcDomainHasManagedSaveImage(gvCall *call, const gvDomainFlagsArgs *args, gvIntRet *ret,
-                                GError **error)
-{
-    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
-
-    /* no managed save images yet */
-    return obj ? 0 : -1;
-}
-
-int
 gvProcDomainGetSecurityLabel(gvCall *call, const gvDomainArgs *args, gvSecurityLabelRet *ret,
                              GError **error)
 {
@@ -588,4 +582,31 @@ gvProcGenvirtDomainGetLiveGenid(gvCall *call, const gvDomainArgs *args, gvLiveGe
 
     /* the reply struct is wiped when freed */
     return obj ? gvDriverDomainGetLiveGenid(call->daemon->drv, obj, ret->guid, error) : -1;
+}
+
+int
+gvProcGenvirtDomainGenidRenew(gvCall *call, const gvDomainFlagsArgs *args, gvRpcVoid *ret,
+                              GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
+
+    return obj ? gvQemuDomainGenidRenew(call->daemon->drv, obj, args->flags, error) : -1;
+}
+
+int
+gvProcGenvirtDomainClone(gvCall *call, const gvDomainCloneArgs *args, gvDomainRet *ret,
+                         GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
+    g_autoptr(GPtrArray) files = g_ptr_array_new();
+    guint i;
+
+    if (!obj)
+        return -1;
+    for (i = 0; i < args->files.n; i++)
+        g_ptr_array_add(files, ((char **)args->files.v)[i]);
+    g_ptr_array_add(files, NULL);
+    return gvSetDomainRet(&ret->dom,
+                          gvQemuDomainClone(call->daemon->drv, obj, args->name,
+                                            (const char *const *)files->pdata, args->flags, error));
 }

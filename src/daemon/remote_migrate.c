@@ -319,18 +319,75 @@ gvProcDomainGetJobInfo(gvCall *call, const gvDomainArgs *args, gvDomainGetJobInf
                        GError **error)
 {
     g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
-    guint64 total;
-    guint64 done;
-    int type;
+    gvQemuJobInfo info;
 
-    if (!obj || gvQemuMigrationJobInfo(obj, &type, &ret->timeElapsed, &total, &done, error) < 0)
+    if (!obj || gvQemuMigrationJobInfo(obj, &info, error) < 0)
         return -1;
-    ret->type = type;
-    ret->dataTotal = total;
-    ret->dataProcessed = MIN(done, total);
-    ret->dataRemaining = total > done ? total - done : 0;
+    ret->type = info.type;
+    ret->timeElapsed = info.elapsedMs;
+    ret->dataTotal = info.total;
+    ret->dataProcessed = info.processed;
+    ret->dataRemaining = info.total - info.processed;
     ret->memTotal = ret->dataTotal;
     ret->memProcessed = ret->dataProcessed;
     ret->memRemaining = ret->dataRemaining;
     return 0;
+}
+
+static void
+gvJobStatsAdd(GPtrArray *params, const char *field, gvTypedParamType type, gint64 value)
+{
+    gvTypedParam *p = g_new0(gvTypedParam, 1);
+
+    p->field = g_strdup(field);
+    p->type = type;
+    p->i = value;
+    g_ptr_array_add(params, p);
+}
+
+/* virDomainGetJobStatsFlags */
+#define GV_DOMAIN_JOB_STATS_COMPLETED (1 << 0)
+#define GV_DOMAIN_JOB_STATS_KEEP_COMPLETED (1 << 1)
+
+int
+gvProcDomainGetJobStats(gvCall *call, const gvDomainFlagsArgs *args, gvDomainGetJobStatsRet *ret,
+                        GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
+    gvQemuJobInfo info;
+
+    if (!obj || gvCallCheckFlags(call, args->flags,
+                                 GV_DOMAIN_JOB_STATS_COMPLETED | GV_DOMAIN_JOB_STATS_KEEP_COMPLETED,
+                                 error) < 0)
+        return -1;
+    ret->params = gvTypedParamsNew();
+    /* genvirt keeps no statistics of finished jobs */
+    if (args->flags & GV_DOMAIN_JOB_STATS_COMPLETED) {
+        ret->type = GV_QEMU_JOB_NONE;
+        return 0;
+    }
+    if (gvQemuMigrationJobInfo(obj, &info, error) < 0)
+        return -1;
+    ret->type = info.type;
+    if (info.type == GV_QEMU_JOB_NONE)
+        return 0;
+    gvJobStatsAdd(ret->params, "operation", GV_TYPED_PARAM_INT, info.operation);
+    gvJobStatsAdd(ret->params, "time_elapsed", GV_TYPED_PARAM_ULLONG, (gint64)info.elapsedMs);
+    gvJobStatsAdd(ret->params, "data_total", GV_TYPED_PARAM_ULLONG, (gint64)info.total);
+    gvJobStatsAdd(ret->params, "data_processed", GV_TYPED_PARAM_ULLONG, (gint64)info.processed);
+    gvJobStatsAdd(ret->params, "data_remaining", GV_TYPED_PARAM_ULLONG,
+                  (gint64)(info.total - info.processed));
+    gvJobStatsAdd(ret->params, "memory_total", GV_TYPED_PARAM_ULLONG, (gint64)info.total);
+    gvJobStatsAdd(ret->params, "memory_processed", GV_TYPED_PARAM_ULLONG, (gint64)info.processed);
+    gvJobStatsAdd(ret->params, "memory_remaining", GV_TYPED_PARAM_ULLONG,
+                  (gint64)(info.total - info.processed));
+    return 0;
+}
+
+int
+gvProcDomainAbortJob(gvCall *call, const gvDomainArgs *args, gvRpcVoid *ret, GError **error)
+{
+    g_autoptr(gvDomainObj) obj = gvCallLookupDomain(call, &args->dom, error);
+
+    return obj ? gvQemuMigrationAbortJob(obj, error) : -1;
 }

@@ -285,6 +285,75 @@ gvDriverSetStateEvent(gvDriver *drv, gvDomainObj *obj, gvDomainState state, int 
 
 /* ---- define / undefine ------------------------------------------------------ */
 
+static bool
+gvDriverGenidEqual(const gvDomainDef *a, const gvDomainDef *b)
+{
+    return a && b && a->genid && b->genid && a->genid->hasGuid && b->genid->hasGuid &&
+           memcmp(a->genid->guid, b->genid->guid, GV_UUID_BUFLEN) == 0;
+}
+
+gvDomainObj *
+gvDriverFindGenidOwner(gvDriver *drv, const gvDomainDef *def)
+{
+    g_autoptr(GPtrArray) all = NULL;
+    gvDomainObj *found = NULL;
+    guint i;
+
+    if (!def->genid || !def->genid->hasGuid)
+        return NULL;
+    all = gvDomainObjListCollect(drv->domains);
+    for (i = 0; i < all->len && !found; i++) {
+        gvDomainObj *obj = g_ptr_array_index(all, i);
+
+        /* the same UUID is the same machine (a redefinition, a migration) */
+        if (memcmp(obj->def->uuid, def->uuid, GV_UUID_BUFLEN) == 0)
+            continue;
+        gvDomainObjLock(obj);
+        if (gvDriverGenidEqual(obj->def, def) || gvDriverGenidEqual(obj->newDef, def))
+            found = gvDomainObjRef(obj);
+        gvDomainObjUnlock(obj);
+    }
+    return found;
+}
+
+/*
+ * A definition whose genid value another domain (another UUID) holds is a
+ * copy (virt-clone copies the GUID): auto='yes' gets a new value, said in
+ * the log and by a GENID_CHANGED event (*@renewed); auto='no' is refused,
+ * naming both domains.  Never the value itself in a message.
+ */
+static int
+gvDriverDefineCheckGenid(gvDriver *drv, gvDomainDef *def, bool *renewed, GError **error)
+{
+    g_autoptr(gvDomainObj) owner = gvDriverFindGenidOwner(drv, def);
+    char uuidstr[GV_UUID_STRING_BUFLEN];
+    g_autofree char *ownerName = NULL;
+
+    *renewed = false;
+    if (!owner)
+        return 0;
+    gvDomainObjLock(owner);
+    ownerName = g_strdup(owner->def->name);
+    gvUUIDFormat(owner->def->uuid, uuidstr);
+    gvDomainObjUnlock(owner);
+    if (def->genid->autoGen == GV_TRISTATE_BOOL_NO) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID,
+                      "the fixed genid guid (auto='no') of domain '%s' in "
+                      "<devices>/<genid>/<guid> is the value of domain '%s' (uuid %s): two "
+                      "machines would share one generation ID; give it another value or "
+                      "auto='yes'",
+                      def->name, ownerName, uuidstr);
+        return -1;
+    }
+    if (gvDomainGenidDefRegenerate(def->genid, error) < 0)
+        return -1;
+    g_warning("domain '%s' was defined with the genid value of domain '%s' (uuid %s), a copy: "
+              "it gets a new one",
+              def->name, ownerName, uuidstr);
+    *renewed = true;
+    return 0;
+}
+
 gvDomainObj *
 gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **error)
 {
@@ -294,6 +363,7 @@ gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **e
     g_autoptr(gvDomainObj) byUUID = NULL;
     gvDomainObj *ret = NULL;
     unsigned int parseFlags = GV_DOMAIN_DEF_PARSE_INACTIVE;
+    bool renewed = false;
 
     if (flags & ~GV_DOMAIN_DEFINE_VALIDATE) {
         gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
@@ -342,6 +412,8 @@ gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **e
         if (gvDomainGenidDefEnsureGuid(def->genid, error) < 0)
             goto cleanup;
     }
+    if (gvDriverDefineCheckGenid(drv, def, &renewed, error) < 0)
+        goto cleanup;
 
     if (gvDriverSaveConfig(drv, def, error) < 0)
         goto cleanup;
@@ -363,6 +435,9 @@ gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **e
         gvDriverEmitEvent(drv, byUUID, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_DEFINED,
                           updated ? GV_DOMAIN_EVENT_DEFINED_UPDATED
                                   : GV_DOMAIN_EVENT_DEFINED_ADDED);
+        if (renewed)
+            gvDriverEmitEvent(drv, byUUID, GV_DOMAIN_EVENT_ID_GENID_CHANGED, 0,
+                              GV_DOMAIN_GENID_CHANGED_DUPLICATE);
         gvDomainObjUnlock(byUUID);
         ret = gvDomainObjRef(byUUID);
     } else {
@@ -370,8 +445,13 @@ gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **e
         ret->persistent = true;
         gvDomainObjListAdd(drv->domains, ret);
         gvDomainObjLock(ret);
+        if (drv->hooks && drv->hooks->defined)
+            drv->hooks->defined(drv, ret);
         gvDriverEmitEvent(drv, ret, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_DEFINED,
                           GV_DOMAIN_EVENT_DEFINED_ADDED);
+        if (renewed)
+            gvDriverEmitEvent(drv, ret, GV_DOMAIN_EVENT_ID_GENID_CHANGED, 0,
+                              GV_DOMAIN_GENID_CHANGED_DUPLICATE);
         gvDomainObjUnlock(ret);
     }
     g_debug("defined domain '%s'", ret->def->name);

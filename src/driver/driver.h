@@ -40,6 +40,11 @@ typedef struct {
      * metadata), per the undefine @flags.
      */
     int (*undefinePrepare)(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
+    /*
+     * After a define added a new persistent domain (@obj locked): what the
+     * hypervisor keeps under its name (a managed save image).
+     */
+    void (*defined)(gvDriver *drv, gvDomainObj *obj);
 } gvDriverHooks;
 
 struct _gvDriver {
@@ -118,6 +123,11 @@ int gvDriverSaveConfig(gvDriver *drv, const gvDomainDef *def, GError **error);
 /* Removes the persistent config of domain @name, durably */
 int gvDriverRemoveConfig(gvDriver *drv, const char *name, GError **error);
 
+/*
+ * Another domain (another UUID) whose config or live genid value is @def's,
+ * referenced, or NULL.  Define refuses or renews such a copy.
+ */
+gvDomainObj *gvDriverFindGenidOwner(gvDriver *drv, const gvDomainDef *def);
 gvDomainObj *gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **error);
 int gvDriverUndefine(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error);
 /* The same; @event false: without the UNDEFINED event (a migration's --undefinesource) */

@@ -12,6 +12,7 @@
 #include "gverror.h"
 #include "gvfile.h"
 #include "qemu_driver.h"
+#include "qemu_managedsave.h"
 #include "qemu_process.h"
 #include "qemu_snapshot.h"
 
@@ -46,18 +47,23 @@ gvDriverCheckActive(gvDomainObj *obj, GError **error)
 int
 gvDriverDomainCreate(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
 {
+    unsigned int known =
+        GV_DOMAIN_START_PAUSED | GV_DOMAIN_START_BYPASS_CACHE | GV_DOMAIN_START_FORCE_BOOT;
     int rc;
 
-    if (flags & ~GV_DOMAIN_START_PAUSED) {
+    if (flags & ~known) {
         gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
-                      flags & ~GV_DOMAIN_START_PAUSED, "virDomainCreateWithFlags");
+                      flags & ~known, "virDomainCreateWithFlags");
         return -1;
     }
     if (gvDriverBeginJob(obj, "start", error) < 0)
         return -1;
-    rc = gvQemuProcessStart(drv, obj, flags, NULL, NULL, error);
+    /* a managed save image is restored instead of a boot */
+    rc = gvQemuManagedSaveStart(drv, obj, flags, error);
+    if (rc == 0)
+        rc = gvQemuProcessStart(drv, obj, flags & GV_DOMAIN_START_PAUSED, NULL, NULL, error);
     gvDriverEndJob(obj);
-    return rc;
+    return rc < 0 ? -1 : 0;
 }
 
 gvDomainObj *
@@ -331,6 +337,7 @@ gvDriverStartup(gvDriver *drv)
     guint i;
 
     gvQemuSnapshotLoadAll(drv);
+    gvQemuManagedSaveLoadAll(drv);
     gvQemuProcessReconnectAll(drv);
     all = gvDomainObjListCollect(drv->domains);
     for (i = 0; i < all->len; i++) {
@@ -692,8 +699,25 @@ gvDriverDomainGetMetadata(gvDriver *drv, gvDomainObj *obj, int type, const char 
     return ret;
 }
 
+/* Refusals first, then removals: snapshot metadata, the managed save image */
+static int
+gvQemuDomainUndefinePrepare(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **error)
+{
+    bool managed = gvQemuManagedSaveExists(obj);
+
+    if (managed && !(flags & GV_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
+        gvReportError(error, GV_ERR_OPERATION_INVALID,
+                      "Refusing to undefine while domain managed save image exists");
+        return -1;
+    }
+    if (gvQemuSnapshotUndefinePrepare(drv, obj, flags, error) < 0)
+        return -1;
+    return managed ? gvQemuManagedSaveRemoveLocked(drv, obj, error) : 0;
+}
+
 static const gvDriverHooks gvQemuDriverHooks = {
-    .undefinePrepare = gvQemuSnapshotUndefinePrepare,
+    .undefinePrepare = gvQemuDomainUndefinePrepare,
+    .defined = gvQemuManagedSaveProbe,
 };
 
 void

@@ -299,8 +299,7 @@ error:
     return NULL;
 }
 
-/* Polls query-migrate until completed; records progress for job info */
-static int
+int
 gvQemuMigrationWait(gvDomainObj *obj, gvQemuMonitor *mon, gvQemuMigrationAliveFunc alive,
                     gpointer opaque, GError **error)
 {
@@ -333,8 +332,18 @@ gvQemuMigrationWait(gvDomainObj *obj, gvQemuMonitor *mon, gvQemuMigrationAliveFu
             const char *desc = json_object_object_get_ex(ret, "error-desc", &v)
                                    ? json_object_get_string(v)
                                    : status;
+            bool aborted;
+            bool saving;
 
-            gvReportError(error, GV_ERR_OPERATION_FAILED, "migration failed: %s", desc);
+            gvDomainObjLock(obj);
+            aborted = gvQemuDomainGetPriv(obj)->abortJob;
+            saving = gvQemuDomainGetPriv(obj)->saving;
+            gvDomainObjUnlock(obj);
+            if (aborted)
+                gvReportError(error, GV_ERR_OPERATION_ABORTED, "%s job: canceled by client",
+                              saving ? "domain save" : "migration out");
+            else
+                gvReportError(error, GV_ERR_OPERATION_FAILED, "migration failed: %s", desc);
             return -1;
         }
         if (g_get_monotonic_time() > deadline) {
@@ -376,6 +385,7 @@ gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigne
         goto cleanup;
     }
     priv->migrating = true;
+    priv->abortJob = false;
     gvQemuMonitorRef(mon);
     gvDomainObjUnlock(obj);
     if (flags & GV_MIGRATE_TLS) {
@@ -602,26 +612,64 @@ cleanup:
     return rc;
 }
 
-int
-gvQemuMigrationJobInfo(gvDomainObj *obj, int *type, guint64 *elapsedMs, guint64 *total,
-                       guint64 *processed, GError **error)
+/* Locks @obj and returns its runtime state when it runs; NULL, unlocked, when not */
+static gvQemuDomainPriv *
+gvQemuMigrationLockActive(gvDomainObj *obj, GError **error)
 {
-    gvQemuDomainPriv *priv;
-
     gvDomainObjLock(obj);
-    priv = gvQemuDomainGetPriv(obj);
     if (!gvDomainObjIsActive(obj)) {
         gvDomainObjUnlock(obj);
         gvReportError(error, GV_ERR_OPERATION_INVALID, "domain is not running");
-        return -1;
+        return NULL;
     }
-    *type = priv->migrating ? 2 : 0;
-    *elapsedMs =
-        priv->migrating ? (guint64)(g_get_monotonic_time() - priv->migrationStart) / 1000 : 0;
-    *total = priv->migrationTotal;
-    *processed = priv->migrationDone;
+    return gvQemuDomainGetPriv(obj);
+}
+
+int
+gvQemuMigrationJobInfo(gvDomainObj *obj, gvQemuJobInfo *info, GError **error)
+{
+    gvQemuDomainPriv *priv;
+    bool busy;
+
+    if (!(priv = gvQemuMigrationLockActive(obj, error)))
+        return -1;
+    busy = priv->migrating || priv->saving;
+    memset(info, 0, sizeof(*info));
+    info->type = busy ? GV_QEMU_JOB_UNBOUNDED : GV_QEMU_JOB_NONE;
+    if (priv->saving)
+        info->operation = GV_QEMU_JOB_OPERATION_SAVE;
+    else if (priv->migrating && priv->incoming)
+        info->operation = GV_QEMU_JOB_OPERATION_MIGRATION_IN;
+    else if (priv->migrating)
+        info->operation = GV_QEMU_JOB_OPERATION_MIGRATION_OUT;
+    info->elapsedMs = busy ? (guint64)(g_get_monotonic_time() - priv->migrationStart) / 1000 : 0;
+    info->total = priv->migrationTotal;
+    info->processed = MIN(priv->migrationDone, priv->migrationTotal);
     gvDomainObjUnlock(obj);
     return 0;
+}
+
+int
+gvQemuMigrationAbortJob(gvDomainObj *obj, GError **error)
+{
+    gvQemuDomainPriv *priv;
+    gvQemuMonitor *mon;
+    int rc;
+
+    if (!(priv = gvQemuMigrationLockActive(obj, error)))
+        return -1;
+    /* an incoming migration is ended by its source, or by Finish */
+    if (!(priv->saving || (priv->migrating && !priv->incoming)) || !(mon = priv->mon)) {
+        gvDomainObjUnlock(obj);
+        gvReportError(error, GV_ERR_OPERATION_INVALID, "no job is active on the domain");
+        return -1;
+    }
+    priv->abortJob = true;
+    gvQemuMonitorRef(mon);
+    gvDomainObjUnlock(obj);
+    rc = gvQemuMonitorCommand(mon, "migrate_cancel", NULL, 10000, NULL, error);
+    gvQemuMonitorUnref(mon);
+    return rc;
 }
 
 typedef struct {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include "driver.h"
+#include "qemu_monitor.h"
 
 /* virDomainMigrateFlags */
 #define GV_MIGRATE_LIVE (1 << 0)
@@ -53,9 +54,36 @@ gvDomainObj *gvQemuMigrationFinish(gvDriver *drv, const char *name, unsigned int
 int gvQemuMigrationConfirm(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool cancelled,
                            GError **error);
 
-/* virDomainGetJobInfo: type (0 none, 2 unbounded), elapsed ms, data total/processed/remaining */
-int gvQemuMigrationJobInfo(gvDomainObj *obj, int *type, guint64 *elapsedMs, guint64 *total,
-                           guint64 *processed, GError **error);
+/* virDomainJobType and virDomainJobOperation values */
+#define GV_QEMU_JOB_NONE 0
+#define GV_QEMU_JOB_UNBOUNDED 2
+#define GV_QEMU_JOB_OPERATION_UNKNOWN 0
+#define GV_QEMU_JOB_OPERATION_SAVE 2
+#define GV_QEMU_JOB_OPERATION_RESTORE 3
+#define GV_QEMU_JOB_OPERATION_MIGRATION_IN 4
+#define GV_QEMU_JOB_OPERATION_MIGRATION_OUT 5
+
+typedef struct {
+    int type;
+    int operation;
+    guint64 elapsedMs;
+    guint64 total; /* bytes of guest RAM, as query-migrate counts them */
+    guint64 processed;
+} gvQemuJobInfo;
+
+/* virDomainGetJobInfo / GetJobStats of a migration or a save to a file */
+int gvQemuMigrationJobInfo(gvDomainObj *obj, gvQemuJobInfo *info, GError **error);
+
+/* virDomainAbortJob: cancels the outgoing migration or the save (migrate_cancel) */
+int gvQemuMigrationAbortJob(gvDomainObj *obj, GError **error);
+
+/*
+ * Polls query-migrate until QEMU's outgoing stream is complete, recording
+ * its progress for job info; a failure, an abort (GV_ERR_OPERATION_ABORTED),
+ * or @alive answering false (when given) is an error.
+ */
+int gvQemuMigrationWait(gvDomainObj *obj, gvQemuMonitor *mon, gvQemuMigrationAliveFunc alive,
+                        gpointer opaque, GError **error);
 
 /*
  * A free port of the migration range (49152-49215) for an incoming QEMU, from

@@ -175,7 +175,7 @@ gvQemuProcessExitedLocked(gvDriver *drv, gvDomainObj *obj)
         obj->def = g_steal_pointer(&obj->newDef);
     }
     priv->pid = 0;
-    if (!obj->persistent) {
+    if (!obj->persistent && !priv->restarting) {
         /* a transient domain disappears */
         gvDomainObjUnlock(obj);
         gvDomainObjListRemove(drv->domains, obj);
@@ -268,9 +268,15 @@ gvQemuMonitorEvent(gvQemuMonitor *mon, gvQemuEvent event, json_object *data, gpo
         break;
     case GV_QEMU_EVENT_STOP:
         /* a migration stops the source when it completes */
-        if (obj->state == GV_DOMAIN_RUNNING)
-            gvDriverSetState(w->drv, obj, GV_DOMAIN_PAUSED,
-                             priv->migrating ? GV_DOMAIN_PAUSED_MIGRATION : GV_DOMAIN_PAUSED_USER);
+        if (obj->state == GV_DOMAIN_RUNNING) {
+            int reason = GV_DOMAIN_PAUSED_USER;
+
+            if (priv->saving)
+                reason = GV_DOMAIN_PAUSED_SAVE;
+            else if (priv->migrating)
+                reason = GV_DOMAIN_PAUSED_MIGRATION;
+            gvDriverSetState(w->drv, obj, GV_DOMAIN_PAUSED, reason);
+        }
         break;
     case GV_QEMU_EVENT_RESUME:
         if (obj->state == GV_DOMAIN_PAUSED) {
@@ -278,6 +284,8 @@ gvQemuMonitorEvent(gvQemuMonitor *mon, gvQemuEvent event, json_object *data, gpo
 
             if (priv->incoming)
                 reason = GV_DOMAIN_RUNNING_MIGRATED;
+            else if (priv->saving)
+                reason = GV_DOMAIN_RUNNING_SAVE_CANCELED;
             else if (obj->reason == GV_DOMAIN_PAUSED_MIGRATION)
                 reason = GV_DOMAIN_RUNNING_MIGRATION_CANCELED;
             gvDriverSetState(w->drv, obj, GV_DOMAIN_RUNNING, reason);
@@ -667,10 +675,66 @@ gvQemuProcessListenIncoming(gvQemuMonitor *mon, const char *uri, bool anyPort, i
     }
 }
 
+/* Waits until the incoming QEMU has read its whole stream (a restore) */
+static int
+gvQemuProcessWaitRestored(gvQemuMonitor *mon, GError **error)
+{
+    for (;;) {
+        g_autoptr(json_object) ret = NULL;
+        json_object *v;
+        const char *status = NULL;
+
+        if (gvQemuMonitorCommand(mon, "query-migrate", NULL, 10000, &ret, error) < 0)
+            return -1;
+        if (json_object_object_get_ex(ret, "status", &v))
+            status = json_object_get_string(v);
+        if (status && g_str_equal(status, "completed"))
+            return 0;
+        if (status && (g_str_equal(status, "failed") || g_str_equal(status, "cancelled"))) {
+            gvReportError(error, GV_ERR_OPERATION_FAILED, "QEMU could not load the saved state: %s",
+                          json_object_object_get_ex(ret, "error-desc", &v)
+                              ? json_object_get_string(v)
+                              : status);
+            return -1;
+        }
+        g_usleep(1000);
+    }
+}
+
+/* getfd + migrate-incoming "fd:": QEMU reads the saved stream from @fd */
+static int
+gvQemuProcessLoadFromFd(gvQemuMonitor *mon, int fd, GError **error)
+{
+    json_object *args = json_object_new_object();
+
+    json_object_object_add(args, "fdname", json_object_new_string("gv-restore"));
+    if (gvQemuMonitorCommandWithFd(mon, "getfd", args, fd, 10000, NULL, error) < 0)
+        return -1;
+    args = json_object_new_object();
+    json_object_object_add(args, "uri", json_object_new_string("fd:gv-restore"));
+    if (gvQemuMonitorCommand(mon, "migrate-incoming", args, 10000, NULL, error) < 0)
+        return -1;
+    return gvQemuProcessWaitRestored(mon, error);
+}
+
 int
 gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const char *snapshot,
                    const char *incoming, GError **error)
 {
+    gvQemuProcessStartOpts opts = GV_QEMU_PROCESS_START_OPTS_INIT;
+
+    opts.snapshot = snapshot;
+    opts.incoming = incoming;
+    return gvQemuProcessStartWith(drv, obj, flags, &opts, error);
+}
+
+int
+gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
+                       const gvQemuProcessStartOpts *opts, GError **error)
+{
+    const char *snapshot = opts->snapshot;
+    const char *incoming = opts->incoming;
+    bool restore = opts->restoreFd >= 0;
     gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
     g_autoptr(gvDomainDef) live = NULL;
     g_autoptr(gvCommand) cmd = NULL;
@@ -732,7 +796,7 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
         /* short: a UNIX socket path has at most 107 bytes */
         channelDir = g_strdup_printf("%s/ch-%.8s", qemuDir, gvUUIDFormat(obj->def->uuid, uuidstr));
     }
-    ctx.incoming = incoming != NULL;
+    ctx.incoming = incoming != NULL || restore;
     priv->incoming = incoming != NULL;
     if (incoming)
         flags |= GV_DOMAIN_START_PAUSED;
@@ -855,6 +919,11 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
             goto error;
         }
     }
+    /* a restore: the saved stream into this fresh, paused QEMU */
+    if (restore && gvQemuProcessLoadFromFd(mon, opts->restoreFd, error) < 0) {
+        gvDomainObjLock(obj);
+        goto error;
+    }
 
     /* the GUID QEMU reports must be the one we passed */
     if (live->genid) {
@@ -896,6 +965,10 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
             goto error;
         }
     }
+    if (opts->beforeRun && opts->beforeRun(opts->opaque, error) < 0) {
+        gvDomainObjLock(obj);
+        goto error;
+    }
     if (!(flags & GV_DOMAIN_START_PAUSED) && gvQemuMonitorCont(mon, error) < 0) {
         gvDomainObjLock(obj);
         goto error;
@@ -915,7 +988,20 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
         gvDomainDefFree(obj->def);
     obj->def = g_steal_pointer(&live);
     priv->starting = false;
-    if (flags & GV_DOMAIN_START_PAUSED) {
+    if (restore && (flags & GV_DOMAIN_START_PAUSED) && opts->userPaused) {
+        /* libvirt: a managed save started --paused is restored, then paused by the user */
+        gvDriverSetStateEvent(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_USER,
+                              GV_DOMAIN_EVENT_STARTED, GV_DOMAIN_EVENT_STARTED_RESTORED);
+        gvDriverEmitEvent(drv, obj, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_SUSPENDED,
+                          GV_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    } else if (restore && (flags & GV_DOMAIN_START_PAUSED)) {
+        gvDriverSetState(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_SAVE);
+    } else if (restore) {
+        gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_RESTORED);
+        /* as libvirt's qemu driver: QEMU's RESUME of a restored guest */
+        gvDriverEmitEvent(drv, obj, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_RESUMED,
+                          GV_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT);
+    } else if (flags & GV_DOMAIN_START_PAUSED) {
         if (incoming)
             gvDriverSetState(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_MIGRATION);
         else if (snapshot)

@@ -11,6 +11,8 @@
 
 /* virDomainCreateFlags we honour */
 #define GV_DOMAIN_START_PAUSED (1 << 0)
+#define GV_DOMAIN_START_BYPASS_CACHE (1 << 2) /* a managed save image's pages leave the cache */
+#define GV_DOMAIN_START_FORCE_BOOT (1 << 3) /* boot, discarding a managed save image */
 /* internal: an incoming migration over TLS (QEMU's credentials before migrate-incoming) */
 #define GV_DOMAIN_START_INCOMING_TLS (1 << 16)
 /* an incoming migration on "tcp:ADDR:PORT" where PORT was chosen here: another if it is taken */
@@ -31,6 +33,11 @@ typedef struct {
     GPtrArray *snapshots; /* gvDomainSnapshotDef, oldest first */
     char *currentSnapshot;
     bool migrating; /* a migration of this domain is under way */
+    bool saving; /* a save to a file is under way (its progress as a migration's) */
+    bool abortJob; /* DOMAIN_ABORT_JOB asked for the save or migration to stop */
+    bool
+        restarting; /* the QEMU goes and another comes (renew --restart): keep a transient domain */
+    bool managedSave; /* the domain has a managed save image */
     bool incoming; /* started for an incoming migration not yet finished */
     int incomingPort; /* the port it listens on */
     gint64 migrationStart; /* monotonic, for job info */
@@ -48,6 +55,32 @@ gvQemuDomainPriv *gvQemuDomainGetPriv(gvDomainObj *obj);
  */
 int gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const char *snapshot,
                        const char *incoming, GError **error);
+
+/* Called with the domain unlocked, after the GUID check and before 'cont' */
+typedef int (*gvQemuProcessBeforeRunFunc)(gpointer opaque, GError **error);
+
+typedef struct {
+    const char *snapshot; /* load this internal snapshot first (a revert) */
+    const char *incoming; /* "tcp:ADDR:PORT": a migration destination */
+    /*
+     * >= 0: a restore: QEMU (-incoming defer) loads its migration stream
+     * from this fd (getfd, migrate-incoming "fd:"), positioned at the
+     * stream, before the GUID check; the domain becomes running (restored)
+     * or paused (PAUSED_SAVE).  Taken by QEMU, left open here.
+     */
+    int restoreFd;
+    bool userPaused; /* a restore with START_PAUSED by the user: SUSPENDED PAUSED */
+    gvQemuProcessBeforeRunFunc beforeRun;
+    gpointer opaque;
+} gvQemuProcessStartOpts;
+
+#define GV_QEMU_PROCESS_START_OPTS_INIT \
+    { \
+        .restoreFd = -1 \
+    }
+
+int gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
+                           const gvQemuProcessStartOpts *opts, GError **error);
 
 /* The node names of @def's disks, for snapshot jobs: first the vmstate one */
 json_object *gvQemuProcessSnapshotDevices(const gvDomainDef *def, char **vmstate, GError **error);

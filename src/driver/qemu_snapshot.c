@@ -13,9 +13,8 @@
 #include "gvxml.h"
 #include "qemu_driver.h"
 #include "qemu_process.h"
+#include "qemu_img.h"
 #include "qemu_snapshot.h"
-
-#define GV_QEMU_IMG "/usr/bin/qemu-img"
 
 static char *
 gvQemuSnapshotDir(gvDriver *drv, const char *domain)
@@ -216,23 +215,9 @@ static int
 gvQemuImgSnapshot(const char *op, const char *name, const char *file, GError **error)
 {
     const char *argv[] = { GV_QEMU_IMG, "snapshot", op, name, file, NULL };
-    const char *envp[] = { "LC_ALL=C", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-    g_autofree char *errout = NULL;
-    g_autoptr(GError) local = NULL;
-    int status = 0;
+    g_autofree char *what = g_strdup_printf("qemu-img snapshot %s '%s' of '%s'", op, name, file);
 
-    if (!g_spawn_sync(NULL, (char **)argv, (char **)envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                      NULL, &errout, &status, &local)) {
-        gvReportError(error, GV_ERR_OPERATION_FAILED, "cannot run qemu-img: %s", local->message);
-        return -1;
-    }
-    if (!g_spawn_check_wait_status(status, NULL)) {
-        gvReportError(error, GV_ERR_OPERATION_FAILED,
-                      "qemu-img snapshot %s '%s' of '%s' failed: %s", op, name, file,
-                      g_strstrip(errout));
-        return -1;
-    }
-    return 0;
+    return gvQemuImgRun(argv, what, error);
 }
 
 /* The same operation on every writable disk of @def */

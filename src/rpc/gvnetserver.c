@@ -1315,6 +1315,23 @@ gvNetServerClientCount(gvNetServer *srv)
     return g_hash_table_size(srv->clients);
 }
 
+typedef struct {
+    GThreadPool *pool;
+    gint done;
+    GMainContext *ctx;
+} gvNetPoolDrain;
+
+static gpointer
+gvNetServerDrainThread(gpointer opaque)
+{
+    gvNetPoolDrain *drain = opaque;
+
+    g_thread_pool_free(drain->pool, FALSE, TRUE);
+    g_atomic_int_set(&drain->done, 1);
+    g_main_context_wakeup(drain->ctx);
+    return NULL;
+}
+
 void
 gvNetServerShutdown(gvNetServer *srv)
 {
@@ -1350,8 +1367,16 @@ gvNetServerShutdown(gvNetServer *srv)
     for (l = clients; l; l = l->next)
         gvNetServerClientClose(l->data);
     if (srv->pool) {
-        /* let running calls finish; their replies are dropped */
-        g_thread_pool_free(srv->pool, FALSE, TRUE);
+        /*
+         * let running calls finish (their replies are dropped); they may
+         * wait for the main loop (a QEMU monitor's reply), so it runs on
+         */
+        gvNetPoolDrain drain = { srv->pool, 0, srv->ctx };
+        GThread *t = g_thread_new("drain", gvNetServerDrainThread, &drain);
+
+        while (!g_atomic_int_get(&drain.done))
+            g_main_context_iteration(srv->ctx, TRUE);
+        g_thread_join(t);
         srv->pool = NULL;
     }
     /* run what the workers posted back, so nothing leaks */

@@ -47,6 +47,8 @@ gvErrorCodePrefix(int code)
         return "Timed out during operation";
     case GV_ERR_NO_DOMAIN_SNAPSHOT:
         return "Domain snapshot not found";
+    case GV_ERR_OPERATION_ABORTED:
+        return "operation aborted";
     case GV_ERR_ARGUMENT_UNSUPPORTED:
         return "argument unsupported";
     case GV_ERR_NO_DOMAIN_METADATA:

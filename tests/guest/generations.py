@@ -38,6 +38,7 @@ are rows without a function: listed as not yet covered, never as passed.
 """
 
 import os
+import re
 import sys
 import threading
 import time
@@ -210,6 +211,79 @@ def do_off_revert_start(c):
     return {'t0': t0}
 
 
+def do_save_restore(c):
+    last = c.w.last_state()
+    c.save_image = os.path.join(c.h.workdir, c.name + '.save')
+    r = c.d.virsh('save', c.name, c.save_image, timeout=300)
+    must(c, r, 'save to a file (%.2f s)' % r.elapsed)
+    c.h.ok(last and last.crng == 1, c.tag('the crng was ready when the guest was saved'),
+           last and last.short())
+    c.h.eq(c.d.domstate(c.name), 'shut off (saved)', c.tag('shut off (saved)'))
+    # the guest's state in the file: what a restore goes on from
+    c.snapshots['save'] = last
+    return restore(c)
+
+
+def restore(c):
+    r = c.d.virsh('restore', c.save_image, timeout=300)
+    must(c, r, 'restore from the file (%.2f s)' % r.elapsed)
+    c.h.eq(c.d.domstate(c.name), 'running (restored)', c.tag('running (restored)'))
+    return {'snapshot': 'save', 't_return': time.monotonic()}
+
+
+def do_restore_again(c):
+    c.h.cmd_ok(c.d.virsh('destroy', c.name), c.tag('destroy'))
+    return restore(c)
+
+
+def do_managed_save_start(c):
+    r = c.d.virsh('managedsave', c.name, timeout=300)
+    must(c, r, 'managedsave (%.2f s)' % r.elapsed)
+    c.h.eq(c.d.domstate(c.name), 'shut off (saved)', c.tag('shut off (saved)'))
+    c.h.ok(re.search(r'^Managed save: +yes$', c.d.virsh('dominfo', c.name).out, re.M),
+           c.tag('dominfo: Managed save: yes'))
+    must(c, c.d.virsh('start', c.name, timeout=300), 'start (restores the managed save image)')
+    c.h.eq(c.d.domstate(c.name), 'running (restored)', c.tag('running (restored)'))
+    c.h.ok(re.search(r'^Managed save: +no$', c.d.virsh('dominfo', c.name).out, re.M),
+           c.tag('the image is consumed: Managed save: no'))
+    return {}
+
+
+def do_renew_start(c):
+    c.h.cmd_ok(c.d.virsh('destroy', c.name), c.tag('destroy'))
+    before = c.d.config_guid(c.name)
+    must(c, c.d.genvirsh('domgenid', c.name, '--renew'), 'genvirsh domgenid --renew')
+    after = c.d.config_guid(c.name)
+    c.h.ok(after and after != before and after not in c.h.seen,
+           c.tag('the config holds a new GUID before the start'), '%s -> %s' % (before, after))
+    t0 = time.monotonic()
+    must(c, c.d.virsh('start', c.name), 'start')
+    return {'t0': t0}
+
+
+def do_renew_restart(c):
+    # the guest goes on from its state at the save the restart makes
+    c.snapshots['renew'] = c.w.last_state()
+    r = c.d.genvirsh('domgenid', c.name, '--renew', '--restart', timeout=300)
+    must(c, r, 'genvirsh domgenid --renew --restart (%.2f s)' % r.elapsed)
+    c.h.eq(c.d.domstate(c.name), 'running (restored)', c.tag('running (restored)'))
+    return {'snapshot': 'renew', 't_return': time.monotonic()}
+
+
+def do_clone_start(c):
+    # the guest's disk has internal snapshots: a full copy (overlays would hide them)
+    c.h.cmd_ok(c.d.virsh('destroy', c.name), c.tag('destroy the source'))
+    clone = c.name + '-clone'
+    r = c.d.genvirsh('clone', c.name, clone, '--copy', timeout=300)
+    must(c, r, 'genvirsh clone --copy (%.2f s)' % r.elapsed)
+    g = c.d.config_guid(clone)
+    c.h.ok(g and g not in c.h.seen, c.tag('the clone has a GUID never seen before'), g)
+    c.name = clone  # from here on the table runs on the clone
+    t0 = time.monotonic()
+    must(c, c.d.virsh('start', c.name), 'start the clone')
+    return {'t0': t0}
+
+
 FULL = [
     Transition('start', 'cold start', KEPT, BOOTS, do_start),
     Transition('suspend, resume', 'pause / resume', KEPT, RUNS_ON, do_suspend_resume),
@@ -231,15 +305,18 @@ FULL = [
     Transition('destroy, start', 'shutdown then start', KEPT, BOOTS, do_destroy_start),
     Transition('revert to a shut-off snapshot, start', 'revert to a snapshot, shut off', NEW,
                BOOTS, do_off_revert_start),
-    # genvirt has no code for these yet (issue 11): each is one more row with a function
-    Transition('restore from a save file (twice)', 'restore from a save image file', NEW,
-               FROM_SNAPSHOT, None, later='save/restore: DOMAIN_SAVE, DOMAIN_RESTORE'),
-    Transition('managed save, start', 'managed save then restore', KEPT, RUNS_ON, None,
-               later='managed save: DOMAIN_MANAGED_SAVE'),
-    Transition('clone, start the clone', 'clone (genvirsh clone)', NEW, BOOTS, None,
-               later='genvirsh clone'),
-    Transition('domgenid --renew, start', 'restored from backup (out of band)', NEW, BOOTS, None,
-               later='genvirsh domgenid --renew'),
+    Transition('save, restore from the file', 'restore from a save image file', NEW,
+               FROM_SNAPSHOT, do_save_restore),
+    Transition('destroy, restore the same file again', 'restore from a save image file', NEW,
+               FROM_SNAPSHOT, do_restore_again),
+    # the image restores the guest's memory: QEMU notifies it (GPE 5), with the same GUID
+    Transition('managed save, start', 'managed save then restore', KEPT, RUNS_ON,
+               do_managed_save_start, gpe=1),
+    Transition('domgenid --renew, start', 'restored from backup (out of band)', NEW, BOOTS,
+               do_renew_start),
+    Transition('domgenid --renew --restart', 'restored from backup (out of band)', NEW,
+               FROM_SNAPSHOT, do_renew_restart),
+    Transition('clone, start the clone', 'clone (genvirsh clone)', NEW, BOOTS, do_clone_start),
 ]
 # the oldest machine genvirt accepts: does its guest see the device and a change?
 SHORT = [t for t in FULL if t.run in (do_start, do_snapshot)] + \
@@ -303,7 +380,7 @@ def check_timing(c, name, info, line, reseeds):
              % (name, host))
         text += ', host %.2f s after resume' % host
     else:
-        text += ', host %.2f s after the revert returned' % (line.t - info['t_return'])
+        text += ', host %.2f s after the command returned' % (line.t - info['t_return'])
     h.cont_times.append((c.machine, name, guest, host))
     return text
 

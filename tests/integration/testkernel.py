@@ -44,12 +44,17 @@ CODE = bytes.fromhex(
 )
 
 
-def kernel_image():
-    """The kernel, padded to 4 KiB (QEMU reads an 8 KiB header)."""
+def _multiboot(code):
+    """A multiboot image of @code, padded to 4 KiB (QEMU reads an 8 KiB header)."""
     header = struct.pack('<8I', MAGIC, FLAGS, (-(MAGIC + FLAGS)) & 0xffffffff,
                          LOAD_ADDR, LOAD_ADDR, 0, 0, LOAD_ADDR + HEADER_LEN)
-    image = header + CODE
+    image = header + code
     return image + b'\0' * (4096 - len(image))
+
+
+def kernel_image():
+    """The witness kernel."""
+    return _multiboot(CODE)
 
 
 def write_kernel(path):
@@ -69,3 +74,45 @@ def parse_witness(data):
     eax, mods = struct.unpack_from('<II', data, 0)
     cmdline = data[0x10:0x110].split(b'\0', 1)[0].decode('latin-1')
     return {'eax': eax, 'mods': mods, 'cmdline': cmdline, 'module': data[0x110:0x120]}
+
+
+# A second kernel: fills the guest's RAM above 2 MiB with a xorshift32
+# sequence (incompressible, so a save or a migration moves every page), then
+# writes FILL_DONE at 0x9000 and halts.  For save/restore tests and benches
+# that want a guest whose memory is not all zeroes.
+FILL_DONE = 0xD0E1F111
+FILL_CODE = bytes.fromhex(
+    'fc'                    # cld
+    '8b 4b 08'              # mov ecx, [ebx+8]        mem_upper (KiB above 1 MiB)
+    'c1 e1 08'              # shl ecx, 8              in dwords
+    'bf 00 00 20 00'        # mov edi, 0x200000
+    '81 e9 00 00 04 00'     # sub ecx, 0x40000        the MiB below 2 MiB
+    'b8 78 56 34 12'        # mov eax, 0x12345678
+    '89 c2'                 # loop: mov edx, eax
+    'c1 e2 0d'              # shl edx, 13
+    '31 d0'                 # xor eax, edx
+    '89 c2'                 # mov edx, eax
+    'c1 ea 11'              # shr edx, 17
+    '31 d0'                 # xor eax, edx
+    '89 c2'                 # mov edx, eax
+    'c1 e2 05'              # shl edx, 5
+    '31 d0'                 # xor eax, edx
+    'ab'                    # stosd
+    '49'                    # dec ecx
+    '75 e7'                 # jnz loop
+    'c7 05 00 90 00 00 11 f1 e1 d0'  # mov dword [0x9000], FILL_DONE
+    'fa'                    # halt: cli
+    'f4'                    # hlt
+    'eb fd'                 # jmp halt
+)
+
+
+def fill_kernel_image():
+    """The filling kernel."""
+    return _multiboot(FILL_CODE)
+
+
+def write_fill_kernel(path):
+    with open(path, 'wb') as f:
+        f.write(fill_kernel_image())
+    return path

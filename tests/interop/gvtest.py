@@ -79,21 +79,28 @@ class Harness(gvinteg.Harness):
                 out.append(os.path.join(exdir, f))
         for case in self.xml2xml_cases():
             out.append(os.path.join(self.srcdir, 'tests', 'xml2xml', case + '.xml'))
-        # one daemon holds them all: of the documents that share a name or a UUID
-        # (virt-install's complete documents all name their guest deb11; Nova's reuses
-        # its device document's UUID), the first one stands for them
-        seen, uniq = set(), []
+        # several documents share a name (virt-install's all say 'deb11') or a
+        # genid value (the genid cases): the first of each, since one daemon
+        # holds one domain per name, and define gives a copied GUID a new
+        # value or refuses it (tests/snapmig/clone.py checks that)
+        named, seen = [], set()
         for p in out:
-            xml = read_text(p)
-            name = domain_name(xml)
-            m = re.search(r'<uuid>\s*([^<]*?)\s*</uuid>', xml)
+            text = read_text(p)
+            name = domain_name(text)
+            bare = re.sub(r'<!--.*?-->', '', text, flags=re.S)
+            m = re.search(r'<guid[^>]*>\s*([^<\s]+)\s*</guid>|<genid>\s*([^<\s]+)\s*</genid>',
+                          bare)
+            u = re.search(r'<uuid>\s*([^<\s]+)\s*</uuid>', bare)
             keys = {('name', name)}
             if m:
-                keys.add(('uuid', m.group(1).replace('-', '').lower()))
-            if not keys & seen:
-                seen |= keys
-                uniq.append((p, name))
-        return uniq
+                keys.add(('genid', (m.group(1) or m.group(2)).lower().replace('-', '')))
+            if u:
+                keys.add(('uuid', u.group(1).lower().replace('-', '')))
+            if keys & seen:
+                continue
+            seen |= keys
+            named.append((p, name))
+        return named
 
     def xml2xml_cases(self):
         cases = read_text(os.path.join(self.srcdir, 'tests', 'xml2xml', 'cases.h'))

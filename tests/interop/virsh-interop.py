@@ -24,6 +24,7 @@ V3 = 'a1b2c3d4-e5f6-4789-8abc-def012345603'   # legacy <genid>V3</genid>
 V4 = 'f0e1d2c3-b4a5-4697-8877-665544332204'   # redefine with a new value
 V5_IN = '5D6E7F80-91A2-4B3C-8D4E-5F60718293A5'  # upper case input
 V5 = V5_IN.lower()
+V6 = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e66'   # a fixed GUID redefined: its own value
 
 MISSING = "error: failed to get domain 'nosuchdomain'\n"
 
@@ -242,7 +243,7 @@ def main(h):
         ('gf-legacy-empty', dict(legacy_genid=''), None),
         ('gf-legacy-value', dict(legacy_genid=V3), "<guid auto='yes'>%s</guid>" % V3),
     ]
-    secrets.update([V1, V2, V3, V4, V5])
+    secrets.update([V1, V2, V3, V4, V5, V6])
     generated = {}
     for fname, kw, want in forms:
         path = gvtest.write_file(os.path.join(tmp, fname + '.xml'), gvtest.domain_xml(fname, **kw))
@@ -329,10 +330,10 @@ def main(h):
     h.ok(r.rc == 0 and g_legacy is not None and gvtest.guid_of(r2.out) == g_legacy,
          'redefine with legacy <genid/> keeps the stored GUID', r2.describe())
     path = gvtest.write_file(os.path.join(tmp, 'gf-fixed-2.xml'),
-                             gvtest.domain_xml('gf-fixed', genid='fixed:' + V4))
+                             gvtest.domain_xml('gf-fixed', genid='fixed:' + V6))
     r = h.virsh(rw, 'define', path)
     r2 = h.virsh(rw, 'dumpxml', 'gf-fixed')
-    h.ok(r.rc == 0 and "<guid auto='no'>%s</guid>" % V4 in r2.out,
+    h.ok(r.rc == 0 and "<guid auto='no'>%s</guid>" % V6 in r2.out,
          'redefine of a fixed GUID with a new value replaces it', r2.describe())
 
     # ---- read-only refusals -------------------------------------------

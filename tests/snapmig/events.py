@@ -6,7 +6,8 @@ default event loop (lifecycle, reboot, and a second lifecycle registration
 filtered to one domain), `virsh event --all --loop` and `genvirsh event --all
 --loop`.  The script drives define (new and again), start, suspend, resume,
 reboot, destroy, start --paused, create (transient), a QEMU killed behind
-the daemon's back, a snapshot revert (with genvirt's genid event), a live
+the daemon's back, a snapshot revert (with genvirt's genid event), save,
+restore and managed save (genid events for the restores only), a live
 migration to a second daemon (events on both ends) and undefine, and checks
 that each watcher saw exactly libvirt's events, in order, with libvirt's
 details (shared/reference/libvirt-wire-round2.md 1.4, 1.5), and that virsh
@@ -213,6 +214,36 @@ def migration(h, S, T, w):
     T.virsh('undefine', name)
     wt.close()
     return seen
+
+
+def saverestore(h, S, w):
+    """save, restore (twice, once paused), managed save and its start: STOPPED
+    SAVED; STARTED RESTORED then RESUMED FROM_SNAPSHOT, or SUSPENDED RESTORED
+    (a paused image), or SUSPENDED PAUSED (a managed save started --paused)."""
+    name = 'ev-save'
+    path, uid = h.write_domain(name)
+    img = os.path.join(h.workdir, name + '.save')
+    v = lambda *a: S.virsh(*a)  # noqa: E731
+    return section(h, S, w, name, uid, path, [
+        ('define', lambda: v('define', path), [(name, DEFINED, 0)]),
+        ('start', lambda: v('start', name), [(name, STARTED, 0)]),
+        ('save (the guest stops first)', lambda: v('save', name, img),
+         [(name, SUSPENDED, 0), (name, STOPPED, 4)]),
+        ('restore', lambda: v('restore', img), [(name, STARTED, 2), (name, RESUMED, 2)]),
+        ('destroy', lambda: v('destroy', name), [(name, STOPPED, 1)]),
+        ('restore --paused', lambda: v('restore', '--paused', img),
+         [(name, STARTED, 2), (name, SUSPENDED, 4)]),
+        ('managedsave (already paused)', lambda: v('managedsave', name), [(name, STOPPED, 4)]),
+        ('start (the managed image, paused)', lambda: v('start', name),
+         [(name, STARTED, 2), (name, SUSPENDED, 4)]),
+        ('resume', lambda: v('resume', name), [(name, RESUMED, 0)]),
+        ('managedsave', lambda: v('managedsave', name),
+         [(name, SUSPENDED, 0), (name, STOPPED, 4)]),
+        ('start --paused (the managed image)', lambda: v('start', '--paused', name),
+         [(name, STARTED, 2), (name, SUSPENDED, 0)]),
+        ('destroy', lambda: v('destroy', name), [(name, STOPPED, 1)]),
+        ('undefine', lambda: v('undefine', name), [(name, UNDEFINED, 0)]),
+    ])
 
 
 class Wire:
@@ -440,7 +471,8 @@ def main(h):
     gv_ev = h.spawn([h.genvirsh_path, '-c', S.gv_uri, 'event', '--all', '--loop'])
     time.sleep(1.0)  # both registered
 
-    want = lifecycle(h, S, w) + transient(h, S, w) + snapshot(h, S, w) + migration(h, S, T, w)
+    want = (lifecycle(h, S, w) + transient(h, S, w) + snapshot(h, S, w) + saverestore(h, S, w) +
+            migration(h, S, T, w))
     h.ok(True, 'python3-libvirt saw %d events in all' % len(w.events()))
 
     # what virsh and genvirsh printed: the same lines, and genvirsh also the genid event
@@ -460,8 +492,11 @@ def main(h):
     h.eq([l for l in gl if 'genid-changed' not in l], vl,
          'genvirsh event --all --loop prints the same lines as virsh')
     h.eq([l for l in gl if 'genid-changed' in l],
-         ["event 'genid-changed' for domain 'ev-snap': revert"],
-         "genvirsh event shows genvirt's genid event of the revert (the reason, not the value)")
+         ["event 'genid-changed' for domain 'ev-snap': revert",
+          "event 'genid-changed' for domain 'ev-save': restore",
+          "event 'genid-changed' for domain 'ev-save': restore"],
+         "genvirsh event shows genvirt's genid events of the revert and the two restores "
+         "(the reason, not the value; none for the managed save)")
     h.ok(not any(gvsm.GUID_RE.search(l) for l in gl + vl),
          'no event line carries a GUID')
     h.ok('events received: %d' % len(vl) in rv.out, 'virsh counts what it received')

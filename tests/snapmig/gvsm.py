@@ -40,11 +40,20 @@ def new_guid():
     return str(uuidlib.uuid4())
 
 
-def domain_xml(name, uid, memory_mib=128, genid='auto', disks=()):
+def domain_xml(name, uid, memory_mib=128, genid='auto', disks=(), **kw):
     """gvinteg.domain_xml with 128 MiB, where genid='auto' is the legacy
     <genid/> form without a value (the one virsh users write)."""
     return gvinteg.domain_xml(name, uid, memory_mib=memory_mib,
-                              genid='legacy' if genid == 'auto' else genid, disks=disks)
+                              genid='legacy' if genid == 'auto' else genid, disks=disks, **kw)
+
+
+def check_guid(h, d, name, want, what):
+    """domgenid == QMP == live XML == config file == want."""
+    vals = d.guids(name)
+    bad = {k: v for k, v in vals.items() if v != want}
+    return h.ok(want is not None and not bad,
+                '%s: the GUID %s is what domgenid, QMP, the live XML and the config file say'
+                % (what, want), 'differing: %r' % bad)
 
 
 def children_of(pid):

@@ -34,13 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gvsm  # noqa: E402
 
 
-def check_guid(h, d, name, want, what):
-    """domgenid == QMP == live XML == config file == want."""
-    vals = d.guids(name)
-    bad = {k: v for k, v in vals.items() if v != want}
-    return h.ok(want is not None and not bad,
-                '%s: the GUID %s is what domgenid, QMP, the live XML and the config file say'
-                % (what, want), 'differing: %r' % bad)
+check_guid = gvsm.check_guid
 
 
 def snap_xml(d, dom, snap):
