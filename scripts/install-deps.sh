@@ -17,6 +17,8 @@ packages=(
     ovmf
     # the stock clients genvirtd is tested against (never linked into genvirt)
     libvirt-clients python3-libvirt
+    # virt-install's own library, whose parsers and connection the host tests use
+    virtinst
     # test scripts
     python3 git strace iproute2
     # remote transports: packet captures of migrations, ssh with `nc -U` on the remote end

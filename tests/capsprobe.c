@@ -1,8 +1,8 @@
 /*
- * capsprobe.c: probes a QEMU binary and prints its capabilities as the JSON
- * that tests/caps/ fixtures and the daemon's cache hold.
+ * capsprobe.c: prints what gvQemuCapsProbe learns from a QEMU binary, in the
+ * format of the fixtures in tests/caps/ (not a test: the fixtures' maker)
  *
- * Usage: capsprobe [QEMU-BINARY]   (default /usr/bin/qemu-system-x86_64)
+ *   capsprobe BINARY kvm|tcg > tests/caps/NAME.json
  */
 #include <gvconfig.h>
 
@@ -13,12 +13,15 @@
 int
 main(int argc, char **argv)
 {
-    const char *binary = argc > 1 ? argv[1] : "/usr/bin/qemu-system-x86_64";
     g_autoptr(GError) error = NULL;
-    g_autoptr(gvQemuCaps) caps = gvQemuCapsProbe(binary, 60000, &error);
+    g_autoptr(gvQemuCaps) caps = NULL;
     g_autoptr(json_object) obj = NULL;
 
-    if (!caps) {
+    if (argc != 3 || (!g_str_equal(argv[2], "kvm") && !g_str_equal(argv[2], "tcg"))) {
+        fprintf(stderr, "usage: capsprobe BINARY kvm|tcg\n");
+        return 2;
+    }
+    if (!(caps = gvQemuCapsProbe(argv[1], g_str_equal(argv[2], "kvm"), 60000, &error))) {
         fprintf(stderr, "capsprobe: %s\n", error->message);
         return 1;
     }

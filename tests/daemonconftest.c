@@ -9,6 +9,7 @@
 #include <gvconfig.h>
 
 #include "daemon_config.h"
+#include "gverror.h"
 #include "testutils.h"
 
 typedef struct {
@@ -78,6 +79,8 @@ testConf(const void *opaque)
             g_test_fail();
             return;
         }
+        /* libvirt's VIR_ERR_CONF_SYNTAX, the code a client sees */
+        g_assert_error(error, GV_ERROR, 33);
         actual = g_strdup_printf("%s\n", error->message);
     } else {
         if (rc < 0) {
@@ -124,6 +127,7 @@ testMissingFile(const void *opaque)
     g_assert_cmpint(gvDaemonConfigLoadFile(cfg, "/nonexistent/genvirtd.conf", true, &error), ==,
                     -1);
     g_assert_nonnull(strstr(error->message, "'/nonexistent/genvirtd.conf'"));
+    g_assert_error(error, GV_ERROR, 33);
 }
 
 #define DO_TEST_FULL(name, fail) \

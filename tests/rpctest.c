@@ -370,6 +370,37 @@ testLayoutWire(const void *opaque)
     g_assert_cmpmem(b->data, 4, "\x00\x00\x00\x05", 4);
 }
 
+/* NODE_GET_INFO's reply: char model[32] (4 bytes a char, no count), hyper, 6 ints */
+static void
+testLayoutNodeInfo(const void *opaque)
+{
+    const gvProcDesc *proc = gvDispatchLookup(GV_PROGRAM_REMOTE, GV_PROC_NODE_GET_INFO);
+    const gvProcDesc *nosupport =
+        gvDispatchLookup(GV_PROGRAM_REMOTE, GV_PROC_CONNECT_LIST_ALL_NWFILTERS);
+    gvNodeGetInfoRet info = { "x86_64", 33554432, 7, 2400, 2, 1, 2, 2 };
+    g_autoptr(GByteArray) b = g_byte_array_new();
+    guint32 word;
+
+    g_assert_nonnull(proc);
+    gvXdrEncodeLayout(b, proc->ret, &info);
+    g_assert_cmpuint(b->len, ==, 160);
+    memcpy(&word, b->data + 4, 4);
+    g_assert_cmpuint(GUINT32_FROM_BE(word), ==, '8');
+    memcpy(&word, b->data + 6 * 4, 4);
+    g_assert_cmpuint(GUINT32_FROM_BE(word), ==, 0); /* zero-filled after "x86_64" */
+    memcpy(&word, b->data + 128 + 4, 4);
+    g_assert_cmpuint(GUINT32_FROM_BE(word), ==, 33554432);
+    memcpy(&word, b->data + 156, 4);
+    g_assert_cmpuint(GUINT32_FROM_BE(word), ==, 2);
+    /* the subsystems genvirt has no driver for: libvirt's error domains */
+    g_assert_nonnull(nosupport);
+    g_assert_true(nosupport->flags & GV_PROC_NOSUPPORT);
+    g_assert_cmpint(nosupport->errorDomain, ==, 33); /* VIR_FROM_NWFILTER */
+    g_assert_cmpstr(nosupport->api, ==, "virConnectListAllNWFilters");
+    g_assert_cmpint(
+        gvDispatchLookup(GV_PROGRAM_REMOTE, GV_PROC_STORAGE_POOL_DEFINE_XML)->errorDomain, ==, 18);
+}
+
 /* tls_allowed_dn_list patterns: fnmatch over the whole DN, as libvirt */
 static void
 testDNMatch(const void *opaque)
@@ -402,6 +433,7 @@ main(int argc, char **argv)
     gvTestRun("/rpc/proc-table", testProcTable, NULL);
     gvTestRun("/rpc/layouts", testLayouts, NULL);
     gvTestRun("/rpc/layout-wire", testLayoutWire, NULL);
+    gvTestRun("/rpc/layout-node-info", testLayoutNodeInfo, NULL);
     gvTestRun("/rpc/tls-dn-match", testDNMatch, NULL);
 
     return g_test_run();

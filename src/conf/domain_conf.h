@@ -111,10 +111,14 @@ char *gvSchemaPath(const char *name);
 
 /* domain_postparse.c */
 int gvDomainDefPostParse(gvDomainDef *def, GError **error);
+/* The emulator a domain of @arch gets when it names none */
+const char *gvDomainDefDefaultEmulator(gvArch arch);
 
 /* domain_validate.c */
 int gvDomainDefValidate(const gvDomainDef *def, GError **error);
 bool gvDomainDefMachineIsX86PC(const char *machine);
+/* Whether the genid device works on @machine: an x86 pc or q35 of 2.5 or later */
+bool gvDomainDefMachineHasGenid(const char *machine);
 
 /* domain_abi.c */
 int gvDomainDefCheckABIStability(const gvDomainDef *src, const gvDomainDef *dst, GError **error);

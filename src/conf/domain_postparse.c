@@ -40,6 +40,20 @@ gvDomainChrDefsPostParse(GPtrArray *chrs)
     }
 }
 
+const char *
+gvDomainDefDefaultEmulator(gvArch arch)
+{
+    switch ((gvArch)arch) {
+    case GV_ARCH_I686:
+        return "/usr/bin/qemu-system-i386";
+    case GV_ARCH_NONE:
+    case GV_ARCH_X86_64:
+    case GV_ARCH_LAST:
+        break;
+    }
+    return "/usr/bin/qemu-system-x86_64";
+}
+
 int
 gvDomainDefPostParse(gvDomainDef *def, GError **error)
 {
@@ -64,10 +78,8 @@ gvDomainDefPostParse(gvDomainDef *def, GError **error)
         def->onCrash = GV_DOMAIN_LIFECYCLE_DESTROY;
     if (def->cpu)
         gvDomainCPUDefPostParse(def->cpu);
-    if (!def->emulator) {
-        def->emulator = g_strdup(def->os.arch == GV_ARCH_I686 ? "/usr/bin/qemu-system-i386"
-                                                              : "/usr/bin/qemu-system-x86_64");
-    }
+    if (!def->emulator)
+        def->emulator = g_strdup(gvDomainDefDefaultEmulator(def->os.arch));
 
     for (i = 0; i < def->disks->len; i++) {
         if (gvDomainDiskDefPostParse(g_ptr_array_index(def->disks, i), error) < 0)

@@ -83,6 +83,14 @@ gvDomainDefMachineVersion(const char *machine)
     return (int)(major * 1000 + minor);
 }
 
+bool
+gvDomainDefMachineHasGenid(const char *machine)
+{
+    int version = gvDomainDefMachineVersion(machine);
+
+    return gvDomainDefMachineIsX86PC(machine) && (version < 0 || version >= 2005);
+}
+
 /*
  * Whether a Linux kernel booted with @cmdline leaves ACPI off, so that it
  * never finds the genid device (QEMU says nothing): the last "acpi=off" or

@@ -150,6 +150,9 @@ gvDispatchErrorDomain(int code)
     case GV_ERR_OPERATION_INVALID:
     case GV_ERR_OPERATION_DENIED:
         return GV_ERROR_DOMAIN_DOMAIN;
+    case GV_ERR_NO_STORAGE_POOL:
+    case GV_ERR_NO_STORAGE_VOL:
+        return GV_ERROR_DOMAIN_STORAGE;
     default:
         return GV_ERROR_DOMAIN_QEMU;
     }

@@ -36,6 +36,8 @@ gvDriverNew(const char *root, GError **error)
     drv->accel = gvQemuHostAccel();
     drv->migrationHost = g_strdup(g_get_host_name());
     drv->migrationListen = g_strdup("0.0.0.0");
+    /* a fixture tree of /proc and /sys in place of the host's (tests only) */
+    drv->hostRoot = g_strdup(g_getenv("GENVIRT_HOST_ROOT") ? g_getenv("GENVIRT_HOST_ROOT") : "/");
     drv->root = g_strdup(root ? root : "");
     drv->migrateTLSDir = g_build_filename(drv->root[0] ? drv->root : "/", "etc/pki/qemu", NULL);
     drv->keepaliveInterval = 5;
@@ -82,6 +84,7 @@ gvDriverFree(gvDriver *drv)
     g_mutex_clear(&drv->threadsLock);
     g_free(drv->migrationHost);
     g_free(drv->migrationListen);
+    g_free(drv->hostRoot);
     g_free(drv->migrateTLSDir);
     g_free(drv->root);
     g_free(drv->configDir);
@@ -496,6 +499,9 @@ gvDriverGetXMLDesc(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool sho
     return xml;
 }
 
+/* Version of the cache files' contents: 2 added the target, KVM and CPU models */
+#define GV_DRIVER_CAPS_FORMAT 2
+
 /* Loads STATEDIR/caps/HASH.json when it was made from this very binary */
 static gvQemuCaps *
 gvDriverLoadCachedCaps(const char *cachePath, gint64 mtime)
@@ -524,6 +530,7 @@ gvDriverGetCaps(gvDriver *drv, const char *emulator, GError **error)
     gvQemuCaps *caps;
     struct stat sb;
     gint64 mtime;
+    g_autofree char *key = NULL;
     g_autofree char *hash = NULL;
     g_autofree char *cacheDir = NULL;
     g_autofree char *cachePath = NULL;
@@ -541,14 +548,17 @@ gvDriverGetCaps(gvDriver *drv, const char *emulator, GError **error)
     }
     /* probing takes a while: other starts must not wait behind it */
     g_mutex_unlock(&drv->capsLock);
-    hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, emulator, -1);
+    /* a new format or another accelerator makes a new file */
+    key = g_strdup_printf("%d:%s:%s", GV_DRIVER_CAPS_FORMAT, gvQemuAccelTypeToString(drv->accel),
+                          emulator);
+    hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, key, -1);
     cacheDir = g_build_filename(drv->stateDir, "caps", NULL);
     cachePath = g_strdup_printf("%s/%s.json", cacheDir, hash);
     if (!(caps = gvDriverLoadCachedCaps(cachePath, mtime))) {
         g_autoptr(json_object) obj = NULL;
         g_autoptr(GError) local = NULL;
 
-        if (!(caps = gvQemuCapsProbe(emulator, 30000, error)))
+        if (!(caps = gvQemuCapsProbe(emulator, drv->accel == GV_QEMU_ACCEL_KVM, 30000, error)))
             return NULL;
         obj = gvQemuCapsToJSON(caps);
         json_object_object_add(obj, "binary-mtime", json_object_new_int64(mtime));

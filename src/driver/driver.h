@@ -66,6 +66,7 @@ struct _gvDriver {
     int keepaliveInterval; /* of this daemon's connections to migration destinations */
     int keepaliveCount;
     gvJournal *configs; /* writes of configDir's NAME.xml files (gvjournal.h) */
+    char *hostRoot; /* /proc and /sys are read under it: "/", or $GENVIRT_HOST_ROOT (tests) */
     gvDriverEventFunc eventFunc; /* set once, before any client connects */
     gpointer eventOpaque;
     const gvDriverHooks *hooks; /* set by the hypervisor driver: gvQemuDriverInit */

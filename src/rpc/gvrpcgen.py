@@ -46,7 +46,7 @@ NOSUPPORT_DOMAINS = {
     'nodedev': 22,
     'interface': 26,
     'secret': 30,
-    'nwfilter': 31,
+    'nwfilter': 33,
 }
 
 

@@ -26,6 +26,7 @@ typedef enum {
     GV_ERROR_DOMAIN_RPC = 7,
     GV_ERROR_DOMAIN_CONF = 9,
     GV_ERROR_DOMAIN_QEMU = 10,
+    GV_ERROR_DOMAIN_STORAGE = 18,
     GV_ERROR_DOMAIN_DOMAIN = 20,
 } gvErrorDomain;
 

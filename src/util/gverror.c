@@ -29,12 +29,16 @@ gvErrorCodePrefix(int code)
         return "operation failed";
     case GV_ERR_OPERATION_DENIED:
         return "operation forbidden";
+    case GV_ERR_CONF_SYNTAX:
+        return "configuration file syntax error";
     case GV_ERR_NO_DOMAIN:
         return "Domain not found";
     case GV_ERR_AUTH_FAILED:
         return "authentication failed";
-    case GV_ERR_CONF_SYNTAX:
-        return "configuration file syntax error";
+    case GV_ERR_NO_STORAGE_POOL:
+        return "Storage pool not found";
+    case GV_ERR_NO_STORAGE_VOL:
+        return "Storage volume not found";
     case GV_ERR_OPERATION_INVALID:
         return "Requested operation is not valid";
     case GV_ERR_CONFIG_UNSUPPORTED:

@@ -348,6 +348,44 @@ gvFileReadBounded(const char *path, size_t max, char **data, size_t *len, GError
     return 0;
 }
 
+int
+gvFileReadOptional(const char *path, size_t max, char **data, GError **error)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+    char chunk[4096];
+    int fd;
+
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;
+        gvReportSystemError(error, errno, "cannot open '%s'", path);
+        return -1;
+    }
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            gvReportSystemError(error, errno, "cannot read '%s'", path);
+            close(fd);
+            return -1;
+        }
+        if (n == 0)
+            break;
+        if (buf->len + (size_t)n > max) {
+            gvReportError(error, GV_ERR_INTERNAL_ERROR,
+                          "'%s' is larger than the limit of %zu bytes", path, max);
+            close(fd);
+            return -1;
+        }
+        g_string_append_len(buf, chunk, n);
+    }
+    close(fd);
+    *data = g_string_free(g_steal_pointer(&buf), FALSE);
+    return 1;
+}
+
 bool
 gvFileIsAtomicTemp(const char *name)
 {

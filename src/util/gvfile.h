@@ -54,5 +54,13 @@ int gvDirEnsure(const char *path, unsigned int mode, GError **error);
 /* Reads @path if it is at most @max bytes; the contents are NUL-terminated */
 int gvFileReadBounded(const char *path, size_t max, char **data, size_t *len, GError **error);
 
+/*
+ * Reads @path to its end, at most @max bytes, whatever size it claims (the
+ * files of /proc and /sys claim 0 or 4096); the contents are
+ * NUL-terminated.  Returns 1, or 0 (and no error, *@data untouched) when
+ * @path does not exist, or -1.
+ */
+int gvFileReadOptional(const char *path, size_t max, char **data, GError **error);
+
 /* True for the temporary files gvFileWriteAtomic leaves behind after a crash */
 bool gvFileIsAtomicTemp(const char *name);

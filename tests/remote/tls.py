@@ -92,10 +92,14 @@ def main(h):
           'd = c.lookupByName(sys.argv[2])\n'
           'print(sorted(x.name() for x in c.listAllDomains(0)))\n'
           'print(d.XMLDesc(0))\n'
+          'print("secure=%d encrypted=%d" % (c.isSecure(), c.isEncrypted()))\n'
           'c.close()\n')
     r = hosts.run('A', ['/usr/bin/python3', '-c', py, admin, name])
     h.ok(r.rc == 0 and ("'%s'" % name) in r.out and gvsm.guid_of(r.out) == guid,
          'python3-libvirt on A: open, listAllDomains, XMLDesc with the GUID over TLS',
+         r.describe())
+    h.ok('secure=1 encrypted=1' in r.out,
+         'python3-libvirt on A: isSecure() and isEncrypted() are 1 over TLS (CONNECT_IS_SECURE)',
          r.describe())
 
     # ---- genvirsh, the same way
