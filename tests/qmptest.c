@@ -15,6 +15,7 @@
 #include "gverror.h"
 #include "gvuuid.h"
 #include "qemu_monitor.h"
+#include "qemu_process_devices.h"
 #include "testutils.h"
 
 typedef enum {
@@ -28,6 +29,7 @@ typedef struct {
     const char *expect; /* the command it must get */
     FakeStepKind kind;
     const char *text;
+    const char *args; /* its "arguments" as json-c writes them (plain, "/" as is), or NULL */
 } FakeStep;
 
 typedef struct {
@@ -90,6 +92,19 @@ fakeQemuThread(gpointer opaque)
             f->failure = g_strdup_printf("step %zu: got '%s' id '%s', expected '%s'", i, exec, id,
                                          st->expect);
             break;
+        }
+        if (st->args) {
+            const char *got = "(none)";
+
+            if (json_object_object_get_ex(cmd, "arguments", &v)) {
+                got = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+                                                            JSON_C_TO_STRING_NOSLASHESCAPE);
+            }
+            if (!g_str_equal(got, st->args)) {
+                f->failure = g_strdup_printf("step %zu: '%s' with arguments %s, expected %s", i,
+                                             exec, got, st->args);
+                break;
+            }
         }
         switch (st->kind) {
         case STEP_REPLY: {
@@ -284,6 +299,50 @@ testMonitorCommands(const void *opaque)
     g_assert_cmpint(l.eof, ==, 0);
 }
 
+/*
+ * After QMP is up and before the guest runs: the VNC password, the balloon's
+ * statistics period and, with <currentMemory> below <memory>, its target
+ */
+static void
+testSetupDevices(const void *opaque)
+{
+    static const char *const xml =
+        "<domain type='kvm'><name>b</name><memory unit='MiB'>64</memory>"
+        "<currentMemory unit='MiB'>48</currentMemory><devices>"
+        "<graphics type='vnc' port='5901' passwd='s3cret'/>"
+        "<memballoon model='virtio'><stats period='10'/></memballoon></devices></domain>";
+    static const FakeStep steps[] = {
+        { "qmp_capabilities", STEP_REPLY, "{\"return\": {}, \"id\": \"@ID@\"}", NULL },
+        { "set_password", STEP_REPLY, "{\"return\": {}, \"id\": \"@ID@\"}",
+          "{\"protocol\":\"vnc\",\"password\":\"s3cret\"}" },
+        { "qom-set", STEP_REPLY, "{\"return\": {}, \"id\": \"@ID@\"}",
+          "{\"path\":\"/machine/peripheral/balloon0\",\"property\":\"guest-stats-polling-"
+          "interval\",\"value\":10}" },
+        { "balloon", STEP_REPLY, "{\"return\": {}, \"id\": \"@ID@\"}", "{\"value\":50331648}" },
+    };
+    FakeQemu f = { 0 };
+    LoopFixture l;
+    char *path = fakeQemuStart(&f, steps, G_N_ELEMENTS(steps));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(gvDomainDef) def = gvDomainDefParseString(xml, 0, &error);
+    gvQemuMonitor *mon;
+    int rc;
+
+    g_assert_no_error(error);
+    g_assert_true(gvQemuProcessHasBalloon(def));
+    loopStart(&l);
+    mon = gvQemuMonitorOpen(path, l.ctx, &callbacks, &l, NULL, 5000, &error);
+    g_assert_no_error(error);
+    rc = gvQemuProcessSetupDevices(mon, def, &error);
+    gvQemuMonitorClose(mon);
+    gvQemuMonitorUnref(mon);
+    /* the fake says which command or argument it did not expect */
+    fakeQemuFinish(&f, path);
+    loopStop(&l);
+    g_assert_no_error(error);
+    g_assert_cmpint(rc, ==, 0);
+}
+
 static void
 testMonitorTimeoutAndEOF(const void *opaque)
 {
@@ -414,6 +473,7 @@ main(int argc, char **argv)
     gvTestRun("/qmp/parse-chardev", testParseChardev, NULL);
     gvTestRun("/qmp/commands-events", testMonitorCommands, NULL);
     gvTestRun("/qmp/timeout-eof", testMonitorTimeoutAndEOF, NULL);
+    gvTestRun("/qmp/setup-devices", testSetupDevices, NULL);
 
     return g_test_run();
 }

@@ -28,6 +28,9 @@ testXML2Argv(const void *opaque)
     g_autofree char *capsPath = gvTestPath("caps/%s.json", t->caps);
     g_autofree char *monitor = g_strdup_printf("/run/genvirt/qemu/%s.monitor", t->name);
     g_autofree char *home = g_strdup_printf("/var/lib/genvirt/qemu/%s", t->name);
+    g_autofree char *channelDir = g_strdup_printf("/var/lib/genvirt/qemu/%s/channel", t->name);
+    /* the tap fds genvirtd would pass for bridge and ethernet interfaces */
+    static const int tapFds[] = { 30, 31, 32, 33 };
     g_autoptr(GError) error = NULL;
     g_autoptr(gvDomainDef) def = NULL;
     g_autoptr(gvQemuCaps) caps = NULL;
@@ -42,6 +45,10 @@ testXML2Argv(const void *opaque)
         .monitorFd = -1,
         .genidConfigFd = 3,
         .homeDir = home,
+        .channelDir = channelDir,
+        .spicePort = 5900,
+        .tapFds = tapFds,
+        .ntapFds = G_N_ELEMENTS(tapFds),
         .now = 1767225600, /* 2026-01-01T00:00:00Z, for <clock offset='variable'> */
     };
     int rc = -1;
@@ -107,6 +114,7 @@ testXML2Argv(const void *opaque)
 
 #define CAPS_72 "qemu-7.2.x86_64"
 #define CAPS_NOVMGENID "qemu-7.2-novmgenid.x86_64"
+#define CAPS_NOSPICE "qemu-7.2-nospice.x86_64"
 /* with QEMU's CPU data, from a nested-KVM AMD host (tests/caps/README.md) */
 #define CAPS_CPU "qemu-7.2-cpu.x86_64"
 #define KVM GV_QEMU_ACCEL_KVM
@@ -114,6 +122,12 @@ testXML2Argv(const void *opaque)
 #define DO_TEST(name, accel) DO_TEST_FULL(name, CAPS_72, accel, false)
 #define DO_TEST_CAPS(name, caps, accel) DO_TEST_FULL(name, caps, accel, false)
 #define DO_TEST_FAIL(name, caps, accel) DO_TEST_FULL(name, caps, accel, true)
+/*
+ * A line with tap file descriptors genvirtd opens (bridge, ethernet):
+ * qemu-accepts.py does not start it; tests/integration/tap.py starts such
+ * domains for real.
+ */
+#define DO_TEST_TAPS(name, caps, accel) DO_TEST_FULL(name, caps, accel, false)
 
 int
 main(int argc, char **argv)

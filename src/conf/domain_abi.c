@@ -131,6 +131,9 @@ gvDomainFeaturesCheckABIStability(const gvDomainDef *src, const gvDomainDef *dst
     if (s->smm != d->smm)
         gvABIMismatch(msgs, "target SMM '%s' does not match source SMM '%s'", gvABISwitch(d->smm),
                       gvABISwitch(s->smm));
+    if (s->vmcoreinfo != d->vmcoreinfo)
+        gvABIMismatch(msgs, "target vmcoreinfo '%s' does not match source vmcoreinfo '%s'",
+                      gvABISwitch(d->vmcoreinfo), gvABISwitch(s->vmcoreinfo));
     if (s->hypervMode != d->hypervMode)
         gvABIMismatch(msgs, "target Hyper-V mode '%s' does not match source mode '%s'",
                       gvDomainHypervModeTypeToString(d->hypervMode),
@@ -340,6 +343,7 @@ gvDomainDefCheckABIStability(const gvDomainDef *src, const gvDomainDef *dst, GEr
     if (src->serials->len != dst->serials->len)
         gvABIMismatch(msgs, "target serial port count '%u' does not match source count '%u'",
                       dst->serials->len, src->serials->len);
+    gvDomainDevicesCheckABIStability(src, dst, msgs);
 
     if (msgs->len > 0) {
         g_ptr_array_add(msgs, NULL);

@@ -1,23 +1,29 @@
 /*
- * domain_chr.h: <devices>/<serial> and <devices>/<console> (pty)
+ * domain_chr.h: <devices>/<serial>, <console> and <channel>
  *
  * A running domain's pty has a path, the slave side QEMU opened
  * (/dev/pts/N).  It is live data, like the domain's id: the live XML shows
  * it as <source path='...'/> (and, on a <console>, as tty='...', which
  * `virsh ttyconsole` reads); inactive XML and configs never carry it, and an
- * inactive parse ignores it.
+ * inactive parse ignores it.  The paths of file and unix chardevs are config.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <libxml/tree.h>
 
+#include "domain_address.h"
 #include "gvbuffer.h"
 #include "gvenum.h"
 
 typedef enum {
     GV_DOMAIN_CHR_TYPE_NONE = 0,
     GV_DOMAIN_CHR_TYPE_PTY,
+    GV_DOMAIN_CHR_TYPE_FILE,
+    GV_DOMAIN_CHR_TYPE_UNIX,
+    GV_DOMAIN_CHR_TYPE_TCP,
+    GV_DOMAIN_CHR_TYPE_NULL,
+    GV_DOMAIN_CHR_TYPE_SPICEVMC,
     GV_DOMAIN_CHR_TYPE_LAST
 } gvDomainChrType;
 GV_ENUM_DECL(gvDomainChrType);
@@ -25,6 +31,7 @@ GV_ENUM_DECL(gvDomainChrType);
 typedef enum {
     GV_DOMAIN_CHR_DEVICE_SERIAL = 0,
     GV_DOMAIN_CHR_DEVICE_CONSOLE,
+    GV_DOMAIN_CHR_DEVICE_CHANNEL,
     GV_DOMAIN_CHR_DEVICE_LAST
 } gvDomainChrDevice;
 GV_ENUM_DECL(gvDomainChrDevice);
@@ -37,12 +44,38 @@ typedef enum {
 } gvDomainChrConsoleTarget;
 GV_ENUM_DECL(gvDomainChrConsoleTarget);
 
+typedef enum {
+    GV_DOMAIN_CHR_MODE_NONE = 0,
+    GV_DOMAIN_CHR_MODE_BIND,
+    GV_DOMAIN_CHR_MODE_CONNECT,
+    GV_DOMAIN_CHR_MODE_LAST
+} gvDomainChrMode;
+GV_ENUM_DECL(gvDomainChrMode);
+
+typedef enum {
+    GV_DOMAIN_CHR_PROTOCOL_NONE = 0,
+    GV_DOMAIN_CHR_PROTOCOL_RAW,
+    GV_DOMAIN_CHR_PROTOCOL_TELNET,
+    GV_DOMAIN_CHR_PROTOCOL_LAST
+} gvDomainChrProtocol;
+GV_ENUM_DECL(gvDomainChrProtocol);
+
 typedef struct {
     gvDomainChrDevice device;
     gvDomainChrType type;
-    int port; /* <target port=>; -1 when absent */
+    /* <source>: path (file, unix; a pty's: live only), mode (unix, tcp), host and
+     * service (tcp) */
+    char *path;
+    gvDomainChrMode mode;
+    char *host;
+    char *service;
+    gvDomainChrProtocol protocol; /* tcp */
+    char *logfile; /* <log file=>: a copy of the guest's output */
+    gvTristateSwitch logappend; /* <log append=> */
+    int port; /* <target port=>; -1 when absent (serial, console) */
     gvDomainChrConsoleTarget target; /* consoles only: <target type=> */
-    char *path; /* live only: the pty QEMU opened, or NULL */
+    char *name; /* channels: <target type='virtio' name=> */
+    gvDomainDeviceInfo info; /* channels: the virtio-serial address */
 } gvDomainChrDef;
 
 void gvDomainChrDefFree(gvDomainChrDef *def);
@@ -53,3 +86,7 @@ gvDomainChrDef *gvDomainChrDefParseXML(xmlNodePtr node, gvDomainChrDevice device
                                        GError **error);
 /* @inactive: leave out live-only data */
 void gvDomainChrDefFormat(gvBuffer *buf, const gvDomainChrDef *def, bool inactive);
+/* A copy of @src's host side (type and source) for the console that mirrors a serial */
+void gvDomainChrSourceCopy(gvDomainChrDef *dst, const gvDomainChrDef *src);
+bool gvDomainChrSourceEqual(const gvDomainChrDef *a, const gvDomainChrDef *b);
+int gvDomainChrDefValidate(const gvDomainChrDef *def, GError **error);

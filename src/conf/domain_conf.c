@@ -26,6 +26,7 @@ gvDomainDefNew(void)
     def->serials = g_ptr_array_new_with_free_func((GDestroyNotify)gvDomainChrDefFree);
     def->consoles = g_ptr_array_new_with_free_func((GDestroyNotify)gvDomainChrDefFree);
     def->graphics = g_ptr_array_new_with_free_func((GDestroyNotify)gvDomainGraphicsDefFree);
+    gvDomainDevicesInit(def);
     return def;
 }
 
@@ -50,6 +51,7 @@ gvDomainDefFree(gvDomainDef *def)
     g_ptr_array_unref(def->serials);
     g_ptr_array_unref(def->consoles);
     g_ptr_array_unref(def->graphics);
+    gvDomainDevicesClear(def);
     gvDomainGenidDefFree(def->genid);
     g_free(def);
 }
@@ -119,89 +121,6 @@ gvDomainMemoryParseXML(xmlNodePtr node, unsigned long long *kib, GError **error)
         return -1;
     *kib = (value * scale + 1023) / 1024;
     return 0;
-}
-
-/* ---- <devices> ---------------------------------------------------------- */
-
-static int
-gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, unsigned int flags, GError **error)
-{
-    static const gvXMLChildSpec children[] = { { "emulator", 1 },  { "disk", 0 },
-                                               { "interface", 0 }, { "serial", 0 },
-                                               { "console", 0 },   { "graphics", 0 },
-                                               { "genid", 1 },     { NULL, 0 } };
-    xmlNodePtr cur;
-
-    if (gvXMLCheckNode(node, NULL, children, false, error) < 0)
-        return -1;
-    for (cur = node->children; cur; cur = cur->next) {
-        const char *name = (const char *)cur->name;
-
-        if (cur->type != XML_ELEMENT_NODE)
-            continue;
-        if (g_str_equal(name, "emulator")) {
-            if (gvXMLCheckNode(cur, NULL, NULL, true, error) < 0)
-                return -1;
-            def->emulator = gvXMLNodeContent(cur, true);
-        } else if (g_str_equal(name, "disk")) {
-            gvDomainDiskDef *disk = gvDomainDiskDefParseXML(cur, error);
-
-            if (!disk)
-                return -1;
-            g_ptr_array_add(def->disks, disk);
-        } else if (g_str_equal(name, "interface")) {
-            gvDomainNetDef *net = gvDomainNetDefParseXML(cur, error);
-
-            if (!net)
-                return -1;
-            g_ptr_array_add(def->nets, net);
-        } else if (g_str_equal(name, "serial") || g_str_equal(name, "console")) {
-            bool console = g_str_equal(name, "console");
-            gvDomainChrDef *chr;
-
-            chr = gvDomainChrDefParseXML(
-                cur, console ? GV_DOMAIN_CHR_DEVICE_CONSOLE : GV_DOMAIN_CHR_DEVICE_SERIAL,
-                flags & GV_DOMAIN_DEF_PARSE_INACTIVE, error);
-            if (!chr)
-                return -1;
-            g_ptr_array_add(console ? def->consoles : def->serials, chr);
-        } else if (g_str_equal(name, "graphics")) {
-            gvDomainGraphicsDef *gfx = gvDomainGraphicsDefParseXML(cur, error);
-
-            if (!gfx)
-                return -1;
-            g_ptr_array_add(def->graphics, gfx);
-        } else if (g_str_equal(name, "genid")) {
-            if (!(def->genid = gvDomainGenidDefParseXML(cur, error)))
-                return -1;
-        }
-    }
-    return 0;
-}
-
-static void
-gvDomainDevicesFormat(gvBuffer *buf, const gvDomainDef *def, unsigned int flags)
-{
-    g_auto(gvBuffer) childBuf = GV_BUFFER_INIT_CHILD(buf);
-    /* a pty path is live data; a migration destination opens its own */
-    bool inactive = flags & (GV_DOMAIN_DEF_FORMAT_INACTIVE | GV_DOMAIN_DEF_FORMAT_MIGRATABLE);
-    guint i;
-
-    if (def->emulator)
-        gvBufferEscapeString(&childBuf, "<emulator>%s</emulator>\n", def->emulator);
-    for (i = 0; i < def->disks->len; i++)
-        gvDomainDiskDefFormat(&childBuf, g_ptr_array_index(def->disks, i));
-    for (i = 0; i < def->nets->len; i++)
-        gvDomainNetDefFormat(&childBuf, g_ptr_array_index(def->nets, i));
-    for (i = 0; i < def->serials->len; i++)
-        gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->serials, i), inactive);
-    for (i = 0; i < def->consoles->len; i++)
-        gvDomainChrDefFormat(&childBuf, g_ptr_array_index(def->consoles, i), inactive);
-    for (i = 0; i < def->graphics->len; i++)
-        gvDomainGraphicsDefFormat(&childBuf, g_ptr_array_index(def->graphics, i));
-    if (def->genid)
-        gvDomainGenidDefFormat(&childBuf, def->genid, flags & GV_DOMAIN_DEF_FORMAT_SECURE);
-    gvXMLFormatElement(buf, "devices", NULL, &childBuf);
 }
 
 /* ---- <domain> ----------------------------------------------------------- */

@@ -15,7 +15,9 @@
 
 #include "domain_chr.h"
 #include "domain_clock.h"
+#include "domain_controller.h"
 #include "domain_cpu.h"
+#include "domain_device.h"
 #include "domain_disk.h"
 #include "domain_features.h"
 #include "domain_graphics.h"
@@ -71,6 +73,17 @@ typedef struct {
     GPtrArray *serials; /* gvDomainChrDef */
     GPtrArray *consoles; /* gvDomainChrDef */
     GPtrArray *graphics; /* gvDomainGraphicsDef */
+    GPtrArray *controllers; /* gvDomainControllerDef, in libvirt's order */
+    GPtrArray *channels; /* gvDomainChrDef */
+    GPtrArray *inputs; /* gvDomainInputDef */
+    GPtrArray *sounds; /* gvDomainSoundDef */
+    GPtrArray *audios; /* gvDomainAudioDef */
+    GPtrArray *videos; /* gvDomainVideoDef */
+    GPtrArray *redirdevs; /* gvDomainRedirdevDef */
+    GPtrArray *rngs; /* gvDomainRNGDef */
+    gvDomainWatchdogDef *watchdog;
+    gvDomainMemballoonDef *memballoon;
+    gvDomainPanicDef *panic;
     gvDomainGenidDef *genid;
 } gvDomainDef;
 
@@ -108,6 +121,23 @@ gvDomainDef *gvDomainDefCopy(const gvDomainDef *def, GError **error);
 
 /* Where the schemas are: $GENVIRT_SCHEMA_DIR, the installed or the source tree. */
 char *gvSchemaPath(const char *name);
+
+/* domain_devices.c: the <devices> element */
+int gvDomainDevicesParseXML(xmlNodePtr node, gvDomainDef *def, unsigned int flags, GError **error);
+void gvDomainDevicesFormat(gvBuffer *buf, const gvDomainDef *def, unsigned int flags);
+void gvDomainDevicesInit(gvDomainDef *def);
+void gvDomainDevicesClear(gvDomainDef *def);
+bool gvDomainDefMachineIsQ35(const char *machine);
+
+/* domain_device_postparse.c: implicit controllers and devices, as libvirt adds them */
+int gvDomainDevicesPostParse(gvDomainDef *def, GError **error);
+/* domain_address_assign.c: PCI, USB and virtio-serial addresses */
+int gvDomainDefAssignAddresses(gvDomainDef *def, GError **error);
+/* domain_device_validate.c */
+int gvDomainDevicesValidate(const gvDomainDef *def, GError **error);
+/* domain_device_abi.c: device list, controllers and addresses */
+void gvDomainDevicesCheckABIStability(const gvDomainDef *src, const gvDomainDef *dst,
+                                      GPtrArray *msgs);
 
 /* domain_postparse.c */
 int gvDomainDefPostParse(gvDomainDef *def, GError **error);

@@ -310,6 +310,8 @@ gvDomainCPUDefPostParse(gvDomainCPUDef *cpu)
     case GV_DOMAIN_CPU_MODE_HOST_MODEL:
         if (cpu->check == GV_DOMAIN_CPU_CHECK_DEFAULT)
             cpu->check = GV_DOMAIN_CPU_CHECK_PARTIAL;
+        /* libvirt takes match only with a custom model and drops it here (Nova writes it) */
+        cpu->match = GV_DOMAIN_CPU_MATCH_NONE;
         break;
     case GV_DOMAIN_CPU_MODE_HOST_PASSTHROUGH:
         if (cpu->check == GV_DOMAIN_CPU_CHECK_DEFAULT)

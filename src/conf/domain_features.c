@@ -208,9 +208,10 @@ int
 gvDomainFeaturesDefParseXML(xmlNodePtr node, bool *enabled, gvDomainFeaturesDef *feat,
                             GError **error)
 {
-    static const gvXMLChildSpec children[] = { { "acpi", 1 },   { "apic", 1 }, { "pae", 1 },
-                                               { "hyperv", 1 }, { "kvm", 1 },  { "vmport", 1 },
-                                               { "smm", 1 },    { NULL, 0 } };
+    static const gvXMLChildSpec children[] = {
+        { "acpi", 1 },   { "apic", 1 }, { "pae", 1 },        { "hyperv", 1 }, { "kvm", 1 },
+        { "vmport", 1 }, { "smm", 1 },  { "vmcoreinfo", 1 }, { NULL, 0 }
+    };
     static const char *const apicAttrs[] = { "eoi", NULL };
     static const char *const stateAttrs[] = { "state", NULL };
     xmlNodePtr cur;
@@ -227,8 +228,14 @@ gvDomainFeaturesDefParseXML(xmlNodePtr node, bool *enabled, gvDomainFeaturesDef 
             rc = gvDomainHypervParseXML(cur, feat, error);
         } else if (g_str_equal(name, "kvm")) {
             rc = gvDomainKvmFeaturesParseXML(cur, feat, error);
-        } else if (g_str_equal(name, "vmport") || g_str_equal(name, "smm")) {
-            gvTristateSwitch *st = name[0] == 'v' ? &feat->vmport : &feat->smm;
+        } else if (g_str_equal(name, "vmport") || g_str_equal(name, "smm") ||
+                   g_str_equal(name, "vmcoreinfo")) {
+            gvTristateSwitch *st = &feat->smm;
+
+            if (g_str_equal(name, "vmport"))
+                st = &feat->vmport;
+            else if (g_str_equal(name, "vmcoreinfo"))
+                st = &feat->vmcoreinfo;
 
             if (gvXMLCheckNode(cur, stateAttrs, NULL, false, error) < 0 ||
                 gvDomainFeatureStateParseXML(cur, false, st, error) < 0)
@@ -251,7 +258,7 @@ gvDomainFeaturesDefParseXML(xmlNodePtr node, bool *enabled, gvDomainFeaturesDef 
     return 0;
 }
 
-/* libvirt's order: acpi, apic, pae, hyperv, kvm, vmport, smm */
+/* libvirt's order: acpi, apic, pae, hyperv, kvm, vmport, smm, vmcoreinfo */
 void
 gvDomainFeaturesDefFormat(gvBuffer *buf, const bool *enabled, const gvDomainFeaturesDef *feat)
 {
@@ -275,6 +282,9 @@ gvDomainFeaturesDefFormat(gvBuffer *buf, const bool *enabled, const gvDomainFeat
                          gvTristateSwitchTypeToString(feat->vmport));
     if (feat->smm != GV_TRISTATE_SWITCH_ABSENT)
         gvBufferAsprintf(&childBuf, "<smm state='%s'/>\n", gvTristateSwitchTypeToString(feat->smm));
+    if (feat->vmcoreinfo != GV_TRISTATE_SWITCH_ABSENT)
+        gvBufferAsprintf(&childBuf, "<vmcoreinfo state='%s'/>\n",
+                         gvTristateSwitchTypeToString(feat->vmcoreinfo));
     gvXMLFormatElement(buf, "features", NULL, &childBuf);
 }
 

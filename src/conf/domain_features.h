@@ -1,7 +1,7 @@
 /*
  * domain_features.h: <features>
  *
- * acpi, apic (eoi), pae; vmport and smm (state='on|off'); the Hyper-V
+ * acpi, apic (eoi), pae; vmport, smm and vmcoreinfo (state='on|off'); the Hyper-V
  * enlightenments of <hyperv>; <kvm><hidden>.  The plain on/off features
  * (acpi, apic, pae) are gvDomainDef.features[]; the rest is here.
  */
@@ -57,6 +57,7 @@ typedef struct {
     gvTristateSwitch apicEoi; /* <apic eoi='on|off'/> */
     gvTristateSwitch vmport;
     gvTristateSwitch smm;
+    gvTristateSwitch vmcoreinfo; /* QEMU's vmcoreinfo device (guest kdump notes) */
     gvDomainHypervMode hypervMode; /* NONE: no <hyperv> */
     gvTristateSwitch hyperv[GV_DOMAIN_HYPERV_LAST];
     unsigned int spinlockRetries; /* with spinlocks on */

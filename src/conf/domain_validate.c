@@ -251,38 +251,6 @@ gvDomainDefValidateDevices(const gvDomainDef *def, GError **error)
             }
         }
     }
-    if (def->consoles->len > 1) {
-        gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
-                      "only one <console> is supported in <devices>, not %u", def->consoles->len);
-        return -1;
-    }
-    if (def->consoles->len == 1) {
-        const gvDomainChrDef *con = g_ptr_array_index(def->consoles, 0);
-
-        if (con->target == GV_DOMAIN_CHR_CONSOLE_TARGET_SERIAL) {
-            bool found = false;
-
-            for (i = 0; i < def->serials->len; i++) {
-                const gvDomainChrDef *chr = g_ptr_array_index(def->serials, i);
-
-                if (chr->port == con->port)
-                    found = true;
-            }
-            if (!found) {
-                gvReportError(
-                    error, GV_ERR_XML_ERROR,
-                    "console in <devices>/<console> targets serial port '%d', but there is no <serial> with that port",
-                    con->port);
-                return -1;
-            }
-        } else if (con->port != 0) {
-            gvReportError(
-                error, GV_ERR_CONFIG_UNSUPPORTED,
-                "virtio console in <devices>/<console>/<target> must use port 0, not '%d'",
-                con->port);
-            return -1;
-        }
-    }
     if (def->graphics->len > 1) {
         gvReportError(error, GV_ERR_CONFIG_UNSUPPORTED,
                       "only one <graphics> is supported in <devices>, not %u", def->graphics->len);
@@ -292,7 +260,7 @@ gvDomainDefValidateDevices(const gvDomainDef *def, GError **error)
         if (gvDomainGraphicsDefValidate(g_ptr_array_index(def->graphics, i), error) < 0)
             return -1;
     }
-    return 0;
+    return gvDomainDevicesValidate(def, error);
 }
 
 int

@@ -19,6 +19,10 @@ typedef struct {
     int genidConfigFd; /* fd that will hold the genid payload */
     const char *homeDir; /* HOME of the QEMU process */
     bool incoming; /* -incoming defer: a migration destination */
+    const char *channelDir; /* where unix channels without a path get their socket */
+    int spicePort; /* the TCP port chosen for SPICE with autoport */
+    const int *tapFds; /* per <interface>, the tap fd of bridge/ethernet ones, else -1 */
+    size_t ntapFds;
     gint64 now; /* seconds since the epoch for <clock offset='variable'>; 0: the real time */
 } gvQemuBuildCtx;
 

@@ -13,12 +13,6 @@
 #include "gverror.h"
 #include "qemu_command_machine.h"
 
-bool
-gvQemuMachineIsQ35(const char *machine)
-{
-    return g_str_equal(machine, "q35") || g_str_has_prefix(machine, "pc-q35-");
-}
-
 gvQemuAccel
 gvQemuDomainAccel(const gvDomainDef *def, const gvQemuBuildCtx *ctx)
 {
@@ -236,7 +230,7 @@ gvQemuValidateMachineDef(const gvDomainDef *def, const gvQemuCaps *caps, const g
         return -1;
     }
     if (def->os.loader && def->os.loader->secure == GV_TRISTATE_BOOL_YES &&
-        !gvQemuMachineIsQ35(def->os.machine)) {
+        !gvDomainDefMachineIsQ35(def->os.machine)) {
         gvReportError(
             error, GV_ERR_CONFIG_UNSUPPORTED,
             "secure='yes' of <os>/<loader> needs a 'q35' machine, not machine '%s' in <os>/<type>",
@@ -250,11 +244,19 @@ gvQemuValidateMachineDef(const gvDomainDef *def, const gvQemuCaps *caps, const g
         return -1;
     }
     if (!pc && (def->featureDefs.vmport != GV_TRISTATE_SWITCH_ABSENT ||
-                def->featureDefs.smm != GV_TRISTATE_SWITCH_ABSENT)) {
+                def->featureDefs.smm != GV_TRISTATE_SWITCH_ABSENT ||
+                def->featureDefs.vmcoreinfo != GV_TRISTATE_SWITCH_ABSENT)) {
         gvReportError(
             error, GV_ERR_CONFIG_UNSUPPORTED,
-            "<vmport> and <smm> in <features> need a 'pc' or 'q35' machine, not machine '%s' in <os>/<type>",
+            "<vmport>, <smm> and <vmcoreinfo> in <features> need a 'pc' or 'q35' machine, not machine '%s' in <os>/<type>",
             def->os.machine);
+        return -1;
+    }
+    if (def->featureDefs.vmcoreinfo == GV_TRISTATE_SWITCH_ON &&
+        !gvQemuCapsHasDevice(caps, "vmcoreinfo")) {
+        gvReportError(
+            error, GV_ERR_CONFIG_UNSUPPORTED,
+            "<vmcoreinfo> in <features> needs the QEMU device 'vmcoreinfo', which this QEMU binary does not have");
         return -1;
     }
     return 0;
@@ -403,7 +405,7 @@ gvQemuBuildLifecycleCommandLine(gvCommand *cmd, const gvDomainDef *def)
 void
 gvQemuBuildPMCommandLine(gvCommand *cmd, const gvDomainDef *def)
 {
-    const char *dev = gvQemuMachineIsQ35(def->os.machine) ? "ICH9-LPC" : "PIIX4_PM";
+    const char *dev = gvDomainDefMachineIsQ35(def->os.machine) ? "ICH9-LPC" : "PIIX4_PM";
 
     if (def->pm.s3 != GV_TRISTATE_BOOL_ABSENT) {
         gvCommandAddArg(cmd, "-global");
@@ -413,6 +415,20 @@ gvQemuBuildPMCommandLine(gvCommand *cmd, const gvDomainDef *def)
         gvCommandAddArg(cmd, "-global");
         gvCommandAddArgFormat(cmd, "%s.disable_s4=%d", dev, def->pm.s4 == GV_TRISTATE_BOOL_NO);
     }
+}
+
+/* <vmcoreinfo state='on'/>: QEMU's device that hands the guest kernel's
+ * crash notes (its vmcoreinfo) to a dump of the guest */
+void
+gvQemuBuildVMCoreInfoCommandLine(gvCommand *cmd, const gvDomainDef *def)
+{
+    json_object *dev;
+
+    if (def->featureDefs.vmcoreinfo != GV_TRISTATE_SWITCH_ON)
+        return;
+    dev = json_object_new_object();
+    gvJSONAddString(dev, "driver", "vmcoreinfo");
+    gvQemuAddJSONArg(cmd, "-device", dev);
 }
 
 /* ---- -boot and direct kernel boot ----------------------------------------- */

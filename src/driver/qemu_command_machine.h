@@ -8,19 +8,8 @@
  */
 #pragma once
 
-#include <json-c/json.h>
-
-#include "qemu_command.h"
-
-/* qemu_command.c: JSON option values (-device, -blockdev), keys in insertion order */
-void gvQemuAddJSONArg(gvCommand *cmd, const char *opt, json_object *props);
-void gvJSONAddString(json_object *obj, const char *key, const char *value);
-void gvJSONAddInt(json_object *obj, const char *key, int value);
-void gvJSONAddBool(json_object *obj, const char *key, bool value);
-/* QemuOpts value: a ',' in a value is written ',,' */
-char *gvQemuOptEscape(const char *str);
-
-bool gvQemuMachineIsQ35(const char *machine);
+/* the JSON and QemuOpts helpers of qemu_command.c */
+#include "qemu_command_priv.h"
 
 /* The accelerator @def runs with: type='qemu' is TCG whatever the host has */
 gvQemuAccel gvQemuDomainAccel(const gvDomainDef *def, const gvQemuBuildCtx *ctx);
@@ -41,6 +30,7 @@ void gvQemuBuildSMPCommandLine(gvCommand *cmd, const gvDomainDef *def);
 void gvQemuBuildClockCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQemuBuildCtx *ctx);
 void gvQemuBuildLifecycleCommandLine(gvCommand *cmd, const gvDomainDef *def);
 void gvQemuBuildPMCommandLine(gvCommand *cmd, const gvDomainDef *def);
+void gvQemuBuildVMCoreInfoCommandLine(gvCommand *cmd, const gvDomainDef *def);
 void gvQemuBuildBootCommandLine(gvCommand *cmd, const gvDomainDef *def);
 /* The firmware's flash (-blockdev) and -bios; -machine names the flash nodes */
 void gvQemuBuildFirmwareCommandLine(gvCommand *cmd, const gvDomainDef *def);

@@ -485,6 +485,9 @@ gvDriverDomainOpenGraphicsFD(gvDriver *drv, gvDomainObj *obj, unsigned int idx, 
     case GV_DOMAIN_GRAPHICS_TYPE_VNC:
         protocol = "vnc";
         break;
+    case GV_DOMAIN_GRAPHICS_TYPE_SPICE:
+        protocol = "spice";
+        break;
     case GV_DOMAIN_GRAPHICS_TYPE_NONE:
     case GV_DOMAIN_GRAPHICS_TYPE_LAST:
         break;

@@ -25,6 +25,8 @@
 #include "qemu_migration_tls.h"
 #include "qemu_preflight.h"
 #include "qemu_process.h"
+#include "qemu_interface.h"
+#include "qemu_process_devices.h"
 #include "qemu_migration.h"
 #include "snapshot_conf.h"
 
@@ -490,18 +492,15 @@ gvQemuProcessFillFirmware(gvDriver *drv, gvDomainDef *def, const gvQemuCaps *cap
 
 /*
  * <currentMemory> at start.  QEMU gives a guest all of <memory>; starting
- * with less means inflating a balloon device before the guest runs.
- * BALLOON HOOK (the <memballoon> device, in the device half of the XML
- * work): when @def has a virtio balloon, this is where the start passes the
- * target, after the monitor is open and before 'cont':
- *     {"execute":"balloon","arguments":{"value": currentMemory * 1024}}
- * and then nothing is refused here.  Until then a smaller <currentMemory>
- * would be a silently bigger guest, so the start refuses it.
+ * with less means inflating the balloon before the guest runs, which
+ * gvQemuProcessSetupDevices does (QMP 'balloon', before 'cont').  Without a
+ * virtio <memballoon> (model='none') a smaller <currentMemory> would be a
+ * silently bigger guest, so the start refuses it.
  */
 static int
 gvQemuProcessCheckCurrentMemory(const gvDomainDef *def, GError **error)
 {
-    if (def->currentMemory >= def->memory)
+    if (def->currentMemory >= def->memory || gvQemuProcessHasBalloon(def))
         return 0;
     gvReportError(
         error, GV_ERR_CONFIG_UNSUPPORTED,
@@ -550,7 +549,7 @@ gvQemuProcessSnapshotDevices(const gvDomainDef *def, char **vmstate, GError **er
 }
 
 /*
- * The pty paths QEMU opened for @def's serial ports and console, from
+ * The pty paths QEMU opened for @def's serial ports, consoles and channels, from
  * query-chardev, into the live definition (they are live XML only).
  */
 static int
@@ -560,7 +559,7 @@ gvQemuProcessUpdateChrPaths(gvQemuMonitor *mon, gvDomainDef *def, GError **error
     guint i;
     int rc = -1;
 
-    if (def->serials->len == 0 && def->consoles->len == 0)
+    if (def->serials->len == 0 && def->consoles->len == 0 && def->channels->len == 0)
         return 0;
     if (gvQemuMonitorQueryChardev(mon, &chardevs, error) < 0)
         return -1;
@@ -589,7 +588,8 @@ gvQemuProcessUpdateChrPaths(gvQemuMonitor *mon, gvDomainDef *def, GError **error
             continue;
         g_clear_pointer(&con->path, g_free);
         if (con->target == GV_DOMAIN_CHR_CONSOLE_TARGET_VIRTIO) {
-            int found = gvQmpParseChardevPty(chardevs, "charconsole0", &con->path, error);
+            g_autofree char *label = g_strdup_printf("charconsole%u", i);
+            int found = gvQmpParseChardevPty(chardevs, label, &con->path, error);
 
             if (found < 0)
                 goto cleanup;
@@ -607,6 +607,16 @@ gvQemuProcessUpdateChrPaths(gvQemuMonitor *mon, gvDomainDef *def, GError **error
             if (chr->port == con->port && chr->path)
                 con->path = g_strdup(chr->path);
         }
+    }
+    for (i = 0; i < def->channels->len; i++) {
+        gvDomainChrDef *chr = g_ptr_array_index(def->channels, i);
+        g_autofree char *label = g_strdup_printf("charchannel%u", i);
+
+        if (chr->type != GV_DOMAIN_CHR_TYPE_PTY)
+            continue;
+        g_clear_pointer(&chr->path, g_free);
+        if (gvQmpParseChardevPty(chardevs, label, &chr->path, error) < 0)
+            goto cleanup;
     }
     rc = 0;
 
@@ -661,13 +671,18 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     g_autofree char *qemuDir = g_strdup_printf("%s/qemu", drv->runDir);
     g_autofree char *monitorPath = NULL;
     g_autofree char *home = NULL;
+    g_autofree char *channelDir = NULL;
     const gvQemuCaps *caps;
     char *genidConfig = NULL;
     gvQemuMonitor *mon = NULL;
     gvQemuWatchCtx *w;
     GSource *watch;
-    gint source_fds[2];
-    gint target_fds[2];
+    g_autofree gint *source_fds = NULL;
+    g_autofree gint *target_fds = NULL;
+    g_autofree int *tapFds = NULL;
+    g_autofree int *tapTargets = NULL;
+    guint ntaps = 0;
+    guint t;
     gsize nfds = 0;
     int memfd = -1;
     int monfd = -1;
@@ -704,6 +719,12 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     }
     home = g_strdup_printf("%s/qemu/%s", drv->stateDir, name);
     ctx.homeDir = home;
+    {
+        char uuidstr[GV_UUID_STRING_BUFLEN];
+
+        /* short: a UNIX socket path has at most 107 bytes */
+        channelDir = g_strdup_printf("%s/ch-%.8s", qemuDir, gvUUIDFormat(obj->def->uuid, uuidstr));
+    }
     ctx.incoming = incoming != NULL;
     priv->incoming = incoming != NULL;
     if (incoming)
@@ -723,7 +744,23 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
         gvQemuPreflight(live, caps, drv->accel, error) < 0 ||
         gvQemuDomainResolveCPU(live, caps, drv->accel, error) < 0 ||
         gvDirEnsure(qemuDir, 0700, error) < 0 || gvDirEnsure(home, 0700, error) < 0 ||
-        gvQemuBuildCommandLine(live, caps, &ctx, &cmd, &genidConfig, error) < 0)
+        gvQemuProcessPrepareDevices(live, channelDir, &ctx, error) < 0)
+        goto error_unlocked;
+    /* taps of bridge and ethernet interfaces: QEMU gets them as fds 5, 6, ... */
+    ntaps = live->nets->len;
+    tapFds = g_new0(int, ntaps + 1);
+    tapTargets = g_new0(int, ntaps + 1);
+    source_fds = g_new0(gint, ntaps + 2);
+    target_fds = g_new0(gint, ntaps + 2);
+    if (gvQemuInterfaceOpenTaps(live, tapFds, error) < 0) {
+        ntaps = 0;
+        goto error_unlocked;
+    }
+    for (t = 0; t < ntaps; t++)
+        tapTargets[t] = tapFds[t] >= 0 ? (int)(5 + t) : -1;
+    ctx.tapFds = tapTargets;
+    ctx.ntapFds = ntaps;
+    if (gvQemuBuildCommandLine(live, caps, &ctx, &cmd, &genidConfig, error) < 0)
         goto error_unlocked;
     if ((monfd = gvQemuProcessBindMonitor(monitorPath, error)) < 0)
         goto error_unlocked;
@@ -737,6 +774,12 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     }
     source_fds[nfds] = monfd;
     target_fds[nfds++] = 4;
+    for (t = 0; t < ntaps; t++) {
+        if (tapFds[t] < 0)
+            continue;
+        source_fds[nfds] = tapFds[t];
+        target_fds[nfds++] = tapTargets[t];
+    }
     if ((logfd = gvQemuProcessOpenLog(drv, name, cmd, error)) < 0)
         goto error_unlocked;
     logOffset = lseek(logfd, 0, SEEK_END);
@@ -756,6 +799,8 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
     memfd = -1;
     close(monfd);
     monfd = -1;
+    /* QEMU holds the taps now: a bridge's tap goes when QEMU exits */
+    gvQemuInterfaceCloseTaps(tapFds, ntaps);
 
     gvDomainObjLock(obj);
     priv->pid = pid;
@@ -818,7 +863,8 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
             goto error;
         }
     }
-    if (gvQemuProcessUpdateChrPaths(mon, live, error) < 0) {
+    if (gvQemuProcessSetupDevices(mon, live, error) < 0 ||
+        gvQemuProcessUpdateChrPaths(mon, live, error) < 0) {
         gvDomainObjLock(obj);
         goto error;
     }
@@ -880,6 +926,8 @@ gvQemuProcessStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, const ch
 
 error_unlocked:
     logOffset = -1;
+    if (tapFds)
+        gvQemuInterfaceCloseTaps(tapFds, ntaps);
     if (memfd >= 0)
         close(memfd);
     if (monfd >= 0)

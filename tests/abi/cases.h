@@ -46,6 +46,16 @@ DO_TEST_FAIL("net-count-differs");
 DO_TEST_FAIL("serial-count-differs");
 /* all mismatches at once, joined by '; ' */
 DO_TEST_FAIL("many-mismatches");
+
+/* devices: controllers, addresses and the device lists */
+DO_TEST("devices-same");
+DO_TEST_FAIL("pci-address-differs");
+DO_TEST_FAIL("controller-model-differs");
+DO_TEST_FAIL("controller-count-differs");
+DO_TEST_FAIL("video-differs");
+DO_TEST_FAIL("channel-differs");
+DO_TEST_FAIL("memballoon-differs");
+DO_TEST("virt-install-canonical");
 /* features, the clock the guest sees and its sleep states */
 DO_TEST_FAIL("features-differ");
 DO_TEST_FAIL("clock-differs");

@@ -2,7 +2,7 @@
 """Serial ports and consoles on real QEMU: the live XML shows the pty QEMU
 opened (DESIGN.md 3; libvirt's live form).
 
-1. A persistent domain with two serial ports (port 1 is also the console)
+1. A persistent domain with two serial ports (serial 0 is also the console, libvirt's rule)
    and a transient one with a virtio console start.  Each live XML has
    <source path='/dev/pts/N'/> on every <serial> and <console> and tty=
    on the <console>; each path is the one QEMU reports (query-chardev
@@ -28,6 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gvinteg as gi  # noqa: E402
 
 PTY_MAJORS = range(136, 144)  # Unix98 pty slaves
+# libvirt's rule: the first <console> is serial port 0 itself, whatever port it names
 SERIALS = """    <serial type='pty'><target port='0'/></serial>
     <serial type='pty'><target port='1'/></serial>
     <console type='pty'><target type='serial' port='1'/></console>
@@ -35,7 +36,8 @@ SERIALS = """    <serial type='pty'><target port='0'/></serial>
 VIRTIO = """    <console type='pty'><target type='virtio'/></console>
 """
 CHR_RE = re.compile(r"<(serial|console) type='pty'(?: tty='([^']*)')?>\s*"
-                    r"(?:<source path='([^']*)'/>\s*)?<target (?:type='([a-z]+)' )?port='(\d)'/>")
+                    r"(?:<source path='([^']*)'/>\s*)?<target (?:type='([a-z-]+)' )?"
+                    r"port='(\d)'(?:/>|>)")
 
 
 def chr_devices(xml):
@@ -115,22 +117,22 @@ def main(h):
     gi.write_file(p_path, with_devices(gi.read_text(p_path), SERIALS))
     t_path, t_uid = h.write_domain('chr-t', genid=None)
     gi.write_file(t_path, with_devices(gi.read_text(t_path), VIRTIO))
-    p_labels = ['charserial0', 'charserial1', 'charserial1']
+    p_labels = ['charserial0', 'charserial1', 'charserial0']
     t_labels = ['charconsole0']
 
     # 1. start
-    h.cmd_ok(d.virsh('define', p_path), 'define chr-p (two serial ports, port 1 the console)')
+    h.cmd_ok(d.virsh('define', p_path), 'define chr-p (two serial ports, the console on port 1 becomes serial 0)')
     check_inactive(h, d, 'chr-p', 'defined')
     h.cmd_ok(d.virsh('start', 'chr-p'), 'start chr-p')
     h.cmd_ok(d.virsh('create', t_path), 'create chr-t (transient, a virtio console)')
     p = check_live(h, d, 'chr-p', 'chr-p running', p_labels)
     t = check_live(h, d, 'chr-t', 'chr-t running', t_labels)
-    h.eq(p.get(('console', 1)), p.get(('serial', 1)),
-         "the serial console's pty is its serial port's")
+    h.eq(p.get(('console', 0)), p.get(('serial', 0)),
+         "the serial console's pty is serial port 0's")
     h.ok(p.get(('serial', 0)) != p.get(('serial', 1)), 'the two serial ports have two ptys')
     h.ok(t.get(('console', 0)) not in p.values(), 'the two domains have different ptys')
     r = d.virsh('ttyconsole', 'chr-p')
-    h.eq(r.out.strip(), p.get(('console', 1)), "virsh ttyconsole prints the console's pty")
+    h.eq(r.out.strip(), p.get(('console', 0)), "virsh ttyconsole prints the console's pty")
 
     # 2. never in the config or the inactive XML, not even when defined with one
     check_inactive(h, d, 'chr-p', 'running')

@@ -17,8 +17,9 @@ start, never a silently different CPU:
 - a custom model the host cannot give as written (check='partial');
 - the same model with check='none' (QEMU may leave features out: asked for).
 
-A <currentMemory> below <memory> is refused at start (no balloon device
-yet), not silently ignored.
+A <currentMemory> below <memory> starts with the balloon's target set (the
+memballoon post-parse adds is in QEMU); with <memballoon model='none'/> it
+is refused at start, not silently ignored.
 
 After a failure: no QEMU for the domain, the config byte-identical, the
 domain shut off, the daemon serving; the second try fails the same way
@@ -147,15 +148,29 @@ def main(h):
         r2 = d.virsh('start', name)
         h.ok(r2.rc != 0 and r2.err.strip().replace('\n', ' | ') == text,
              '%s: a second start fails the same way' % name, r2.describe())
-    # <currentMemory> below <memory> needs a balloon device: refused, not ignored
+    # <currentMemory> below <memory>: the balloon's target, set before the guest runs
     uid = h.new_uuid()
     small = xml('smallmem', uid).replace("  <vcpu>", "  <currentMemory unit='MiB'>32</currentMemory>\n  <vcpu>")
     path = gi.write_file(os.path.join(h.workdir, 'smallmem.xml'), small)
     h.cmd_ok(d.virsh('define', path), 'define smallmem (currentMemory 32 MiB of 64)')
-    r = d.virsh('start', 'smallmem')
-    h.cmd_fails(r, 'smallmem: start refused, naming <currentMemory> and the balloon',
-                ("<currentMemory> of domain 'smallmem'", 'balloon device'))
-    h.eq(gi.qemu_pids_by_uuid(uid), [], 'smallmem: no QEMU runs for it')
+    h.ok("<memballoon model='virtio'>" in d.virsh('dumpxml', '--inactive', 'smallmem').out,
+         'smallmem: post-parse gave it a virtio memballoon')
+    h.cmd_ok(d.virsh('start', 'smallmem'), 'smallmem: starts (the balloon holds the rest)')
+    h.eq(len(gi.qemu_pids_by_uuid(uid)), 1, 'smallmem: one QEMU runs')
+    bal = (d.qmp('smallmem', {'execute': 'query-balloon'}) or {}).get('return', {})
+    h.ok(bal.get('actual', 0) > 0, 'smallmem: QEMU has the balloon (query-balloon)', repr(bal))
+    h.cmd_ok(d.virsh('destroy', 'smallmem'), 'destroy smallmem')
+    # without a balloon: refused, not a silently bigger guest
+    uid = h.new_uuid()
+    nob = xml('noballoon', uid).replace(
+        "  <vcpu>", "  <currentMemory unit='MiB'>32</currentMemory>\n  <vcpu>").replace(
+        "  </devices>", "    <memballoon model='none'/>\n  </devices>")
+    path = gi.write_file(os.path.join(h.workdir, 'noballoon.xml'), nob)
+    h.cmd_ok(d.virsh('define', path), 'define noballoon (currentMemory 32 MiB of 64, no balloon)')
+    r = d.virsh('start', 'noballoon')
+    h.cmd_fails(r, 'noballoon: start refused, naming <currentMemory> and the balloon',
+                ("<currentMemory> of domain 'noballoon'", 'balloon device'))
+    h.eq(gi.qemu_pids_by_uuid(uid), [], 'noballoon: no QEMU runs for it')
     h.ok(d.serving(), 'the daemon still serves')
     d.stop()
     h.check_no_qemus()

@@ -84,6 +84,53 @@ DO_TEST_CAPS("full-q35", CAPS_CPU, KVM);
 /* Nova 26, a simple flavor (tests/xml2xml/nova-26-simple-flavor.xml) */
 DO_TEST_CAPS("nova-26-simple-flavor", CAPS_CPU, KVM);
 
+/* devices: virt-install 4.1's <devices> on q35 and pc, a Nova-style guest */
+DO_TEST("virt-install-q35-devices", KVM);
+DO_TEST("virt-install-q35-nographics-devices", KVM);
+DO_TEST("virt-install-pc-devices", KVM);
+DO_TEST("virt-install-pc-nographics-devices", TCG);
+DO_TEST("virt-install-pc-virtio-devices", KVM);
+DO_TEST("virt-install-q35-generic-devices", KVM);
+DO_TEST("nova-user-devices", KVM);
+/* no network driver: a clear error, never a guest without its network */
+DO_TEST_FAIL("net-network", CAPS_72, KVM);
+
+/* devices: one case per device class and address rule (inputs as in tests/xml2xml) */
+DO_TEST("dev-pc-chr", KVM);
+DO_TEST("dev-pc-dev", KVM);
+DO_TEST("dev-pc-input", KVM);
+DO_TEST("dev-pc-misc", KVM);
+DO_TEST("dev-pc-scsi", KVM);
+DO_TEST("dev-pc-scsi-default", KVM);
+DO_TEST("dev-pc-usbdisk", KVM);
+DO_TEST("dev-pc-xhci", KVM);
+DO_TEST("dev-q35-bridges", KVM);
+DO_TEST("dev-q35-legacy", KVM);
+DO_TEST("dev-q35-sound", KVM);
+DO_TEST("dev-q35-many", KVM);
+DO_TEST("dev-pc-many", KVM);
+DO_TEST("dev-pc-video-ramfb", KVM);
+DO_TEST("dev-pc-video-none", KVM);
+DO_TEST("dev-pc-vnc-listen", KVM);
+DO_TEST("dev-pc-graphics-spice", KVM);
+DO_TEST("dev-pc-addr", KVM);
+DO_TEST("dev-graphics-vnc-passwd", KVM);
+DO_TEST("dev-channel-types", KVM);
+DO_TEST("dev-video-models", KVM);
+DO_TEST("dev-sound-models", KVM);
+DO_TEST("dev-rng-builtin", KVM);
+DO_TEST("dev-watchdog-panic", KVM);
+DO_TEST("dev-disk-driver-options", KVM);
+DO_TEST("dev-graphics-spice-listen-none", KVM);
+
+/* bridge and ethernet: the taps genvirtd opens are fds 30, 31 (tests/integration/tap.py runs them) */
+DO_TEST_TAPS("net-bridge-ethernet", CAPS_72, KVM);
+DO_TEST("chr-log", KVM);
+DO_TEST_TAPS("nova-26-devices", CAPS_72, KVM);
+/* virt-install's SPICE guest on a QEMU built without SPICE: refused, never a guest without its display */
+DO_TEST_FAIL("spice-nospice", CAPS_NOSPICE, KVM);
+
+
 /* the clock, power management, features and lifecycle (outside <devices>) */
 DO_TEST("clock-timers-kvm", KVM);
 DO_TEST("clock-timers-tcg", TCG);
@@ -100,6 +147,8 @@ DO_TEST("pm-pc", KVM);
 DO_TEST("pm-q35", KVM);
 DO_TEST_FAIL("pm-microvm", CAPS_72, KVM);
 DO_TEST("features-machine", KVM);
+DO_TEST("features-vmcoreinfo", KVM);
+DO_TEST_FAIL("features-vmcoreinfo-microvm", CAPS_72, KVM);
 DO_TEST("features-hyperv", KVM);
 DO_TEST("features-hyperv-windows", KVM);
 DO_TEST("features-hyperv-passthrough", KVM);
@@ -149,3 +198,12 @@ DO_TEST("bootmenu-only", KVM);
 DO_TEST("smbios-sysinfo", KVM);
 DO_TEST("smbios-emulate", KVM);
 DO_TEST_FAIL("smbios-host", CAPS_72, KVM);
+
+/*
+ * The complete documents of tests/xml2xml/NAME-full.xml, as the tools wrote
+ * them: virt-install 4.1 (q35 with SPICE; pc with --graphics none) and Nova
+ * 26's driver (host-model from CAPS_CPU, its bridge port a tap fd)
+ */
+DO_TEST("virt-install-q35-full", KVM);
+DO_TEST("virt-install-pc-nographics-full", TCG);
+DO_TEST_TAPS("nova-26-full", CAPS_CPU, KVM);

@@ -5,6 +5,8 @@ For every successful case of tests/xml2argv/cases.h (DO_TEST, DO_TEST_CAPS),
 NAME.args is started with the real /usr/bin/qemu-system-x86_64:
 
 - the QMP monitor socket path becomes a temporary one;
+- every other chardev socket or file path, and every chardev logfile,
+  becomes a temporary one;
 - every disk image path ("file" blockdevs) becomes a temporary image made
   with qemu-img in the format the args give (raw or qcow2); a block device
   ("host_device") becomes /dev/null, a character device that driver accepts,
@@ -16,6 +18,8 @@ NAME.args is started with the real /usr/bin/qemu-system-x86_64:
 - a pflash firmware's code image (gv-pflash0) stays the real OVMF file,
   its NVRAM (gv-pflash1) becomes a temporary copy of the matching OVMF
   variable store;
+- a fixed SPICE port or VNC display becomes a free one (other tests run
+  QEMUs with displays at the same time);
 - the genid payload (the "# " lines after the payload header, without the
   "# ") goes into a sealed memfd placed at the descriptor the header names
   (the one -readconfig /dev/fd/N reads);
@@ -187,6 +191,19 @@ def firmware_file(props, tmpdir, notes):
     raise CaseError('no OVMF variable store for %s' % code)
 
 
+def free_port(base):
+    """A TCP port nobody listens on now: any (base 0), or one above base."""
+    for _ in range(200):
+        port = 0 if base == 0 else base + 100 + int.from_bytes(os.urandom(2), 'big') % 900
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(('127.0.0.1', port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise CaseError('no free TCP port above %d' % base)
+
+
 def rewrite_argv(argv, tmpdir, force_tcg, notes):
     """Temporary monitor socket and disk images; returns (argv, monitor path)."""
     out = list(argv)
@@ -209,6 +226,22 @@ def rewrite_argv(argv, tmpdir, force_tcg, notes):
                 raise CaseError('monitor chardev without a path: %s' % arg)
             out[i] = re.sub(r',path=(?:[^,]|,,)*', ',path=' + monitor.replace(',', ',,'), arg)
             seen_monitor = True
+        elif prev == '-chardev' and ',logfile=' in arg and 'id=charmonitor' not in arg.split(','):
+            nlog = sum(1 for a in out[:i] if ',logfile=' in a) + 1
+            out[i] = re.sub(r',logfile=(?:[^,]|,,)*',
+                            ',logfile=' + os.path.join(tmpdir, 'log%d' % nlog).replace(',', ',,'),
+                            arg)
+            if re.match(r'^(socket|file),', out[i]) and ',path=' in out[i]:
+                nchr = sum(1 for a in out[:i] if a.startswith(('socket,', 'file,'))) + 1
+                out[i] = re.sub(r',path=(?:[^,]|,,)*', ',path=' + os.path.join(
+                    tmpdir, 'chr%d' % nchr).replace(',', ',,'), out[i])
+            notes.append('chardev log in a temporary directory')
+        elif prev == '-chardev' and re.match(r'^(socket|file),', arg) and ',path=' in arg:
+            # channel sockets and chardev files go to the temporary directory
+            nchr = sum(1 for a in out[:i] if a.startswith(('socket,', 'file,'))) + 1
+            out[i] = re.sub(r',path=(?:[^,]|,,)*',
+                            ',path=' + os.path.join(tmpdir, 'chr%d' % nchr).replace(',', ',,'), arg)
+            notes.append('chardev path in a temporary directory')
         elif prev == '-blockdev' and json.loads(arg).get('node-name', '').startswith('gv-pflash'):
             props = json.loads(arg)
             if props.get('driver') == 'file':
@@ -236,6 +269,14 @@ def rewrite_argv(argv, tmpdir, force_tcg, notes):
             else:
                 testkernel.write_initrd(path)
             out[i] = path
+        elif prev == '-spice' and re.match(r'^port=[1-9]', arg):
+            # a fixed SPICE port may be another test's: a free one
+            out[i] = re.sub(r'^port=\d+', 'port=%d' % free_port(0), arg)
+            notes.append('SPICE on a free port')
+        elif prev == '-vnc' and re.match(r"^'?[^,]*:\d+(,|'?$)", arg) and ',to=' not in arg:
+            # a fixed VNC display likewise
+            out[i] = re.sub(r':\d+(?=,|$)', ':%d' % (free_port(5900) - 5900), arg, count=1)
+            notes.append('VNC on a free display')
         elif force_tcg and prev == '-accel' and arg == 'kvm':
             out[i] = 'tcg'
             notes.append('kvm forced to tcg')
@@ -284,7 +325,8 @@ class QMP:
         msg = {'execute': name}
         if args:
             msg['arguments'] = args
-        self.sock.sendall(json.dumps(msg).encode() + b'\n')
+        # a QEMU that exits between connect and send: an error, not SIGPIPE
+        self.sock.sendall(json.dumps(msg).encode() + b'\n', socket.MSG_NOSIGNAL)
         while True:
             reply = self.read()
             if 'event' in reply:
