@@ -219,6 +219,25 @@ gvDaemonClientClosed(gvNetServerClient *client, gpointer opaque)
 {
     gvEventClientClosed(client, opaque);
     gvStreamClientClosed(client, opaque);
+    gvMigrateClientClosed(client, opaque);
+}
+
+/*
+ * Stop serving and let go of everything main() set up; the domains keep
+ * running, only their monitors are closed.  SRV is NULL when the server
+ * could not be created.
+ */
+static void
+gvDaemonTeardown(gvDaemon *daemon, gvNetServer *srv)
+{
+    if (srv)
+        gvNetServerShutdown(srv);
+    daemon->drv->eventFunc = NULL;
+    gvDriverShutdown(daemon->drv);
+    gvEventRegistryFree(daemon->events);
+    gvStreamRegistryFree(daemon->streams);
+    gvFileDropAllSpares();
+    g_main_loop_unref(daemon->loop);
 }
 
 static gboolean
@@ -374,7 +393,7 @@ main(int argc, char **argv)
     ro = g_build_filename(drv->runDir, "genvirt-sock-ro", NULL);
     if (!srv) {
         g_critical("%s", error->message);
-        g_main_loop_unref(daemon.loop);
+        gvDaemonTeardown(&daemon, NULL);
         return 1;
     }
     gvNetServerSetClientCloseFunc(srv, gvDaemonClientClosed);
@@ -394,25 +413,14 @@ main(int argc, char **argv)
             (cfg->libvirtSocket && gvDaemonListenLibvirt(srv, libvirtDir, &error) < 0) ||
             gvDaemonListenRemote(srv, cfg, &error) < 0) {
             g_critical("%s", error->message);
-            gvNetServerShutdown(srv);
-            drv->eventFunc = NULL;
-            gvDriverShutdown(drv);
-            gvEventRegistryFree(daemon.events);
-            g_main_loop_unref(daemon.loop);
+            gvDaemonTeardown(&daemon, srv);
             return 1;
         }
         g_message("listening on %s and %s", rw, ro);
         g_main_loop_run(daemon.loop);
     }
 
-    gvNetServerShutdown(srv);
-    /* domains keep running: only the monitors are let go */
-    drv->eventFunc = NULL;
-    gvDriverShutdown(drv);
-    gvEventRegistryFree(daemon.events);
-    gvStreamRegistryFree(daemon.streams);
-    gvFileDropAllSpares();
-    g_main_loop_unref(daemon.loop);
+    gvDaemonTeardown(&daemon, srv);
     g_message("genvirtd stopped");
     return 0;
 }

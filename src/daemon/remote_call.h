@@ -34,6 +34,7 @@ typedef struct {
     char *uri;
     GHashTable *unknownSeen; /* (prog, vers, proc) already logged as unknown */
     gint32 nextCallbackID; /* event registrations of this connection */
+    GPtrArray *prepared; /* names of the incoming migrations it prepared, not yet finished */
 } gvDispatchClient;
 
 typedef struct {
@@ -87,5 +88,8 @@ gvDomainObj *gvCallLookupDomain(gvCall *call, const gvRemoteDomain *dom, GError 
 void gvCallSetDomain(gvRemoteDomain *out, gvDomainObj *obj);
 /* An INVALID_ARG error for flags outside @known */
 int gvCallCheckFlags(gvCall *call, unsigned int flags, unsigned int known, GError **error);
+/* A connection closed: the incoming migrations it prepared and did not finish are cancelled */
+void gvMigrateClientClosed(gvNetServerClient *client, gpointer opaque);
+
 /* Fills an array of @names (at most @max of them) as an array of strings */
 void gvCallSetNames(gvXdrArray *out, GPtrArray *names, guint max);

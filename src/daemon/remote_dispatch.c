@@ -29,6 +29,7 @@ gvDispatchClientNew(gvNetServerClient *client, gpointer opaque)
     g_mutex_init(&priv->lock);
     priv->readonly = gvNetServerClientIsReadonly(client);
     priv->unknownSeen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    priv->prepared = g_ptr_array_new_with_free_func(g_free);
     return priv;
 }
 
@@ -39,6 +40,7 @@ gvDispatchClientFree(gpointer opaque)
 
     g_free(priv->uri);
     g_hash_table_unref(priv->unknownSeen);
+    g_ptr_array_unref(priv->prepared);
     g_mutex_clear(&priv->lock);
     g_free(priv);
 }

@@ -31,6 +31,55 @@ gvSetCookie(gvXdrOpaque *out, gvDomainObj *obj)
     gvXdrOpaqueSet(out, cookie, strlen(cookie) + 1);
 }
 
+/* This connection prepared @obj's incoming migration: cancelled if it closes first */
+static void
+gvMigratePrepared(gvCall *call, gvDomainObj *obj)
+{
+    g_autofree char *name = NULL;
+
+    gvDomainObjLock(obj);
+    name = g_strdup(obj->def->name);
+    gvDomainObjUnlock(obj);
+    g_mutex_lock(&call->priv->lock);
+    g_ptr_array_add(call->priv->prepared, g_steal_pointer(&name));
+    g_mutex_unlock(&call->priv->lock);
+}
+
+static void
+gvMigrateFinishing(gvCall *call, const char *name)
+{
+    guint i;
+
+    if (!name)
+        return;
+    g_mutex_lock(&call->priv->lock);
+    for (i = 0; i < call->priv->prepared->len; i++) {
+        if (g_str_equal(g_ptr_array_index(call->priv->prepared, i), name)) {
+            g_ptr_array_remove_index_fast(call->priv->prepared, i);
+            break;
+        }
+    }
+    g_mutex_unlock(&call->priv->lock);
+}
+
+void
+gvMigrateClientClosed(gvNetServerClient *client, gpointer opaque)
+{
+    gvDaemon *daemon = opaque;
+    gvDispatchClient *priv = gvNetServerClientGetPriv(client);
+    g_autoptr(GPtrArray) names = NULL;
+    guint i;
+
+    if (!priv)
+        return;
+    g_mutex_lock(&priv->lock);
+    names = g_steal_pointer(&priv->prepared);
+    priv->prepared = g_ptr_array_new_with_free_func(g_free);
+    g_mutex_unlock(&priv->lock);
+    for (i = 0; i < names->len; i++)
+        gvQemuMigrationAbortIncoming(daemon->drv, g_ptr_array_index(names, i));
+}
+
 static int
 gvFinishFailed(GError **error)
 {
@@ -71,6 +120,7 @@ gvProcDomainMigratePrepare3Params(gvCall *call, const gvMigratePrepare3ParamsArg
                                        gvTypedParamsGetString(args->params, "migrate_uri"),
                                        args->flags, &ret->uriOut, error)))
         return -1;
+    gvMigratePrepared(call, obj);
     gvSetCookie(&ret->cookieOut, obj);
     return 0;
 }
@@ -113,9 +163,11 @@ gvProcDomainMigrateFinish3Params(gvCall *call, const gvMigrateFinish3ParamsArgs 
                           "no destination_name given to finish the migration");
             return -1;
         }
+        gvMigrateFinishing(call, def->name);
         obj = gvQemuMigrationFinish(call->daemon->drv, def->name, args->flags, args->cancelled != 0,
                                     error);
     } else {
+        gvMigrateFinishing(call, name);
         obj = gvQemuMigrationFinish(call->daemon->drv, name, args->flags, args->cancelled != 0,
                                     error);
     }
@@ -177,6 +229,7 @@ gvProcDomainMigratePrepare3(gvCall *call, const gvMigratePrepare3Args *args,
     if (!(obj = gvQemuMigrationPrepare(call->daemon->drv, args->domXML, args->uriIn,
                                        (unsigned int)args->flags, &ret->uriOut, error)))
         return -1;
+    gvMigratePrepared(call, obj);
     gvSetCookie(&ret->cookieOut, obj);
     return 0;
 }
@@ -208,9 +261,11 @@ int
 gvProcDomainMigrateFinish3(gvCall *call, const gvMigrateFinish3Args *args, gvMigrateFinish3Ret *ret,
                            GError **error)
 {
-    g_autoptr(gvDomainObj) obj = gvQemuMigrationFinish(
-        call->daemon->drv, args->dname, (unsigned int)args->flags, args->cancelled != 0, error);
+    g_autoptr(gvDomainObj) obj = NULL;
 
+    gvMigrateFinishing(call, args->dname);
+    obj = gvQemuMigrationFinish(call->daemon->drv, args->dname, (unsigned int)args->flags,
+                                args->cancelled != 0, error);
     if (!obj)
         return gvFinishFailed(error);
     gvCallSetDomain(&ret->dom, obj);

@@ -623,3 +623,47 @@ gvQemuMigrationJobInfo(gvDomainObj *obj, int *type, guint64 *elapsedMs, guint64 
     gvDomainObjUnlock(obj);
     return 0;
 }
+
+typedef struct {
+    gvDriver *drv;
+    char *name;
+} gvQemuAbortCtx;
+
+static gpointer
+gvQemuMigrationAbortThread(gpointer opaque)
+{
+    gvQemuAbortCtx *ctx = opaque;
+    g_autoptr(gvDomainObj) obj = gvDomainObjListFindByName(ctx->drv->domains, ctx->name);
+    bool incoming = false;
+
+    if (obj) {
+        gvDomainObjLock(obj);
+        incoming = gvQemuDomainGetPriv(obj)->incoming;
+        gvDomainObjUnlock(obj);
+    }
+    if (incoming) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(gvDomainObj) done = NULL;
+
+        g_message("domain '%s': the connection that prepared its incoming migration closed "
+                  "before finishing it: the migration is cancelled here",
+                  ctx->name);
+        done = gvQemuMigrationFinish(ctx->drv, ctx->name, 0, true, &error);
+    }
+    g_free(ctx->name);
+    g_free(ctx);
+    return NULL;
+}
+
+void
+gvQemuMigrationAbortIncoming(gvDriver *drv, const char *name)
+{
+    gvQemuAbortCtx *ctx = g_new0(gvQemuAbortCtx, 1);
+
+    ctx->drv = drv;
+    ctx->name = g_strdup(name);
+    /* a QEMU is stopped: never on the caller's thread (the main loop) */
+    g_mutex_lock(&drv->threadsLock);
+    g_ptr_array_add(drv->threads, g_thread_new("migration-abort", gvQemuMigrationAbortThread, ctx));
+    g_mutex_unlock(&drv->threadsLock);
+}

@@ -62,3 +62,11 @@ int gvQemuMigrationJobInfo(gvDomainObj *obj, int *type, guint64 *elapsedMs, guin
  * @from on (0: where the last search left off), or -1
  */
 int gvQemuMigrationFindPort(int from);
+
+/*
+ * The connection that prepared domain @name as a migration destination
+ * closed: when it is still waiting for the stream or for Finish, the
+ * migration is cancelled here (its QEMU stopped), on a thread of its own,
+ * as libvirt does; the source then resumes the guest.
+ */
+void gvQemuMigrationAbortIncoming(gvDriver *drv, const char *name);

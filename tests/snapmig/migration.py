@@ -30,6 +30,7 @@ Last, a migration that works, to show no stale state is left.
 """
 
 import os
+import re
 import socket
 import sys
 import time
@@ -378,6 +379,58 @@ def dropped(h, S, T):
             d.virsh('destroy', name)
 
 
+def source_dropped(h, S, T):
+    """kill -9 of the source daemon during a --p2p migration: the connection
+    that prepared the destination closes before Finish, and the destination
+    cancels the incoming migration by itself, as libvirtd does."""
+    name = 'mig-srcdrop'
+    path, uid = h.write_domain(name, memory_mib=512,
+                               disks=[('qcow2', h.image(name, dirpath=h.disks))])
+    h.cmd_ok(S.virsh('create', path), 'create %s (512 MiB)' % name)
+    guid = S.qmp_guid(name)
+    pid = S.qemu_pid(name)
+    a = S.qmp(name, {'execute': 'migrate-set-parameters',
+                     'arguments': {'max-bandwidth': 200000}})
+    h.ok(a is not None and 'return' in a, 'the source QEMU migrates at 200 kB/s', repr(a))
+    bg = h.spawn([gvsm.VIRSH, '-c', S.uri, 'migrate', '--live', '--p2p', name, T.uri])
+
+    def active():
+        info = jobinfo(S, name)
+        return (info.get('Data processed') or '0')[0] not in '0' and info
+    r, el = gvsm.wait_until(active, 20, 0.05)
+    h.ok(r, 'the migration is under way after %.1f s' % el)
+    dpid = T.qemu_pid(name)
+    h.ok(dpid is not None, 'the destination QEMU %s waits for the stream' % dpid)
+    S.kill9()
+    h.ok(not S.alive(), 'kill -9 of the source daemon')
+    h.collect(bg, 30)
+    what = 'source daemon died'
+
+    def dst_clean():
+        return not [p for p in gvsm.qemu_pids_by_uuid(uid) if p != pid]
+    ok, el = gvsm.wait_until(dst_clean, 15, 0.1)
+    h.ok(ok, '%s: the destination stops its incoming QEMU by itself (%.1f s)' % (what, el),
+         'destination log:\n' + T.log_tail(10))
+    names = T.names('--all')
+    h.ok(names is not None and name not in names, '%s: no domain %s left on %s'
+         % (what, name, T.label), 'list: %r' % (names,))
+    h.ok(not os.path.exists(T.status_path(name)), '%s: no status file on %s' % (what, T.label))
+    h.ok(re.search(r"'%s'.*closed before finishing" % name, T.log_text()),
+         "%s: the destination's log says why it cancelled" % what, T.log_tail(10))
+    h.ok(T.serving(), '%s: the destination daemon keeps serving' % what)
+    # the source QEMU never stopped the guest: its daemon finds it running
+    if S.start():
+        def src_running():
+            st = S.domstate(name)
+            return st is not None and st.startswith('running') and st
+        st, _ = gvsm.wait_until(src_running, 15, 0.2)
+        h.ok(st, '%s: back, the source daemon finds the guest running (%s)'
+             % (what, S.domstate(name)), S.log_tail(10))
+        h.eq(S.qemu_pid(name), pid, '%s: in the same QEMU' % what)
+        h.eq(S.qmp_guid(name), guid, '%s: with the same GUID (QMP)' % what)
+        S.virsh('destroy', name)
+
+
 def main(h):
     h.disks = h.mkdtemp('disks')
     S = gvsm.Daemon(h, label='src')
@@ -393,6 +446,9 @@ def main(h):
     t = time.monotonic()
     dropped(h, S, T)
     h.diag('dropped connection: %.1f s' % (time.monotonic() - t))
+    t = time.monotonic()
+    source_dropped(h, S, T)
+    h.diag('source daemon dropped: %.1f s' % (time.monotonic() - t))
 
     # after all that, a migration still works
     r = migrate(h, S, T, name, '--live', '--p2p')
