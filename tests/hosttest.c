@@ -24,6 +24,9 @@
 #include "gvxml.h"
 #include "host_info.h"
 #include "host_sysinfo.h"
+#include "qemu_capabilities_cpu.h"
+#include "qemu_command.h"
+#include "qemu_firmware.h"
 #include "storage_files.h"
 #include "testutils.h"
 
@@ -317,6 +320,7 @@ testCapabilities(const void *opaque)
     gvCapsInput in = { 0 };
     unsigned char uuid[16];
     g_autofree char *xml = NULL;
+    g_autoptr(gvDomainCPUDef) hostModel = NULL;
 
     g_assert_nonnull(host);
     g_assert_true(i386 && x86);
@@ -325,8 +329,11 @@ testCapabilities(const void *opaque)
     in.arch = "x86_64";
     in.uuid = gvHostReadUUID(root, uuid) ? uuid : NULL;
     in.host = host;
-    in.cpuModel = gvQemuCapsHostCPUModel(x86);
-    in.kvm = x86->kvm;
+    /* as gvDriverGetCapabilities: KVM when QEMU ran with it, host-model of the best type */
+    in.kvm = gvQemuCapsCPUData(x86, GV_QEMU_ACCEL_KVM) != NULL;
+    hostModel =
+        gvQemuCPUHostModel(x86, x86->binary, in.kvm ? GV_QEMU_ACCEL_KVM : GV_QEMU_ACCEL_TCG, NULL);
+    in.cpuModel = hostModel ? hostModel->model : NULL;
     in.guests = guests;
     in.nguests = G_N_ELEMENTS(guests);
     xml = gvCapabilitiesFormat(&in);
@@ -355,6 +362,9 @@ testDomainCaps(const void *opaque)
     g_autoptr(gvQemuCaps) caps = gvTestLoadCaps(t->caps);
     g_autofree char *xml = NULL;
     g_autofree char *genid = NULL;
+    g_autofree char *firmwareDir = gvTestPath("firmware");
+    g_autoptr(GPtrArray) firmware = gvQemuFirmwareLoadAll(firmwareDir);
+    g_autoptr(gvDomainCPUDef) hostModel = NULL;
     gvDomainCapsInput in = { 0 };
 
     g_assert_nonnull(caps);
@@ -366,7 +376,12 @@ testDomainCaps(const void *opaque)
     g_assert_nonnull(in.machine);
     in.virtType = t->virt;
     in.maxVcpus = t->maxVcpus;
-    in.hostCPUVendor = "AMD";
+    /* as gvDriverGetDomainCapabilities */
+    hostModel = gvQemuCPUHostModel(
+        caps, caps->binary, t->virt == GV_DOMAIN_VIRT_KVM ? GV_QEMU_ACCEL_KVM : GV_QEMU_ACCEL_TCG,
+        NULL);
+    in.hostModel = hostModel;
+    in.firmware = firmware;
     xml = gvDomainCapsFormat(&in);
     genid = g_strdup_printf("<genid supported='%s'/>", t->genid);
     if (!strstr(xml, genid)) {
@@ -384,15 +399,15 @@ static void
 testCapsRoundTrip(const void *opaque)
 {
     g_autoptr(gvQemuCaps) caps = gvTestLoadCaps("qemu-7.2-kvm.x86_64");
+    g_autoptr(gvQemuCaps) tcg = gvTestLoadCaps("qemu-7.2-tcg.x86_64");
     g_autoptr(gvQemuCaps) again = NULL;
     g_autoptr(json_object) first = NULL;
     g_autoptr(json_object) second = NULL;
     g_autoptr(GError) error = NULL;
     const gvQemuMachine *m;
-    const gvQemuCPUDefinition *cpu;
+    const gvQemuCPUModel *cpu;
 
-    g_assert_nonnull(caps);
-    g_assert_true(caps->kvm);
+    g_assert_true(caps && tcg);
     g_assert_cmpstr(caps->arch, ==, "x86_64");
     m = gvQemuCapsFindMachine(caps, "q35");
     g_assert_nonnull(m);
@@ -400,47 +415,111 @@ testCapsRoundTrip(const void *opaque)
     g_assert_cmpuint(m->maxCpus, ==, 288);
     g_assert_cmpstr(gvQemuCapsDefaultMachine(caps)->name, ==, "pc-i440fx-7.2");
     g_assert_true(gvQemuCapsFindMachine(caps, "pc-i440fx-1.5")->deprecated);
-    cpu = gvQemuCapsFindCPUModel(caps, "EPYC-Rome");
+    /* probed with KVM and TCG; the TCG probe has no KVM part */
+    g_assert_nonnull(gvQemuCapsCPUData(caps, GV_QEMU_ACCEL_KVM));
+    g_assert_nonnull(gvQemuCapsCPUData(caps, GV_QEMU_ACCEL_TCG));
+    g_assert_null(gvQemuCapsCPUData(tcg, GV_QEMU_ACCEL_KVM));
+    g_assert_nonnull(gvQemuCapsCPUData(tcg, GV_QEMU_ACCEL_TCG));
+    /* the models are QEMU's unversioned ones, which <cpu><model> accepts */
+    cpu = gvQemuCPUCapsFindModel(caps->cpu, "EPYC-Rome");
     g_assert_nonnull(cpu);
     g_assert_cmpstr(cpu->aliasOf, ==, "EPYC-Rome-v1");
-    g_assert_null(gvQemuCapsFindCPUModel(caps, "no-such-cpu"));
+    g_assert_cmpstr(gvQemuCPUVendorName(cpu->vendor), ==, "AMD");
+    g_assert_false(cpu->deprecated);
+    g_assert_null(gvQemuCPUCapsFindModel(caps->cpu, "EPYC-Rome-v1"));
+    g_assert_null(gvQemuCPUCapsFindModel(caps->cpu, "max"));
+    /* usability per accelerator, also for the versioned names QEMU lists */
+    g_assert_cmpint(gvQemuCPUCapsModelUsable(caps->cpu, GV_QEMU_ACCEL_KVM, "pentium3"), ==, 1);
+    g_assert_cmpint(gvQemuCPUCapsModelUsable(caps->cpu, GV_QEMU_ACCEL_KVM, "EPYC-Rome"), ==, 0);
+    g_assert_cmpint(gvQemuCPUCapsModelUsable(caps->cpu, GV_QEMU_ACCEL_KVM, "EPYC-Rome-v1"), ==, 0);
+    g_assert_cmpint(gvQemuCPUCapsModelUsable(caps->cpu, GV_QEMU_ACCEL_TCG, "Westmere"), ==, 1);
+    g_assert_cmpint(gvQemuCPUCapsModelUsable(caps->cpu, GV_QEMU_ACCEL_KVM, "no-such-cpu"), ==, -1);
+    g_assert_cmpint(gvQemuCPUCapsModelUsable(tcg->cpu, GV_QEMU_ACCEL_KVM, "pentium3"), ==, -1);
     first = gvQemuCapsToJSON(caps);
     g_assert_nonnull(again = gvQemuCapsNewFromJSON(first, &error));
     second = gvQemuCapsToJSON(again);
     g_assert_cmpstr(json_object_to_json_string(first), ==, json_object_to_json_string(second));
 }
 
-static void
-testHostCPUModel(const void *opaque)
+/* The lines of @xml from the line holding @start to the next line holding @end, trimmed */
+static char *
+gvTestXMLLines(const char *xml, const char *start, const char *end)
 {
-    g_autoptr(gvQemuCaps) kvm = gvTestLoadCaps("qemu-7.2-kvm.x86_64");
-    g_autoptr(gvQemuCaps) tcg = gvTestLoadCaps("qemu-7.2-tcg.x86_64");
-    g_autoptr(gvQemuCaps) old = gvTestLoadCaps("qemu-7.2.x86_64");
-    g_autoptr(gvQemuCaps) empty = gvQemuCapsNew();
-    gvQemuCPUDefinition *m;
+    g_auto(GStrv) lines = g_strsplit(xml, "\n", -1);
+    GString *out = g_string_new(NULL);
+    bool in = false;
+    size_t i;
 
-    /*
-     * The probes were made on a host whose KVM shows very few CPUID
-     * features: only the oldest models are usable there.  The choice is the
-     * usable model with the most features, by its unversioned name.
-     */
-    g_assert_cmpstr(gvQemuCapsHostCPUModel(kvm), ==, "pentium3");
-    g_assert_cmpstr(gvQemuCapsHostCPUModel(tcg), ==, "Westmere");
-    /* no CPU models in an old capabilities file: no host model */
-    g_assert_null(gvQemuCapsHostCPUModel(old));
-    /* the special models never count, and a model without an alias is named itself */
-    m = g_new0(gvQemuCPUDefinition, 1);
-    m->name = g_strdup("max");
-    m->usable = GV_QEMU_CPU_USABLE_YES;
-    m->nfeatures = 500;
-    g_ptr_array_add(empty->cpuModels, m);
-    g_assert_null(gvQemuCapsHostCPUModel(empty));
-    m = g_new0(gvQemuCPUDefinition, 1);
-    m->name = g_strdup("Foo-v2");
-    m->usable = GV_QEMU_CPU_USABLE_YES;
-    m->nfeatures = 3;
-    g_ptr_array_add(empty->cpuModels, m);
-    g_assert_cmpstr(gvQemuCapsHostCPUModel(empty), ==, "Foo-v2");
+    for (i = 0; lines[i]; i++) {
+        g_autofree char *line = g_strstrip(g_strdup(lines[i]));
+
+        if (!in) {
+            in = strstr(line, start) != NULL;
+            continue;
+        }
+        if (strstr(line, end))
+            break;
+        g_string_append_printf(out, "%s\n", line);
+    }
+    return g_string_free(out, FALSE);
+}
+
+typedef struct {
+    const char *caps;
+    gvDomainVirtType virt;
+    const char *model; /* what host-model resolves to; NULL: it cannot */
+} gvHostModelTest;
+
+/*
+ * domcapabilities' host-model is what a domain with <cpu mode='host-model'/>
+ * gets (gvQemuDomainResolveCPU, the live XML): the same model, vendor and
+ * features, line for line.
+ */
+static void
+testHostModelAgrees(const void *opaque)
+{
+    const gvHostModelTest *t = opaque;
+    g_autoptr(gvQemuCaps) caps = gvTestLoadCaps(t->caps);
+    gvQemuAccel accel = t->virt == GV_DOMAIN_VIRT_KVM ? GV_QEMU_ACCEL_KVM : GV_QEMU_ACCEL_TCG;
+    g_autoptr(gvDomainCPUDef) hostModel = NULL;
+    g_autoptr(gvDomainDef) def = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *xml = g_strdup_printf(
+        "<domain type='%s'><name>hm</name><memory>131072</memory><os><type arch='x86_64' machine='pc'>hvm</type></os><cpu mode='host-model'/></domain>",
+        gvDomainVirtTypeToString(t->virt));
+    g_autofree char *live = NULL;
+    g_autofree char *domcaps = NULL;
+    g_autofree char *fromLive = NULL;
+    g_autofree char *fromCaps = NULL;
+    gvDomainCapsInput in = { 0 };
+
+    g_assert_nonnull(caps);
+    hostModel = gvQemuCPUHostModel(caps, caps->binary, accel, NULL);
+    def = gvDomainDefParseString(xml, 0, &error);
+    g_assert_no_error(error);
+    if (!t->model) {
+        g_assert_null(hostModel);
+        g_assert_cmpint(gvQemuDomainResolveCPU(def, caps, accel, &error), ==, -1);
+        return;
+    }
+    g_assert_nonnull(hostModel);
+    g_assert_cmpstr(hostModel->model, ==, t->model);
+    g_assert_cmpint(gvQemuDomainResolveCPU(def, caps, accel, &error), ==, 0);
+    g_assert_no_error(error);
+    live = gvDomainDefFormat(def, 0);
+    in.emulator = caps->binary;
+    in.arch = GV_ARCH_X86_64;
+    in.caps = caps;
+    in.machine = gvQemuCapsDefaultMachine(caps);
+    in.virtType = t->virt;
+    in.maxVcpus = 1;
+    in.hostModel = hostModel;
+    domcaps = gvDomainCapsFormat(&in);
+    fromLive = gvTestXMLLines(live, "<cpu mode='custom'", "</cpu>");
+    fromCaps = gvTestXMLLines(domcaps, "<mode name='host-model' supported='yes'>", "</mode>");
+    g_assert_true(g_str_has_prefix(fromLive, "<model fallback='forbid'>"));
+    g_assert_nonnull(strstr(fromLive, "<feature policy="));
+    g_assert_cmpstr(fromCaps, ==, fromLive);
 }
 
 static void
@@ -609,10 +688,21 @@ main(int argc, char **argv)
         /* no vmgenid device (and an old capabilities file without CPU models) */
         { "novmgenid", "qemu-7.2-novmgenid.x86_64", GV_ARCH_X86_64, NULL, GV_DOMAIN_VIRT_QEMU, 255,
           "no" },
+        /* a QEMU without SPICE: no spice graphics, qxl, spicevmc channel nor USB redirection */
+        { "nospice", "qemu-7.2-nospice.x86_64", GV_ARCH_X86_64, NULL, GV_DOMAIN_VIRT_QEMU, 255,
+          "yes" },
         /* machines the genid device does not work on */
         { "isapc", "qemu-7.2-kvm.x86_64", GV_ARCH_X86_64, "isapc", GV_DOMAIN_VIRT_KVM, 1, "no" },
         { "pc-2.4", "qemu-7.2-kvm.x86_64", GV_ARCH_X86_64, "pc-i440fx-2.4", GV_DOMAIN_VIRT_KVM, 255,
           "no" },
+    };
+    static const gvHostModelTest hostModelTests[] = {
+        /* the nested-KVM host of the fixtures (tests/caps/README.md) */
+        { "qemu-7.2-kvm.x86_64", GV_DOMAIN_VIRT_KVM, "Opteron_G2" },
+        { "qemu-7.2-kvm.x86_64", GV_DOMAIN_VIRT_QEMU, "EPYC" },
+        /* no KVM probe, no CPU data at all */
+        { "qemu-7.2-tcg.x86_64", GV_DOMAIN_VIRT_KVM, NULL },
+        { "qemu-7.2.x86_64", GV_DOMAIN_VIRT_QEMU, NULL },
     };
     size_t i;
 
@@ -624,7 +714,13 @@ main(int argc, char **argv)
     gvTestRun("/host/tree/uneven", testHost, "uneven");
     gvTestRun("/host/tree/missing", testHostMissing, NULL);
     gvTestRun("/host/caps/roundtrip", testCapsRoundTrip, NULL);
-    gvTestRun("/host/caps/host-cpu-model", testHostCPUModel, NULL);
+    for (i = 0; i < G_N_ELEMENTS(hostModelTests); i++) {
+        g_autofree char *name =
+            g_strdup_printf("/host/caps/host-model-agrees/%s-%s", hostModelTests[i].caps,
+                            gvDomainVirtTypeToString(hostModelTests[i].virt));
+
+        gvTestRun(name, testHostModelAgrees, &hostModelTests[i]);
+    }
     gvTestRun("/host/machine-has-genid", testMachineHasGenid, NULL);
     gvTestRun("/host/storage/probe", testStorageProbe, NULL);
     gvTestRun("/host/storage/files", testStorageFiles, NULL);

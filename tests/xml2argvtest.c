@@ -116,7 +116,7 @@ testXML2Argv(const void *opaque)
 #define CAPS_NOVMGENID "qemu-7.2-novmgenid.x86_64"
 #define CAPS_NOSPICE "qemu-7.2-nospice.x86_64"
 /* with QEMU's CPU data, from a nested-KVM AMD host (tests/caps/README.md) */
-#define CAPS_CPU "qemu-7.2-cpu.x86_64"
+#define CAPS_CPU "qemu-7.2-kvm.x86_64"
 #define KVM GV_QEMU_ACCEL_KVM
 #define TCG GV_QEMU_ACCEL_TCG
 #define DO_TEST(name, accel) DO_TEST_FULL(name, CAPS_72, accel, false)

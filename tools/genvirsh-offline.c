@@ -99,7 +99,7 @@ gvShCmdDomxmlToNative(const gvShCmdCall *call)
     if (capsFile)
         caps = gvQemuCapsLoadFile(capsFile, &error);
     else
-        caps = gvQemuCapsProbe(def->emulator, false, 10000, &error);
+        caps = gvQemuCapsProbe(def->emulator, ctx.accel == GV_QEMU_ACCEL_KVM, 10000, &error);
     if (!caps)
         goto error;
     /* as a start would: firmware='efi' gets its firmware from this host's descriptors */

@@ -252,13 +252,38 @@ gvDomainCPUDefParseXML(xmlNodePtr node, GError **error)
     return g_steal_pointer(&cpu);
 }
 
+void
+gvDomainCPUDefFormatChildren(gvBuffer *buf, const gvDomainCPUDef *cpu)
+{
+    guint i;
+
+    if (cpu->model) {
+        if (cpu->fallback != GV_DOMAIN_CPU_FALLBACK_NONE)
+            gvBufferAsprintf(buf, "<model fallback='%s'>",
+                             gvDomainCPUFallbackTypeToString(cpu->fallback));
+        else
+            gvBufferAddLit(buf, "<model>");
+        gvBufferEscapeString(buf, "%s</model>\n", cpu->model);
+    }
+    if (cpu->vendor)
+        gvBufferEscapeString(buf, "<vendor>%s</vendor>\n", cpu->vendor);
+    if (cpu->hasTopology)
+        gvBufferAsprintf(buf, "<topology sockets='%u' dies='%u' cores='%u' threads='%u'/>\n",
+                         cpu->sockets, cpu->dies, cpu->cores, cpu->threads);
+    for (i = 0; i < cpu->features->len; i++) {
+        const gvDomainCPUFeatureDef *f = g_ptr_array_index(cpu->features, i);
+
+        gvBufferAsprintf(buf, "<feature policy='%s' name='%s'/>\n",
+                         gvDomainCPUFeaturePolicyTypeToString(f->policy), f->name);
+    }
+}
+
 /* libvirt's form: mode, match (custom with a model), check, migratable */
 void
 gvDomainCPUDefFormat(gvBuffer *buf, const gvDomainCPUDef *cpu)
 {
     g_auto(gvBuffer) attrBuf = GV_BUFFER_INIT;
     g_auto(gvBuffer) childBuf = GV_BUFFER_INIT_CHILD(buf);
-    guint i;
 
     gvBufferAsprintf(&attrBuf, " mode='%s'", gvDomainCPUModeTypeToString(cpu->mode));
     if (cpu->match != GV_DOMAIN_CPU_MATCH_NONE)
@@ -268,25 +293,7 @@ gvDomainCPUDefFormat(gvBuffer *buf, const gvDomainCPUDef *cpu)
     if (cpu->migratable != GV_TRISTATE_SWITCH_ABSENT)
         gvBufferAsprintf(&attrBuf, " migratable='%s'",
                          gvTristateSwitchTypeToString(cpu->migratable));
-    if (cpu->model) {
-        if (cpu->fallback != GV_DOMAIN_CPU_FALLBACK_NONE)
-            gvBufferAsprintf(&childBuf, "<model fallback='%s'>",
-                             gvDomainCPUFallbackTypeToString(cpu->fallback));
-        else
-            gvBufferAddLit(&childBuf, "<model>");
-        gvBufferEscapeString(&childBuf, "%s</model>\n", cpu->model);
-    }
-    if (cpu->vendor)
-        gvBufferEscapeString(&childBuf, "<vendor>%s</vendor>\n", cpu->vendor);
-    if (cpu->hasTopology)
-        gvBufferAsprintf(&childBuf, "<topology sockets='%u' dies='%u' cores='%u' threads='%u'/>\n",
-                         cpu->sockets, cpu->dies, cpu->cores, cpu->threads);
-    for (i = 0; i < cpu->features->len; i++) {
-        const gvDomainCPUFeatureDef *f = g_ptr_array_index(cpu->features, i);
-
-        gvBufferAsprintf(&childBuf, "<feature policy='%s' name='%s'/>\n",
-                         gvDomainCPUFeaturePolicyTypeToString(f->policy), f->name);
-    }
+    gvDomainCPUDefFormatChildren(&childBuf, cpu);
     gvXMLFormatElement(buf, "cpu", &attrBuf, &childBuf);
 }
 

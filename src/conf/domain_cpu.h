@@ -88,6 +88,8 @@ gvDomainCPUDef *gvDomainCPUDefCopy(const gvDomainCPUDef *cpu);
 
 gvDomainCPUDef *gvDomainCPUDefParseXML(xmlNodePtr node, GError **error);
 void gvDomainCPUDefFormat(gvBuffer *buf, const gvDomainCPUDef *cpu);
+/* <cpu>'s children (also the host-model of the domain capabilities) */
+void gvDomainCPUDefFormatChildren(gvBuffer *buf, const gvDomainCPUDef *cpu);
 void gvDomainCPUDefPostParse(gvDomainCPUDef *cpu);
 /* @vcpus: the domain's maximum vCPU count, which the topology must make up */
 int gvDomainCPUDefValidate(const gvDomainCPUDef *cpu, unsigned int vcpus, GError **error);

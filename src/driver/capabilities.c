@@ -6,20 +6,7 @@
 #include "capabilities.h"
 #include "gvbuffer.h"
 #include "gvuuid.h"
-
-const char *
-gvCapabilitiesVendorName(const char *vendor)
-{
-    if (!vendor)
-        return NULL;
-    if (g_str_equal(vendor, "AuthenticAMD"))
-        return "AMD";
-    if (g_str_equal(vendor, "GenuineIntel"))
-        return "Intel";
-    if (g_str_equal(vendor, "HygonGenuine"))
-        return "Hygon";
-    return vendor;
-}
+#include "qemu_capabilities_cpu.h"
 
 GPtrArray *
 gvCapabilitiesMachines(const gvQemuCaps *caps)
@@ -46,7 +33,8 @@ static void
 gvCapabilitiesFormatHostCPU(gvBuffer *buf, const gvCapsInput *in, const gvHostNodeInfo *info)
 {
     const gvHostInfo *host = in->host;
-    const char *vendor = gvCapabilitiesVendorName(host->vendor);
+    /* cpuinfo's vendor_id is CPUID's vendor string, as QEMU reports it */
+    const char *vendor = gvQemuCPUVendorName(host->vendor);
     guint i;
 
     gvBufferAddLit(buf, "<cpu>\n");

@@ -25,16 +25,13 @@ typedef struct {
     const char *arch; /* the host's, "x86_64" */
     const unsigned char *uuid; /* 16 bytes, or NULL */
     const gvHostInfo *host;
-    const char *cpuModel; /* the host CPU as a CPU model name, or NULL */
+    const char *cpuModel; /* the host CPU as a model (what host-model resolves to), or NULL */
     bool kvm; /* guests may be of domain type kvm */
     const gvCapsGuest *guests;
     size_t nguests;
 } gvCapsInput;
 
 char *gvCapabilitiesFormat(const gvCapsInput *in);
-
-/* libvirt's name of a cpuinfo vendor_id ("AuthenticAMD" -> "AMD"), or @vendor itself */
-const char *gvCapabilitiesVendorName(const char *vendor);
 
 /*
  * The machines of @caps in the order libvirt lists them: the default

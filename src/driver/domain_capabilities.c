@@ -7,52 +7,119 @@
 
 #include "domain_capabilities.h"
 #include "gvbuffer.h"
+#include "qemu_capabilities_cpu.h"
+#include "qemu_command.h"
 
 /*
  * One <enum> of a device: the values of a conf enum table from @first on
- * (value 0 is "absent" in genvirt's tables).  Adding a value to the table
- * adds it here.
+ * (value 0 is often "absent" in genvirt's tables), or the literal @values
+ * when there is no table; @has leaves out what this QEMU cannot run.
+ * Adding a value to the table adds it here.
  */
 typedef struct {
     const char *name;
     const char *(*toString)(int value);
     const size_t *count;
     int first;
+    const char *const *values; /* NULL-terminated, instead of a table */
+    bool (*has)(const gvQemuCaps *caps, int value); /* NULL: every value */
 } gvDomainCapsEnum;
 
-/* A <devices> child: supported when it has enums */
+/* A <devices> child: supported when it has enums and QEMU has @needs */
 typedef struct {
     const char *element;
+    const char *needs; /* a QEMU device type, or NULL */
     gvDomainCapsEnum enums[4];
 } gvDomainCapsDevice;
+
+/* QEMU registers the spicevmc chardev only when it is built with SPICE */
+static bool
+gvDomainCapsHasSpice(const gvQemuCaps *caps)
+{
+    return gvQemuCapsHasDevice(caps, "chardev-spicevmc");
+}
+
+static bool
+gvDomainCapsHasGraphics(const gvQemuCaps *caps, int value)
+{
+    return value != GV_DOMAIN_GRAPHICS_TYPE_SPICE || gvDomainCapsHasSpice(caps);
+}
+
+/* as gvQemuValidateDevices checks the primary video */
+static bool
+gvDomainCapsHasVideo(const gvQemuCaps *caps, int value)
+{
+    const char *dev = gvQemuVideoDevice((gvDomainVideoType)value, true);
+
+    return !dev || gvQemuCapsHasDevice(caps, dev);
+}
+
+/* libvirt's channel source types, of those genvirt's <channel> takes */
+static bool
+gvDomainCapsHasChannel(const gvQemuCaps *caps, int value)
+{
+    switch ((gvDomainChrType)value) {
+    case GV_DOMAIN_CHR_TYPE_PTY:
+    case GV_DOMAIN_CHR_TYPE_UNIX:
+        return true;
+    case GV_DOMAIN_CHR_TYPE_SPICEVMC:
+        return gvDomainCapsHasSpice(caps);
+    case GV_DOMAIN_CHR_TYPE_NONE:
+    case GV_DOMAIN_CHR_TYPE_FILE:
+    case GV_DOMAIN_CHR_TYPE_TCP:
+    case GV_DOMAIN_CHR_TYPE_NULL:
+    case GV_DOMAIN_CHR_TYPE_LAST:
+        break;
+    }
+    return false;
+}
+
+static const char *const gvDomainCapsVirtio[] = { "virtio", NULL };
+static const char *const gvDomainCapsUSB[] = { "usb", NULL };
 
 /* libvirt 9.0's <devices> children, in its order; genvirt's XML accepts these */
 static const gvDomainCapsDevice gvDomainCapsDevices[] = {
     { "disk",
+      NULL,
       { { "diskDevice", gvDomainDiskDeviceTypeToString, &gvDomainDiskDeviceTypeCount, 1 },
         { "bus", gvDomainDiskBusTypeToString, &gvDomainDiskBusTypeCount, 1 } } },
     { "graphics",
-      { { "type", gvDomainGraphicsTypeTypeToString, &gvDomainGraphicsTypeTypeCount, 1 } } },
-    { "video", { { NULL } } },
-    { "hostdev", { { NULL } } },
-    { "rng", { { NULL } } },
-    { "filesystem", { { NULL } } },
-    { "tpm", { { NULL } } },
-    { "redirdev", { { NULL } } },
-    { "channel", { { NULL } } },
+      NULL,
+      { { "type", gvDomainGraphicsTypeTypeToString, &gvDomainGraphicsTypeTypeCount, 1, NULL,
+          gvDomainCapsHasGraphics } } },
+    /* "default" is no value of libvirt's */
+    { "video",
+      NULL,
+      { { "modelType", gvDomainVideoTypeTypeToString, &gvDomainVideoTypeTypeCount, 1, NULL,
+          gvDomainCapsHasVideo } } },
+    { "hostdev", NULL, { { NULL } } },
+    { "rng",
+      "virtio-rng-pci",
+      { { "model", NULL, NULL, 0, gvDomainCapsVirtio },
+        { "backendModel", gvDomainRNGBackendTypeToString, &gvDomainRNGBackendTypeCount, 0 } } },
+    { "filesystem", NULL, { { NULL } } },
+    { "tpm", NULL, { { NULL } } },
+    /* <redirdev bus='usb' type='spicevmc'>: SPICE's USB redirection */
+    { "redirdev", "usb-redir", { { "bus", NULL, NULL, 0, gvDomainCapsUSB } } },
+    { "channel",
+      NULL,
+      { { "type", gvDomainChrTypeTypeToString, &gvDomainChrTypeTypeCount, 1, NULL,
+          gvDomainCapsHasChannel } } },
 };
 
 static void
-gvDomainCapsFormatEnum(gvBuffer *buf, const gvDomainCapsEnum *e)
+gvDomainCapsFormatEnum(gvBuffer *buf, const gvDomainCapsEnum *e, const gvQemuCaps *caps)
 {
     size_t i;
 
     gvBufferAsprintf(buf, "<enum name='%s'>\n", e->name);
     gvBufferAdjustIndent(buf, 2);
-    for (i = (size_t)e->first; i < *e->count; i++) {
+    for (i = 0; e->values && e->values[i]; i++)
+        gvBufferEscapeString(buf, "<value>%s</value>\n", e->values[i]);
+    for (i = (size_t)e->first; e->toString && i < *e->count; i++) {
         const char *value = e->toString((int)i);
 
-        if (value)
+        if (value && (!e->has || e->has(caps, (int)i)))
             gvBufferEscapeString(buf, "<value>%s</value>\n", value);
     }
     gvBufferAdjustIndent(buf, -2);
@@ -60,7 +127,7 @@ gvDomainCapsFormatEnum(gvBuffer *buf, const gvDomainCapsEnum *e)
 }
 
 static void
-gvDomainCapsFormatDevices(gvBuffer *buf)
+gvDomainCapsFormatDevices(gvBuffer *buf, const gvQemuCaps *caps)
 {
     size_t i;
     size_t j;
@@ -70,14 +137,14 @@ gvDomainCapsFormatDevices(gvBuffer *buf)
     for (i = 0; i < G_N_ELEMENTS(gvDomainCapsDevices); i++) {
         const gvDomainCapsDevice *dev = &gvDomainCapsDevices[i];
 
-        if (!dev->enums[0].name) {
+        if (!dev->enums[0].name || (dev->needs && !gvQemuCapsHasDevice(caps, dev->needs))) {
             gvBufferAsprintf(buf, "<%s supported='no'/>\n", dev->element);
             continue;
         }
         gvBufferAsprintf(buf, "<%s supported='yes'>\n", dev->element);
         gvBufferAdjustIndent(buf, 2);
         for (j = 0; j < G_N_ELEMENTS(dev->enums) && dev->enums[j].name; j++)
-            gvDomainCapsFormatEnum(buf, &dev->enums[j]);
+            gvDomainCapsFormatEnum(buf, &dev->enums[j], caps);
         gvBufferAdjustIndent(buf, -2);
         gvBufferAsprintf(buf, "</%s>\n", dev->element);
     }
@@ -85,87 +152,148 @@ gvDomainCapsFormatDevices(gvBuffer *buf)
     gvBufferAddLit(buf, "</devices>\n");
 }
 
-/* QEMU's CPU models that are not a model of a real CPU */
-static bool
-gvDomainCapsCPUModelIsSpecial(const char *name)
+/* libvirt's <enum> of literal values */
+static void
+gvDomainCapsFormatValues(gvBuffer *buf, const char *name, const char *const *values)
 {
-    return g_str_equal(name, "max") || g_str_equal(name, "host") || g_str_equal(name, "base");
+    size_t i;
+
+    gvBufferAsprintf(buf, "<enum name='%s'>\n", name);
+    gvBufferAdjustIndent(buf, 2);
+    for (i = 0; values[i]; i++)
+        gvBufferEscapeString(buf, "<value>%s</value>\n", values[i]);
+    gvBufferAdjustIndent(buf, -2);
+    gvBufferAddLit(buf, "</enum>\n");
 }
 
-static gint
-gvDomainCapsCompareModels(gconstpointer a, gconstpointer b)
+/*
+ * host-model as a domain gets it: the model, its vendor and the features
+ * that make it the host's CPU, exactly the <cpu> of the live definition
+ */
+static void
+gvDomainCapsFormatHostModel(gvBuffer *buf, const gvDomainCPUDef *cpu)
 {
-    const gvQemuCPUDefinition *x = *(const gvQemuCPUDefinition *const *)a;
-    const gvQemuCPUDefinition *y = *(const gvQemuCPUDefinition *const *)b;
+    gvBufferAddLit(buf, "<mode name='host-model' supported='yes'>\n");
+    gvBufferAdjustIndent(buf, 2);
+    gvDomainCPUDefFormatChildren(buf, cpu);
+    gvBufferAdjustIndent(buf, -2);
+    gvBufferAddLit(buf, "</mode>\n");
+}
 
-    return strcmp(x->name, y->name);
+/* What <cpu><model> accepts (gvQemuValidateCPUDef): QEMU's unversioned models */
+static void
+gvDomainCapsFormatCustomModels(gvBuffer *buf, const gvDomainCapsInput *in, gvQemuAccel accel)
+{
+    g_autoptr(GPtrArray) sorted = NULL;
+    guint i;
+
+    /* no CPU data (a capabilities file without it): nothing to choose from */
+    if (!in->caps->cpu || in->caps->cpu->models->len == 0) {
+        gvBufferAddLit(buf, "<mode name='custom' supported='no'/>\n");
+        return;
+    }
+    gvBufferAddLit(buf, "<mode name='custom' supported='yes'>\n");
+    gvBufferAdjustIndent(buf, 2);
+    /* libvirt lists them by name */
+    sorted = gvQemuCPUCapsSortedModels(in->caps->cpu);
+    for (i = 0; i < sorted->len; i++) {
+        const gvQemuCPUModel *m = g_ptr_array_index(sorted, i);
+        /* usable: what check='partial' lets run as written under this accelerator */
+        int usable = gvQemuCPUCapsModelUsable(in->caps->cpu, accel, m->name);
+        const char *vendor = gvQemuCPUVendorName(m->vendor);
+
+        gvBufferAsprintf(buf, "<model usable='%s'",
+                         usable < 0   ? "unknown"
+                         : usable > 0 ? "yes"
+                                      : "no");
+        if (m->deprecated)
+            gvBufferAddLit(buf, " deprecated='yes'");
+        /* the <vendor> a <cpu> with this model may name */
+        gvBufferEscapeString(buf, " vendor='%s'", vendor ? vendor : "unknown");
+        gvBufferEscapeString(buf, ">%s</model>\n", m->name);
+    }
+    gvBufferAdjustIndent(buf, -2);
+    gvBufferAddLit(buf, "</mode>\n");
 }
 
 static void
 gvDomainCapsFormatCPU(gvBuffer *buf, const gvDomainCapsInput *in)
 {
     bool kvm = in->virtType == GV_DOMAIN_VIRT_KVM;
-    /* usability is known for the accelerator QEMU was probed with */
-    bool known = in->caps->kvm == kvm;
-    const char *hostModel = known ? gvQemuCapsHostCPUModel(in->caps) : NULL;
-    g_autoptr(GPtrArray) sorted = NULL;
-    g_auto(gvBuffer) models = GV_BUFFER_INIT_CHILD(buf);
-    guint i;
+    /* <cpu migratable>: on or off */
+    const char *const migratable[] = { gvTristateSwitchTypeToString(GV_TRISTATE_SWITCH_ON),
+                                       gvTristateSwitchTypeToString(GV_TRISTATE_SWITCH_OFF), NULL };
 
     gvBufferAddLit(buf, "<cpu>\n");
     gvBufferAdjustIndent(buf, 2);
     /* the host's CPU itself exists only under KVM */
-    gvBufferAsprintf(buf, "<mode name='host-passthrough' supported='%s'/>\n", kvm ? "yes" : "no");
-    gvBufferAddLit(buf, "<mode name='maximum' supported='no'/>\n");
-    if (hostModel) {
-        /* genvirt runs host-model as QEMU's "max"; the named model is the closest real one */
-        gvBufferAddLit(buf, "<mode name='host-model' supported='yes'>\n");
+    if (kvm) {
+        gvBufferAddLit(buf, "<mode name='host-passthrough' supported='yes'>\n");
         gvBufferAdjustIndent(buf, 2);
-        gvBufferEscapeString(buf, "<model fallback='forbid'>%s</model>\n", hostModel);
-        if (in->hostCPUVendor)
-            gvBufferEscapeString(buf, "<vendor>%s</vendor>\n", in->hostCPUVendor);
+        gvDomainCapsFormatValues(buf, "hostPassthroughMigratable", migratable);
         gvBufferAdjustIndent(buf, -2);
         gvBufferAddLit(buf, "</mode>\n");
     } else {
-        /* virtinst reads the first <model> of a supported host-model */
+        gvBufferAddLit(buf, "<mode name='host-passthrough' supported='no'/>\n");
+    }
+    gvBufferAddLit(buf, "<mode name='maximum' supported='no'/>\n");
+    if (in->hostModel)
+        gvDomainCapsFormatHostModel(buf, in->hostModel);
+    else
         gvBufferAddLit(buf, "<mode name='host-model' supported='no'/>\n");
-    }
-    /* libvirt lists them by name; not g_ptr_array_copy: the copy would free the models */
-    sorted = g_ptr_array_sized_new(in->caps->cpuModels->len);
-    for (i = 0; i < in->caps->cpuModels->len; i++)
-        g_ptr_array_add(sorted, g_ptr_array_index(in->caps->cpuModels, i));
-    g_ptr_array_sort(sorted, gvDomainCapsCompareModels);
-    models.indent = buf->indent + 2;
-    for (i = 0; i < sorted->len; i++) {
-        const gvQemuCPUDefinition *m = g_ptr_array_index(sorted, i);
-        const gvQemuCPUDefinition *u = m;
-        g_autofree char *type =
-            g_strdup_printf("%s-%s-cpu", m->name, in->arch == GV_ARCH_I686 ? "i386" : "x86_64");
-        const char *usable = "unknown";
-
-        /* what the driver accepts in <cpu><model> (gvQemuValidateDomainDef) */
-        if (gvDomainCapsCPUModelIsSpecial(m->name) || !gvQemuCapsHasDevice(in->caps, type))
-            continue;
-        if (u->usable == GV_QEMU_CPU_USABLE_UNKNOWN && m->aliasOf &&
-            gvQemuCapsFindCPUModel(in->caps, m->aliasOf))
-            u = gvQemuCapsFindCPUModel(in->caps, m->aliasOf);
-        if (known && u->usable != GV_QEMU_CPU_USABLE_UNKNOWN)
-            usable = u->usable == GV_QEMU_CPU_USABLE_YES ? "yes" : "no";
-        gvBufferAsprintf(&models, "<model usable='%s'", usable);
-        if (m->deprecated)
-            gvBufferAddLit(&models, " deprecated='yes'");
-        gvBufferEscapeString(&models, " vendor='unknown'>%s</model>\n", m->name);
-    }
-    /* no model known (a capabilities file without CPU models): nothing to choose */
-    if (gvBufferIsEmpty(&models)) {
-        gvBufferAddLit(buf, "<mode name='custom' supported='no'/>\n");
-    } else {
-        gvBufferAddLit(buf, "<mode name='custom' supported='yes'>\n");
-        gvBufferAddBuffer(buf, &models);
-        gvBufferAddLit(buf, "</mode>\n");
-    }
+    gvDomainCapsFormatCustomModels(buf, in, kvm ? GV_QEMU_ACCEL_KVM : GV_QEMU_ACCEL_TCG);
     gvBufferAdjustIndent(buf, -2);
     gvBufferAddLit(buf, "</cpu>\n");
+}
+
+/*
+ * <os>: BIOS (QEMU's own SeaBIOS) always; firmware='efi' and the loaders it
+ * may choose from the firmware descriptors for this arch and machine; any
+ * <loader> of type rom or pflash, read-only or not, secure only on q35 (as
+ * gvQemuValidateMachineDef has it)
+ */
+static void
+gvDomainCapsFormatOS(gvBuffer *buf, const gvDomainCapsInput *in)
+{
+    const gvDomainCapsEnum type = { "type", gvDomainLoaderTypeTypeToString,
+                                    &gvDomainLoaderTypeTypeCount, 1 };
+    const gvDomainCapsEnum readonly = { "readonly", gvTristateBoolTypeToString,
+                                        &gvTristateBoolTypeCount, 1 };
+    const char *const secureAll[] = { "yes", "no", NULL };
+    const char *const secureNo[] = { "no", NULL };
+    g_autoptr(GPtrArray) loaders = g_ptr_array_new();
+    const char *firmware[GV_DOMAIN_OS_FIRMWARE_LAST] = { 0 };
+    size_t n = 0;
+    guint i;
+
+    for (i = 0; in->firmware && i < in->firmware->len; i++) {
+        const gvQemuFirmware *fw = g_ptr_array_index(in->firmware, i);
+
+        /* one executable may come with several varstores */
+        if (gvQemuFirmwareIsUEFIFor(fw, in->arch, in->machine->name) &&
+            !g_ptr_array_find_with_equal_func(loaders, fw->executable, g_str_equal, NULL))
+            g_ptr_array_add(loaders, fw->executable);
+    }
+    firmware[n++] = gvDomainOSFirmwareTypeToString(GV_DOMAIN_OS_FIRMWARE_BIOS);
+    if (loaders->len > 0)
+        firmware[n++] = gvDomainOSFirmwareTypeToString(GV_DOMAIN_OS_FIRMWARE_EFI);
+    firmware[n] = NULL;
+
+    gvBufferAddLit(buf, "<os supported='yes'>\n");
+    gvBufferAdjustIndent(buf, 2);
+    gvDomainCapsFormatValues(buf, "firmware", firmware);
+    gvBufferAddLit(buf, "<loader supported='yes'>\n");
+    gvBufferAdjustIndent(buf, 2);
+    for (i = 0; i < loaders->len; i++)
+        gvBufferEscapeString(buf, "<value>%s</value>\n", g_ptr_array_index(loaders, i));
+    gvDomainCapsFormatEnum(buf, &type, in->caps);
+    gvDomainCapsFormatEnum(buf, &readonly, in->caps);
+    gvDomainCapsFormatValues(buf, "secure",
+                             gvDomainDefMachineIsQ35(in->machine->name) ? secureAll : secureNo);
+    gvBufferAdjustIndent(buf, -2);
+    gvBufferAddLit(buf, "</loader>\n");
+    gvBufferAdjustIndent(buf, -2);
+    gvBufferAddLit(buf, "</os>\n");
 }
 
 static void
@@ -203,16 +331,10 @@ gvDomainCapsFormat(const gvDomainCapsInput *in)
     gvBufferAsprintf(&buf, "<arch>%s</arch>\n", gvArchTypeToString(in->arch));
     gvBufferAsprintf(&buf, "<vcpu max='%u'/>\n", in->maxVcpus);
     gvBufferAddLit(&buf, "<iothreads supported='no'/>\n");
-    /* no <loader> nor firmware selection in genvirt's <os> (yet): BIOS only */
-    gvBufferAddLit(&buf, "<os supported='yes'>\n");
-    gvBufferAdjustIndent(&buf, 2);
-    gvBufferAddLit(&buf, "<enum name='firmware'/>\n");
-    gvBufferAddLit(&buf, "<loader supported='no'/>\n");
-    gvBufferAdjustIndent(&buf, -2);
-    gvBufferAddLit(&buf, "</os>\n");
+    gvDomainCapsFormatOS(&buf, in);
     gvDomainCapsFormatCPU(&buf, in);
     gvBufferAddLit(&buf, "<memoryBacking supported='no'/>\n");
-    gvDomainCapsFormatDevices(&buf);
+    gvDomainCapsFormatDevices(&buf, in->caps);
     gvDomainCapsFormatFeatures(&buf, in);
     gvBufferAdjustIndent(&buf, -2);
     gvBufferAddLit(&buf, "</domainCapabilities>\n");

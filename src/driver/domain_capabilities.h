@@ -14,6 +14,7 @@
 
 #include "domain_conf.h"
 #include "qemu_capabilities.h"
+#include "qemu_firmware.h"
 
 typedef struct {
     const char *emulator;
@@ -22,7 +23,9 @@ typedef struct {
     const gvQemuMachine *machine; /* resolved: never an alias */
     gvDomainVirtType virtType;
     unsigned int maxVcpus;
-    const char *hostCPUVendor; /* libvirt's name ("AMD"), or NULL */
+    /* what <cpu mode='host-model'/> becomes (gvQemuCPUHostModel); NULL: not supported */
+    const gvDomainCPUDef *hostModel;
+    const GPtrArray *firmware; /* gvQemuFirmware descriptors (gvQemuFirmwareLoadAll), or NULL */
 } gvDomainCapsInput;
 
 char *gvDomainCapsFormat(const gvDomainCapsInput *in);

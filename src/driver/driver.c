@@ -499,9 +499,6 @@ gvDriverGetXMLDesc(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool sho
     return xml;
 }
 
-/* Version of the cache files' contents: 2 added the target, KVM and CPU models */
-#define GV_DRIVER_CAPS_FORMAT 2
-
 /* Loads STATEDIR/caps/HASH.json when it was made from this very binary */
 static gvQemuCaps *
 gvDriverLoadCachedCaps(const char *cachePath, gint64 mtime)
@@ -548,9 +545,8 @@ gvDriverGetCaps(gvDriver *drv, const char *emulator, GError **error)
     }
     /* probing takes a while: other starts must not wait behind it */
     g_mutex_unlock(&drv->capsLock);
-    /* a new format or another accelerator makes a new file */
-    key = g_strdup_printf("%d:%s:%s", GV_DRIVER_CAPS_FORMAT, gvQemuAccelTypeToString(drv->accel),
-                          emulator);
+    /* probed with KVM or not: one file per accelerator (the format: "probe-version") */
+    key = g_strdup_printf("%s:%s", gvQemuAccelTypeToString(drv->accel), emulator);
     hash = g_compute_checksum_for_string(G_CHECKSUM_SHA256, key, -1);
     cacheDir = g_build_filename(drv->stateDir, "caps", NULL);
     cachePath = g_strdup_printf("%s/%s.json", cacheDir, hash);

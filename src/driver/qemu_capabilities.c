@@ -18,14 +18,6 @@ gvQemuMachineFree(gvQemuMachine *m)
     g_free(m);
 }
 
-static void
-gvQemuCPUDefinitionFree(gvQemuCPUDefinition *m)
-{
-    g_free(m->name);
-    g_free(m->aliasOf);
-    g_free(m);
-}
-
 gvQemuCaps *
 gvQemuCapsNew(void)
 {
@@ -33,7 +25,6 @@ gvQemuCapsNew(void)
 
     caps->machines = g_ptr_array_new_with_free_func((GDestroyNotify)gvQemuMachineFree);
     caps->devices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    caps->cpuModels = g_ptr_array_new_with_free_func((GDestroyNotify)gvQemuCPUDefinitionFree);
     return caps;
 }
 
@@ -46,7 +37,6 @@ gvQemuCapsFree(gvQemuCaps *caps)
     g_free(caps->arch);
     g_ptr_array_unref(caps->machines);
     g_hash_table_unref(caps->devices);
-    g_ptr_array_unref(caps->cpuModels);
     gvQemuCPUCapsFree(caps->cpu);
     g_free(caps);
 }
@@ -75,52 +65,6 @@ gvQemuCapsGetBool(json_object *obj, const char *key)
 
     return json_object_object_get_ex(obj, key, &val) &&
            json_object_is_type(val, json_type_boolean) && json_object_get_boolean(val);
-}
-
-static const char *
-gvQemuCapsGetString(json_object *obj, const char *key)
-{
-    json_object *val;
-
-    if (!json_object_object_get_ex(obj, key, &val) || !json_object_is_type(val, json_type_string))
-        return NULL;
-    return json_object_get_string(val);
-}
-
-/* "cpu-definitions": [{"name", "alias-of", "usable", "deprecated", "features"}] */
-static int
-gvQemuCapsParseCPUModels(gvQemuCaps *caps, json_object *defs)
-{
-    size_t n;
-    size_t i;
-
-    if (!json_object_is_type(defs, json_type_array) ||
-        (n = json_object_array_length(defs)) > GV_QEMU_CAPS_MAX_ITEMS)
-        return -1;
-    for (i = 0; i < n; i++) {
-        json_object *d = json_object_array_get_idx(defs, i);
-        const char *name = gvQemuCapsGetString(d, "name");
-        const char *aliasOf = gvQemuCapsGetString(d, "alias-of");
-        json_object *val;
-        gvQemuCPUDefinition *model;
-
-        if (!name)
-            return -1;
-        model = g_new0(gvQemuCPUDefinition, 1);
-        model->name = g_strdup(name);
-        model->aliasOf = g_strdup(aliasOf);
-        model->deprecated = gvQemuCapsGetBool(d, "deprecated");
-        if (json_object_object_get_ex(d, "usable", &val) &&
-            json_object_is_type(val, json_type_boolean))
-            model->usable =
-                json_object_get_boolean(val) ? GV_QEMU_CPU_USABLE_YES : GV_QEMU_CPU_USABLE_NO;
-        if (json_object_object_get_ex(d, "features", &val) &&
-            json_object_is_type(val, json_type_int) && json_object_get_int64(val) >= 0 &&
-            json_object_get_int64(val) <= GV_QEMU_CAPS_MAX_ITEMS)
-            model->nfeatures = (unsigned int)json_object_get_int64(val);
-        g_ptr_array_add(caps->cpuModels, model);
-    }
-    return 0;
 }
 
 gvQemuCaps *
@@ -186,11 +130,6 @@ gvQemuCapsNewFromJSON(json_object *obj, GError **error)
     /* optional from here on */
     if (json_object_object_get_ex(obj, "arch", &val) && json_object_is_type(val, json_type_string))
         caps->arch = g_strdup(json_object_get_string(val));
-    caps->kvm = gvQemuCapsGetBool(obj, "kvm");
-    if (json_object_object_get_ex(obj, "cpu-definitions", &val) &&
-        gvQemuCapsParseCPUModels(caps, val) < 0)
-        goto invalid;
-    /* optional: fixtures and old cache files may not have it */
     if (json_object_object_get_ex(obj, "cpu", &val) && !(caps->cpu = gvQemuCPUCapsNewFromJSON(val)))
         goto invalid;
     return g_steal_pointer(&caps);
@@ -284,29 +223,6 @@ gvQemuCapsToJSON(const gvQemuCaps *caps)
     for (i = 0; i < names->len; i++)
         json_object_array_add(devices, json_object_new_string(g_ptr_array_index(names, i)));
     json_object_object_add(obj, "devices", devices);
-    if (caps->kvm)
-        json_object_object_add(obj, "kvm", json_object_new_boolean(1));
-    if (caps->cpuModels->len > 0) {
-        json_object *defs = json_object_new_array();
-
-        for (i = 0; i < caps->cpuModels->len; i++) {
-            const gvQemuCPUDefinition *m = g_ptr_array_index(caps->cpuModels, i);
-            json_object *jm = json_object_new_object();
-
-            json_object_object_add(jm, "name", json_object_new_string(m->name));
-            if (m->aliasOf)
-                json_object_object_add(jm, "alias-of", json_object_new_string(m->aliasOf));
-            if (m->usable != GV_QEMU_CPU_USABLE_UNKNOWN)
-                json_object_object_add(
-                    jm, "usable", json_object_new_boolean(m->usable == GV_QEMU_CPU_USABLE_YES));
-            if (m->deprecated)
-                json_object_object_add(jm, "deprecated", json_object_new_boolean(1));
-            if (m->nfeatures)
-                json_object_object_add(jm, "features", json_object_new_int64(m->nfeatures));
-            json_object_array_add(defs, jm);
-        }
-        json_object_object_add(obj, "cpu-definitions", defs);
-    }
     if (caps->cpu)
         json_object_object_add(obj, "cpu", gvQemuCPUCapsToJSON(caps->cpu));
     return obj;
@@ -344,52 +260,4 @@ gvQemuCapsDefaultMachine(const gvQemuCaps *caps)
             return m;
     }
     return NULL;
-}
-
-const gvQemuCPUDefinition *
-gvQemuCapsFindCPUModel(const gvQemuCaps *caps, const char *name)
-{
-    guint i;
-
-    for (i = 0; i < caps->cpuModels->len; i++) {
-        const gvQemuCPUDefinition *m = g_ptr_array_index(caps->cpuModels, i);
-
-        if (g_str_equal(m->name, name))
-            return m;
-    }
-    return NULL;
-}
-
-/* QEMU's CPU models that are not a model of a real CPU */
-static bool
-gvQemuCPUDefinitionIsSpecial(const char *name)
-{
-    return g_str_equal(name, "max") || g_str_equal(name, "host") || g_str_equal(name, "base");
-}
-
-const char *
-gvQemuCapsHostCPUModel(const gvQemuCaps *caps)
-{
-    const gvQemuCPUDefinition *best = NULL;
-    guint i;
-
-    for (i = 0; i < caps->cpuModels->len; i++) {
-        const gvQemuCPUDefinition *m = g_ptr_array_index(caps->cpuModels, i);
-
-        if (m->aliasOf || m->usable != GV_QEMU_CPU_USABLE_YES ||
-            gvQemuCPUDefinitionIsSpecial(m->name))
-            continue;
-        /* ties: the first in QEMU's order */
-        if (!best || m->nfeatures > best->nfeatures)
-            best = m;
-    }
-    if (!best)
-        return NULL;
-    for (i = 0; i < caps->cpuModels->len; i++) {
-        const gvQemuCPUDefinition *m = g_ptr_array_index(caps->cpuModels, i);
-
-        if (m->aliasOf && g_str_equal(m->aliasOf, best->name))
-            return m->name;
-    }
-    return best->name;
 }

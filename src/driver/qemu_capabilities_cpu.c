@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "gvjson.h"
 #include "qemu_capabilities_cpu.h"
 
 #define GV_QEMU_CPU_MAX_MODELS 1000
@@ -14,6 +15,7 @@ static void
 gvQemuCPUModelFree(gvQemuCPUModel *m)
 {
     g_free(m->name);
+    g_free(m->aliasOf);
     g_free(m->vendor);
     g_hash_table_unref(m->features);
     g_free(m);
@@ -77,16 +79,28 @@ gvQemuCPUExpansionVendor(json_object *props)
     return NULL;
 }
 
+static bool
+gvQemuCPUGetBool(json_object *obj, const char *key)
+{
+    json_object *v;
+
+    return json_object_object_get_ex(obj, key, &v) && json_object_is_type(v, json_type_boolean) &&
+           json_object_get_boolean(v);
+}
+
 void
-gvQemuCPUCapsAddModel(gvQemuCPUCaps *cpu, const char *name, json_object *expansion)
+gvQemuCPUCapsAddModel(gvQemuCPUCaps *cpu, json_object *definition, json_object *expansion)
 {
     json_object *props = gvQemuCPUExpansionProps(expansion);
+    const char *name = gvJSONGetString(definition, "name");
     gvQemuCPUModel *m;
 
-    if (!props || cpu->models->len >= GV_QEMU_CPU_MAX_MODELS)
+    if (!props || !name || cpu->models->len >= GV_QEMU_CPU_MAX_MODELS)
         return;
     m = g_new0(gvQemuCPUModel, 1);
     m->name = g_strdup(name);
+    m->aliasOf = g_strdup(gvJSONGetString(definition, "alias-of"));
+    m->deprecated = gvQemuCPUGetBool(definition, "deprecated");
     m->vendor = gvQemuCPUExpansionVendor(props);
     m->features = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     json_object_object_foreach(props, key, val)
@@ -180,8 +194,12 @@ gvQemuCPUCapsToJSON(const gvQemuCPUCaps *cpu)
         json_object *jm = json_object_new_object();
 
         json_object_object_add(jm, "name", json_object_new_string(m->name));
+        if (m->aliasOf)
+            json_object_object_add(jm, "alias-of", json_object_new_string(m->aliasOf));
         if (m->vendor)
             json_object_object_add(jm, "vendor", json_object_new_string(m->vendor));
+        if (m->deprecated)
+            json_object_object_add(jm, "deprecated", json_object_new_boolean(1));
         json_object_object_add(jm, "features", gvQemuCPUSetToJSON(m->features));
         json_object_array_add(models, jm);
     }
@@ -241,7 +259,6 @@ gvQemuCPUCapsNewFromJSON(json_object *obj)
     for (i = 0; i < json_object_array_length(models); i++) {
         json_object *jm = json_object_array_get_idx(models, i);
         json_object *name;
-        json_object *vendor;
         json_object *features;
         gvQemuCPUModel *m;
         size_t j;
@@ -254,9 +271,9 @@ gvQemuCPUCapsNewFromJSON(json_object *obj)
             return NULL;
         m = g_new0(gvQemuCPUModel, 1);
         m->name = g_strdup(json_object_get_string(name));
-        if (json_object_object_get_ex(jm, "vendor", &vendor) &&
-            json_object_is_type(vendor, json_type_string))
-            m->vendor = g_strdup(json_object_get_string(vendor));
+        m->aliasOf = g_strdup(gvJSONGetString(jm, "alias-of"));
+        m->vendor = g_strdup(gvJSONGetString(jm, "vendor"));
+        m->deprecated = gvQemuCPUGetBool(jm, "deprecated");
         m->features = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         g_ptr_array_add(cpu->models, m);
         for (j = 0; j < json_object_array_length(features); j++) {
@@ -286,9 +303,7 @@ gvQemuCPUCapsNewFromJSON(json_object *obj)
             g_hash_table_insert(a->hostFeatures, g_strdup(key),
                                 GINT_TO_POINTER(json_object_get_boolean(val) ? 1 : 2));
         }
-        if (json_object_object_get_ex(ja, "host-vendor", &v) &&
-            json_object_is_type(v, json_type_string))
-            a->hostVendor = g_strdup(json_object_get_string(v));
+        a->hostVendor = g_strdup(gvJSONGetString(ja, "host-vendor"));
         if (json_object_object_get_ex(ja, "unavailable", &v) &&
             json_object_is_type(v, json_type_object)) {
             json_object_object_foreach(v, model, list)
@@ -317,6 +332,14 @@ gvQemuCPUCapsNewFromJSON(json_object *obj)
 
 /* ---- queries ---------------------------------------------------------------- */
 
+const gvQemuCPUCaps *
+gvQemuCapsCPUData(const gvQemuCaps *caps, gvQemuAccel accel)
+{
+    if (!caps->cpu || !caps->cpu->accel[accel].probed)
+        return NULL;
+    return caps->cpu;
+}
+
 const gvQemuCPUModel *
 gvQemuCPUCapsFindModel(const gvQemuCPUCaps *cpu, const char *name)
 {
@@ -329,6 +352,49 @@ gvQemuCPUCapsFindModel(const gvQemuCPUCaps *cpu, const char *name)
             return m;
     }
     return NULL;
+}
+
+static gint
+gvQemuCPUModelCmp(gconstpointer a, gconstpointer b)
+{
+    return g_strcmp0((*(const gvQemuCPUModel *const *)a)->name,
+                     (*(const gvQemuCPUModel *const *)b)->name);
+}
+
+GPtrArray *
+gvQemuCPUCapsSortedModels(const gvQemuCPUCaps *cpu)
+{
+    GPtrArray *sorted = g_ptr_array_sized_new(cpu->models->len);
+    guint i;
+
+    /* not g_ptr_array_copy: the copy would free the models */
+    for (i = 0; i < cpu->models->len; i++)
+        g_ptr_array_add(sorted, g_ptr_array_index(cpu->models, i));
+    g_ptr_array_sort(sorted, gvQemuCPUModelCmp);
+    return sorted;
+}
+
+int
+gvQemuCPUCapsModelUsable(const gvQemuCPUCaps *cpu, gvQemuAccel accel, const char *name)
+{
+    char **unavailable;
+
+    if (!cpu->accel[accel].probed ||
+        !(unavailable = g_hash_table_lookup(cpu->accel[accel].unavailable, name)))
+        return -1;
+    return unavailable[0] ? 0 : 1;
+}
+
+const char *
+gvQemuCPUVendorName(const char *qemuVendor)
+{
+    if (g_strcmp0(qemuVendor, "GenuineIntel") == 0)
+        return "Intel";
+    if (g_strcmp0(qemuVendor, "AuthenticAMD") == 0)
+        return "AMD";
+    if (g_strcmp0(qemuVendor, "HygonGenuine") == 0)
+        return "Hygon";
+    return qemuVendor;
 }
 
 int

@@ -1,28 +1,34 @@
 /*
  * qemu_capabilities_cpu.h: what a QEMU binary says about CPU models
  *
- * From QMP, once per binary: query-cpu-definitions (the models, and under
- * each accelerator which features of each the host cannot give), and
- * query-cpu-model-expansion of type 'static' for each model and for the
- * host's CPU ('host' under KVM, 'max' under TCG).  host-model is resolved
- * from this data (gvQemuCPUCapsResolveHostModel), not from a table of our
- * own, and custom models are checked against it.
+ * From QMP, once per binary (gvQemuCapsProbe): query-cpu-definitions (the
+ * models, whether they are deprecated, and under each accelerator which
+ * features of each the host cannot give), and query-cpu-model-expansion of
+ * type 'static' for each unversioned model and for the host's CPU ('host'
+ * under KVM, 'max' under TCG).  The one source of CPU facts: host-model is
+ * resolved from it (gvQemuCPUCapsResolveHostModel), custom models are
+ * checked against it, and the capabilities documents list its models, their
+ * usability and the resolved host-model, so what they say is what a domain
+ * gets.
  */
 #pragma once
 
 #include "qemu_capabilities.h"
 
 typedef struct {
-    char *name;
+    char *name; /* unversioned, as libvirt names them: "EPYC-Rome" */
+    char *aliasOf; /* the versioned model QEMU runs for it: "EPYC-Rome-v1" */
     char *vendor; /* "GenuineIntel", "AuthenticAMD", ... */
+    bool deprecated;
     GHashTable *features; /* the features on in its static expansion (a set) */
 } gvQemuCPUModel;
 
 typedef struct {
-    bool probed;
+    bool probed; /* QEMU ran with this accelerator */
     char *hostVendor;
     GHashTable *hostFeatures; /* every boolean feature: name -> GINT_TO_POINTER(1 on, 2 off) */
-    GHashTable *unavailable; /* model name -> GStrv of the features this host lacks */
+    /* every model QEMU lists (versioned too) -> GStrv of the features this host lacks */
+    GHashTable *unavailable;
 } gvQemuCPUAccelCaps;
 
 struct _gvQemuCPUCaps {
@@ -38,13 +44,24 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(gvQemuCPUCaps, gvQemuCPUCapsFree)
 gvQemuCPUCaps *gvQemuCPUCapsNewFromJSON(json_object *obj);
 json_object *gvQemuCPUCapsToJSON(const gvQemuCPUCaps *cpu);
 
-/* From the probe's replies: the models and their static expansions */
-void gvQemuCPUCapsAddModel(gvQemuCPUCaps *cpu, const char *name, json_object *expansion);
+/* From the probe's replies: a model's entry of query-cpu-definitions, its static expansion */
+void gvQemuCPUCapsAddModel(gvQemuCPUCaps *cpu, json_object *definition, json_object *expansion);
 /* From the probe's replies under @accel: query-cpu-definitions, the host's expansion */
 void gvQemuCPUCapsSetAccel(gvQemuCPUCaps *cpu, gvQemuAccel accel, json_object *definitions,
                            json_object *hostExpansion);
 
+/* The CPU data of @caps when QEMU ran under @accel, else NULL */
+const gvQemuCPUCaps *gvQemuCapsCPUData(const gvQemuCaps *caps, gvQemuAccel accel);
+
 const gvQemuCPUModel *gvQemuCPUCapsFindModel(const gvQemuCPUCaps *cpu, const char *name);
+/* The models sorted by name (the array owns nothing) */
+GPtrArray *gvQemuCPUCapsSortedModels(const gvQemuCPUCaps *cpu);
+/*
+ * Whether model @name runs as QEMU defines it under @accel (no feature is
+ * unavailable there): 1 yes, 0 no, -1 unknown (that accelerator was not
+ * probed, or QEMU did not say)
+ */
+int gvQemuCPUCapsModelUsable(const gvQemuCPUCaps *cpu, gvQemuAccel accel, const char *name);
 /* 1: the host's CPU under @accel has @feature on, 0: off, -1: QEMU has no such feature */
 int gvQemuCPUCapsHostHas(const gvQemuCPUCaps *cpu, gvQemuAccel accel, const char *feature);
 
@@ -61,3 +78,6 @@ typedef struct {
  */
 const gvQemuCPUModel *gvQemuCPUCapsResolveHostModel(const gvQemuCPUCaps *cpu, gvQemuAccel accel,
                                                     GArray **changes);
+
+/* libvirt's <vendor> name of a QEMU vendor string ("AuthenticAMD" -> "AMD"), else @qemuVendor */
+const char *gvQemuCPUVendorName(const char *qemuVendor);

@@ -75,33 +75,9 @@ gvQemuProbeReadReply(gvQemuProbe *p, GError **error)
     }
 }
 
-static json_object *
-gvQemuProbeCommand(gvQemuProbe *p, const char *cmd, GError **error)
-{
-    size_t len = strlen(cmd);
-    json_object *reply;
-    json_object *ret;
-
-    if (write(p->in, cmd, len) != (ssize_t)len) {
-        gvReportSystemError(error, errno, "cannot write to QEMU '%s'", p->binary);
-        return NULL;
-    }
-    if (!(reply = gvQemuProbeReadReply(p, error)))
-        return NULL;
-    if (!json_object_object_get_ex(reply, "return", &ret)) {
-        gvReportError(error, GV_ERR_OPERATION_FAILED,
-                      "QEMU '%s' refused '%s' during the capabilities probe", p->binary, cmd);
-        json_object_put(reply);
-        return NULL;
-    }
-    json_object_get(ret);
-    json_object_put(reply);
-    return ret;
-}
-
 /*
- * Like gvQemuProbeCommand for a command QEMU may refuse: 0 with *@ret NULL
- * when it does, -1 only when QEMU cannot be talked to.
+ * Sends @cmd: 0 with *@ret its "return" value, or NULL when QEMU refused it;
+ * -1 only when QEMU cannot be talked to.
  */
 static int
 gvQemuProbeOptional(gvQemuProbe *p, const char *cmd, json_object **ret, GError **error)
@@ -123,96 +99,18 @@ gvQemuProbeOptional(gvQemuProbe *p, const char *cmd, json_object **ret, GError *
     return 0;
 }
 
-/*
- * The CPU models of query-cpu-definitions in the capabilities' format, each
- * model that is not an alias expanded statically for the number of features
- * it turns on (the host model is the usable one with the most; the vendor
- * the expansion reports is useless here: under KVM every model gets the
- * host's).  Models QEMU refuses to expand count no features.
- */
+/* Sends @cmd, which QEMU must answer */
 static json_object *
-gvQemuProbeCPUModels(gvQemuProbe *p, json_object *defs, GError **error)
+gvQemuProbeCommand(gvQemuProbe *p, const char *cmd, GError **error)
 {
-    g_autoptr(json_object) out = json_object_new_array();
-    size_t n = json_object_array_length(defs);
-    size_t i;
+    json_object *ret;
 
-    for (i = 0; i < n && i < 4096; i++) {
-        json_object *d = json_object_array_get_idx(defs, i);
-        json_object *name = json_object_object_get(d, "name");
-        json_object *alias = json_object_object_get(d, "alias-of");
-        json_object *unavailable = json_object_object_get(d, "unavailable-features");
-        json_object *deprecated = json_object_object_get(d, "deprecated");
-        json_object *m;
-
-        if (!name || !json_object_is_type(name, json_type_string))
-            continue;
-        m = json_object_new_object();
-        json_object_array_add(out, m);
-        json_object_object_add(m, "name", json_object_get(name));
-        if (alias && json_object_is_type(alias, json_type_string))
-            json_object_object_add(m, "alias-of", json_object_get(alias));
-        if (unavailable && json_object_is_type(unavailable, json_type_array))
-            json_object_object_add(
-                m, "usable", json_object_new_boolean(json_object_array_length(unavailable) == 0));
-        if (deprecated && json_object_get_boolean(deprecated))
-            json_object_object_add(m, "deprecated", json_object_new_boolean(1));
-        if (!alias) {
-            g_autoptr(json_object) cmd = json_object_new_object();
-            g_autoptr(json_object) expansion = NULL;
-            json_object *args = json_object_new_object();
-            json_object *model = json_object_new_object();
-            json_object *props;
-            g_autofree char *line = NULL;
-
-            json_object_object_add(cmd, "execute",
-                                   json_object_new_string("query-cpu-model-expansion"));
-            json_object_object_add(model, "name", json_object_get(name));
-            json_object_object_add(args, "type", json_object_new_string("static"));
-            json_object_object_add(args, "model", model);
-            json_object_object_add(cmd, "arguments", args);
-            line = g_strdup_printf("%s\n",
-                                   json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN));
-            if (gvQemuProbeOptional(p, line, &expansion, error) < 0)
-                return NULL;
-            if (expansion &&
-                (props =
-                     json_object_object_get(json_object_object_get(expansion, "model"), "props")) &&
-                json_object_is_type(props, json_type_object)) {
-                int features = 0;
-
-                json_object_object_foreach(props, key, value)
-                {
-                    (void)key;
-                    if (json_object_is_type(value, json_type_boolean) &&
-                        json_object_get_boolean(value))
-                        features++;
-                }
-                json_object_object_add(m, "features", json_object_new_int(features));
-            }
-        }
-    }
-    return g_steal_pointer(&out);
-}
-
-/*
- * query-kvm and the CPU model list of CONNECT_GET_DOMAIN_CAPABILITIES
- * (query-cpu-definitions, each model that is no alias counted by a static
- * expansion), under the accelerator @p's QEMU runs with.
- */
-static int
-gvQemuProbeCPUDefinitions(gvQemuProbe *p, json_object **kvmState, json_object **models,
-                          GError **error)
-{
-    g_autoptr(json_object) defs = NULL;
-
-    if (gvQemuProbeOptional(p, "{\"execute\":\"query-kvm\"}\n", kvmState, error) < 0 ||
-        gvQemuProbeOptional(p, "{\"execute\":\"query-cpu-definitions\"}\n", &defs, error) < 0)
-        return -1;
-    if (defs && json_object_is_type(defs, json_type_array) &&
-        !(*models = gvQemuProbeCPUModels(p, defs, error)))
-        return -1;
-    return 0;
+    if (gvQemuProbeOptional(p, cmd, &ret, error) < 0)
+        return NULL;
+    if (!ret)
+        gvReportError(error, GV_ERR_OPERATION_FAILED,
+                      "QEMU '%s' refused '%s' during the capabilities probe", p->binary, cmd);
+    return ret;
 }
 
 /* Starts @binary with QMP on stdio and -machine @machine; reads the greeting */
@@ -281,9 +179,12 @@ gvQemuProbeExpandCPU(gvQemuProbe *p, const char *model, GError **error)
 }
 
 /*
- * Under TCG (the run that probes everything else): every unversioned model
- * (the names libvirt uses: QEMU lists them with "alias-of") and its static
- * expansion, which features of each TCG lacks, and 'max' as TCG's host CPU.
+ * Under @accel: which features of each model (versioned or not) the host
+ * lacks, and the host's CPU ('host' under KVM, 'max' under TCG).  Under TCG
+ * (the run that probes everything else) also every unversioned model (the
+ * names libvirt uses: QEMU lists them with "alias-of") and its static
+ * expansion (55 of them for QEMU 7.2): the models' features do not depend on
+ * the accelerator, so they are expanded once.
  */
 static int
 gvQemuProbeCPU(gvQemuProbe *p, gvQemuCPUCaps *cpu, gvQemuAccel accel, GError **error)
@@ -309,7 +210,7 @@ gvQemuProbeCPU(gvQemuProbe *p, gvQemuCPUCaps *cpu, gvQemuAccel accel, GError **e
             continue;
         if (!(exp = gvQemuProbeExpandCPU(p, json_object_get_string(name), error)))
             return -1;
-        gvQemuCPUCapsAddModel(cpu, json_object_get_string(name), exp);
+        gvQemuCPUCapsAddModel(cpu, d, exp);
     }
     return 0;
 }
@@ -340,8 +241,6 @@ gvQemuCapsProbe(const char *binary, bool kvm, unsigned int timeoutMs, GError **e
     g_autoptr(json_object) machines = NULL;
     g_autoptr(json_object) types = NULL;
     g_autoptr(json_object) target = NULL;
-    g_autoptr(json_object) kvmState = NULL;
-    g_autoptr(json_object) cpuDefs = NULL;
     g_autoptr(json_object) out = NULL;
     g_autoptr(gvQemuCPUCaps) cpu = gvQemuCPUCapsNew();
     json_object *qemu;
@@ -359,24 +258,12 @@ gvQemuCapsProbe(const char *binary, bool kvm, unsigned int timeoutMs, GError **e
               &p, "{\"execute\":\"qom-list-types\",\"arguments\":{\"abstract\":false}}\n",
               error)) ||
         gvQemuProbeOptional(&p, "{\"execute\":\"query-target\"}\n", &target, error) < 0 ||
-        gvQemuProbeCPU(&p, cpu, GV_QEMU_ACCEL_TCG, error) < 0 ||
-        (!kvm && gvQemuProbeCPUDefinitions(&p, &kvmState, &cpuDefs, error) < 0))
+        gvQemuProbeCPU(&p, cpu, GV_QEMU_ACCEL_TCG, error) < 0)
         goto cleanup;
     gvQemuProbeReap(&p, pid);
     pid = 0;
-    gvQemuProbeCPUKVM(binary, cpu, p.deadline);
-    if (kvm) {
-        /* with KVM when it starts: the CPU models' usability is the host's */
-        gvQemuProbe k = { .in = -1, .out = -1, .binary = binary, .deadline = p.deadline };
-
-        if (gvQemuProbeSpawn(&k, "none,accel=kvm:tcg", &pid, error) < 0 ||
-            gvQemuProbeCPUDefinitions(&k, &kvmState, &cpuDefs, error) < 0) {
-            gvQemuProbeReap(&k, pid);
-            return NULL;
-        }
-        gvQemuProbeReap(&k, pid);
-        pid = 0;
-    }
+    if (kvm)
+        gvQemuProbeCPUKVM(binary, cpu, p.deadline);
 
     out = json_object_new_object();
     json_object_object_add(out, "binary", json_object_new_string(binary));
@@ -400,12 +287,6 @@ gvQemuCapsProbe(const char *binary, bool kvm, unsigned int timeoutMs, GError **e
             json_object_array_add(devices, json_object_get(name));
     }
     json_object_object_add(out, "devices", devices);
-    json_object_object_add(
-        out, "kvm",
-        json_object_new_boolean(kvmState && json_object_object_get_ex(kvmState, "enabled", &val) &&
-                                json_object_get_boolean(val)));
-    if (cpuDefs)
-        json_object_object_add(out, "cpu-definitions", json_object_get(cpuDefs));
     json_object_object_add(out, "cpu", gvQemuCPUCapsToJSON(cpu));
     ret = gvQemuCapsNewFromJSON(out, error);
 

@@ -51,6 +51,16 @@ int gvQemuBuildCommandLine(const gvDomainDef *def, const gvQemuCaps *caps,
  */
 int gvQemuDomainResolveCPU(gvDomainDef *def, const gvQemuCaps *caps, gvQemuAccel accel,
                            GError **error);
+/*
+ * What <cpu mode='host-model'/> of a domain of @emulator under @accel
+ * becomes (as gvQemuDomainResolveCPU makes it), for the capabilities
+ * documents; NULL with @error when it cannot be resolved.
+ */
+gvDomainCPUDef *gvQemuCPUHostModel(const gvQemuCaps *caps, const char *emulator, gvQemuAccel accel,
+                                   GError **error);
+
+/* The QEMU device of a video model (the first video is the primary one); NULL: none */
+const char *gvQemuVideoDevice(gvDomainVideoType type, bool primary);
 
 /* The node name of a disk's format layer ("gv-vda-format"); the caller frees */
 char *gvQemuDiskFormatNode(const gvDomainDiskDef *disk);

@@ -10,41 +10,20 @@
 #include "qemu_capabilities_cpu.h"
 #include "qemu_command_machine.h"
 
-/* QEMU's vendor strings and libvirt's <vendor> names */
-static const char *
-gvQemuCPUVendorName(const char *qemuVendor)
-{
-    if (g_strcmp0(qemuVendor, "GenuineIntel") == 0)
-        return "Intel";
-    if (g_strcmp0(qemuVendor, "AuthenticAMD") == 0)
-        return "AMD";
-    if (g_strcmp0(qemuVendor, "HygonGenuine") == 0)
-        return "Hygon";
-    return qemuVendor;
-}
-
 static const char *
 gvQemuAccelName(gvQemuAccel accel)
 {
     return accel == GV_QEMU_ACCEL_KVM ? "KVM" : "TCG";
 }
 
-/* The CPU data of this QEMU under @accel, or NULL when it was not probed */
-static const gvQemuCPUCaps *
-gvQemuCPUData(const gvQemuCaps *caps, gvQemuAccel accel)
-{
-    if (!caps->cpu || !caps->cpu->accel[accel].probed)
-        return NULL;
-    return caps->cpu;
-}
-
 /* ---- host-model ----------------------------------------------------------- */
 
+/* What @orig (mode host-model) of a domain of @emulator becomes under @accel */
 static gvDomainCPUDef *
-gvQemuResolveHostModel(const gvDomainDef *def, const gvQemuCaps *caps, gvQemuAccel accel,
-                       GError **error)
+gvQemuResolveHostModel(const gvDomainCPUDef *orig, const char *emulator, const gvQemuCaps *caps,
+                       gvQemuAccel accel, GError **error)
 {
-    const gvQemuCPUCaps *cpu = gvQemuCPUData(caps, accel);
+    const gvQemuCPUCaps *cpu = gvQemuCapsCPUData(caps, accel);
     g_autoptr(GArray) changes = NULL;
     const gvQemuCPUModel *model;
     gvDomainCPUDef *ret;
@@ -54,7 +33,7 @@ gvQemuResolveHostModel(const gvDomainDef *def, const gvQemuCaps *caps, gvQemuAcc
         gvReportError(
             error, GV_ERR_CONFIG_UNSUPPORTED,
             "<cpu mode='host-model'> needs what QEMU says of this host's CPU under %s, and the capabilities of '%s' have nothing on it",
-            gvQemuAccelName(accel), def->emulator);
+            gvQemuAccelName(accel), emulator);
         return NULL;
     }
     if (!(model = gvQemuCPUCapsResolveHostModel(cpu, accel, &changes))) {
@@ -65,7 +44,7 @@ gvQemuResolveHostModel(const gvDomainDef *def, const gvQemuCaps *caps, gvQemuAcc
             gvQemuAccelName(accel));
         return NULL;
     }
-    ret = gvDomainCPUDefCopy(def->cpu);
+    ret = gvDomainCPUDefCopy(orig);
     ret->mode = GV_DOMAIN_CPU_MODE_CUSTOM;
     ret->match = GV_DOMAIN_CPU_MATCH_EXACT;
     ret->check = GV_DOMAIN_CPU_CHECK_PARTIAL;
@@ -78,7 +57,7 @@ gvQemuResolveHostModel(const gvDomainDef *def, const gvQemuCaps *caps, gvQemuAcc
     for (i = 0; i < changes->len; i++) {
         const gvQemuCPUFeatureChange *c = &g_array_index(changes, gvQemuCPUFeatureChange, i);
 
-        if (!gvDomainCPUDefFindFeature(def->cpu, c->name))
+        if (!gvDomainCPUDefFindFeature(orig, c->name))
             gvDomainCPUDefSetFeature(ret, c->name,
                                      c->on ? GV_DOMAIN_CPU_FEATURE_REQUIRE
                                            : GV_DOMAIN_CPU_FEATURE_DISABLE);
@@ -95,11 +74,22 @@ gvQemuDomainResolveCPU(gvDomainDef *def, const gvQemuCaps *caps, gvQemuAccel acc
         accel = GV_QEMU_ACCEL_TCG;
     if (!def->cpu || def->cpu->mode != GV_DOMAIN_CPU_MODE_HOST_MODEL)
         return 0;
-    if (!(resolved = gvQemuResolveHostModel(def, caps, accel, error)))
+    if (!(resolved = gvQemuResolveHostModel(def->cpu, def->emulator, caps, accel, error)))
         return -1;
     gvDomainCPUDefFree(def->cpu);
     def->cpu = resolved;
     return 0;
+}
+
+gvDomainCPUDef *
+gvQemuCPUHostModel(const gvQemuCaps *caps, const char *emulator, gvQemuAccel accel, GError **error)
+{
+    g_autoptr(gvDomainCPUDef) cpu = gvDomainCPUDefNew();
+
+    /* <cpu mode='host-model'/> as post-parse leaves it */
+    cpu->mode = GV_DOMAIN_CPU_MODE_HOST_MODEL;
+    gvDomainCPUDefPostParse(cpu);
+    return gvQemuResolveHostModel(cpu, emulator, caps, accel, error);
 }
 
 /* ---- validation ----------------------------------------------------------- */
@@ -169,7 +159,7 @@ gvQemuValidateCPUDef(const gvDomainDef *def, const gvQemuCaps *caps, const gvQem
                      GError **error)
 {
     gvQemuAccel accel = gvQemuDomainAccel(def, ctx);
-    const gvQemuCPUCaps *data = gvQemuCPUData(caps, accel);
+    const gvQemuCPUCaps *data = gvQemuCapsCPUData(caps, accel);
     g_autoptr(gvDomainCPUDef) resolved = NULL;
     const gvDomainCPUDef *cpu = def->cpu;
     guint i;
@@ -182,7 +172,7 @@ gvQemuValidateCPUDef(const gvDomainDef *def, const gvQemuCaps *caps, const gvQem
     if (!cpu)
         return 0;
     if (cpu->mode == GV_DOMAIN_CPU_MODE_HOST_MODEL) {
-        if (!(resolved = gvQemuResolveHostModel(def, caps, accel, error)))
+        if (!(resolved = gvQemuResolveHostModel(def->cpu, def->emulator, caps, accel, error)))
             return -1;
         cpu = resolved;
     }
@@ -335,7 +325,8 @@ gvQemuBuildCPUCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQemuCa
 
     /* validated: host-model resolves */
     if (def->cpu && def->cpu->mode == GV_DOMAIN_CPU_MODE_HOST_MODEL)
-        resolved = gvQemuResolveHostModel(def, caps, gvQemuDomainAccel(def, ctx), NULL);
+        resolved = gvQemuResolveHostModel(def->cpu, def->emulator, caps,
+                                          gvQemuDomainAccel(def, ctx), NULL);
     gvQemuBuildCPUModel(opts, def, resolved ? resolved : def->cpu, kvm);
     base = opts->len;
     if (feat->apicEoi != GV_TRISTATE_SWITCH_ABSENT)

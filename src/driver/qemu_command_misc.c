@@ -212,32 +212,8 @@ gvQemuValidateDevices(const gvDomainDef *def, const gvQemuCaps *caps, const gvQe
     }
     for (i = 0; i < def->videos->len; i++) {
         const gvDomainVideoDef *v = g_ptr_array_index(def->videos, i);
-        const char *dev = NULL;
+        const char *dev = gvQemuVideoDevice(v->type, i == 0);
 
-        switch ((gvDomainVideoType)v->type) {
-        case GV_DOMAIN_VIDEO_TYPE_QXL:
-            dev = i == 0 ? "qxl-vga" : "qxl";
-            break;
-        case GV_DOMAIN_VIDEO_TYPE_VIRTIO:
-            dev = i == 0 ? "virtio-vga" : "virtio-gpu-pci";
-            break;
-        case GV_DOMAIN_VIDEO_TYPE_BOCHS:
-            dev = "bochs-display";
-            break;
-        case GV_DOMAIN_VIDEO_TYPE_RAMFB:
-            dev = "ramfb";
-            break;
-        case GV_DOMAIN_VIDEO_TYPE_CIRRUS:
-            dev = "cirrus-vga";
-            break;
-        case GV_DOMAIN_VIDEO_TYPE_VGA:
-            dev = "VGA";
-            break;
-        case GV_DOMAIN_VIDEO_TYPE_NONE:
-        case GV_DOMAIN_VIDEO_TYPE_DEFAULT:
-        case GV_DOMAIN_VIDEO_TYPE_LAST:
-            break;
-        }
         if (dev && gvQemuRequireDevice(caps, dev, "video model", error) < 0)
             return -1;
     }

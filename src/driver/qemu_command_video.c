@@ -131,10 +131,10 @@ gvQemuBuildGraphicsCommandLine(gvCommand *cmd, const gvDomainDef *def, const gvQ
     }
 }
 
-static const char *
-gvQemuVideoDevice(const gvDomainVideoDef *v, bool primary)
+const char *
+gvQemuVideoDevice(gvDomainVideoType type, bool primary)
 {
-    switch ((gvDomainVideoType)v->type) {
+    switch (type) {
     case GV_DOMAIN_VIDEO_TYPE_VGA:
         return "VGA";
     case GV_DOMAIN_VIDEO_TYPE_CIRRUS:
@@ -162,7 +162,7 @@ gvQemuBuildVideoCommandLine(gvCommand *cmd, const gvDomainDef *def)
 
     for (i = 0; i < def->videos->len; i++) {
         const gvDomainVideoDef *v = g_ptr_array_index(def->videos, i);
-        const char *driver = gvQemuVideoDevice(v, i == 0);
+        const char *driver = gvQemuVideoDevice(v->type, i == 0);
         g_autofree char *id = g_strdup_printf("video%u", i);
         json_object *dev;
 

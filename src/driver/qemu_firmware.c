@@ -177,11 +177,14 @@ gvQemuFirmwareLoadAll(const char *dirs)
     return ret;
 }
 
-static bool
-gvQemuFirmwareMatchesMachine(const gvQemuFirmware *fw, const char *arch, const char *machine)
+bool
+gvQemuFirmwareIsUEFIFor(const gvQemuFirmware *fw, gvArch guestArch, const char *machine)
 {
+    const char *arch = guestArch == GV_ARCH_I686 ? "i386" : "x86_64";
     guint i;
 
+    if (!fw->uefi || !fw->flash)
+        return false;
     for (i = 0; i < fw->targets->len; i++) {
         const char *t = g_ptr_array_index(fw->targets, i);
         const char *space = strchr(t, ' ');
@@ -214,7 +217,6 @@ gvQemuFirmwareFillDomain(gvDomainDef *def, const GPtrArray *firmware, const gvQe
     gvDomainOSDef *os = &def->os;
     const gvQemuMachine *m = gvQemuCapsFindMachine(caps, os->machine);
     const char *machine = m ? m->name : os->machine;
-    const char *arch = os->arch == GV_ARCH_I686 ? "i386" : "x86_64";
     const gvQemuFirmware *fw = NULL;
     guint i;
 
@@ -223,8 +225,7 @@ gvQemuFirmwareFillDomain(gvDomainDef *def, const GPtrArray *firmware, const gvQe
     for (i = 0; firmware && i < firmware->len; i++) {
         const gvQemuFirmware *c = g_ptr_array_index(firmware, i);
 
-        if (!c->uefi || !c->flash || !gvQemuFirmwareMatchesMachine(c, arch, machine) ||
-            !gvQemuFirmwareHasFeatures(c, os))
+        if (!gvQemuFirmwareIsUEFIFor(c, os->arch, machine) || !gvQemuFirmwareHasFeatures(c, os))
             continue;
         /* SMM turned off on purpose rules out a firmware that needs it */
         if (c->requiresSmm && def->featureDefs.smm == GV_TRISTATE_SWITCH_OFF)
@@ -238,7 +239,7 @@ gvQemuFirmwareFillDomain(gvDomainDef *def, const GPtrArray *firmware, const gvQe
         gvReportError(
             error, GV_ERR_CONFIG_UNSUPPORTED,
             "no UEFI firmware for <os firmware='efi'> of domain '%s' (arch '%s', machine '%s', the features of <os>/<firmware>) among the firmware descriptors of this host: install Debian's 'ovmf'",
-            def->name, arch, machine);
+            def->name, os->arch == GV_ARCH_I686 ? "i386" : "x86_64", machine);
         return -1;
     }
     if (!os->loader)

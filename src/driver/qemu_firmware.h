@@ -38,6 +38,13 @@ gvQemuFirmware *gvQemuFirmwareParse(const char *file, const char *json, GError *
 GPtrArray *gvQemuFirmwareLoadAll(const char *dirs);
 
 /*
+ * A UEFI firmware in split flash (code and a varstore of its own) for a
+ * guest of @arch on @machine (canonical, not an alias): what firmware='efi'
+ * may choose
+ */
+bool gvQemuFirmwareIsUEFIFor(const gvQemuFirmware *fw, gvArch arch, const char *machine);
+
+/*
  * firmware='efi': picks the first descriptor for the domain's arch and
  * machine (@caps resolves aliases like 'q35') that has what <firmware>
  * asks for, and writes it into @def: a read-only pflash <loader> (secure

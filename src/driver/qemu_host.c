@@ -15,6 +15,9 @@
 #include "domain_capabilities.h"
 #include "gverror.h"
 #include "host_sysinfo.h"
+#include "qemu_capabilities_cpu.h"
+#include "qemu_command.h"
+#include "qemu_firmware.h"
 #include "qemu_host.h"
 
 const char *
@@ -51,11 +54,11 @@ gvDriverKVMMaxVcpus(void)
     return (unsigned int)n;
 }
 
-/* Domains of type kvm can run: the one accelerator setting, and QEMU started KVM */
+/* Domains of type kvm can run: the one accelerator setting, and QEMU ran under KVM */
 static bool
 gvDriverKVMUsable(gvDriver *drv, const gvQemuCaps *caps)
 {
-    return drv->accel == GV_QEMU_ACCEL_KVM && caps->kvm;
+    return drv->accel == GV_QEMU_ACCEL_KVM && gvQemuCapsCPUData(caps, GV_QEMU_ACCEL_KVM);
 }
 
 /* The guest architecture a QEMU target serves ("i386" -> i686) */
@@ -97,6 +100,8 @@ gvDriverGetCapabilities(gvDriver *drv, GError **error)
     g_autoptr(gvHostInfo) host = gvDriverReadHost(drv, GV_HOST_READ_ALL, error);
     gvCapsGuest guests[G_N_ELEMENTS(archs)];
     gvCapsInput in = { 0 };
+    const gvCapsGuest *hostGuest = NULL;
+    g_autoptr(gvDomainCPUDef) hostModel = NULL;
     unsigned char uuid[16];
     int hostArch = gvArchTypeFromString(gvDriverHostArch());
     size_t i;
@@ -123,11 +128,16 @@ gvDriverGetCapabilities(gvDriver *drv, GError **error)
         guests[in.nguests].arch = archs[i];
         guests[in.nguests].emulator = emulator;
         guests[in.nguests].caps = caps;
-        in.nguests++;
-        in.kvm = in.kvm && caps->kvm;
         if ((int)archs[i] == hostArch)
-            in.cpuModel = gvQemuCapsHostCPUModel(caps);
+            hostGuest = &guests[in.nguests];
+        in.nguests++;
+        in.kvm = in.kvm && gvDriverKVMUsable(drv, caps);
     }
+    /* the host's CPU as a model: what host-model gives a guest of the best type here */
+    if (hostGuest &&
+        (hostModel = gvQemuCPUHostModel(hostGuest->caps, hostGuest->emulator,
+                                        in.kvm ? GV_QEMU_ACCEL_KVM : GV_QEMU_ACCEL_TCG, NULL)))
+        in.cpuModel = hostModel->model;
     return gvCapabilitiesFormat(&in);
 }
 
@@ -149,7 +159,8 @@ char *
 gvDriverGetDomainCapabilities(gvDriver *drv, const char *emulator, const char *arch,
                               const char *machine, const char *virttype, GError **error)
 {
-    g_autoptr(gvHostInfo) host = NULL;
+    g_autoptr(gvDomainCPUDef) hostModel = NULL;
+    g_autoptr(GPtrArray) firmware = NULL;
     gvDomainCapsInput in = { 0 };
     const gvQemuCaps *caps;
     int archValue = -1;
@@ -203,8 +214,12 @@ gvDriverGetDomainCapabilities(gvDriver *drv, const char *emulator, const char *a
     max = MIN(max, GV_DOMAIN_VCPUS_MAX);
     if (virt == GV_DOMAIN_VIRT_KVM && gvDriverKVMMaxVcpus() > 0)
         max = MIN(max, gvDriverKVMMaxVcpus());
-    if ((host = gvDriverReadHost(drv, GV_HOST_READ_CPUINFO, NULL)))
-        in.hostCPUVendor = gvCapabilitiesVendorName(host->vendor);
+    /* what a domain with <cpu mode='host-model'/> would get; none: not supported */
+    hostModel = gvQemuCPUHostModel(
+        caps, emulator, virt == GV_DOMAIN_VIRT_KVM ? GV_QEMU_ACCEL_KVM : GV_QEMU_ACCEL_TCG, NULL);
+    firmware = gvQemuFirmwareLoadAll(GV_QEMU_FIRMWARE_SYSTEM_DIRS);
+    in.hostModel = hostModel;
+    in.firmware = firmware;
     in.emulator = emulator;
     in.arch = archValue;
     in.caps = caps;
@@ -240,17 +255,12 @@ gvDriverGetMaxVcpus(gvDriver *drv, const char *type, GError **error)
     return (int)max;
 }
 
-static gint
-gvDriverCompareStrings(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 GPtrArray *
 gvDriverGetCPUModelNames(gvDriver *drv, const char *arch, GError **error)
 {
     int archValue = gvArchTypeFromString(arch);
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) sorted = NULL;
     const gvQemuCaps *caps;
     guint i;
 
@@ -261,16 +271,15 @@ gvDriverGetCPUModelNames(gvDriver *drv, const char *arch, GError **error)
     }
     if (!(caps = gvDriverGetCaps(drv, gvDomainDefDefaultEmulator(archValue), error)))
         return NULL;
-    for (i = 0; i < caps->cpuModels->len; i++) {
-        const gvQemuCPUDefinition *m = g_ptr_array_index(caps->cpuModels, i);
-        g_autofree char *type =
-            g_strdup_printf("%s-%s-cpu", m->name, archValue == GV_ARCH_I686 ? "i386" : "x86_64");
+    /* what <cpu><model> accepts: QEMU's unversioned models (none without CPU data) */
+    if (!caps->cpu)
+        return g_steal_pointer(&names);
+    sorted = gvQemuCPUCapsSortedModels(caps->cpu);
+    for (i = 0; i < sorted->len; i++) {
+        const gvQemuCPUModel *m = g_ptr_array_index(sorted, i);
 
-        if (!g_str_equal(m->name, "max") && !g_str_equal(m->name, "host") &&
-            !g_str_equal(m->name, "base") && gvQemuCapsHasDevice(caps, type))
-            g_ptr_array_add(names, g_strdup(m->name));
+        g_ptr_array_add(names, g_strdup(m->name));
     }
-    g_ptr_array_sort(names, gvDriverCompareStrings);
     return g_steal_pointer(&names);
 }
 

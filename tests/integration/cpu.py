@@ -17,6 +17,10 @@ start, never a silently different CPU:
 - a custom model the host cannot give as written (check='partial');
 - the same model with check='none' (QEMU may leave features out: asked for).
 
+virsh domcapabilities says the same: its host-model is, line for line, the
+<cpu> of the live XML of the host-model domain, and a model is usable='yes'
+exactly when check='partial' lets it start.
+
 A <currentMemory> below <memory> starts with the balloon's target set (the
 memballoon post-parse adds is in QEMU); with <memballoon model='none'/> it
 is refused at start, not silently ignored.
@@ -44,8 +48,8 @@ HYPERV = """    <hyperv mode='custom'>
 """
 
 
-def xml(name, uid, cpu='', features='', machine='pc'):
-    return """<domain type='kvm'>
+def xml(name, uid, cpu='', features='', machine='pc', virt='kvm'):
+    return """<domain type='%s'>
   <name>%s</name>
   <uuid>%s</uuid>
   <memory unit='MiB'>64</memory>
@@ -60,7 +64,7 @@ def xml(name, uid, cpu='', features='', machine='pc'):
     <genid model='vmgenid'><guid auto='yes'/></genid>
   </devices>
 </domain>
-""" % (name, uid, machine, features, cpu)
+""" % (virt, name, uid, machine, features, cpu)
 
 
 def qemu_cpu_arg(pid):
@@ -71,6 +75,20 @@ def qemu_cpu_arg(pid):
     return None
 
 
+def trimmed_lines(text, start, end):
+    """The lines after the one holding @start up to the one holding @end, stripped."""
+    out, inside = [], False
+    for line in text.split('\n'):
+        line = line.strip()
+        if not inside:
+            inside = start in line
+        elif end in line:
+            break
+        else:
+            out.append(line)
+    return out
+
+
 def main(h):
     d = gi.Daemon(h)
     if not d.start():
@@ -78,10 +96,23 @@ def main(h):
     kvm = os.environ.get('GENVIRT_ACCEL', 'kvm' if os.access('/dev/kvm', os.R_OK | os.W_OK)
                          else 'tcg') == 'kvm'
     h.diag('accelerator: %s' % ('kvm' if kvm else 'tcg'))
+    # type='kvm' domains run under TCG on a TCG host, as domcapabilities' default type does
+    r = d.virsh('domcapabilities')
+    h.cmd_ok(r, 'virsh domcapabilities')
+    domcaps = r.out
+    r = d.virsh('domcapabilities', '--virttype', 'qemu')
+    h.cmd_ok(r, 'virsh domcapabilities --virttype qemu')
+    domcaps_tcg = r.out
+    m = re.search(r"<model usable='(yes|no|unknown)'[^>]*>EPYC</model>", domcaps)
+    epyc_usable = m.group(1) if m else None
+    h.ok(epyc_usable in ('yes', 'no'), 'domcapabilities lists EPYC, usable or not (%s)'
+         % epyc_usable, domcaps[-3000:])
     cases = [
         # name, <cpu>, extra <features>, machine, the element an error must name
         ('plain', '', '', 'pc', None),
         ('hostmodel', "  <cpu mode='host-model'/>\n", '', 'pc', "<cpu mode='host-model'>"),
+        # type='qemu': TCG whatever the host has, resolved against TCG's max
+        ('hostmodel-qemu', "  <cpu mode='host-model'/>\n", '', 'pc', "<cpu mode='host-model'>"),
         ('passthrough', "  <cpu mode='host-passthrough'/>\n", '', 'pc',
          "<cpu mode='host-passthrough'>"),
         ('hyperv', '', HYPERV, 'pc', '<features>/<hyperv>'),
@@ -95,7 +126,8 @@ def main(h):
     for name, cpu, features, machine, element in cases:
         uid = h.new_uuid()
         path = gi.write_file(os.path.join(h.workdir, name + '.xml'),
-                             xml(name, uid, cpu, features, machine))
+                             xml(name, uid, cpu, features, machine,
+                                 'qemu' if name.endswith('-qemu') else 'kvm'))
         h.cmd_ok(d.virsh('define', path), 'define %s' % name)
         cfg = (gi.read_bytes(d.config_path(name)), gi.file_mode(d.config_path(name)))
         r = d.virsh('start', name)
@@ -106,18 +138,25 @@ def main(h):
             live = d.live_xml(name) or ''
             arg = qemu_cpu_arg(pid) or ''
             h.diag('%s: -cpu %s' % (name, arg[:200]))
-            if name == 'hostmodel':
+            if name.startswith('hostmodel'):
                 m = re.search(r"<cpu mode='custom' match='exact' check='partial'>\s*"
                               r"<model fallback='forbid'>([^<]+)</model>\s*<vendor>", live)
-                h.ok(m is not None, 'hostmodel: the live XML shows the CPU it resolved to',
+                h.ok(m is not None, '%s: the live XML shows the CPU it resolved to' % name,
                      live)
                 if m:
                     h.ok(arg.split(',')[0] == m.group(1),
-                         'hostmodel: QEMU runs model %s, the one of the live XML' % m.group(1),
+                         '%s: QEMU runs model %s, the one of the live XML' % (name, m.group(1)),
                          arg)
+                h.eq(trimmed_lines(domcaps_tcg if name.endswith('-qemu') else domcaps,
+                                   "<mode name='host-model' supported='yes'>", '</mode>'),
+                     trimmed_lines(live, "<cpu mode='custom'", '</cpu>'),
+                     "%s: domcapabilities' host-model is the live XML's CPU, line for line"
+                     % name)
                 inactive = d.virsh('dumpxml', '--inactive', name).out
                 h.ok("<cpu mode='host-model' check='partial'/>" in inactive,
-                     'hostmodel: the persistent config stays host-model', inactive)
+                     '%s: the persistent config stays host-model' % name, inactive)
+            if name == 'epyc':
+                h.eq(epyc_usable, 'yes', "epyc: it starts, and domcapabilities says usable='yes'")
             if name == 'passthrough':
                 h.eq(arg.split(',')[0], 'host' if kvm else 'max',
                      'passthrough: -cpu %s' % ('host' if kvm else 'max'))
@@ -134,6 +173,8 @@ def main(h):
             good = '<features>/<hyperv> need KVM' in text
         elif name == 'epyc':
             good = element in text and 'cannot run as written under' in text
+            h.eq(epyc_usable, 'no', "epyc: refused by check='partial', and domcapabilities "
+                 "says usable='no'")
         else:
             good = element in text and "cannot run on this host's KVM: QEMU said:" in text
         h.ok(good, '%s: refused before the start, naming %s and why' % (name, element or

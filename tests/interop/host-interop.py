@@ -11,6 +11,8 @@ freecell --all, nodememstats and nodecpumap are checked line by line.
 Usage: host-interop.py GENVIRTD GENVIRSH SRCDIR
 """
 
+import fnmatch
+import json
 import os
 import re
 import socket
@@ -133,6 +135,29 @@ def check_capabilities(h, d, kvm):
     return caps
 
 
+def uefi_descriptors(arch, machine):
+    """QEMU's firmware descriptors of this host that firmware='efi' may choose."""
+    found = []
+    for base in ('/etc/qemu/firmware', '/usr/share/qemu/firmware'):
+        if not os.path.isdir(base):
+            continue
+        for name in sorted(os.listdir(base)):
+            try:
+                with open(os.path.join(base, name)) as f:
+                    d = json.load(f)
+            except (OSError, ValueError):
+                continue
+            mapping = d.get('mapping', {})
+            if ('uefi' in d.get('interface-types', []) and mapping.get('device') == 'flash' and
+                    mapping.get('mode', 'split') == 'split' and
+                    mapping.get('executable', {}).get('format', 'raw') == 'raw' and
+                    any(t.get('architecture') == arch and
+                        any(fnmatch.fnmatch(machine, m) for m in t.get('machines', []))
+                        for t in d.get('targets', []))):
+                found.append(name)
+    return found
+
+
 def check_virtinst(h, d, kvm):
     """virtinst's own connection and parsers (virt-install, virt-manager)."""
     sys.path.insert(0, '/usr/share/virt-manager')
@@ -170,8 +195,18 @@ def check_virtinst(h, d, kvm):
     h.ok(dc.supports_safe_host_model(), 'virtinst domcaps: host-model with fallback forbid')
     h.ok(len(dc.get_cpu_models()) > 0, 'virtinst domcaps: usable CPU models (%d)' %
          len(dc.get_cpu_models()))
-    h.ok(not dc.supports_uefi_loader() and not dc.supports_graphics_spice() and
-         not dc.supports_video_virtio(), 'virtinst domcaps: no UEFI, spice or virtio video')
+    efi = uefi_descriptors('x86_64', dc.machine or '')
+    h.eq((dc.supports_uefi_loader(), dc.supports_firmware_efi()), (True, bool(efi)),
+         'virtinst domcaps: a UEFI loader; firmware efi %s' %
+         ('(descriptors: %s)' % ', '.join(efi) if efi else 'not (no descriptor fits)'))
+    # Debian's QEMU is built with SPICE; the devices XML takes spice, qxl and virtio video
+    h.ok(dc.supports_graphics_spice() and dc.supports_video_virtio() and
+         dc.supports_video_qxl() and dc.supports_video_bochs(),
+         'virtinst domcaps: spice; qxl, virtio and bochs video')
+    h.ok(not dc.supports_filesystem_virtiofs(), 'virtinst domcaps: no virtiofs (no <filesystem>)')
+    h.eq(dc.supports_safe_host_passthrough(), kvm,
+         'virtinst domcaps: safe host-passthrough (migratable on/off) %s' %
+         ('with kvm' if kvm else 'not without kvm'))
     h.ok(dc.devices.disk.get_enum('bus').has_value('virtio'), 'virtinst domcaps: virtio disk bus')
     conn.close()
 
@@ -445,11 +480,21 @@ def check_virt_install(h, d, qcow2, kvm):
          'virt-install: the disk is the image, driver type qcow2 (from the volume XML)')
     h.ok((x.find('os/type').get('machine') or '').startswith('pc-i440fx-'),
          "virt-install: the default machine from the domain capabilities")
-    # virtinst picks a CPU for kvm only: host-model, the domain capabilities say it is safe
+    # virtinst picks a CPU for kvm only: host-passthrough, which the domain capabilities
+    # say is safe (they say whether it is migratable), as with libvirtd 9.0
     h.eq(x.find('cpu').get('mode') if x.find('cpu') is not None else None,
-         'host-model' if kvm else None, 'virt-install: cpu mode')
-    h.ok(x.find('devices/graphics') is None or x.find('devices/graphics').get('type') == 'vnc',
-         'virt-install: no spice (not in the domain capabilities)')
+         'host-passthrough' if kvm else None, 'virt-install: cpu mode')
+    # the domain capabilities say spice: virtinst's defaults for it (spice graphics, a
+    # spicevmc channel, USB redirection), and genvirtd takes the XML as virtinst wrote it
+    h.eq(x.find('devices/graphics').get('type') if x.find('devices/graphics') is not None
+         else None, 'spice', 'virt-install: spice graphics (in the domain capabilities)')
+    h.ok(x.find("devices/channel[@type='spicevmc']") is not None and
+         x.find("devices/redirdev[@bus='usb']") is not None,
+         'virt-install: a spicevmc channel and USB redirection', r.out)
+    path = os.path.join(h.workdir, 'vi-import.xml')
+    gvtest.write_file(path, r.out)
+    h.cmd_ok(h.virsh(d.uri, 'define', path), "virsh define of virt-install's XML, unedited")
+    h.cmd_ok(h.virsh(d.uri, 'undefine', 'vi-import'), 'virsh undefine vi-import')
     r = h.run(['virt-install', '--connect', d.uri, '--print-xml', '--import', '--name', 'vi-new',
                '--memory', '256', '--disk', os.path.join(h.workdir, 'new.qcow2') + ',size=1',
                '--osinfo', 'generic'], timeout=120)

@@ -108,10 +108,14 @@ def main(h):
           'libvirt.registerErrorHandler(lambda c, e: None, None)\n'
           'c = libvirt.open(sys.argv[1])\n'
           'print(c.lookupByName(sys.argv[2]).XMLDesc(0))\n'
+          'print("secure=%d" % c.isSecure())\n'
           'c.close()\n')
     r = hosts.run('A', ['/usr/bin/python3', '-c', py, rw, name])
     h.ok(r.rc == 0 and gvsm.guid_of(r.out) == guid, 'python3-libvirt on A over qemu+ssh://',
          r.describe())
+    # ssh reaches B's UNIX socket: secure, as the client's own ssh transport is
+    h.ok('secure=1' in r.out.split(), 'python3-libvirt on A: isSecure() is 1 over ssh '
+         '(CONNECT_IS_SECURE on the UNIX socket ssh reaches)', r.describe())
     r = hosts.run('A', [h.genvirsh_path, '-c', uri('genvirt+ssh', B.sock), 'dumpxml', name])
     h.ok(r.rc == 0 and gvsm.guid_of(r.out) == guid, 'genvirsh on A over genvirt+ssh://',
          r.describe())
