@@ -372,6 +372,8 @@ gvNetAppendWiping(GByteArray **arr, size_t *cap, const guint8 *data, size_t len,
     GByteArray *old = *arr;
     size_t need = (old ? old->len : 0) + len;
 
+    if (!old)
+        *cap = 0; /* the room of an array that was taken away is not ours */
     if (!old || need > *cap) {
         size_t grown = MAX(need, *cap * 2);
         GByteArray *bigger;
@@ -467,6 +469,7 @@ gvNetServerClientRead(gvNetServerClient *client)
         if (!gvNetServerClientCanRead(client))
             return true;
         held = g_steal_pointer(&client->held);
+        client->heldCap = 0;
         ok = gvNetServerClientConsume(client, held->data, held->len);
         gvXdrBufferFree(held);
         if (!ok)
