@@ -19,6 +19,11 @@ packages=(
     libvirt-clients python3-libvirt
     # virt-install's own library, whose parsers and connection the host tests use
     virtinst
+    # the real tools of tests/tools/ (meson suite 'tools'): virt-manager under Xvfb,
+    # go-libvirt built offline with Debian's Go, Sys::Virt, Ansible's
+    # community.libvirt collection, libvirt-dbus on a private bus
+    virt-manager xvfb golang-go golang-github-digitalocean-go-libvirt-dev libsys-virt-perl
+    ansible libvirt-dbus dbus-daemon dbus-bin python3-dbus
     # test scripts
     python3 git strace iproute2
     # remote transports: packet captures of migrations, ssh with `nc -U` on the remote end
@@ -40,6 +45,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "install-deps: installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+    # keep a configuration file changed on this host (libvirt-daemon-system, pulled in
+    # by libvirt-dbus, ships /etc/libvirt/qemu.conf) instead of asking
+    apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef \
+        -o Dpkg::Options::=--force-confold "${missing[@]}" >/dev/null
 fi
 bash "$(dirname "$0")/guest-kernel.sh" >/dev/null
