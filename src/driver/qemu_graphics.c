@@ -17,6 +17,9 @@ gvQemuGraphicsAllocPorts(gvDriver *drv, gvDomainDef *live, GError **error)
         /* SPICE without a network port needs none */
         if (gfx->listenType == GV_DOMAIN_GRAPHICS_LISTEN_NONE)
             continue;
+        /* the live XML names the address QEMU listens on, as libvirt's does (vncdisplay) */
+        if (gfx->listenType == GV_DOMAIN_GRAPHICS_LISTEN_ADDRESS && !gfx->listen)
+            gfx->listen = g_strdup(GV_GRAPHICS_LISTEN_DEFAULT);
         if (gfx->autoport != GV_TRISTATE_BOOL_YES) {
             if (gfx->port > 0)
                 gvPortAllocatorSetUsed(drv->graphicsPorts, (guint16)gfx->port);
