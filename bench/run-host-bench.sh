@@ -4,7 +4,7 @@
 #   bash bench/run-host-bench.sh [host-bench.py options...]     (as root: starts libvirtd)
 #
 # Builds genvirtd in build-bench (release) when needed, starts libvirtd through
-# /work/shared/scripts/start-libvirtd.sh (or $START_LIBVIRTD), starts genvirtd on a
+# bench/start-libvirtd.sh (or $START_LIBVIRTD), starts genvirtd on a
 # temporary --root, runs the benchmark, stops genvirtd and removes the temporary root.
 # libvirtd is left running (stop it with: pkill libvirtd; pkill virtlogd).
 # The shared steps are in lib.sh.

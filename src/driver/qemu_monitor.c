@@ -13,6 +13,7 @@
 
 #include "gvbuffer.h"
 #include "gverror.h"
+#include "gvfile.h"
 #include "gvjson.h"
 #include "gvuuid.h"
 #include "qemu_monitor.h"
@@ -501,38 +502,14 @@ gvQemuMonitorClose(gvQemuMonitor *mon)
                                gvQemuMonitorRef(mon), (GDestroyNotify)gvQemuMonitorUnref);
 }
 
-/* Sends @fd (SCM_RIGHTS) with the first byte of @text; QEMU keeps it for "getfd" */
-static ssize_t
-gvQemuMonitorSendFirstWithFd(gvQemuMonitor *mon, const char *text, int fd)
-{
-    struct iovec iov = { (void *)text, 1 };
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } control;
-    struct msghdr msg = { 0 };
-    struct cmsghdr *cmsg;
-
-    memset(&control, 0, sizeof(control));
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.buf;
-    msg.msg_controllen = sizeof(control.buf);
-    cmsg = CMSG_FIRSTHDR(&msg);
-    cmsg->cmsg_level = SOL_SOCKET;
-    cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-    return sendmsg(mon->fd, &msg, MSG_NOSIGNAL);
-}
-
 static int
 gvQemuMonitorSend(gvQemuMonitor *mon, const char *text, size_t len, int fd, GError **error)
 {
     size_t done = 0;
 
     while (done < len) {
-        ssize_t n = done == 0 && fd >= 0 ? gvQemuMonitorSendFirstWithFd(mon, text, fd)
+        /* @fd goes with the first byte; QEMU keeps it for "getfd" */
+        ssize_t n = done == 0 && fd >= 0 ? gvSocketSendFd(mon->fd, text, 1, fd)
                                          : send(mon->fd, text + done, len - done, MSG_NOSIGNAL);
 
         if (n < 0 && errno == EINTR)

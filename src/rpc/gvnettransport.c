@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "gvfile.h"
 #include "gvnettransport.h"
 
 ssize_t
@@ -30,13 +31,6 @@ ssize_t
 gvNetTransportSendFd(gvNetTransport *t, int fd)
 {
     char byte = 0;
-    struct iovec iov = { &byte, 1 };
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } control;
-    struct msghdr msg = { 0 };
-    struct cmsghdr *cmsg;
     int sotype = 0;
     socklen_t len = sizeof(sotype);
 
@@ -44,17 +38,7 @@ gvNetTransportSendFd(gvNetTransport *t, int fd)
         errno = EOPNOTSUPP;
         return -1;
     }
-    memset(&control, 0, sizeof(control));
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.buf;
-    msg.msg_controllen = sizeof(control.buf);
-    cmsg = CMSG_FIRSTHDR(&msg);
-    cmsg->cmsg_level = SOL_SOCKET;
-    cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-    return sendmsg(t->fd, &msg, MSG_NOSIGNAL);
+    return gvSocketSendFd(t->fd, &byte, 1, fd);
 }
 
 size_t

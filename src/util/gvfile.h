@@ -54,6 +54,12 @@ int gvDirEnsure(const char *path, unsigned int mode, GError **error);
 /* Reads @fd into @buf until @size bytes, its end or an error; the count read */
 size_t gvFileReadFd(int fd, char *buf, size_t size);
 
+/*
+ * Sends @len bytes of @data (at least 1) on the UNIX socket @sock with @fd
+ * attached (SCM_RIGHTS), without SIGPIPE; sendmsg's result and errno.
+ */
+ssize_t gvSocketSendFd(int sock, const void *data, size_t len, int fd);
+
 /* Reads @path if it is at most @max bytes; the contents are NUL-terminated */
 int gvFileReadBounded(const char *path, size_t max, char **data, size_t *len, GError **error);
 
