@@ -305,9 +305,10 @@ def jobinfo(d, name):
     return out
 
 
-def dropped(h, S, T):
-    """kill -9 of the destination daemon during a --p2p migration."""
-    name = 'mig-big'
+def slow_migration(h, S, T, name):
+    """Creates NAME (512 MiB) on S and starts `virsh migrate --live --p2p` to T
+    over a slow link, until data flows: (uuid, guid, source pid, destination
+    pid, the background virsh)."""
     path, uid = h.write_domain(name, memory_mib=512,
                                disks=[('qcow2', h.image(name, dirpath=h.disks))])
     h.cmd_ok(S.virsh('create', path), 'create %s (512 MiB)' % name)
@@ -327,6 +328,13 @@ def dropped(h, S, T):
          % (r and r.get('Data processed'), r and r.get('Data remaining'), el))
     dpid = T.qemu_pid(name)
     h.ok(dpid is not None, 'the destination QEMU %s waits for the stream' % dpid)
+    return uid, guid, pid, dpid, bg
+
+
+def dropped(h, S, T):
+    """kill -9 of the destination daemon during a --p2p migration."""
+    name = 'mig-big'
+    uid, guid, pid, dpid, bg = slow_migration(h, S, T, name)
     T.kill9()
     h.ok(not T.alive(), 'kill -9 of the destination daemon')
     res = h.collect(bg, 60)
@@ -384,23 +392,7 @@ def source_dropped(h, S, T):
     that prepared the destination closes before Finish, and the destination
     cancels the incoming migration by itself, as libvirtd does."""
     name = 'mig-srcdrop'
-    path, uid = h.write_domain(name, memory_mib=512,
-                               disks=[('qcow2', h.image(name, dirpath=h.disks))])
-    h.cmd_ok(S.virsh('create', path), 'create %s (512 MiB)' % name)
-    guid = S.qmp_guid(name)
-    pid = S.qemu_pid(name)
-    a = S.qmp(name, {'execute': 'migrate-set-parameters',
-                     'arguments': {'max-bandwidth': 200000}})
-    h.ok(a is not None and 'return' in a, 'the source QEMU migrates at 200 kB/s', repr(a))
-    bg = h.spawn([gvsm.VIRSH, '-c', S.uri, 'migrate', '--live', '--p2p', name, T.uri])
-
-    def active():
-        info = jobinfo(S, name)
-        return (info.get('Data processed') or '0')[0] not in '0' and info
-    r, el = gvsm.wait_until(active, 20, 0.05)
-    h.ok(r, 'the migration is under way after %.1f s' % el)
-    dpid = T.qemu_pid(name)
-    h.ok(dpid is not None, 'the destination QEMU %s waits for the stream' % dpid)
+    uid, guid, pid, dpid, bg = slow_migration(h, S, T, name)
     S.kill9()
     h.ok(not S.alive(), 'kill -9 of the source daemon')
     h.collect(bg, 30)
