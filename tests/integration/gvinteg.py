@@ -85,6 +85,20 @@ def _clean_env():
     return env
 
 
+def private_mount_namespace(flag):
+    """Re-executes this test in a private mount namespace (unshare(1)), once:
+    environment variable @flag marks the second run.  Without root or unshare,
+    prints a TAP skip and exits."""
+    if os.environ.get(flag) == '1':
+        return
+    unshare = shutil.which('unshare')
+    if os.geteuid() != 0 or not unshare:
+        print('1..0 # SKIP needs root and unshare(1) for a private mount namespace')
+        sys.exit(0)
+    os.execve(unshare, [unshare, '--mount', '--propagation', 'private', sys.executable] +
+              sys.argv, dict(os.environ, **{flag: '1'}))
+
+
 def read_text(path):
     with open(path, 'rb') as f:
         return f.read().decode('utf-8', 'replace')

@@ -14,23 +14,15 @@ taken over.
 """
 
 import os
-import shutil
 import subprocess
 import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-if os.environ.get('GV_LIBVIRT_SOCKET_NS') != '1':
-    unshare = shutil.which('unshare')
-    if os.geteuid() != 0 or not unshare:
-        print('1..0 # SKIP needs root and unshare(1) for a private mount namespace')
-        sys.exit(0)
-    env = dict(os.environ, GV_LIBVIRT_SOCKET_NS='1')
-    os.execve(unshare, [unshare, '--mount', '--propagation', 'private', sys.executable] +
-              sys.argv, env)
-
 import gvtest  # noqa: E402
+
+gvtest.gvinteg.private_mount_namespace('GV_LIBVIRT_SOCKET_NS')
 
 RUN_LIBVIRT = '/run/libvirt'
 

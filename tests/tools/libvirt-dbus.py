@@ -19,7 +19,6 @@ Usage: libvirt-dbus.py GENVIRTD GENVIRSH SRCDIR
 """
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -32,13 +31,7 @@ tooltest.require({'/usr/sbin/libvirt-dbus': 'libvirt-dbus', '/usr/bin/dbus-daemo
                   '/usr/lib/python3/dist-packages/dbus/__init__.py': 'python3-dbus',
                   '/usr/lib/python3/dist-packages/gi/__init__.py': 'python3-gi'})
 
-if os.environ.get('GV_LIBVIRT_DBUS_NS') != '1':
-    unshare = shutil.which('unshare')
-    if os.geteuid() != 0 or not unshare:
-        print('1..0 # SKIP needs root and unshare(1) for a private mount namespace')
-        sys.exit(0)
-    os.execve(unshare, [unshare, '--mount', '--propagation', 'private', sys.executable] +
-              sys.argv, dict(os.environ, GV_LIBVIRT_DBUS_NS='1'))
+tooltest.gvtest.gvinteg.private_mount_namespace('GV_LIBVIRT_DBUS_NS')
 
 import dbus  # noqa: E402
 import dbus.mainloop.glib  # noqa: E402
