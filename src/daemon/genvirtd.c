@@ -18,6 +18,7 @@
 
 #include "daemon_config.h"
 #include "driver.h"
+#include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvnetclient.h"
@@ -308,6 +309,8 @@ main(int argc, char **argv)
         { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "print the version", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL }
     };
+
+    gvCrashPointInit();
 
     gvXMLInitSecureMemory();
     setlocale(LC_ALL, "");
