@@ -5,6 +5,7 @@
 
 #include "domain_conf.h"
 #include "qemu_command.h"
+#include "storage_conf.h"
 #include "testutils.h"
 
 typedef struct {
@@ -64,6 +65,9 @@ main(int argc, char **argv)
     DO_TEST(gvDomainTimerTrack);
     DO_TEST(gvDomainLifecycle);
     DO_TEST(gvDomainGenidModel);
+    DO_TEST(gvStoragePoolType);
+    DO_TEST(gvStorageVolFormat);
+    DO_TEST(gvStorageVolType);
     DO_TEST(gvDomainDiskType);
     DO_TEST(gvDomainDiskDevice);
     DO_TEST(gvDomainDiskFormat);

@@ -546,16 +546,20 @@ testStorageProbe(const void *opaque)
     /* the guest size at offset 24, big-endian: 10 GiB */
     head[27] = 0x02;
     head[28] = 0x80;
-    g_assert_cmpstr(gvStorageProbeFormat(head, sizeof(head), &cap), ==, "qcow2");
+    g_assert_cmpstr(gvStorageVolFormatTypeToString(gvStorageProbeFormat(head, sizeof(head), &cap)),
+                    ==, "qcow2");
     g_assert_cmpuint(cap, ==, 10ULL << 30);
     head[7] = 1;
-    g_assert_cmpstr(gvStorageProbeFormat(head, sizeof(head), &cap), ==, "qcow");
+    g_assert_cmpstr(gvStorageVolFormatTypeToString(gvStorageProbeFormat(head, sizeof(head), &cap)),
+                    ==, "qcow");
     cap = 42;
-    g_assert_cmpstr(gvStorageProbeFormat(head, 31, &cap), ==, "raw");
+    g_assert_cmpstr(gvStorageVolFormatTypeToString(gvStorageProbeFormat(head, 31, &cap)), ==,
+                    "raw");
     g_assert_cmpuint(cap, ==, 42);
     head[0] = 'X';
-    g_assert_cmpstr(gvStorageProbeFormat(head, sizeof(head), &cap), ==, "raw");
-    g_assert_cmpstr(gvStorageProbeFormat(head, 0, &cap), ==, "raw");
+    g_assert_cmpstr(gvStorageVolFormatTypeToString(gvStorageProbeFormat(head, sizeof(head), &cap)),
+                    ==, "raw");
+    g_assert_cmpstr(gvStorageVolFormatTypeToString(gvStorageProbeFormat(head, 0, &cap)), ==, "raw");
 }
 
 static void
@@ -598,10 +602,10 @@ testStorageFiles(const void *opaque)
 
     g_assert_cmpint(gvStorageFileLookup(raw, &f, &error), ==, 0);
     g_assert_cmpint(f.type, ==, GV_STORAGE_VOL_FILE);
-    g_assert_cmpstr(f.format, ==, "raw");
+    g_assert_cmpint(f.format, ==, GV_STORAGE_VOL_FORMAT_RAW);
     g_assert_cmpuint(f.capacity, ==, 10);
     g_assert_cmpuint(f.physical, ==, 10);
-    xml = gvStorageFileFormatXML(&f);
+    xml = gvStorageFileFormatXML(&f, NULL);
     g_assert_nonnull(strstr(xml, "<name>a.raw</name>"));
     g_assert_nonnull(strstr(xml, "<format type='raw'/>"));
     g_assert_true(gvTestValidateLibvirt(xml, "storagevol.rng", raw));
@@ -615,19 +619,19 @@ testStorageFiles(const void *opaque)
     gvTestAssertNoVol("/nonexistent/x.img");
     gvTestAssertNoVol("a.raw");
 
-    g_assert_cmpint(gvStorageFileLookupInPool(dir, "a.raw", &g, NULL), ==, 0);
+    g_assert_cmpint(gvStorageFileLookupInDir(dir, "a.raw", &g, NULL), ==, 0);
     g_assert_cmpstr(g.path, ==, raw);
     g_clear_error(&error);
-    g_assert_cmpint(gvStorageFileLookupInPool(dir, "sub/../a.raw", &g, &error), ==, -1);
+    g_assert_cmpint(gvStorageFileLookupInDir(dir, "sub/../a.raw", &g, &error), ==, -1);
     g_assert_error(error, GV_ERROR, GV_ERR_NO_STORAGE_VOL);
     g_clear_error(&error);
-    g_assert_cmpint(gvStorageFileLookupInPool(dir, "..", &g, &error), ==, -1);
+    g_assert_cmpint(gvStorageFileLookupInDir(dir, "..", &g, &error), ==, -1);
     g_clear_error(&error);
-    g_assert_cmpint(gvStorageFileLookupInPool(raw, "x", &g, &error), ==, -1);
+    g_assert_cmpint(gvStorageFileLookupInDir(raw, "x", &g, &error), ==, -1);
     g_assert_error(error, GV_ERROR, GV_ERR_NO_STORAGE_POOL);
 
     /* the directory as a pool: only files and block devices are its volumes */
-    names = gvStoragePoolListVolumes(dir, 100, NULL);
+    names = gvStorageDirListVolumes(dir, 100, NULL);
     g_assert_nonnull(names);
     g_assert_cmpuint(names->len, ==, 1);
     g_assert_cmpstr(g_ptr_array_index(names, 0), ==, "a.raw");

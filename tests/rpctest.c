@@ -398,7 +398,9 @@ testLayoutNodeInfo(const void *opaque)
     g_assert_cmpint(nosupport->errorDomain, ==, 33); /* VIR_FROM_NWFILTER */
     g_assert_cmpstr(nosupport->api, ==, "virConnectListAllNWFilters");
     g_assert_cmpint(
-        gvDispatchLookup(GV_PROGRAM_REMOTE, GV_PROC_STORAGE_POOL_DEFINE_XML)->errorDomain, ==, 18);
+        gvDispatchLookup(GV_PROGRAM_REMOTE, GV_PROC_CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY)
+            ->errorDomain,
+        ==, 18);
 }
 
 /* tls_allowed_dn_list patterns: fnmatch over the whole DN, as libvirt */

@@ -262,6 +262,7 @@ main(int argc, char **argv)
     g_autoptr(GOptionContext) octx = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(gvDriver) drv = NULL;
+    g_autoptr(gvStorageDriver) storage = NULL;
     g_autoptr(gvNetServer) srv = NULL;
     g_autofree char *rw = NULL;
     g_autofree char *ro = NULL;
@@ -382,10 +383,15 @@ main(int argc, char **argv)
     drv->monitorTimeoutMs = (unsigned int)cfg->qemuMonitorTimeout * 1000;
     drv->keepaliveCount = cfg->keepaliveCount;
     loaded = gvDriverLoadConfigs(drv);
-    g_message("genvirtd %s starting, root '%s', %d domain(s) loaded", GV_VERSION, root ? root : "/",
-              loaded);
+    if (!(storage = gvStorageDriverNew(root, &error))) {
+        g_critical("%s", error->message);
+        return 1;
+    }
+    g_message("genvirtd %s starting, root '%s', %d domain(s) and %d storage pool(s) loaded",
+              GV_VERSION, root ? root : "/", loaded, gvStorageDriverLoad(storage));
 
     daemon.drv = drv;
+    daemon.storage = storage;
     daemon.loop = g_main_loop_new(NULL, FALSE);
     daemon.events = gvEventRegistryNew();
     daemon.streams = gvStreamRegistryNew();

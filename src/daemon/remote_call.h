@@ -15,12 +15,14 @@
 #include "gvnetserver.h"
 #include "gvparams.h"
 #include "gvprotocol-gen.h"
+#include "storage_driver.h"
 
 typedef struct _gvEventRegistry gvEventRegistry;
 typedef struct _gvStreamRegistry gvStreamRegistry;
 
 typedef struct {
     gvDriver *drv;
+    gvStorageDriver *storage; /* the storage pools */
     GMainLoop *loop;
     bool quit; /* a signal came before the main loop ran */
     gvEventRegistry *events; /* remote_event.c */

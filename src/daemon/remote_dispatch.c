@@ -160,10 +160,14 @@ gvDispatchLookup(guint32 prog, gint32 proc)
 
 /* ---- errors --------------------------------------------------------------- */
 
-/* virErrorDomain for an error code, as libvirtd reports them */
+/* virErrorDomain for an error code of procedure @proc, as libvirtd reports them */
 static gint32
-gvDispatchErrorDomain(int code)
+gvDispatchErrorDomain(const gvProcDesc *proc, int code)
 {
+    /* the storage driver's errors are of its domain, whatever their code */
+    if (g_str_has_prefix(proc->api, "virStorage") && code != GV_ERR_RPC &&
+        code != GV_ERR_NO_CONNECT)
+        return GV_ERROR_DOMAIN_STORAGE;
     switch (code) {
     case GV_ERR_RPC:
     case GV_ERR_NO_CONNECT:
@@ -175,6 +179,7 @@ gvDispatchErrorDomain(int code)
         return GV_ERROR_DOMAIN_DOMAIN;
     case GV_ERR_NO_STORAGE_POOL:
     case GV_ERR_NO_STORAGE_VOL:
+    case GV_ERR_STORAGE_VOL_EXIST:
         return GV_ERROR_DOMAIN_STORAGE;
     default:
         return GV_ERROR_DOMAIN_QEMU;
@@ -284,7 +289,7 @@ gvDispatchCall(gvNetServerClient *client, const gvNetMessageHeader *hdr, const g
 
         /* messages name values, never the GUID: genvirt reports it nowhere */
         g_debug("%s (%s) failed: %s", proc->api, proc->name, msg);
-        gvDispatchSendError(client, hdr, code, gvDispatchErrorDomain(code), msg);
+        gvDispatchSendError(client, hdr, code, gvDispatchErrorDomain(proc, code), msg);
     } else {
         rh.type = call.replyFd >= 0 ? GV_NET_REPLY_WITH_FDS : GV_NET_REPLY;
         rh.status = GV_NET_OK;

@@ -13,12 +13,9 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "gvbuffer.h"
 #include "gverror.h"
 #include "gvuuid.h"
 #include "storage_files.h"
-
-#define GV_STORAGE_PATH_MAX 4096
 
 void
 gvStorageFileClear(gvStorageFile *f)
@@ -27,27 +24,7 @@ gvStorageFileClear(gvStorageFile *f)
     memset(f, 0, sizeof(*f));
 }
 
-/* Absolute, bounded, and without ".", ".." or empty components */
-static bool
-gvStoragePathIsCanonical(const char *path)
-{
-    g_auto(GStrv) parts = NULL;
-    size_t len = strlen(path);
-    size_t i;
-
-    if (path[0] != '/' || len > GV_STORAGE_PATH_MAX)
-        return false;
-    if (g_str_equal(path, "/"))
-        return true;
-    parts = g_strsplit(path + 1, "/", -1);
-    for (i = 0; parts[i]; i++) {
-        if (*parts[i] == '\0' || g_str_equal(parts[i], ".") || g_str_equal(parts[i], ".."))
-            return false;
-    }
-    return true;
-}
-
-const char *
+gvStorageVolFormat
 gvStorageProbeFormat(const guint8 *head, size_t len, unsigned long long *capacity)
 {
     guint32 version;
@@ -58,9 +35,10 @@ gvStorageProbeFormat(const guint8 *head, size_t len, unsigned long long *capacit
         memcpy(&version, head + 4, 4);
         memcpy(&size, head + 24, 8);
         *capacity = GUINT64_FROM_BE(size);
-        return GUINT32_FROM_BE(version) >= 2 ? "qcow2" : "qcow";
+        return GUINT32_FROM_BE(version) >= 2 ? GV_STORAGE_VOL_FORMAT_QCOW2
+                                             : GV_STORAGE_VOL_FORMAT_QCOW;
     }
-    return "raw";
+    return GV_STORAGE_VOL_FORMAT_RAW;
 }
 
 static int
@@ -113,7 +91,7 @@ gvStorageFileLookup(const char *path, gvStorageFile *out, GError **error)
 }
 
 int
-gvStorageFileLookupInPool(const char *dir, const char *name, gvStorageFile *out, GError **error)
+gvStorageFileLookupInDir(const char *dir, const char *name, gvStorageFile *out, GError **error)
 {
     g_autofree char *path = NULL;
 
@@ -128,28 +106,20 @@ gvStorageFileLookupInPool(const char *dir, const char *name, gvStorageFile *out,
 }
 
 char *
-gvStorageFileFormatXML(const gvStorageFile *f)
+gvStorageFileFormatXML(const gvStorageFile *f, const char *name)
 {
-    g_auto(gvBuffer) buf = GV_BUFFER_INIT;
-    g_autofree char *name = g_path_get_basename(f->path);
+    gvStorageVolDef def = { 0 };
+    g_autofree char *base = g_path_get_basename(f->path);
 
-    gvBufferAsprintf(&buf, "<volume type='%s'>\n",
-                     f->type == GV_STORAGE_VOL_BLOCK ? "block" : "file");
-    gvBufferAdjustIndent(&buf, 2);
-    gvBufferEscapeString(&buf, "<name>%s</name>\n", name);
-    gvBufferEscapeString(&buf, "<key>%s</key>\n", f->path);
-    gvBufferAsprintf(&buf, "<capacity unit='bytes'>%llu</capacity>\n", f->capacity);
-    gvBufferAsprintf(&buf, "<allocation unit='bytes'>%llu</allocation>\n", f->allocation);
-    gvBufferAsprintf(&buf, "<physical unit='bytes'>%llu</physical>\n", f->physical);
-    gvBufferAddLit(&buf, "<target>\n");
-    gvBufferAdjustIndent(&buf, 2);
-    gvBufferEscapeString(&buf, "<path>%s</path>\n", f->path);
-    gvBufferAsprintf(&buf, "<format type='%s'/>\n", f->format);
-    gvBufferAdjustIndent(&buf, -2);
-    gvBufferAddLit(&buf, "</target>\n");
-    gvBufferAdjustIndent(&buf, -2);
-    gvBufferAddLit(&buf, "</volume>\n");
-    return gvBufferContentAndReset(&buf);
+    def.name = (char *)(name ? name : base);
+    def.key = f->path;
+    def.path = f->path;
+    def.type = f->type;
+    def.format = f->format;
+    def.capacity = f->capacity;
+    def.allocation = f->allocation;
+    def.physical = f->physical;
+    return gvStorageVolDefFormat(&def);
 }
 
 /* ---- pools ------------------------------------------------------------------ */
@@ -202,30 +172,19 @@ gvStoragePoolUUID(const char *dir, unsigned char uuid[16])
 char *
 gvStoragePoolFormatXML(const char *dir)
 {
-    g_auto(gvBuffer) buf = GV_BUFFER_INIT;
+    gvStoragePoolDef def = { 0 };
     gvStoragePoolInfo info = { 0 };
-    unsigned char uuid[16];
-    char uuidStr[GV_UUID_STRING_BUFLEN];
+    gvStoragePoolStats stats;
 
-    gvStoragePoolUUID(dir, uuid);
+    def.type = GV_STORAGE_POOL_TYPE_DIR;
+    def.name = (char *)dir;
+    def.targetPath = (char *)dir;
+    gvStoragePoolUUID(dir, def.uuid);
     (void)gvStoragePoolGetInfo(dir, &info, NULL);
-    gvBufferAddLit(&buf, "<pool type='dir'>\n");
-    gvBufferAdjustIndent(&buf, 2);
-    gvBufferEscapeString(&buf, "<name>%s</name>\n", dir);
-    gvBufferAsprintf(&buf, "<uuid>%s</uuid>\n", gvUUIDFormat(uuid, uuidStr));
-    gvBufferAsprintf(&buf, "<capacity unit='bytes'>%llu</capacity>\n", info.capacity);
-    gvBufferAsprintf(&buf, "<allocation unit='bytes'>%llu</allocation>\n", info.allocation);
-    gvBufferAsprintf(&buf, "<available unit='bytes'>%llu</available>\n", info.available);
-    gvBufferAddLit(&buf, "<source>\n");
-    gvBufferAddLit(&buf, "</source>\n");
-    gvBufferAddLit(&buf, "<target>\n");
-    gvBufferAdjustIndent(&buf, 2);
-    gvBufferEscapeString(&buf, "<path>%s</path>\n", dir);
-    gvBufferAdjustIndent(&buf, -2);
-    gvBufferAddLit(&buf, "</target>\n");
-    gvBufferAdjustIndent(&buf, -2);
-    gvBufferAddLit(&buf, "</pool>\n");
-    return gvBufferContentAndReset(&buf);
+    stats.capacity = info.capacity;
+    stats.allocation = info.allocation;
+    stats.available = info.available;
+    return gvStoragePoolDefFormat(&def, &stats);
 }
 
 static gint
@@ -235,7 +194,7 @@ gvStorageCompareNames(gconstpointer a, gconstpointer b)
 }
 
 GPtrArray *
-gvStoragePoolListVolumes(const char *dir, guint max, GError **error)
+gvStorageDirListVolumes(const char *dir, guint max, GError **error)
 {
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
     struct dirent *ent;

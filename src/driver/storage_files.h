@@ -4,7 +4,8 @@
  * genvirt has no storage driver; it shows clients what exists.  A regular
  * file or a block device is a volume: name = its file name, key = its
  * path.  Its pool is the directory it is in, implicit (never defined nor
- * listed): name = the directory's path, UUID derived from it.  Paths are
+ * listed): name = the directory's path, UUID derived from it, unless a
+ * defined pool has that directory (storage_driver.h).  Paths are
  * absolute and used as given, without "." or ".." or doubled slashes
  * (symbolic links are followed, not resolved).  Nothing here writes.
  *
@@ -17,15 +18,12 @@
 #include <stdbool.h>
 #include <glib.h>
 
-typedef enum {
-    GV_STORAGE_VOL_FILE = 0, /* virStorageVolType */
-    GV_STORAGE_VOL_BLOCK = 1,
-} gvStorageVolType;
+#include "storage_conf.h"
 
 typedef struct {
     char *path;
     gvStorageVolType type;
-    const char *format; /* "qcow2", "qcow" or "raw" (static) */
+    gvStorageVolFormat format; /* qcow2, qcow or raw */
     unsigned long long capacity; /* what the guest sees, bytes */
     unsigned long long allocation; /* what the host spends */
     unsigned long long physical; /* the file's size */
@@ -37,12 +35,13 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(gvStorageFile, gvStorageFileClear)
 /* @path, checked as a volume path (absolute, canonical), or NULL with NO_STORAGE_VOL */
 int gvStorageFileLookup(const char *path, gvStorageFile *out, GError **error);
 /* The volume @name of the pool @dir */
-int gvStorageFileLookupInPool(const char *dir, const char *name, gvStorageFile *out,
-                              GError **error);
-char *gvStorageFileFormatXML(const gvStorageFile *f);
+int gvStorageFileLookupInDir(const char *dir, const char *name, gvStorageFile *out, GError **error);
+/* @f's <volume> XML; @name: its name (NULL: the file name) */
+char *gvStorageFileFormatXML(const gvStorageFile *f, const char *name);
 
 /* The image format and guest size from the first bytes of an image (pure) */
-const char *gvStorageProbeFormat(const guint8 *head, size_t len, unsigned long long *capacity);
+gvStorageVolFormat gvStorageProbeFormat(const guint8 *head, size_t len,
+                                        unsigned long long *capacity);
 
 typedef struct {
     unsigned long long capacity;
@@ -56,4 +55,4 @@ int gvStoragePoolGetInfo(const char *dir, gvStoragePoolInfo *info, GError **erro
 void gvStoragePoolUUID(const char *dir, unsigned char uuid[16]);
 char *gvStoragePoolFormatXML(const char *dir);
 /* The volumes of @dir (file names, sorted), at most @max */
-GPtrArray *gvStoragePoolListVolumes(const char *dir, guint max, GError **error);
+GPtrArray *gvStorageDirListVolumes(const char *dir, guint max, GError **error);

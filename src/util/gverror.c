@@ -55,6 +55,8 @@ gvErrorCodePrefix(int code)
         return "metadata not found";
     case GV_ERR_OPERATION_UNSUPPORTED:
         return "Operation not supported";
+    case GV_ERR_STORAGE_VOL_EXIST:
+        return "storage volume already exists";
     case GV_ERR_XML_INVALID_SCHEMA:
         return "XML document failed to validate against schema";
     }

@@ -406,7 +406,8 @@ def make_image(h, name, fmt, size='64M'):
 
 
 def check_storage(h, d):
-    """Image files as volumes of their directory, read-only."""
+    """Image files in no pool's directory: volumes of an implicit pool, their
+    directory, read-only (tests/interop/storage-interop.py has defined pools)."""
     qcow2 = make_image(h, 'disk.qcow2', 'qcow2', '100M')
     raw = make_image(h, 'disk.raw', 'raw', '8M')
     conn = libvirt.open(d.uri)
@@ -442,10 +443,9 @@ def check_storage(h, d):
     e = err_of(lambda: conn.storagePoolLookupByName('nosuchpool'))
     h.ok(err_is(e, 49, 18), 'storagePoolLookupByName(nosuchpool): NO_STORAGE_POOL 49/18',
          err_str(e))
-    e = err_of(lambda: conn.storagePoolDefineXML('<pool type="dir"><name>p</name><target>'
-                                                 '<path>/tmp</path></target></pool>'))
-    h.ok(err_is(e, 3, 18, 'this function is not supported by the connection driver: '
-                'virStoragePoolDefineXML'), 'storagePoolDefineXML: NO_SUPPORT', err_str(e))
+    e = err_of(lambda: pool.create(0))
+    h.ok(err_is(e, 55, 18) and 'implicit pool of a directory' in err_str(e),
+         "the implicit pool cannot be changed: OPERATION_INVALID 55/18", err_str(e))
     conn.close()
     ro = libvirt.openReadOnly(d.uri_ro)
     h.eq(ro.listAllStoragePools(0), [], 'read-only: listAllStoragePools() is allowed (empty)')
@@ -495,11 +495,18 @@ def check_virt_install(h, d, qcow2, kvm):
     gvtest.write_file(path, r.out)
     h.cmd_ok(h.virsh(d.uri, 'define', path), "virsh define of virt-install's XML, unedited")
     h.cmd_ok(h.virsh(d.uri, 'undefine', 'vi-import'), 'virsh undefine vi-import')
+    newdisk = os.path.join(h.workdir, 'new.qcow2')
     r = h.run(['virt-install', '--connect', d.uri, '--print-xml', '--import', '--name', 'vi-new',
-               '--memory', '256', '--disk', os.path.join(h.workdir, 'new.qcow2') + ',size=1',
-               '--osinfo', 'generic'], timeout=120)
-    h.cmd_fails(r, 'virt-install with a disk to create: a clear refusal', [
-        'this function is not supported by the connection driver: virStoragePoolDefineXML'])
+               '--memory', '256', '--disk', newdisk + ',size=1', '--osinfo', 'generic'],
+              timeout=120)
+    h.cmd_ok(r, 'virt-install --print-xml with a disk to create (storage pools: defined)')
+    h.ok(("<source file=\"%s\"/>" % newdisk) in r.out, 'its XML names the new disk', r.out)
+    conn = libvirt.open(d.uri)
+    pools = {p.name(): ET.fromstring(p.XMLDesc(0)).findtext('target/path')
+             for p in conn.listAllStoragePools(0)}
+    conn.close()
+    h.ok(h.workdir in pools.values(),
+         'virtinst defined a pool for the directory of the new disk (%r)' % pools)
 
 
 # ---- the fixture host -------------------------------------------------------------

@@ -13,11 +13,15 @@ real genvirtd running real QEMU.  TAP.
   defined; the runs above pass `--network user`.
 - virt-xml --edit (memory, title) changes the config of the running
   domain, not the live one, keeps the GUID; a cold restart applies it.
-- virt-clone --auto-clone needs storage pools (the clone's image is a new
-  volume): it fails naming virStoragePoolDefineXML and defines nothing.
-  virt-clone --preserve-data --file COPY (the image copied beforehand)
-  defines the clone, with a new uuid and MAC and its own image, and the
-  clone's GUID is new (DESIGN.md 2.2: clone, new for the clone).
+- virt-clone --auto-clone: virtinst defines, starts and autostarts a
+  directory pool for the image's directory and has genvirtd copy the
+  image into a new volume (STORAGE_VOL_CREATE_XML_FROM: qemu-img
+  convert); the clone has a new uuid, MAC and disk, and a new GUID
+  (virt-clone copies the original's; genvirtd's define renews a copied
+  auto='yes' value, DESIGN.md 2.2) while the original keeps its own; both
+  start, each QEMU with the GUID of its config.
+- virt-clone --preserve-data --file COPY (the image copied beforehand)
+  defines a clone on that image, with a GUID of its own.
 
 Usage: virtinst.py GENVIRTD GENVIRSH SRCDIR
 """
@@ -145,17 +149,57 @@ def main(h):
     h.eq(tooltest.check_guid(h, d, 'vi-vnc', 'the restarted domain'), g2,
          'a cold restart keeps the GUID')
 
-    # ---- virt-clone
-    r = d.virsh('destroy', 'vi-nographics')
-    h.cmd_ok(r, 'virsh destroy vi-nographics (virt-clone wants it shut off)')
-    before = d.names('--all')
+    # ---- virt-clone --auto-clone: a new volume in a pool virtinst defines
+    for name in ('vi-vnc', 'vi-nographics'):
+        h.cmd_ok(d.virsh('destroy', name), 'virsh destroy %s (virt-clone wants it shut off; '
+                 'one QEMU at a time)' % name)
+    orig_before = d.virsh('dumpxml', '--inactive', 'vi-nographics').out
+    og = gvtest.guid_of(orig_before)
+    t0 = time.monotonic()
     r = h.run(['/usr/bin/virt-clone', '--connect', d.uri, '--original', 'vi-nographics',
-               '--auto-clone'], timeout=60)
-    h.cmd_fails(r, 'virt-clone --auto-clone fails: the clone\'s image would be a new volume in '
-                'a storage pool virtinst must define first (STORAGE_POOL_DEFINE_XML, 77)',
-                ['Could not define storage pool', 'virStoragePoolDefineXML'])
-    h.eq(d.names('--all'), before, 'and defines nothing')
+               '--auto-clone'], timeout=90)
+    h.ok(r.rc == 0 and "Clone 'vi-nographics-clone' created successfully" in r.out,
+         'virt-clone --original vi-nographics --auto-clone (%.1f s)' % (time.monotonic() - t0),
+         r.describe())
+    clone_img = os.path.join(h.workdir, 'vi-nographics-clone.qcow2')
+    clone = d.virsh('dumpxml', '--inactive', 'vi-nographics-clone').out
+    orig = d.virsh('dumpxml', '--inactive', 'vi-nographics').out
+    h.ok(("<source file='%s'/>" % clone_img) in clone and img1 not in clone,
+         'the clone\'s disk is a new image %s' % clone_img, clone)
+    info = h.run([tooltest.QEMU_IMG, 'info', '--output=json', clone_img], timeout=30)
+    src_info = h.run([tooltest.QEMU_IMG, 'info', '--output=json', img1], timeout=30)
+    vsize = [re.search(r'"virtual-size": (\d+)', x.out) for x in (info, src_info)]
+    h.ok(info.rc == 0 and '"format": "qcow2"' in info.out and vsize[0] and vsize[1] and
+         vsize[0].group(1) == vsize[1].group(1),
+         'genvirtd made it with qemu-img convert: qcow2 of the original\'s size (%s bytes)'
+         % (vsize[1].group(1) if vsize[1] else None), info.describe())
+    pools = d.virsh('pool-list', '--all', '--details').out
+    r = d.virsh('vol-list', os.path.basename(h.workdir))
+    h.ok(r.rc == 0 and 'vi-nographics-clone.qcow2' in r.out and
+         os.path.basename(h.workdir) in pools,
+         'the pool virtinst defined for the image directory (STORAGE_POOL_DEFINE_XML, CREATE, '
+         'SET_AUTOSTART) lists it', pools + r.describe())
+    ou, cu = tooltest.domain_uuid(orig), tooltest.domain_uuid(clone)
+    h.ok(ou and cu and ou != cu, 'the clone has a new uuid (%s)' % cu)
+    macs = [re.findall(r"<mac address='([0-9a-f:]+)'/>", x) for x in (orig, clone)]
+    h.ok(macs[0] and macs[1] and not set(macs[0]) & set(macs[1]), 'and a new MAC %r' % macs[1])
+    cg = gvtest.guid_of(clone)
+    h.ok(og and cg and og != cg and gvtest.UUID4_RE.match(cg),
+         'the clone\'s GUID is new (virt-clone copied the original\'s; define renewed it: '
+         'DESIGN.md 2.2)', 'original %r, clone %r' % (og, cg))
+    h.eq(gvtest.guid_of(orig), og, 'the original keeps its GUID')
+    h.ok('was defined with the genid value of domain \'vi-nographics\'' in d.log_text(),
+         'genvirtd says in its log that the copy got a new value (never the value)')
+    for name in ('vi-nographics', 'vi-nographics-clone'):
+        h.cmd_ok(d.virsh('start', name), 'virsh start %s' % name)
+    g_orig = tooltest.check_guid(h, d, 'vi-nographics', 'the started original')
+    g_clone = tooltest.check_guid(h, d, 'vi-nographics-clone', 'the started clone')
+    h.ok(g_orig == og and g_clone == cg and og != cg,
+         'both run, each with the GUID of its own config')
+    for name in ('vi-nographics', 'vi-nographics-clone'):
+        d.virsh('destroy', name)
 
+    # ---- virt-clone --preserve-data onto an image copied beforehand
     copy = os.path.join(h.workdir, 'vi-clone.qcow2')
     shutil.copyfile(img1, copy)
     t0 = time.monotonic()
@@ -164,26 +208,12 @@ def main(h):
     h.ok(r.rc == 0 and "Clone 'vi-clone' created successfully" in r.out,
          'virt-clone --original vi-nographics --name vi-clone --file COPY --preserve-data '
          '(%.1f s)' % (time.monotonic() - t0), r.describe())
-    orig = d.virsh('dumpxml', '--inactive', 'vi-nographics').out
     clone = d.virsh('dumpxml', '--inactive', 'vi-clone').out
-    ou, cu = tooltest.domain_uuid(orig), tooltest.domain_uuid(clone)
-    h.ok(ou and cu and ou != cu, 'the clone has a new uuid (%s)' % cu)
-    macs = [re.findall(r"<mac address='([0-9a-f:]+)'/>", x) for x in (orig, clone)]
-    h.ok(macs[0] and macs[1] and not set(macs[0]) & set(macs[1]), 'and a new MAC %r' % macs[1])
     h.ok(("<source file='%s'/>" % copy) in clone and img1 not in clone,
-         'and its own image', clone)
-    og, cg = gvtest.guid_of(orig), gvtest.guid_of(clone)
-    h.ok(og and cg and og != cg, 'the clone\'s GUID is not the original\'s (a clone is told it '
-         'is a new machine: DESIGN.md 2.2)',
-         'virt-clone copies <genid> with its value; genvirtd keeps it'
-         if og and og == cg else None)
-    r = d.virsh('start', 'vi-clone')
-    h.cmd_ok(r, 'virsh start vi-clone')
-    h.eq(tooltest.check_guid(h, d, 'vi-clone', 'the started clone'), cg,
-         'the running clone has the GUID of its config')
+         'the clone uses that image', clone)
+    pg = gvtest.guid_of(clone)
+    h.ok(pg and pg not in (og, cg), 'and has a GUID of its own')
 
-    for name in ('vi-vnc', 'vi-clone'):
-        d.virsh('destroy', name)
     d.stop()
     h.check_no_qemus()
 
