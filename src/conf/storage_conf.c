@@ -366,7 +366,9 @@ gvStoragePoolDefFormat(const gvStoragePoolDef *def, const gvStoragePoolStats *st
     gvBufferAsprintf(&buf, "<pool type='%s'>\n", gvStoragePoolTypeTypeToString(def->type));
     gvBufferAdjustIndent(&buf, 2);
     gvBufferEscapeString(&buf, "<name>%s</name>\n", def->name);
-    gvBufferAsprintf(&buf, "<uuid>%s</uuid>\n", gvUUIDFormat(def->uuid, uuid));
+    /* the driver gives every pool one */
+    if (def->hasUUID)
+        gvBufferAsprintf(&buf, "<uuid>%s</uuid>\n", gvUUIDFormat(def->uuid, uuid));
     gvBufferAsprintf(&buf, "<capacity unit='bytes'>%llu</capacity>\n", stats->capacity);
     gvBufferAsprintf(&buf, "<allocation unit='bytes'>%llu</allocation>\n", stats->allocation);
     gvBufferAsprintf(&buf, "<available unit='bytes'>%llu</available>\n", stats->available);

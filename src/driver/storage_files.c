@@ -180,6 +180,7 @@ gvStoragePoolFormatXML(const char *dir)
     def.name = (char *)dir;
     def.targetPath = (char *)dir;
     gvStoragePoolUUID(dir, def.uuid);
+    def.hasUUID = true;
     (void)gvStoragePoolGetInfo(dir, &info, NULL);
     stats.capacity = info.capacity;
     stats.allocation = info.allocation;
