@@ -3,9 +3,20 @@
 # (warnings are errors), the same suites under ASan+UBSan, the unit suites
 # under valgrind, and a short libFuzzer run of each fuzz target (clang).
 # Ends with "N passed, N failed" counting every TAP test case.
+# --long: every crash point (tests/integration/crashpoints.py), not a sample.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
+
+for arg in "$@"; do
+    case $arg in
+    --long) export GENVIRT_TEST_LONG=1 ;;
+    *)
+        echo "usage: $0 [--long]" >&2
+        exit 2
+        ;;
+    esac
+done
 
 bash scripts/install-deps.sh || exit 1
 

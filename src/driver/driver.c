@@ -10,6 +10,7 @@
 
 #include "driver.h"
 #include "gvbuffer.h"
+#include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvxml.h"
@@ -417,6 +418,8 @@ gvDriverDefineXML(gvDriver *drv, const char *xml, unsigned int flags, GError **e
 
     if (gvDriverSaveConfig(drv, def, error) < 0)
         goto cleanup;
+    /* the config is durable; the domain list does not have it yet */
+    GV_CRASH_POINT("define:config-written");
 
     if (byUUID) {
         /* a transient domain made persistent is "added", as libvirt says */
@@ -491,6 +494,7 @@ gvDriverUndefineFull(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool e
         goto cleanup;
     if (gvDriverRemoveConfig(drv, obj->def->name, error) < 0)
         goto cleanup;
+    GV_CRASH_POINT("undefine:config-removed");
     {
         g_autofree char *link = gvDriverAutostartPath(drv, obj->def->name);
 

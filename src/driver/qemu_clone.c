@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvfile.h"
 #include "qemu_clone.h"
@@ -360,6 +361,8 @@ gvQemuDomainClone(gvDriver *drv, gvDomainObj *obj, const char *name, const char 
         !(plan = gvClonePlan(srcName, clone, source, files, copy, error)) ||
         gvCloneMake(plan, copy, shared, error) < 0)
         goto endjob;
+    /* the clone's disks exist; no config names them yet */
+    GV_CRASH_POINT("clone:disks-made");
     /* overlay mode: the source moves onto its own overlay before anyone uses the base */
     if (!copy && plan->len > 0) {
         g_mutex_lock(&drv->defineLock);
@@ -374,6 +377,8 @@ gvQemuDomainClone(gvDriver *drv, gvDomainObj *obj, const char *name, const char 
         obj->def = g_steal_pointer(&source);
         gvDomainObjUnlock(obj);
         g_mutex_unlock(&drv->defineLock);
+        /* the source is on its overlay; the clone not yet defined */
+        GV_CRASH_POINT("clone:source-moved");
     }
     xml = gvDomainDefFormat(clone, GV_DOMAIN_DEF_FORMAT_SECURE | GV_DOMAIN_DEF_FORMAT_INACTIVE);
     ret = gvDriverDefineXML(drv, xml, 0, error);
@@ -387,6 +392,7 @@ gvQemuDomainClone(gvDriver *drv, gvDomainObj *obj, const char *name, const char 
             (void)unlink(g_array_index(plan, gvCloneDisk, i).path);
         goto endjob;
     }
+    GV_CRASH_POINT("clone:defined");
     gvDomainObjLock(ret);
     gvDriverEmitEvent(drv, ret, GV_DOMAIN_EVENT_ID_GENID_CHANGED, 0, GV_DOMAIN_GENID_CHANGED_CLONE);
     gvDomainObjUnlock(ret);

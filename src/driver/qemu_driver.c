@@ -337,8 +337,9 @@ gvDriverStartup(gvDriver *drv)
     guint i;
 
     gvQemuSnapshotLoadAll(drv);
-    gvQemuManagedSaveLoadAll(drv);
+    /* after the reconnect: a domain still running has no valid managed save image */
     gvQemuProcessReconnectAll(drv);
+    gvQemuManagedSaveLoadAll(drv);
     all = gvDomainObjListCollect(drv->domains);
     for (i = 0; i < all->len; i++) {
         gvDomainObj *obj = g_ptr_array_index(all, i);

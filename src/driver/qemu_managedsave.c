@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvsaveimage.h"
@@ -58,8 +59,27 @@ gvQemuManagedSaveLoadAll(gvDriver *drv)
         gvDomainObj *obj = g_ptr_array_index(all, i);
 
         gvDomainObjLock(obj);
-        if (!gvDomainObjIsActive(obj))
+        if (!gvDomainObjIsActive(obj)) {
             gvQemuManagedSaveProbe(drv, obj);
+        } else {
+            /*
+             * A managed save that a crash cut short after its image was
+             * complete but before its QEMU stopped: the QEMU runs on (the
+             * reconnect resumes it), and the image, which the guest will
+             * leave behind, must never be restored over its later state
+             * with the same GUID
+             */
+            g_autofree char *path = gvQemuManagedSavePath(drv, obj->def->name);
+            g_autoptr(GError) local = NULL;
+
+            if (g_file_test(path, G_FILE_TEST_EXISTS)) {
+                g_message("domain '%s' runs on: removing its managed save image '%s'",
+                          obj->def->name, path);
+                if (gvFileRemoveDurable(path, &local) < 0)
+                    g_warning("%s", local->message);
+            }
+            gvQemuDomainGetPriv(obj)->managedSave = false;
+        }
         gvDomainObjUnlock(obj);
     }
 }
@@ -124,8 +144,10 @@ gvQemuManagedSave(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError **
     path = gvQemuManagedSavePath(drv, obj->def->name);
     if (gvDirEnsure(dir, 0700, error) < 0)
         goto cleanup;
-    if ((rc = gvQemuSaveLocked(drv, obj, path, NULL, flags, error)) == 0)
+    if ((rc = gvQemuSaveLocked(drv, obj, path, NULL, flags, error)) == 0) {
         gvQemuDomainGetPriv(obj)->managedSave = true;
+        GV_CRASH_POINT("managedsave:done");
+    }
 
 cleanup:
     gvQemuManagedSaveEndJob(obj);
@@ -199,7 +221,11 @@ gvQemuManagedSaveDefineXML(gvDriver *drv, gvDomainObj *obj, const char *dxml, un
 static int
 gvQemuManagedSaveConsume(gpointer opaque, GError **error)
 {
-    return gvFileRemoveDurable(opaque, error);
+    if (gvFileRemoveDurable(opaque, error) < 0)
+        return -1;
+    /* the image is gone; the restored guest has not run yet */
+    GV_CRASH_POINT("managedsave:consumed");
+    return 0;
 }
 
 int
@@ -246,6 +272,7 @@ gvQemuManagedSaveStart(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GErr
         return -1;
     }
     priv->managedSave = false;
+    GV_CRASH_POINT("managedsave:started");
     g_message("domain '%s' started from its managed save image", obj->def->name);
     return 1;
 }

@@ -17,6 +17,7 @@
 #include <glib-unix.h>
 
 #include "gvbuffer.h"
+#include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvxml.h"
@@ -83,22 +84,30 @@ gvQemuWatchCtxFree(gpointer opaque)
 
 /* ---- status files ------------------------------------------------------- */
 
-int
-gvQemuProcessWriteStatus(gvDriver *drv, gvDomainObj *obj, GError **error)
+/*
+ * The status file of @obj running @def.  @starting: a start not yet
+ * checked, whose QEMU (pid 0: maybe not spawned yet) a restarted daemon
+ * stops rather than adopts.  Only the last write of a start is @durable:
+ * a crash of the daemon alone loses no written file, and one of the
+ * machine takes QEMU with it.
+ */
+static int
+gvQemuProcessWriteStatusFull(gvDriver *drv, gvDomainObj *obj, const gvDomainDef *def, int state,
+                             int reason, bool starting, bool durable, GError **error)
 {
     gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
-    g_autofree char *path = gvDriverStatusPath(drv, obj->def->name);
+    g_autofree char *path = gvDriverStatusPath(drv, def->name);
     g_auto(gvBuffer) buf = GV_BUFFER_INIT;
-    char *xml = gvDomainDefFormat(obj->def, GV_DOMAIN_DEF_FORMAT_SECURE);
+    char *xml = gvDomainDefFormat(def, GV_DOMAIN_DEF_FORMAT_SECURE);
     char *all;
     int rc;
 
     gvBufferAsprintf(&buf,
                      "<domstatus state='%d' reason='%d' pid='%d' started='%" G_GINT64_FORMAT
-                     "' persistent='%s' tainted='%s'%s",
-                     obj->state, obj->reason, (int)priv->pid, priv->startTime,
-                     obj->persistent ? "yes" : "no", priv->tainted ? "yes" : "no",
-                     priv->incoming ? " migration='incoming'" : "");
+                     "' persistent='%s' tainted='%s'%s%s",
+                     state, reason, (int)priv->pid, priv->startTime, obj->persistent ? "yes" : "no",
+                     priv->tainted ? "yes" : "no", priv->incoming ? " migration='incoming'" : "",
+                     starting ? " starting='yes'" : "");
     gvBufferEscapeString(&buf, " monitor='%s'>\n", priv->monitorPath);
     gvBufferAdjustIndent(&buf, 2);
     {
@@ -114,9 +123,19 @@ gvQemuProcessWriteStatus(gvDriver *drv, gvDomainObj *obj, GError **error)
     gvBufferAdjustIndent(&buf, -2);
     gvBufferAddLit(&buf, "</domstatus>\n");
     all = gvBufferContentAndReset(&buf);
-    rc = gvFileWriteAtomic(path, all, strlen(all), 0600, error);
+    if (durable)
+        rc = gvFileWriteAtomic(path, all, strlen(all), 0600, error);
+    else
+        rc = gvFileWriteVisible(path, all, strlen(all), 0600, error);
     gvSecretFree(all);
     return rc;
+}
+
+int
+gvQemuProcessWriteStatus(gvDriver *drv, gvDomainObj *obj, GError **error)
+{
+    return gvQemuProcessWriteStatusFull(drv, obj, obj->def, obj->state, obj->reason, false, true,
+                                        error);
 }
 
 static void
@@ -764,6 +783,7 @@ gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
     g_autoptr(GError) spawnErr = NULL;
     const char *name;
     bool portsTaken = false;
+    int rc;
 
     if (gvDomainObjIsActive(obj)) {
         gvReportError(error, GV_ERR_OPERATION_INVALID, "domain is already running");
@@ -858,6 +878,15 @@ gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
     if ((logfd = gvQemuProcessOpenLog(drv, name, cmd, error)) < 0)
         goto error_unlocked;
     logOffset = lseek(logfd, 0, SEEK_END);
+    /* a restarted daemon must find (and stop) a QEMU whose start a crash cut short */
+    gvDomainObjLock(obj);
+    priv->pid = 0;
+    rc = gvQemuProcessWriteStatusFull(drv, obj, live, GV_DOMAIN_PAUSED,
+                                      GV_DOMAIN_PAUSED_STARTING_UP, true, false, error);
+    gvDomainObjUnlock(obj);
+    if (rc < 0)
+        goto error_unlocked;
+    GV_CRASH_POINT("start:status-written");
 
     if (!g_spawn_async_with_pipes_and_fds(
             NULL, (const char *const *)gvCommandGetArgv(cmd), gvCommandGetEnv(cmd),
@@ -887,7 +916,15 @@ gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
     g_source_set_callback(watch, G_SOURCE_FUNC(gvQemuChildExited), w, gvQemuWatchCtxFree);
     g_source_attach(watch, drv->ctx);
     priv->exitSource = watch;
+    rc = gvQemuProcessWriteStatusFull(drv, obj, live, GV_DOMAIN_PAUSED,
+                                      GV_DOMAIN_PAUSED_STARTING_UP, true, false, error);
     gvDomainObjUnlock(obj);
+    if (rc < 0) {
+        gvDomainObjLock(obj);
+        goto error;
+    }
+    /* QEMU runs (paused) with the GUID; nobody has checked it yet */
+    GV_CRASH_POINT("start:spawned");
 
     if (!(mon =
               gvQemuProcessOpenMonitor(drv, obj, monitorPath, GV_QEMU_MONITOR_TIMEOUT_MS, error))) {
@@ -924,6 +961,8 @@ gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
         gvDomainObjLock(obj);
         goto error;
     }
+    if (restore)
+        GV_CRASH_POINT("start:incoming-loaded");
 
     /* the GUID QEMU reports must be the one we passed */
     if (live->genid) {
@@ -965,6 +1004,25 @@ gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
             goto error;
         }
     }
+    /*
+     * Checked and complete: from here a restarted daemon adopts this QEMU
+     * (paused, or running once it is resumed) instead of stopping it,
+     * since what comes next may consume what it was started from (a
+     * managed save image)
+     */
+    if (!incoming) {
+        gvDomainObjLock(obj);
+        /* the id a reconnect finds it active by */
+        live->id = g_atomic_int_add(&drv->nextID, 1);
+        rc = gvQemuProcessWriteStatusFull(drv, obj, live, GV_DOMAIN_PAUSED,
+                                          GV_DOMAIN_PAUSED_STARTING_UP, false, false, error);
+        gvDomainObjUnlock(obj);
+        if (rc < 0) {
+            gvDomainObjLock(obj);
+            goto error;
+        }
+    }
+    GV_CRASH_POINT("start:verified");
     if (opts->beforeRun && opts->beforeRun(opts->opaque, error) < 0) {
         gvDomainObjLock(obj);
         goto error;
@@ -973,6 +1031,7 @@ gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
         gvDomainObjLock(obj);
         goto error;
     }
+    GV_CRASH_POINT("start:resumed");
 
     gvDomainObjLock(obj);
     if (priv->exited) {
@@ -980,7 +1039,8 @@ gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
                       "QEMU exited while domain '%s' was starting: see its log", name);
         goto error;
     }
-    live->id = g_atomic_int_add(&drv->nextID, 1);
+    if (live->id <= 0)
+        live->id = g_atomic_int_add(&drv->nextID, 1);
     /* the persistent definition waits in newDef (it may already be there) */
     if (obj->persistent && !obj->newDef)
         obj->newDef = obj->def;
@@ -1191,6 +1251,7 @@ typedef struct {
     bool persistent;
     bool tainted;
     bool incoming;
+    bool starting; /* a start a crash cut short before QEMU was checked */
     char *monitor;
     gvDomainDef *def;
 } gvQemuStatus;
@@ -1213,6 +1274,7 @@ gvQemuStatusParse(const char *path, gvQemuStatus *st, GError **error)
     g_autofree char *tainted = NULL;
     g_autofree char *started = NULL;
     g_autofree char *migration = NULL;
+    g_autofree char *starting = NULL;
     size_t len;
     int pid = 0;
     guint64 t = 0;
@@ -1230,9 +1292,11 @@ gvQemuStatusParse(const char *path, gvQemuStatus *st, GError **error)
         gvXMLPropString(root, "started", GV_XML_PROP_REQUIRED, &started, error) < 0 ||
         gvXMLPropString(root, "persistent", GV_XML_PROP_REQUIRED, &persistent, error) < 0 ||
         gvXMLPropString(root, "tainted", GV_XML_PROP_NONE, &tainted, error) < 0 ||
-        gvXMLPropString(root, "migration", GV_XML_PROP_NONE, &migration, error) < 0)
+        gvXMLPropString(root, "migration", GV_XML_PROP_NONE, &migration, error) < 0 ||
+        gvXMLPropString(root, "starting", GV_XML_PROP_NONE, &starting, error) < 0)
         return -1;
     st->incoming = migration && g_str_equal(migration, "incoming");
+    st->starting = starting && g_str_equal(starting, "yes");
     if (!(dom = gvXMLNodeGetChild(root, "domain"))) {
         gvReportError(error, GV_ERR_INTERNAL_ERROR, "status file '%s' has no <domain>", path);
         return -1;
@@ -1245,6 +1309,43 @@ gvQemuStatusParse(const char *path, gvQemuStatus *st, GError **error)
     st->persistent = g_str_equal(persistent, "yes");
     st->tainted = tainted && g_str_equal(tainted, "yes");
     return 0;
+}
+
+/*
+ * Stops the QEMU of a start that was cut short: by @pid when it is known
+ * and ours, else (a crash between the spawn and the status file naming
+ * its pid) through its @monitor socket, which only that QEMU listens on
+ */
+static void
+gvQemuProcessQuitUnchecked(GPid pid, const unsigned char *uuid, const char *monitor)
+{
+    static const char quit[] = "{\"execute\":\"qmp_capabilities\"}\n{\"execute\":\"quit\"}\n";
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    struct timeval tv = { .tv_sec = 5 };
+    char buf[512];
+    int fd;
+
+    if (pid > 0 && gvQemuProcessIsOurs(pid, uuid)) {
+        (void)kill(pid, SIGKILL);
+        return;
+    }
+    if (strlen(monitor) >= sizeof(addr.sun_path))
+        return;
+    memcpy(addr.sun_path, monitor, strlen(monitor) + 1);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+        return;
+    /* no QEMU holds the socket: the start never spawned one */
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        close(fd);
+        return;
+    }
+    (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    if (send(fd, quit, sizeof(quit) - 1, MSG_NOSIGNAL) == (ssize_t)(sizeof(quit) - 1)) {
+        /* until QEMU hangs up: it has quit */
+        while (read(fd, buf, sizeof(buf)) > 0)
+            ;
+    }
+    close(fd);
 }
 
 /*
@@ -1269,6 +1370,16 @@ gvQemuProcessReconnectLoad(gvDriver *drv, const char *path)
         return NULL;
     }
     name = g_strdup(st.def->name);
+    /* a start cut short: its QEMU (if any) never ran as far as anyone was told */
+    if (st.starting) {
+        g_message("domain '%s': a start was cut short by the restart; its QEMU (pid %d) is stopped",
+                  name, (int)st.pid);
+        gvQemuProcessQuitUnchecked(st.pid, st.def->uuid, st.monitor);
+        (void)unlink(st.monitor);
+        gvQemuProcessRemoveStatus(drv, name);
+        gvQemuStatusClear(&st);
+        return NULL;
+    }
     if (!gvQemuProcessIsOurs(st.pid, st.def->uuid)) {
         g_autoptr(gvDomainObj) known = gvDomainObjListFindByUUID(drv->domains, st.def->uuid);
 
@@ -1334,6 +1445,49 @@ gvQemuProcessReconnectLoad(gvDriver *drv, const char *path)
 }
 
 /*
+ * After a reconnect (@obj unlocked): a save the restart cut short leaves
+ * the guest paused, and resumes it as a failed save does; and the state
+ * becomes what QEMU says (a start cut short between `cont` and its last
+ * status write recorded it paused).
+ */
+static void
+gvQemuProcessReconnectSyncState(gvDriver *drv, gvDomainObj *obj, gvQemuMonitor *mon)
+{
+    g_autoptr(GError) local = NULL;
+    g_autofree char *status = NULL;
+    bool resume;
+    gvDomainState state;
+    int reason;
+
+    gvDomainObjLock(obj);
+    resume = obj->state == GV_DOMAIN_PAUSED && obj->reason == GV_DOMAIN_PAUSED_SAVE;
+    gvDomainObjUnlock(obj);
+    if (resume && gvQemuMonitorCont(mon, &local) < 0) {
+        g_warning("domain '%s': cannot resume the guest of a save cut short: %s", obj->def->name,
+                  local->message);
+        return;
+    }
+    if (gvQemuMonitorQueryStatus(mon, &status, &local) < 0) {
+        g_warning("domain '%s': %s", obj->def->name, local->message);
+        return;
+    }
+    gvDomainObjLock(obj);
+    state = obj->state;
+    reason = obj->reason;
+    if (resume) {
+        gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_SAVE_CANCELED);
+    } else if (g_str_equal(status, "running") && obj->state == GV_DOMAIN_PAUSED) {
+        gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_UNPAUSED);
+    } else if (!g_str_equal(status, "running") && obj->state == GV_DOMAIN_RUNNING) {
+        gvDriverSetState(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_UNKNOWN);
+    }
+    if ((state != obj->state || reason != obj->reason) &&
+        gvQemuProcessWriteStatus(drv, obj, &local) < 0)
+        g_warning("domain '%s': %s", obj->def->name, local->message);
+    gvDomainObjUnlock(obj);
+}
+
+/*
  * Phase two, on a thread of its own: connects to the monitor (retrying as
  * long as QEMU lives: it may be stopped, or slow), checks its GUID, and
  * lets go of the job.
@@ -1387,6 +1541,7 @@ gvQemuProcessReconnectThread(gpointer opaque)
             g_warning(
                 "domain '%s': QEMU reports another genid than its status file: QEMU's is used",
                 name);
+        gvQemuProcessReconnectSyncState(drv, obj, mon);
         gvQemuMonitorUnref(mon);
         gvDomainObjLock(obj);
         if (obj->def->genid && !error)

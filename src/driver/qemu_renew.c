@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvsaveimage.h"
@@ -55,9 +56,12 @@ gvQemuRenewInactive(gvDriver *drv, gvDomainObj *obj, GError **error)
 {
     g_autoptr(gvDomainDef) config = gvDomainDefCopy(obj->def, error);
 
-    if (!config || gvDomainGenidDefRegenerate(config->genid, error) < 0 ||
-        gvDriverSaveConfig(drv, config, error) < 0)
+    if (!config || gvDomainGenidDefRegenerate(config->genid, error) < 0)
         return -1;
+    GV_CRASH_POINT("renew:guid-chosen");
+    if (gvDriverSaveConfig(drv, config, error) < 0)
+        return -1;
+    GV_CRASH_POINT("renew:persisted");
     gvDomainDefFree(obj->def);
     obj->def = g_steal_pointer(&config);
     gvDriverEmitEvent(drv, obj, GV_DOMAIN_EVENT_ID_GENID_CHANGED, 0, GV_DOMAIN_GENID_CHANGED_RENEW);
@@ -85,6 +89,8 @@ gvQemuRenewRestart(gvDriver *drv, gvDomainObj *obj, GError **error)
 
     if (gvDirEnsure(dir, 0700, error) < 0 || gvQemuSaveLocked(drv, obj, path, NULL, 0, error) < 0)
         return -1;
+    /* the guest's state is in the image, its QEMU gone, the new one not started */
+    GV_CRASH_POINT("renew:saved");
     if (gvQemuSaveImageLoad(path, &def, &state, &fd, error) < 0)
         goto failed;
     opts.paused = state == GV_SAVE_IMAGE_STATE_PAUSED;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "gvbuffer.h"
+#include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvsaveimage.h"
 #include "qemu_driver.h"
@@ -183,13 +184,25 @@ gvQemuSaveLocked(gvDriver *drv, gvDomainObj *obj, const char *path, const char *
     gvSecretFree(g_steal_pointer(&xml));
     /* a non-live save: the guest stops first, so its memory is written once */
     if (rc == 0 && wasRunning && (rc = gvQemuMonitorStop(mon, error)) == 0) {
+        g_autoptr(GError) local = NULL;
+
         gvDomainObjLock(obj);
+        /* QEMU's STOP event may have been first */
         if (obj->state == GV_DOMAIN_RUNNING)
             gvDriverSetState(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_SAVE);
+        /* a restarted daemon resumes a guest that a save cut short left paused */
+        if (gvQemuProcessWriteStatus(drv, obj, &local) < 0)
+            g_warning("domain '%s': %s", name, local->message);
         gvDomainObjUnlock(obj);
     }
+    /* the image has its header, not yet the guest's memory */
+    if (rc == 0)
+        GV_CRASH_POINT("save:image-started");
     if (rc == 0)
         rc = gvQemuSaveStream(obj, mon, w.fd, error);
+    /* the stream is written, the image not yet complete and synced */
+    if (rc == 0)
+        GV_CRASH_POINT("save:streamed");
     if (rc == 0)
         rc = gvSaveImageWriterFinish(&w, flags & GV_DOMAIN_SAVE_BYPASS_CACHE, error);
     if (rc < 0 && wasRunning) {
@@ -205,13 +218,24 @@ gvQemuSaveLocked(gvDriver *drv, gvDomainObj *obj, const char *path, const char *
     priv->saving = false;
     priv->abortJob = false;
     if (rc < 0) {
-        if (wasRunning && obj->state == GV_DOMAIN_PAUSED)
-            gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_SAVE_CANCELED);
+        if (wasRunning) {
+            g_autoptr(GError) local = NULL;
+
+            /* QEMU's RESUME event may have been first */
+            if (obj->state == GV_DOMAIN_PAUSED)
+                gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_SAVE_CANCELED);
+            if (gvDomainObjIsActive(obj) && gvQemuProcessWriteStatus(drv, obj, &local) < 0)
+                g_warning("domain '%s': %s", name, local->message);
+        }
         return -1;
     }
     g_message("domain '%s' saved to '%s'", obj->def->name, path);
     /* the image is complete and durable: this QEMU may go */
-    return gvQemuProcessStop(drv, obj, GV_DOMAIN_SHUTOFF_SAVED, false, error);
+    GV_CRASH_POINT("save:image-complete");
+    if (gvQemuProcessStop(drv, obj, GV_DOMAIN_SHUTOFF_SAVED, false, error) < 0)
+        return -1;
+    GV_CRASH_POINT("save:qemu-stopped");
+    return 0;
 }
 
 int
@@ -342,6 +366,8 @@ gvQemuRestoreLocked(gvDriver *drv, gvDomainObj *obj, gvDomainDef *def, int fd,
         fixed = regenerated == 0;
         explicit_bzero(old, sizeof(old));
     }
+    /* a new GUID chosen, the config not yet updated */
+    GV_CRASH_POINT("restore:guid-chosen");
     /* persisted before QEMU starts: the config learns the new GUID first */
     if (newGenid && obj->persistent && obj->def->genid &&
         obj->def->genid->autoGen == GV_TRISTATE_BOOL_YES) {
@@ -355,6 +381,8 @@ gvQemuRestoreLocked(gvDriver *drv, gvDomainObj *obj, gvDomainDef *def, int fd,
             return -1;
         gvDomainDefFree(obj->def);
         obj->def = g_steal_pointer(&config);
+        /* the config has the new GUID; no QEMU has it yet */
+        GV_CRASH_POINT("restore:guid-persisted");
     }
 
     /* the image's definition runs; the config waits for the next shutdown */
@@ -378,6 +406,7 @@ gvQemuRestoreLocked(gvDriver *drv, gvDomainObj *obj, gvDomainDef *def, int fd,
         }
         return -1;
     }
+    GV_CRASH_POINT("restore:started");
     if (opts->dropCache)
         (void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
     /* the value (never in an event) is stored and QEMU reported it */

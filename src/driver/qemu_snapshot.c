@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "gvbuffer.h"
+#include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvxml.h"
@@ -360,9 +361,15 @@ gvQemuSnapshotCreate(gvDriver *drv, gvDomainObj *obj, const char *xml, unsigned 
     }
     if (rc < 0)
         goto cleanup;
+    /* the images hold the snapshot; its metadata is not written yet */
+    GV_CRASH_POINT("snapshot:taken");
     oldCurrent = g_strdup(priv->currentSnapshot);
-    if (gvQemuSnapshotSaveMetadata(drv, obj->def->name, def, error) < 0 ||
-        gvQemuSnapshotSetCurrent(drv, obj, def->name, error) < 0) {
+    if (gvQemuSnapshotSaveMetadata(drv, obj->def->name, def, error) < 0) {
+        gvQemuSnapshotCreateUndo(drv, obj, def, g_steal_pointer(&oldCurrent));
+        goto cleanup;
+    }
+    GV_CRASH_POINT("snapshot:metadata-written");
+    if (gvQemuSnapshotSetCurrent(drv, obj, def->name, error) < 0) {
         gvQemuSnapshotCreateUndo(drv, obj, def, g_steal_pointer(&oldCurrent));
         goto cleanup;
     }
@@ -435,10 +442,14 @@ gvQemuSnapshotRevert(gvDriver *drv, gvDomainObj *obj, const char *name, unsigned
     if (gvDomainObjIsActive(obj) &&
         gvQemuProcessStop(drv, obj, GV_DOMAIN_SHUTOFF_FROM_SNAPSHOT, false, error) < 0)
         goto cleanup;
+    /* the old QEMU is gone, the new GUID not yet persisted */
+    GV_CRASH_POINT("revert:old-stopped");
 
     /* persist the new GUID first */
     if (obj->persistent && gvDriverSaveConfig(drv, def, error) < 0)
         goto cleanup;
+    /* persisted; no QEMU has it yet */
+    GV_CRASH_POINT("revert:guid-persisted");
     gvDomainDefFree(obj->def);
     obj->def = g_steal_pointer(&def);
     g_clear_pointer(&obj->newDef, gvDomainDefFree);
@@ -452,6 +463,7 @@ gvQemuSnapshotRevert(gvDriver *drv, gvDomainObj *obj, const char *name, unsigned
         gvDomainObjLock(obj);
         if (rc < 0)
             goto cleanup;
+        GV_CRASH_POINT("revert:images-reverted");
         rc = -1;
         obj->state = GV_DOMAIN_SHUTOFF; /* it was, and stays, shut off: no event */
         obj->reason = GV_DOMAIN_SHUTOFF_FROM_SNAPSHOT;
@@ -467,6 +479,7 @@ gvQemuSnapshotRevert(gvDriver *drv, gvDomainObj *obj, const char *name, unsigned
         if (gvQemuProcessStart(drv, obj, startFlags, name, NULL, error) < 0)
             goto cleanup;
     }
+    GV_CRASH_POINT("revert:started");
     if (gvQemuSnapshotSetCurrent(drv, obj, name, error) < 0)
         goto cleanup;
     /* the value (never in an event) is stored and, if running, checked over QMP */

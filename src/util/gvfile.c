@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvfile.h"
 
@@ -252,9 +253,15 @@ gvFileWriteReplace(const char *path, const char *data, size_t len, unsigned int 
         goto error;
     }
     fd = -1;
+    /* the durable writes only: the temporary file is complete and synced */
+    if (durable)
+        GV_CRASH_POINT("file:before-rename");
     if (rename(tmp, path) < 0)
         goto error;
-    return durable ? gvFsyncDir(dir, error) : 0;
+    if (!durable)
+        return 0;
+    GV_CRASH_POINT("file:before-dir-sync");
+    return gvFsyncDir(dir, error);
 
 error:
     gvReportSystemError(error, errno, "cannot write '%s'", path);

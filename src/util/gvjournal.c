@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvjournal.h"
@@ -518,8 +519,12 @@ gvJournalThread(gpointer opaque)
             j->busy = true;
             g_mutex_unlock(&j->lock);
             rc = gvJournalSyncNames(j, names, &error);
+            /* the files are durable, their records not yet wiped */
+            GV_CRASH_POINT("journal:checkpoint-synced");
             if (rc == 0)
                 rc = gvJournalFileWipe(o, &error);
+            if (rc == 0)
+                GV_CRASH_POINT("journal:checkpoint-wiped");
             if (rc == 0)
                 rc = gvJournalNewNonce(o, &error);
             g_mutex_lock(&j->lock);
@@ -743,12 +748,14 @@ gvJournalWrite(gvJournal *j, const char *name, const char *data, size_t len, GEr
     explicit_bzero(rec, recLen);
     g_free(rec);
 
+    GV_CRASH_POINT("journal:appended");
     /* outside the lock: concurrent writers share flushes; this one also
      * covers every record before it in the file */
     if (fdatasync(fd) < 0) {
         gvReportSystemError(error, errno, "cannot sync the journal of '%s'", j->dir);
         return -1;
     }
+    GV_CRASH_POINT("journal:synced");
     /* the removal is durable: the old contents may go */
     if (retired)
         gvFileRecycle(retired);
@@ -821,6 +828,7 @@ gvJournalRename(gvJournal *j, const char *oldName, const char *newName, const ch
                             oldName, f->path);
         goto cleanup;
     }
+    GV_CRASH_POINT("journal:rename-recorded");
     f->tail += recLen;
     j->seq++;
     g_hash_table_add(f->names, g_strdup(newName));
