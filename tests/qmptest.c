@@ -279,7 +279,7 @@ testMonitorCommands(const void *opaque)
     gvQemuMonitor *mon;
 
     loopStart(&l);
-    mon = gvQemuMonitorOpen(path, l.ctx, &callbacks, &l, NULL, 5000, &error);
+    mon = gvQemuMonitorOpen(path, NULL, 0, l.ctx, &callbacks, &l, NULL, 5000, &error);
     g_assert_no_error(error);
     g_assert_cmpint(gvQemuMonitorQueryGenid(mon, guid, &error), ==, 0);
     g_assert_cmpstr(gvUUIDFormat(guid, str), ==, GUID);
@@ -340,7 +340,7 @@ testSetupDevices(const void *opaque)
     g_assert_no_error(error);
     g_assert_true(gvQemuProcessHasBalloon(def));
     loopStart(&l);
-    mon = gvQemuMonitorOpen(path, l.ctx, &callbacks, &l, NULL, 5000, &error);
+    mon = gvQemuMonitorOpen(path, NULL, 0, l.ctx, &callbacks, &l, NULL, 5000, &error);
     g_assert_no_error(error);
     rc = gvQemuProcessSetupDevices(mon, def, &error);
     gvQemuMonitorClose(mon);
@@ -369,7 +369,7 @@ testMonitorTimeoutAndEOF(const void *opaque)
     int i;
 
     loopStart(&l);
-    mon = gvQemuMonitorOpen(path, l.ctx, &callbacks, &l, NULL, 5000, &error);
+    mon = gvQemuMonitorOpen(path, NULL, 0, l.ctx, &callbacks, &l, NULL, 5000, &error);
     g_assert_no_error(error);
     t0 = g_get_monotonic_time();
     g_assert_cmpint(gvQemuMonitorCommand(mon, "query-status", NULL, 200, NULL, &error), ==, -1);
@@ -686,7 +686,7 @@ testMonitorAsync(const void *opaque)
     gvQemuMonitor *mon;
 
     loopStart(&l);
-    mon = gvQemuMonitorOpen(path, l.ctx, &callbacks, &l, NULL, 5000, &error);
+    mon = gvQemuMonitorOpen(path, NULL, 0, l.ctx, &callbacks, &l, NULL, 5000, &error);
     g_assert_no_error(error);
     a = gvQemuMonitorCallStart(mon, "query-balloon", NULL, &error);
     b = gvQemuMonitorCallStart(mon, "query-status", NULL, &error);

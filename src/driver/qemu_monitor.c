@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -12,6 +13,7 @@
 #include <glib-unix.h>
 
 #include "gvbuffer.h"
+#include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvjson.h"
@@ -163,6 +165,9 @@ struct _gvQemuMonitor {
      */
     char *hungCommand;
     unsigned int hungMs;
+    GPid peer; /* QEMU's pid, for the test hook; 0 if unknown */
+    char *domain; /* the domain's name, or NULL */
+    char *what; /* "QEMU's monitor of domain 'NAME'", for messages */
 };
 
 void
@@ -196,6 +201,8 @@ gvQemuMonitorUnref(gvQemuMonitor *mon)
     if (mon->opaque && mon->opaqueFree)
         mon->opaqueFree(mon->opaque);
     g_free(mon->hungCommand);
+    g_free(mon->domain);
+    g_free(mon->what);
     g_mutex_clear(&mon->lock);
     g_free(mon);
 }
@@ -416,9 +423,9 @@ gvQmpPendingFree(gpointer opaque)
 }
 
 gvQemuMonitor *
-gvQemuMonitorOpen(const char *path, GMainContext *ctx, const gvQemuMonitorCallbacks *cb,
-                  gpointer opaque, GDestroyNotify opaqueFree, unsigned int timeoutMs,
-                  GError **error)
+gvQemuMonitorOpen(const char *path, const char *domain, GPid pid, GMainContext *ctx,
+                  const gvQemuMonitorCallbacks *cb, gpointer opaque, GDestroyNotify opaqueFree,
+                  unsigned int timeoutMs, GError **error)
 {
     gvQemuMonitor *mon;
     json_object *greeting;
@@ -458,6 +465,11 @@ gvQemuMonitorOpen(const char *path, GMainContext *ctx, const gvQemuMonitorCallba
     mon->opaque = opaque;
     mon->opaqueFree = opaqueFree;
     mon->pending = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, NULL);
+    mon->domain = g_strdup(domain);
+    mon->what = domain ? g_strdup_printf("QEMU's monitor of domain '%s'", domain)
+                       : g_strdup("QEMU's monitor");
+    /* never ourselves: the test hook stops and kills it */
+    mon->peer = pid != getpid() ? pid : 0;
     mon->source = g_unix_fd_source_new(fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
     g_source_set_callback(mon->source, G_SOURCE_FUNC(gvQemuMonitorIO), gvQemuMonitorRef(mon),
                           (GDestroyNotify)gvQemuMonitorUnref);
@@ -503,7 +515,8 @@ gvQemuMonitorClose(gvQemuMonitor *mon)
 }
 
 static int
-gvQemuMonitorSend(gvQemuMonitor *mon, const char *text, size_t len, int fd, GError **error)
+gvQemuMonitorSend(gvQemuMonitor *mon, const char *command, const char *text, size_t len, int fd,
+                  GError **error)
 {
     size_t done = 0;
 
@@ -515,13 +528,45 @@ gvQemuMonitorSend(gvQemuMonitor *mon, const char *text, size_t len, int fd, GErr
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            gvReportSystemError(error, errno, "cannot write to the QEMU monitor");
+            gvReportSystemError(error, errno, "cannot send '%s' to %s", command, mon->what);
             return -1;
         }
         done += (size_t)n;
     }
     return 0;
 }
+
+#if GV_WITH_TEST_HOOKS
+/*
+ * The test hook (GENVIRT_TEST_QEMU_DIES_AT): stops QEMU and waits until it
+ * is stopped, so that it cannot answer the command about to be sent.
+ * Returns the pid to SIGKILL once the command is out, or 0.
+ */
+static GPid
+gvQemuMonitorTestStopPeer(gvQemuMonitor *mon, const char *command)
+{
+    g_autofree char *path = NULL;
+    int i;
+
+    if (mon->peer <= 0 || !gvCrashPointQemuDies(mon->domain, command))
+        return 0;
+    if (kill(mon->peer, SIGSTOP) < 0)
+        return 0;
+    path = g_strdup_printf("/proc/%d/stat", (int)mon->peer);
+    for (i = 0; i < 2000; i++) {
+        g_autofree char *stat = NULL;
+        const char *end;
+
+        if (!g_file_get_contents(path, &stat, NULL, NULL))
+            break;
+        end = strrchr(stat, ')');
+        if (end && (end[2] == 'T' || end[2] == 't'))
+            break;
+        g_usleep(1000);
+    }
+    return mon->peer;
+}
+#endif
 
 /*
  * Sends @obj (a command object: "id" is added; @fd, unless -1, goes along
@@ -535,15 +580,16 @@ gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, int fd, GError **error
     const char *text;
     g_autofree char *line = NULL;
     g_autofree char *command = g_strdup(gvJSONGetString(obj, "execute"));
+    GPid doomed = 0;
 
     g_cond_init(&p->cond);
     g_mutex_lock(&mon->lock);
     p->id = g_strdup_printf("gv-%" G_GUINT64_FORMAT, ++mon->nextId);
     if (mon->hungCommand && !mon->eof) {
         gvReportError(error, GV_ERR_OPERATION_TIMEOUT,
-                      "QEMU's monitor did not answer '%s' within %u ms and has said nothing since: "
+                      "%s did not answer '%s' within %u ms and has said nothing since: "
                       "QEMU is stopped or hung ('%s' not sent)",
-                      mon->hungCommand, mon->hungMs, command ? command : "?");
+                      mon->what, mon->hungCommand, mon->hungMs, command ? command : "?");
         g_mutex_unlock(&mon->lock);
         json_object_put(obj);
         gvQmpPendingFree(p);
@@ -552,7 +598,8 @@ gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, int fd, GError **error
     p->command = g_strdup(command ? command : "?");
     if (mon->eof) {
         g_mutex_unlock(&mon->lock);
-        gvReportError(error, GV_ERR_OPERATION_FAILED, "QEMU's monitor is closed (QEMU exited?)");
+        gvReportError(error, GV_ERR_OPERATION_FAILED, "%s is closed (QEMU exited?): '%s' not sent",
+                      mon->what, p->command);
         json_object_put(obj);
         gvQmpPendingFree(p);
         return NULL;
@@ -561,8 +608,13 @@ gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, int fd, GError **error
     text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
     line = g_strdup_printf("%s\r\n", text);
     g_hash_table_insert(mon->pending, p->id, p);
+#if GV_WITH_TEST_HOOKS
+    doomed = gvQemuMonitorTestStopPeer(mon, command);
+#endif
     /* send under the lock: one command's bytes never interleave another's */
-    if (gvQemuMonitorSend(mon, line, strlen(line), fd, error) < 0) {
+    if (gvQemuMonitorSend(mon, p->command, line, strlen(line), fd, error) < 0) {
+        if (doomed > 0)
+            (void)kill(doomed, SIGKILL);
         g_hash_table_remove(mon->pending, p->id);
         g_mutex_unlock(&mon->lock);
         json_object_put(obj);
@@ -570,6 +622,10 @@ gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, int fd, GError **error
         return NULL;
     }
     g_mutex_unlock(&mon->lock);
+    if (doomed > 0) {
+        g_debug("test hook: QEMU %d dies in '%s'", (int)doomed, command);
+        (void)kill(doomed, SIGKILL);
+    }
     json_object_put(obj);
     return p;
 }
@@ -606,11 +662,11 @@ gvQemuMonitorWait(gvQemuMonitor *mon, gvQmpPending *p, gint64 deadline, unsigned
 
     if (timedOut) {
         gvReportError(error, GV_ERR_OPERATION_TIMEOUT,
-                      "QEMU's monitor did not answer '%s' within %u ms: QEMU is stopped or hung",
+                      "%s did not answer '%s' within %u ms: QEMU is stopped or hung", mon->what,
                       p->command, timeoutMs);
     } else if (!p->reply) {
         gvReportError(error, GV_ERR_OPERATION_FAILED,
-                      "QEMU's monitor closed before answering (QEMU exited?)");
+                      "%s closed before answering '%s' (QEMU exited?)", mon->what, p->command);
     } else {
         reply = json_object_get(p->reply);
         if (raw)
