@@ -100,9 +100,12 @@ gvQemuSaveSetBandwidth(gvQemuMonitor *mon, gint64 value, gint64 *old, GError **e
     return gvQemuMonitorCommand(mon, "migrate-set-parameters", args, 10000, NULL, error);
 }
 
-/* QEMU writes its migration stream to @fd (its copy shares our file offset) */
+/*
+ * QEMU writes its migration stream to @fd (its copy shares our file offset),
+ * the image @path
+ */
 static int
-gvQemuSaveStream(gvDomainObj *obj, gvQemuMonitor *mon, int fd, GError **error)
+gvQemuSaveStream(gvDomainObj *obj, gvQemuMonitor *mon, int fd, const char *path, GError **error)
 {
     gint64 oldBandwidth = 0;
     json_object *args;
@@ -118,8 +121,9 @@ gvQemuSaveStream(gvDomainObj *obj, gvQemuMonitor *mon, int fd, GError **error)
         json_object_object_add(args, "uri", json_object_new_string("fd:gv-save"));
         rc = gvQemuMonitorCommand(mon, "migrate", args, 10000, NULL, error);
     }
-    if (rc == 0)
-        rc = gvQemuMigrationWait(obj, mon, NULL, NULL, error);
+    /* QEMU's own write error ("Unable to write to file: ...") names no file */
+    if (rc == 0 && (rc = gvQemuMigrationWait(obj, mon, NULL, NULL, error)) < 0)
+        gvErrorPrefix(error, "cannot write save image '%s': ", path);
     if (rc < 0) {
         g_autoptr(GError) local = NULL;
 
@@ -189,7 +193,7 @@ gvQemuSaveLocked(gvDriver *drv, gvDomainObj *obj, const char *path, const char *
         gvDomainObjUnlock(obj);
     }
     if (rc == 0)
-        rc = gvQemuSaveStream(obj, mon, w.fd, error);
+        rc = gvQemuSaveStream(obj, mon, w.fd, path, error);
     if (rc == 0)
         rc = gvSaveImageWriterFinish(&w, flags & GV_DOMAIN_SAVE_BYPASS_CACHE, error);
     if (rc < 0 && wasRunning) {
