@@ -1,9 +1,9 @@
 /*
  * utiltest.c: UUIDs, XML hardening, buffers and shell quoting
  */
-#include <errno.h>
 #include <gvconfig.h>
 
+#include <errno.h>
 #include <string.h>
 
 #include "gvbuffer.h"

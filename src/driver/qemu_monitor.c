@@ -4,6 +4,7 @@
 #include <gvconfig.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -22,6 +23,8 @@
 
 /* a reply larger than this is not one we asked for */
 #define GV_QMP_MAX_MESSAGE (16 * 1024 * 1024)
+/* how long a command may wait to be sent when no qemu_monitor_timeout is set */
+#define GV_QMP_SEND_TIMEOUT_MS 30000
 /* "pty:" and a path */
 #define GV_QMP_MAX_PTY_PATH 4096
 
@@ -146,7 +149,18 @@ typedef struct {
 struct _gvQemuMonitor {
     gint ref;
     GMutex lock;
-    int fd;
+    /*
+     * Serializes senders, apart from @lock: a sender that waits for room in
+     * a full socket (QEMU hung) holds only this, so the main loop, Close
+     * and the waiters are never held up by it.  Taken before @lock.
+     */
+    GMutex sendLock;
+    /*
+     * The rest of a command whose send timed out half-way (sendLock): it
+     * goes out before the next command, so QEMU never sees a torn one.
+     */
+    GString *unsent;
+    int fd; /* O_NONBLOCK */
     GMainContext *ctx;
     GSource *source; /* main loop only */
     json_tokener *tok; /* main loop only */
@@ -203,6 +217,9 @@ gvQemuMonitorUnref(gvQemuMonitor *mon)
     g_free(mon->hungCommand);
     g_free(mon->domain);
     g_free(mon->what);
+    gvStringWipe(mon->unsent);
+    g_string_free(mon->unsent, TRUE);
+    g_mutex_clear(&mon->sendLock);
     g_mutex_clear(&mon->lock);
     g_free(mon);
 }
@@ -454,9 +471,19 @@ gvQemuMonitorOpen(const char *path, const char *domain, GPid pid, GMainContext *
         return NULL;
     }
 
+    /* a full socket must never block a sender (gvQemuMonitorSend) */
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+        gvReportSystemError(error, errno, "cannot make the QEMU monitor '%s' non-blocking", path);
+        if (opaque && opaqueFree)
+            opaqueFree(opaque);
+        close(fd);
+        return NULL;
+    }
     mon = g_new0(gvQemuMonitor, 1);
     mon->ref = 1;
     g_mutex_init(&mon->lock);
+    g_mutex_init(&mon->sendLock);
+    mon->unsent = g_string_new(NULL);
     mon->fd = fd;
     mon->ctx = g_main_context_ref(ctx);
     mon->tok = json_tokener_new_ex(64);
@@ -514,26 +541,77 @@ gvQemuMonitorClose(gvQemuMonitor *mon)
                                gvQemuMonitorRef(mon), (GDestroyNotify)gvQemuMonitorUnref);
 }
 
+/*
+ * Writes @len bytes of @text to the non-blocking socket, @fd (unless -1)
+ * with the first byte, waiting for room until @deadline (monotonic).
+ * *@sent gets the number of bytes written.  With sendLock held.
+ */
 static int
-gvQemuMonitorSend(gvQemuMonitor *mon, const char *command, const char *text, size_t len, int fd,
-                  GError **error)
+gvQemuMonitorSendBounded(gvQemuMonitor *mon, const char *text, size_t len, int fd, gint64 deadline,
+                         size_t *sent)
 {
-    size_t done = 0;
-
-    while (done < len) {
+    *sent = 0;
+    while (*sent < len) {
         /* @fd goes with the first byte; QEMU keeps it for "getfd" */
-        ssize_t n = done == 0 && fd >= 0 ? gvSocketSendFd(mon->fd, text, 1, fd)
-                                         : send(mon->fd, text + done, len - done, MSG_NOSIGNAL);
+        ssize_t n = *sent == 0 && fd >= 0
+                        ? gvSocketSendFd(mon->fd, text, 1, fd)
+                        : send(mon->fd, text + *sent, len - *sent, MSG_NOSIGNAL | MSG_DONTWAIT);
 
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            gvReportSystemError(error, errno, "cannot send '%s' to %s", command, mon->what);
-            return -1;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            struct pollfd pfd = { .fd = mon->fd, .events = POLLOUT };
+            gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+
+            if (left <= 0) {
+                errno = ETIMEDOUT;
+                return -1;
+            }
+            /* Close's shutdown() ends the wait at once (POLLHUP) */
+            if (poll(&pfd, 1, (int)MIN(left, G_MAXINT)) < 0 && errno != EINTR)
+                return -1;
+            continue;
         }
-        done += (size_t)n;
+        if (n < 0)
+            return -1;
+        *sent += (size_t)n;
     }
     return 0;
+}
+
+/*
+ * Sends @command's @len bytes of @text (and @fd) after what an earlier
+ * timed-out send left, within @timeoutMs.  A send that times out fails with
+ * GV_ERR_OPERATION_TIMEOUT; what it left half-sent is kept for the next.
+ */
+static int
+gvQemuMonitorSend(gvQemuMonitor *mon, const char *command, const char *text, size_t len, int fd,
+                  unsigned int timeoutMs, GError **error)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
+    size_t sent = 0;
+    int rc = 0;
+
+    g_mutex_lock(&mon->sendLock);
+    if (mon->unsent->len > 0) {
+        rc = gvQemuMonitorSendBounded(mon, mon->unsent->str, mon->unsent->len, -1, deadline, &sent);
+        memmove(mon->unsent->str, mon->unsent->str + sent, mon->unsent->len - sent);
+        explicit_bzero(mon->unsent->str + mon->unsent->len - sent, sent);
+        g_string_truncate(mon->unsent, mon->unsent->len - sent);
+        sent = 0;
+    }
+    if (rc == 0 && (rc = gvQemuMonitorSendBounded(mon, text, len, fd, deadline, &sent)) < 0 &&
+        sent > 0)
+        gvStringAppendSecret(mon->unsent, text + sent, len - sent);
+    g_mutex_unlock(&mon->sendLock);
+    if (rc < 0 && errno == ETIMEDOUT) {
+        gvReportError(error, GV_ERR_OPERATION_TIMEOUT,
+                      "%s did not take '%s' within %u ms: QEMU is stopped or hung", mon->what,
+                      command, timeoutMs);
+    } else if (rc < 0) {
+        gvReportSystemError(error, errno, "cannot send '%s' to %s", command, mon->what);
+    }
+    return rc;
 }
 
 #if GV_WITH_TEST_HOOKS
@@ -580,6 +658,8 @@ gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, int fd, GError **error
     const char *text;
     g_autofree char *line = NULL;
     g_autofree char *command = g_strdup(gvJSONGetString(obj, "execute"));
+    g_autoptr(GError) local = NULL;
+    unsigned int sendMs;
     GPid doomed = 0;
 
     g_cond_init(&p->cond);
@@ -608,24 +688,33 @@ gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, int fd, GError **error
     text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
     line = g_strdup_printf("%s\r\n", text);
     g_hash_table_insert(mon->pending, p->id, p);
+    sendMs = mon->maxTimeoutMs > 0 ? mon->maxTimeoutMs : GV_QMP_SEND_TIMEOUT_MS;
 #if GV_WITH_TEST_HOOKS
     doomed = gvQemuMonitorTestStopPeer(mon, command);
 #endif
-    /* send under the lock: one command's bytes never interleave another's */
-    if (gvQemuMonitorSend(mon, p->command, line, strlen(line), fd, error) < 0) {
+    g_mutex_unlock(&mon->lock);
+    /* not under @lock: a full socket must not hold up the main loop (sendLock orders senders) */
+    if (gvQemuMonitorSend(mon, p->command, line, strlen(line), fd, sendMs, &local) < 0) {
         if (doomed > 0)
             (void)kill(doomed, SIGKILL);
+        g_mutex_lock(&mon->lock);
+        if (g_error_matches(local, GV_ERROR, GV_ERR_OPERATION_TIMEOUT) && !mon->hungCommand) {
+            mon->hungCommand = g_strdup(p->command);
+            mon->hungMs = sendMs;
+        }
         g_hash_table_remove(mon->pending, p->id);
         g_mutex_unlock(&mon->lock);
+        g_propagate_error(error, g_steal_pointer(&local));
+        explicit_bzero(line, strlen(line));
         json_object_put(obj);
         gvQmpPendingFree(p);
         return NULL;
     }
-    g_mutex_unlock(&mon->lock);
     if (doomed > 0) {
         g_debug("test hook: QEMU %d dies in '%s'", (int)doomed, command);
         (void)kill(doomed, SIGKILL);
     }
+    explicit_bzero(line, strlen(line));
     json_object_put(obj);
     return p;
 }
@@ -691,7 +780,7 @@ struct _gvQemuMonitorCall {
     gvQemuMonitor *mon;
     gvQmpPending *pending;
     char *command;
-    gint64 sent; /* monotonic */
+    gint64 sent; /* monotonic, when the send began */
 };
 
 static gvQemuMonitorCall *
@@ -701,17 +790,20 @@ gvQemuMonitorCallStartFd(gvQemuMonitor *mon, const char *command, json_object *a
     json_object *obj = json_object_new_object();
     gvQemuMonitorCall *call;
     gvQmpPending *p;
+    gint64 start;
 
     json_object_object_add(obj, "execute", json_object_new_string(command));
     if (args)
         json_object_object_add(obj, "arguments", args);
+    /* the wait to send counts against the reply's time */
+    start = g_get_monotonic_time();
     if (!(p = gvQemuMonitorSubmit(mon, obj, fd, error)))
         return NULL;
     call = g_new0(gvQemuMonitorCall, 1);
     call->mon = gvQemuMonitorRef(mon);
     call->pending = p;
     call->command = g_strdup(command);
-    call->sent = g_get_monotonic_time();
+    call->sent = start;
     return call;
 }
 
