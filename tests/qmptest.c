@@ -25,7 +25,7 @@ typedef enum {
     STEP_SILENT, /* never answer */
     STEP_LATE, /* answer {"return": {}} after 500 ms */
     STEP_HANGUP, /* close the connection */
-    STEP_STALL, /* read nothing for 1500 ms (QEMU stopped), then answer {"return": {}} */
+    STEP_STALL, /* read nothing for 3 s (QEMU stopped), then answer {"return": {}} */
 } FakeStepKind;
 
 typedef struct {
@@ -141,7 +141,7 @@ fakeQemuThread(gpointer opaque)
         case STEP_STALL: {
             g_autofree char *reply = g_strdup_printf("{\"return\": {}, \"id\": \"%s\"}", id);
 
-            g_usleep(1500 * 1000);
+            g_usleep(3000 * 1000);
             fakeSend(fd, reply);
             break;
         }
@@ -431,27 +431,28 @@ testMonitorFullSocket(const void *opaque)
     LoopFixture l;
     char *path = fakeQemuStart(&f, steps, G_N_ELEMENTS(steps));
     g_autoptr(GError) error = NULL;
-    g_autofree char *pad = g_malloc(1024 * 1024 + 1);
+    g_autofree char *pad = g_malloc(512 * 1024 + 1);
     gvQemuMonitorCall *call;
     json_object *args;
     gvQemuMonitor *mon;
     gint64 t0;
 
-    memset(pad, 'x', 1024 * 1024);
-    pad[1024 * 1024] = '\0';
+    memset(pad, 'x', 512 * 1024);
+    pad[512 * 1024] = '\0';
     loopStart(&l);
     mon = gvQemuMonitorOpen(path, "full", 0, l.ctx, &callbacks, &l, NULL, 5000, &error);
     g_assert_no_error(error);
     gvQemuMonitorSetMaxTimeout(mon, 300);
     call = gvQemuMonitorCallStart(mon, "query-status", NULL, &error);
     g_assert_no_error(error);
-    /* 1 MiB does not fit in the socket of a QEMU that reads nothing */
+    /* 512 KiB do not fit in the socket of a QEMU that reads nothing */
     args = json_object_new_object();
     json_object_object_add(args, "pad", json_object_new_string(pad));
     t0 = g_get_monotonic_time();
     g_assert_cmpint(gvQemuMonitorCommand(mon, "big", args, 5000, NULL, &error), ==, -1);
     g_assert_error(error, GV_ERROR, GV_ERR_OPERATION_TIMEOUT);
-    g_assert_cmpint(g_get_monotonic_time() - t0, <, G_USEC_PER_SEC);
+    /* a blocking send would wait out the stall (3 s) */
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 2 * G_USEC_PER_SEC);
     g_assert_cmpstr(
         error->message, ==,
         "Timed out during operation: QEMU's monitor of domain 'full' did not take 'big' "
@@ -461,7 +462,7 @@ testMonitorFullSocket(const void *opaque)
     g_assert_error(error, GV_ERROR, GV_ERR_OPERATION_TIMEOUT);
     g_clear_error(&error);
     /* QEMU answers again: the rest of "big" goes first, then "cont" */
-    g_usleep(1700 * 1000);
+    g_usleep(3200 * 1000);
     gvQemuMonitorSetMaxTimeout(mon, 0);
     g_assert_cmpint(gvQemuMonitorCommand(mon, "cont", NULL, 20000, NULL, &error), ==, 0);
     g_assert_no_error(error);

@@ -591,26 +591,30 @@ gvQemuMonitorSend(gvQemuMonitor *mon, const char *command, const char *text, siz
 {
     gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
     size_t sent = 0;
+    int err = 0;
     int rc = 0;
 
     g_mutex_lock(&mon->sendLock);
     if (mon->unsent->len > 0) {
         rc = gvQemuMonitorSendBounded(mon, mon->unsent->str, mon->unsent->len, -1, deadline, &sent);
+        err = errno;
         memmove(mon->unsent->str, mon->unsent->str + sent, mon->unsent->len - sent);
         explicit_bzero(mon->unsent->str + mon->unsent->len - sent, sent);
         g_string_truncate(mon->unsent, mon->unsent->len - sent);
         sent = 0;
     }
-    if (rc == 0 && (rc = gvQemuMonitorSendBounded(mon, text, len, fd, deadline, &sent)) < 0 &&
-        sent > 0)
-        gvStringAppendSecret(mon->unsent, text + sent, len - sent);
+    if (rc == 0 && (rc = gvQemuMonitorSendBounded(mon, text, len, fd, deadline, &sent)) < 0) {
+        err = errno;
+        if (sent > 0)
+            gvStringAppendSecret(mon->unsent, text + sent, len - sent);
+    }
     g_mutex_unlock(&mon->sendLock);
-    if (rc < 0 && errno == ETIMEDOUT) {
+    if (rc < 0 && err == ETIMEDOUT) {
         gvReportError(error, GV_ERR_OPERATION_TIMEOUT,
                       "%s did not take '%s' within %u ms: QEMU is stopped or hung", mon->what,
                       command, timeoutMs);
     } else if (rc < 0) {
-        gvReportSystemError(error, errno, "cannot send '%s' to %s", command, mon->what);
+        gvReportSystemError(error, err, "cannot send '%s' to %s", command, mon->what);
     }
     return rc;
 }
