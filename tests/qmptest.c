@@ -25,6 +25,7 @@ typedef enum {
     STEP_SILENT, /* never answer */
     STEP_LATE, /* answer {"return": {}} after 500 ms */
     STEP_HANGUP, /* close the connection */
+    STEP_STALL, /* read nothing for 3 s (QEMU stopped), then answer {"return": {}} */
 } FakeStepKind;
 
 typedef struct {
@@ -137,6 +138,13 @@ fakeQemuThread(gpointer opaque)
             close(fd);
             f->ok = true;
             return NULL;
+        case STEP_STALL: {
+            g_autofree char *reply = g_strdup_printf("{\"return\": {}, \"id\": \"%s\"}", id);
+
+            g_usleep(3000 * 1000);
+            fakeSend(fd, reply);
+            break;
+        }
         }
     }
     f->ok = !f->failure;
@@ -279,7 +287,7 @@ testMonitorCommands(const void *opaque)
     gvQemuMonitor *mon;
 
     loopStart(&l);
-    mon = gvQemuMonitorOpen(path, l.ctx, &callbacks, &l, NULL, 5000, &error);
+    mon = gvQemuMonitorOpen(path, NULL, 0, l.ctx, &callbacks, &l, NULL, 5000, &error);
     g_assert_no_error(error);
     g_assert_cmpint(gvQemuMonitorQueryGenid(mon, guid, &error), ==, 0);
     g_assert_cmpstr(gvUUIDFormat(guid, str), ==, GUID);
@@ -340,7 +348,7 @@ testSetupDevices(const void *opaque)
     g_assert_no_error(error);
     g_assert_true(gvQemuProcessHasBalloon(def));
     loopStart(&l);
-    mon = gvQemuMonitorOpen(path, l.ctx, &callbacks, &l, NULL, 5000, &error);
+    mon = gvQemuMonitorOpen(path, NULL, 0, l.ctx, &callbacks, &l, NULL, 5000, &error);
     g_assert_no_error(error);
     rc = gvQemuProcessSetupDevices(mon, def, &error);
     gvQemuMonitorClose(mon);
@@ -369,7 +377,7 @@ testMonitorTimeoutAndEOF(const void *opaque)
     int i;
 
     loopStart(&l);
-    mon = gvQemuMonitorOpen(path, l.ctx, &callbacks, &l, NULL, 5000, &error);
+    mon = gvQemuMonitorOpen(path, NULL, 0, l.ctx, &callbacks, &l, NULL, 5000, &error);
     g_assert_no_error(error);
     t0 = g_get_monotonic_time();
     g_assert_cmpint(gvQemuMonitorCommand(mon, "query-status", NULL, 200, NULL, &error), ==, -1);
@@ -398,6 +406,66 @@ testMonitorTimeoutAndEOF(const void *opaque)
     /* and nothing more is sent to a closed monitor */
     g_assert_cmpint(gvQemuMonitorCommand(mon, "cont", NULL, 1000, NULL, &error), ==, -1);
     g_assert_error(error, GV_ERROR, GV_ERR_OPERATION_FAILED);
+    gvQemuMonitorClose(mon);
+    gvQemuMonitorUnref(mon);
+    fakeQemuFinish(&f, path);
+    loopStop(&l);
+}
+
+/*
+ * A stopped QEMU whose socket is full: the send gives up at the timeout
+ * (it does not block), the command that timed out half-way is completed
+ * before the next one, so QEMU never sees a torn command
+ */
+static void
+testMonitorFullSocket(const void *opaque)
+{
+    static const FakeStep steps[] = {
+        { "qmp_capabilities", STEP_REPLY, "{\"return\": {}, \"id\": \"@ID@\"}" },
+        { "query-status", STEP_STALL, NULL },
+        /* arrives whole after the stall; its answer finds no one waiting */
+        { "big", STEP_REPLY, "{\"return\": {}, \"id\": \"@ID@\"}" },
+        { "cont", STEP_REPLY, "{\"return\": {}, \"id\": \"@ID@\"}" },
+    };
+    FakeQemu f = { 0 };
+    LoopFixture l;
+    char *path = fakeQemuStart(&f, steps, G_N_ELEMENTS(steps));
+    g_autoptr(GError) error = NULL;
+    g_autofree char *pad = g_malloc(512 * 1024 + 1);
+    gvQemuMonitorCall *call;
+    json_object *args;
+    gvQemuMonitor *mon;
+    gint64 t0;
+
+    memset(pad, 'x', 512 * 1024);
+    pad[512 * 1024] = '\0';
+    loopStart(&l);
+    mon = gvQemuMonitorOpen(path, "full", 0, l.ctx, &callbacks, &l, NULL, 5000, &error);
+    g_assert_no_error(error);
+    gvQemuMonitorSetMaxTimeout(mon, 300);
+    call = gvQemuMonitorCallStart(mon, "query-status", NULL, &error);
+    g_assert_no_error(error);
+    /* 512 KiB do not fit in the socket of a QEMU that reads nothing */
+    args = json_object_new_object();
+    json_object_object_add(args, "pad", json_object_new_string(pad));
+    t0 = g_get_monotonic_time();
+    g_assert_cmpint(gvQemuMonitorCommand(mon, "big", args, 5000, NULL, &error), ==, -1);
+    g_assert_error(error, GV_ERROR, GV_ERR_OPERATION_TIMEOUT);
+    /* a blocking send would wait out the stall (3 s) */
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 2 * G_USEC_PER_SEC);
+    g_assert_cmpstr(
+        error->message, ==,
+        "Timed out during operation: QEMU's monitor of domain 'full' did not take 'big' "
+        "within 300 ms: QEMU is stopped or hung");
+    g_clear_error(&error);
+    g_assert_cmpint(gvQemuMonitorCallFinish(call, 5000, NULL, NULL, &error), ==, -1);
+    g_assert_error(error, GV_ERROR, GV_ERR_OPERATION_TIMEOUT);
+    g_clear_error(&error);
+    /* QEMU answers again: the rest of "big" goes first, then "cont" */
+    g_usleep(3200 * 1000);
+    gvQemuMonitorSetMaxTimeout(mon, 0);
+    g_assert_cmpint(gvQemuMonitorCommand(mon, "cont", NULL, 20000, NULL, &error), ==, 0);
+    g_assert_no_error(error);
     gvQemuMonitorClose(mon);
     gvQemuMonitorUnref(mon);
     fakeQemuFinish(&f, path);
@@ -686,7 +754,7 @@ testMonitorAsync(const void *opaque)
     gvQemuMonitor *mon;
 
     loopStart(&l);
-    mon = gvQemuMonitorOpen(path, l.ctx, &callbacks, &l, NULL, 5000, &error);
+    mon = gvQemuMonitorOpen(path, NULL, 0, l.ctx, &callbacks, &l, NULL, 5000, &error);
     g_assert_no_error(error);
     a = gvQemuMonitorCallStart(mon, "query-balloon", NULL, &error);
     b = gvQemuMonitorCallStart(mon, "query-status", NULL, &error);
@@ -717,6 +785,7 @@ main(int argc, char **argv)
     gvTestRun("/qmp/parse-chardev", testParseChardev, NULL);
     gvTestRun("/qmp/commands-events", testMonitorCommands, NULL);
     gvTestRun("/qmp/timeout-eof", testMonitorTimeoutAndEOF, NULL);
+    gvTestRun("/qmp/full-socket", testMonitorFullSocket, NULL);
     gvTestRun("/qmp/async", testMonitorAsync, NULL);
     gvTestRun("/qmp/stats/blockstats", testBlockstats, NULL);
     gvTestRun("/qmp/stats/cpus", testCpus, NULL);

@@ -3,6 +3,7 @@
  */
 #include <gvconfig.h>
 
+#include <errno.h>
 #include <string.h>
 
 #include "gvbuffer.h"
@@ -206,6 +207,15 @@ testErrorPrefix(const void *opaque)
     gvReportError(&error, GV_ERR_CONFIG_UNSUPPORTED, "%s", "z");
     g_assert_cmpint(error->code, ==, 67);
     g_assert_cmpstr(error->message, ==, "unsupported configuration: z");
+    /* gvErrorPrefix: the code's prefix stays first; a system error has none */
+    gvErrorPrefix(&error, "cannot write '%s': ", "f");
+    g_assert_cmpint(error->code, ==, 67);
+    g_assert_cmpstr(error->message, ==, "unsupported configuration: cannot write 'f': z");
+    g_clear_error(&error);
+    gvReportSystemError(&error, ENOSPC, "cannot write '%s'", "f");
+    gvErrorPrefix(&error, "saving '%s': ", "d");
+    g_assert_cmpstr(error->message, ==, "saving 'd': cannot write 'f': No space left on device");
+    gvErrorPrefix(NULL, "ignored");
 }
 
 int

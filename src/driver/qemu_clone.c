@@ -386,7 +386,7 @@ gvQemuDomainClone(gvDriver *drv, gvDomainObj *obj, const char *name, const char 
     if (!ret) {
         guint i;
 
-        g_prefix_error(error, "defining the clone '%s': ", name);
+        gvErrorPrefix(error, "defining the clone '%s': ", name);
         /* the source keeps its overlay: the base is read by it alone again */
         for (i = 0; i < plan->len; i++)
             (void)unlink(g_array_index(plan, gvCloneDisk, i).path);

@@ -4,7 +4,9 @@
 #include <gvconfig.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -12,6 +14,7 @@
 #include <glib-unix.h>
 
 #include "gvbuffer.h"
+#include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvfile.h"
 #include "gvjson.h"
@@ -20,6 +23,8 @@
 
 /* a reply larger than this is not one we asked for */
 #define GV_QMP_MAX_MESSAGE (16 * 1024 * 1024)
+/* how long a command may wait to be sent when no qemu_monitor_timeout is set */
+#define GV_QMP_SEND_TIMEOUT_MS 30000
 /* "pty:" and a path */
 #define GV_QMP_MAX_PTY_PATH 4096
 
@@ -144,7 +149,18 @@ typedef struct {
 struct _gvQemuMonitor {
     gint ref;
     GMutex lock;
-    int fd;
+    /*
+     * Serializes senders, apart from @lock: a sender that waits for room in
+     * a full socket (QEMU hung) holds only this, so the main loop, Close
+     * and the waiters are never held up by it.  Taken before @lock.
+     */
+    GMutex sendLock;
+    /*
+     * The rest of a command whose send timed out half-way (sendLock): it
+     * goes out before the next command, so QEMU never sees a torn one.
+     */
+    GString *unsent;
+    int fd; /* O_NONBLOCK */
     GMainContext *ctx;
     GSource *source; /* main loop only */
     json_tokener *tok; /* main loop only */
@@ -163,6 +179,9 @@ struct _gvQemuMonitor {
      */
     char *hungCommand;
     unsigned int hungMs;
+    GPid peer; /* QEMU's pid, for the test hook; 0 if unknown */
+    char *domain; /* the domain's name, or NULL */
+    char *what; /* "QEMU's monitor of domain 'NAME'", for messages */
 };
 
 void
@@ -196,6 +215,11 @@ gvQemuMonitorUnref(gvQemuMonitor *mon)
     if (mon->opaque && mon->opaqueFree)
         mon->opaqueFree(mon->opaque);
     g_free(mon->hungCommand);
+    g_free(mon->domain);
+    g_free(mon->what);
+    gvStringWipe(mon->unsent);
+    g_string_free(mon->unsent, TRUE);
+    g_mutex_clear(&mon->sendLock);
     g_mutex_clear(&mon->lock);
     g_free(mon);
 }
@@ -417,9 +441,9 @@ gvQmpPendingFree(gpointer opaque)
 }
 
 gvQemuMonitor *
-gvQemuMonitorOpen(const char *path, GMainContext *ctx, const gvQemuMonitorCallbacks *cb,
-                  gpointer opaque, GDestroyNotify opaqueFree, unsigned int timeoutMs,
-                  GError **error)
+gvQemuMonitorOpen(const char *path, const char *domain, GPid pid, GMainContext *ctx,
+                  const gvQemuMonitorCallbacks *cb, gpointer opaque, GDestroyNotify opaqueFree,
+                  unsigned int timeoutMs, GError **error)
 {
     gvQemuMonitor *mon;
     json_object *greeting;
@@ -448,9 +472,19 @@ gvQemuMonitorOpen(const char *path, GMainContext *ctx, const gvQemuMonitorCallba
         return NULL;
     }
 
+    /* a full socket must never block a sender (gvQemuMonitorSend) */
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+        gvReportSystemError(error, errno, "cannot make the QEMU monitor '%s' non-blocking", path);
+        if (opaque && opaqueFree)
+            opaqueFree(opaque);
+        close(fd);
+        return NULL;
+    }
     mon = g_new0(gvQemuMonitor, 1);
     mon->ref = 1;
     g_mutex_init(&mon->lock);
+    g_mutex_init(&mon->sendLock);
+    mon->unsent = g_string_new(NULL);
     mon->fd = fd;
     mon->ctx = g_main_context_ref(ctx);
     mon->tok = gvJSONTokenerNewSecret(64);
@@ -459,6 +493,11 @@ gvQemuMonitorOpen(const char *path, GMainContext *ctx, const gvQemuMonitorCallba
     mon->opaque = opaque;
     mon->opaqueFree = opaqueFree;
     mon->pending = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, NULL);
+    mon->domain = g_strdup(domain);
+    mon->what = domain ? g_strdup_printf("QEMU's monitor of domain '%s'", domain)
+                       : g_strdup("QEMU's monitor");
+    /* never ourselves: the test hook stops and kills it */
+    mon->peer = pid != getpid() ? pid : 0;
     mon->source = g_unix_fd_source_new(fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
     g_source_set_callback(mon->source, G_SOURCE_FUNC(gvQemuMonitorIO), gvQemuMonitorRef(mon),
                           (GDestroyNotify)gvQemuMonitorUnref);
@@ -503,26 +542,114 @@ gvQemuMonitorClose(gvQemuMonitor *mon)
                                gvQemuMonitorRef(mon), (GDestroyNotify)gvQemuMonitorUnref);
 }
 
+/*
+ * Writes @len bytes of @text to the non-blocking socket, @fd (unless -1)
+ * with the first byte, waiting for room until @deadline (monotonic).
+ * *@sent gets the number of bytes written.  With sendLock held.
+ */
 static int
-gvQemuMonitorSend(gvQemuMonitor *mon, const char *text, size_t len, int fd, GError **error)
+gvQemuMonitorSendBounded(gvQemuMonitor *mon, const char *text, size_t len, int fd, gint64 deadline,
+                         size_t *sent)
 {
-    size_t done = 0;
-
-    while (done < len) {
+    *sent = 0;
+    while (*sent < len) {
         /* @fd goes with the first byte; QEMU keeps it for "getfd" */
-        ssize_t n = done == 0 && fd >= 0 ? gvSocketSendFd(mon->fd, text, 1, fd)
-                                         : send(mon->fd, text + done, len - done, MSG_NOSIGNAL);
+        ssize_t n = *sent == 0 && fd >= 0
+                        ? gvSocketSendFd(mon->fd, text, 1, fd)
+                        : send(mon->fd, text + *sent, len - *sent, MSG_NOSIGNAL | MSG_DONTWAIT);
 
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            gvReportSystemError(error, errno, "cannot write to the QEMU monitor");
-            return -1;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            struct pollfd pfd = { .fd = mon->fd, .events = POLLOUT };
+            gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+
+            if (left <= 0) {
+                errno = ETIMEDOUT;
+                return -1;
+            }
+            /* Close's shutdown() ends the wait at once (POLLHUP) */
+            if (poll(&pfd, 1, (int)MIN(left, G_MAXINT)) < 0 && errno != EINTR)
+                return -1;
+            continue;
         }
-        done += (size_t)n;
+        if (n < 0)
+            return -1;
+        *sent += (size_t)n;
     }
     return 0;
 }
+
+/*
+ * Sends @command's @len bytes of @text (and @fd) after what an earlier
+ * timed-out send left, within @timeoutMs.  A send that times out fails with
+ * GV_ERR_OPERATION_TIMEOUT; what it left half-sent is kept for the next.
+ */
+static int
+gvQemuMonitorSend(gvQemuMonitor *mon, const char *command, const char *text, size_t len, int fd,
+                  unsigned int timeoutMs, GError **error)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeoutMs * 1000;
+    size_t sent = 0;
+    int err = 0;
+    int rc = 0;
+
+    g_mutex_lock(&mon->sendLock);
+    if (mon->unsent->len > 0) {
+        rc = gvQemuMonitorSendBounded(mon, mon->unsent->str, mon->unsent->len, -1, deadline, &sent);
+        err = errno;
+        memmove(mon->unsent->str, mon->unsent->str + sent, mon->unsent->len - sent);
+        explicit_bzero(mon->unsent->str + mon->unsent->len - sent, sent);
+        g_string_truncate(mon->unsent, mon->unsent->len - sent);
+        sent = 0;
+    }
+    if (rc == 0 && (rc = gvQemuMonitorSendBounded(mon, text, len, fd, deadline, &sent)) < 0) {
+        err = errno;
+        if (sent > 0)
+            gvStringAppendSecret(mon->unsent, text + sent, len - sent);
+    }
+    g_mutex_unlock(&mon->sendLock);
+    if (rc < 0 && err == ETIMEDOUT) {
+        gvReportError(error, GV_ERR_OPERATION_TIMEOUT,
+                      "%s did not take '%s' within %u ms: QEMU is stopped or hung", mon->what,
+                      command, timeoutMs);
+    } else if (rc < 0) {
+        gvReportSystemError(error, err, "cannot send '%s' to %s", command, mon->what);
+    }
+    return rc;
+}
+
+#if GV_WITH_TEST_HOOKS
+/*
+ * The test hook (GENVIRT_TEST_QEMU_DIES_AT): stops QEMU and waits until it
+ * is stopped, so that it cannot answer the command about to be sent.
+ * Returns the pid to SIGKILL once the command is out, or 0.
+ */
+static GPid
+gvQemuMonitorTestStopPeer(gvQemuMonitor *mon, const char *command)
+{
+    g_autofree char *path = NULL;
+    int i;
+
+    if (mon->peer <= 0 || !gvCrashPointQemuDies(mon->domain, command))
+        return 0;
+    if (kill(mon->peer, SIGSTOP) < 0)
+        return 0;
+    path = g_strdup_printf("/proc/%d/stat", (int)mon->peer);
+    for (i = 0; i < 2000; i++) {
+        g_autofree char *stat = NULL;
+        const char *end;
+
+        if (!g_file_get_contents(path, &stat, NULL, NULL))
+            break;
+        end = strrchr(stat, ')');
+        if (end && (end[2] == 'T' || end[2] == 't'))
+            break;
+        g_usleep(1000);
+    }
+    return mon->peer;
+}
+#endif
 
 /*
  * Sends @obj (a command object: "id" is added; @fd, unless -1, goes along
@@ -536,15 +663,18 @@ gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, int fd, GError **error
     const char *text;
     g_autofree char *line = NULL;
     g_autofree char *command = g_strdup(gvJSONGetString(obj, "execute"));
+    g_autoptr(GError) local = NULL;
+    unsigned int sendMs;
+    GPid doomed = 0;
 
     g_cond_init(&p->cond);
     g_mutex_lock(&mon->lock);
     p->id = g_strdup_printf("gv-%" G_GUINT64_FORMAT, ++mon->nextId);
     if (mon->hungCommand && !mon->eof) {
         gvReportError(error, GV_ERR_OPERATION_TIMEOUT,
-                      "QEMU's monitor did not answer '%s' within %u ms and has said nothing since: "
+                      "%s did not answer '%s' within %u ms and has said nothing since: "
                       "QEMU is stopped or hung ('%s' not sent)",
-                      mon->hungCommand, mon->hungMs, command ? command : "?");
+                      mon->what, mon->hungCommand, mon->hungMs, command ? command : "?");
         g_mutex_unlock(&mon->lock);
         json_object_put(obj);
         gvQmpPendingFree(p);
@@ -553,7 +683,8 @@ gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, int fd, GError **error
     p->command = g_strdup(command ? command : "?");
     if (mon->eof) {
         g_mutex_unlock(&mon->lock);
-        gvReportError(error, GV_ERR_OPERATION_FAILED, "QEMU's monitor is closed (QEMU exited?)");
+        gvReportError(error, GV_ERR_OPERATION_FAILED, "%s is closed (QEMU exited?): '%s' not sent",
+                      mon->what, p->command);
         json_object_put(obj);
         gvQmpPendingFree(p);
         return NULL;
@@ -562,15 +693,33 @@ gvQemuMonitorSubmit(gvQemuMonitor *mon, json_object *obj, int fd, GError **error
     text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
     line = g_strdup_printf("%s\r\n", text);
     g_hash_table_insert(mon->pending, p->id, p);
-    /* send under the lock: one command's bytes never interleave another's */
-    if (gvQemuMonitorSend(mon, line, strlen(line), fd, error) < 0) {
+    sendMs = mon->maxTimeoutMs > 0 ? mon->maxTimeoutMs : GV_QMP_SEND_TIMEOUT_MS;
+#if GV_WITH_TEST_HOOKS
+    doomed = gvQemuMonitorTestStopPeer(mon, command);
+#endif
+    g_mutex_unlock(&mon->lock);
+    /* not under @lock: a full socket must not hold up the main loop (sendLock orders senders) */
+    if (gvQemuMonitorSend(mon, p->command, line, strlen(line), fd, sendMs, &local) < 0) {
+        if (doomed > 0)
+            (void)kill(doomed, SIGKILL);
+        g_mutex_lock(&mon->lock);
+        if (g_error_matches(local, GV_ERROR, GV_ERR_OPERATION_TIMEOUT) && !mon->hungCommand) {
+            mon->hungCommand = g_strdup(p->command);
+            mon->hungMs = sendMs;
+        }
         g_hash_table_remove(mon->pending, p->id);
         g_mutex_unlock(&mon->lock);
+        g_propagate_error(error, g_steal_pointer(&local));
+        explicit_bzero(line, strlen(line));
         json_object_put(obj);
         gvQmpPendingFree(p);
         return NULL;
     }
-    g_mutex_unlock(&mon->lock);
+    if (doomed > 0) {
+        g_debug("test hook: QEMU %d dies in '%s'", (int)doomed, command);
+        (void)kill(doomed, SIGKILL);
+    }
+    explicit_bzero(line, strlen(line));
     json_object_put(obj);
     return p;
 }
@@ -607,11 +756,11 @@ gvQemuMonitorWait(gvQemuMonitor *mon, gvQmpPending *p, gint64 deadline, unsigned
 
     if (timedOut) {
         gvReportError(error, GV_ERR_OPERATION_TIMEOUT,
-                      "QEMU's monitor did not answer '%s' within %u ms: QEMU is stopped or hung",
+                      "%s did not answer '%s' within %u ms: QEMU is stopped or hung", mon->what,
                       p->command, timeoutMs);
     } else if (!p->reply) {
         gvReportError(error, GV_ERR_OPERATION_FAILED,
-                      "QEMU's monitor closed before answering (QEMU exited?)");
+                      "%s closed before answering '%s' (QEMU exited?)", mon->what, p->command);
     } else {
         reply = json_object_get(p->reply);
         if (raw)
@@ -636,7 +785,7 @@ struct _gvQemuMonitorCall {
     gvQemuMonitor *mon;
     gvQmpPending *pending;
     char *command;
-    gint64 sent; /* monotonic */
+    gint64 sent; /* monotonic, when the send began */
 };
 
 static gvQemuMonitorCall *
@@ -646,17 +795,20 @@ gvQemuMonitorCallStartFd(gvQemuMonitor *mon, const char *command, json_object *a
     json_object *obj = json_object_new_object();
     gvQemuMonitorCall *call;
     gvQmpPending *p;
+    gint64 start;
 
     json_object_object_add(obj, "execute", json_object_new_string(command));
     if (args)
         json_object_object_add(obj, "arguments", args);
+    /* the wait to send counts against the reply's time */
+    start = g_get_monotonic_time();
     if (!(p = gvQemuMonitorSubmit(mon, obj, fd, error)))
         return NULL;
     call = g_new0(gvQemuMonitorCall, 1);
     call->mon = gvQemuMonitorRef(mon);
     call->pending = p;
     call->command = g_strdup(command);
-    call->sent = g_get_monotonic_time();
+    call->sent = start;
     return call;
 }
 

@@ -36,9 +36,11 @@ typedef struct {
 /*
  * Connects to the QMP socket at @path (retrying until @timeoutMs, as QEMU
  * may still be starting), reads the greeting and negotiates capabilities.
+ * @domain (optional) is the name errors give the QEMU, @pid its pid (0:
+ * unknown; the test hook of gvcrashpoint.h needs it).
  * Blocking: call from a worker thread (or before the main loop runs).
  */
-gvQemuMonitor *gvQemuMonitorOpen(const char *path, GMainContext *ctx,
+gvQemuMonitor *gvQemuMonitorOpen(const char *path, const char *domain, GPid pid, GMainContext *ctx,
                                  const gvQemuMonitorCallbacks *cb, gpointer opaque,
                                  GDestroyNotify opaqueFree, unsigned int timeoutMs, GError **error);
 /*

@@ -328,8 +328,8 @@ static const gvQemuMonitorCallbacks gvQemuMonitorCb = {
 
 /* Opens the monitor of @obj's QEMU; with @obj unlocked (it blocks) */
 static gvQemuMonitor *
-gvQemuProcessOpenMonitor(gvDriver *drv, gvDomainObj *obj, const char *path, unsigned int timeoutMs,
-                         GError **error)
+gvQemuProcessOpenMonitor(gvDriver *drv, gvDomainObj *obj, const char *name, GPid pid,
+                         const char *path, unsigned int timeoutMs, GError **error)
 {
     gvQemuWatchCtx *w = g_new0(gvQemuWatchCtx, 1);
     gvQemuMonitor *mon;
@@ -337,8 +337,8 @@ gvQemuProcessOpenMonitor(gvDriver *drv, gvDomainObj *obj, const char *path, unsi
     w->drv = drv;
     w->obj = gvDomainObjRef(obj);
     /* the monitor holds the context (and so the object) until it is freed */
-    mon = gvQemuMonitorOpen(path, drv->ctx, &gvQemuMonitorCb, w, gvQemuWatchCtxFree, timeoutMs,
-                            error);
+    mon = gvQemuMonitorOpen(path, name, pid, drv->ctx, &gvQemuMonitorCb, w, gvQemuWatchCtxFree,
+                            timeoutMs, error);
     if (mon)
         gvQemuMonitorSetMaxTimeout(mon, drv->monitorTimeoutMs);
     return mon;
@@ -926,8 +926,8 @@ gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
     /* QEMU runs (paused) with the GUID; nobody has checked it yet */
     GV_CRASH_POINT("start:spawned");
 
-    if (!(mon =
-              gvQemuProcessOpenMonitor(drv, obj, monitorPath, GV_QEMU_MONITOR_TIMEOUT_MS, error))) {
+    if (!(mon = gvQemuProcessOpenMonitor(drv, obj, name, pid, monitorPath,
+                                         GV_QEMU_MONITOR_TIMEOUT_MS, error))) {
         gvDomainObjLock(obj);
         goto error;
     }
@@ -1504,11 +1504,13 @@ gvQemuProcessReconnectThread(gpointer opaque)
     g_autofree char *name = NULL;
     g_autofree char *path = NULL;
     bool warned = false;
+    GPid pid;
 
     gvDomainObjLock(obj);
     priv = gvQemuDomainGetPriv(obj);
     name = g_strdup(obj->def->name);
     path = g_strdup(priv->monitorPath);
+    pid = priv->pid;
     gvDomainObjUnlock(obj);
 
     while (!g_atomic_int_get(&drv->shuttingDown)) {
@@ -1520,7 +1522,7 @@ gvQemuProcessReconnectThread(gpointer opaque)
         gvDomainObjUnlock(obj);
         if (exited)
             break;
-        if ((mon = gvQemuProcessOpenMonitor(drv, obj, path, 2000, &error)))
+        if ((mon = gvQemuProcessOpenMonitor(drv, obj, name, pid, path, 2000, &error)))
             break;
         if (!warned)
             g_warning("domain '%s': QEMU does not answer its monitor yet (%s); still trying", name,

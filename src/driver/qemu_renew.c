@@ -106,7 +106,7 @@ gvQemuRenewRestart(gvDriver *drv, gvDomainObj *obj, GError **error)
 failed:
     /* the guest's state is in the image, unless it went just before the guest ran */
     if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-        g_prefix_error(error, "the guest's state is kept in '%s' (virsh restore it): ", path);
+        gvErrorPrefix(error, "the guest's state is kept in '%s' (virsh restore it): ", path);
         g_warning("domain '%s': renew --restart failed; its state is kept in '%s'", obj->def->name,
                   path);
     }

@@ -101,9 +101,12 @@ gvQemuSaveSetBandwidth(gvQemuMonitor *mon, gint64 value, gint64 *old, GError **e
     return gvQemuMonitorCommand(mon, "migrate-set-parameters", args, 10000, NULL, error);
 }
 
-/* QEMU writes its migration stream to @fd (its copy shares our file offset) */
+/*
+ * QEMU writes its migration stream to @fd (its copy shares our file offset),
+ * the image @path
+ */
 static int
-gvQemuSaveStream(gvDomainObj *obj, gvQemuMonitor *mon, int fd, GError **error)
+gvQemuSaveStream(gvDomainObj *obj, gvQemuMonitor *mon, int fd, const char *path, GError **error)
 {
     gint64 oldBandwidth = 0;
     json_object *args;
@@ -119,8 +122,9 @@ gvQemuSaveStream(gvDomainObj *obj, gvQemuMonitor *mon, int fd, GError **error)
         json_object_object_add(args, "uri", json_object_new_string("fd:gv-save"));
         rc = gvQemuMonitorCommand(mon, "migrate", args, 10000, NULL, error);
     }
-    if (rc == 0)
-        rc = gvQemuMigrationWait(obj, mon, NULL, NULL, error);
+    /* QEMU's own write error ("Unable to write to file: ...") names no file */
+    if (rc == 0 && (rc = gvQemuMigrationWait(obj, mon, NULL, NULL, error)) < 0)
+        gvErrorPrefix(error, "cannot write save image '%s': ", path);
     if (rc < 0) {
         g_autoptr(GError) local = NULL;
 
@@ -199,7 +203,7 @@ gvQemuSaveLocked(gvDriver *drv, gvDomainObj *obj, const char *path, const char *
     if (rc == 0)
         GV_CRASH_POINT("save:image-started");
     if (rc == 0)
-        rc = gvQemuSaveStream(obj, mon, w.fd, error);
+        rc = gvQemuSaveStream(obj, mon, w.fd, path, error);
     /* the stream is written, the image not yet complete and synced */
     if (rc == 0)
         GV_CRASH_POINT("save:streamed");

@@ -20,23 +20,34 @@ static char *crashAt; /* the chosen point, NULL for none */
 static int crashCount; /* die at its crashCount-th hit */
 static int crashLogFd = -1;
 static int crashHits;
+static char *qemuDiesAt; /* "DOMAIN:COMMAND" QEMU dies in, NULL for none */
+static int qemuDiesCount;
+static int qemuDiesHits;
+
+/* NAME or NAME@N into *@name and *@count */
+static void
+gvCrashPointParse(const char *spec, char **name, int *count)
+{
+    const char *sep = strchr(spec, '@');
+    guint64 n = 1;
+
+    *name = sep ? g_strndup(spec, sep - spec) : g_strdup(spec);
+    *count = 1;
+    if (sep && g_ascii_string_to_unsigned(sep + 1, 10, 1, G_MAXINT, &n, NULL))
+        *count = (int)n;
+}
 
 void
 gvCrashPointInit(void)
 {
     const char *at = getenv("GENVIRT_TEST_CRASH_AT");
     const char *log = getenv("GENVIRT_TEST_CRASH_LOG");
+    const char *qemu = getenv("GENVIRT_TEST_QEMU_DIES_AT");
 
-    if (at && *at) {
-        const char *sep = strchr(at, '@');
-
-        crashAt = sep ? g_strndup(at, sep - at) : g_strdup(at);
-        guint64 n = 1;
-
-        crashCount = 1;
-        if (sep && g_ascii_string_to_unsigned(sep + 1, 10, 1, G_MAXINT, &n, NULL))
-            crashCount = (int)n;
-    }
+    if (at && *at)
+        gvCrashPointParse(at, &crashAt, &crashCount);
+    if (qemu && *qemu)
+        gvCrashPointParse(qemu, &qemuDiesAt, &qemuDiesCount);
     if (log && *log)
         crashLogFd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 }
@@ -83,6 +94,20 @@ gvCrashPoint(const char *name)
         kill(getpid(), SIGKILL);
         pause();
     }
+}
+
+bool
+gvCrashPointQemuDies(const char *domain, const char *command)
+{
+    size_t dlen;
+
+    if (!qemuDiesAt || !domain || !command)
+        return false;
+    dlen = strlen(domain);
+    if (strncmp(qemuDiesAt, domain, dlen) != 0 || qemuDiesAt[dlen] != ':' ||
+        !g_str_equal(qemuDiesAt + dlen + 1, command))
+        return false;
+    return g_atomic_int_add(&qemuDiesHits, 1) + 1 == qemuDiesCount;
 }
 
 #endif /* GV_WITH_TEST_HOOKS */

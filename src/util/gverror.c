@@ -3,6 +3,8 @@
  */
 #include <gvconfig.h>
 
+#include <string.h>
+
 #include "gverror.h"
 
 GQuark
@@ -99,4 +101,30 @@ gvReportSystemError(GError **error, int errnum, const char *fmt, ...)
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     g_set_error(error, GV_ERROR, GV_ERR_SYSTEM_ERROR, "%s: %s", msg, g_strerror(errnum));
+}
+
+void
+gvErrorPrefix(GError **error, const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *what = NULL;
+    const char *prefix;
+    const char *rest;
+    char *msg;
+
+    if (!error || !*error)
+        return;
+    va_start(ap, fmt);
+    what = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    rest = (*error)->message;
+    prefix = (*error)->domain == GV_ERROR ? gvErrorCodePrefix((*error)->code) : NULL;
+    if (prefix && g_str_has_prefix(rest, prefix) && g_str_has_prefix(rest + strlen(prefix), ": ")) {
+        rest += strlen(prefix) + 2;
+        msg = g_strdup_printf("%s: %s%s", prefix, what, rest);
+    } else {
+        msg = g_strdup_printf("%s%s", what, rest);
+    }
+    g_free((*error)->message);
+    (*error)->message = msg;
 }

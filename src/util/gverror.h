@@ -48,5 +48,11 @@ const char *gvErrorCodePrefix(int code);
 
 void gvReportError(GError **error, gvErrorCode code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 
+/*
+ * g_prefix_error that keeps libvirt's code prefix first: "operation failed:
+ * migration failed" becomes "operation failed: WHAT: migration failed"
+ */
+void gvErrorPrefix(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
 /* Like gvReportError with GV_ERR_SYSTEM_ERROR, appending ": g_strerror(errnum)" */
 void gvReportSystemError(GError **error, int errnum, const char *fmt, ...) G_GNUC_PRINTF(3, 4);

@@ -837,7 +837,7 @@ gvJournalRename(gvJournal *j, const char *oldName, const char *newName, const ch
     if (gvJournalApply(j, newPath, data, len, false, NULL, error) < 0 ||
         gvJournalApply(j, oldPath, NULL, 0, false, &retired, error) < 0) {
         /* the record stands: the next open replays it */
-        g_prefix_error(
+        gvErrorPrefix(
             error,
             "the rename of '%s' to '%s' is recorded, to be applied when the journal is opened again: ",
             oldName, newName);

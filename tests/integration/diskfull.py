@@ -14,6 +14,10 @@ snapshot; then both mounts are filled up:
   temporary file is left, the failed snapshot is not in the qcow2 image
   either (qemu-img snapshot -l), the current snapshot is unchanged;
 - the daemon keeps serving (list, dumpxml);
+- virsh save to a full tmpfs and managedsave with the managed-save
+  directory full fail naming the image and "No space left on device",
+  leave no partial image, and the guest runs on in the same QEMU with its
+  GUID;
 - once space comes back the same calls succeed without a restart, and
   after a restart everything is there.
 """
@@ -56,6 +60,62 @@ def fill(path):
         pass
     os.close(fd)
     return p
+
+
+def save_and_managedsave(h, d, root, statedir):
+    """virsh save to a full tmpfs, managedsave with the managed-save
+    directory (in the full ROOT/var/lib/genvirt) full."""
+    saves = os.path.join(root, 'saves')
+    os.makedirs(saves, mode=0o700)
+    r = h.run(['mount', '-t', 'tmpfs', '-o', 'size=1m,mode=0700', 'tmpfs', saves])
+    if not h.cmd_ok(r, 'a 1 MiB tmpfs for save images'):
+        return
+    h.at_cleanup(lambda: subprocess.run(['umount', '-l', saves]), 'umount')
+    if not h.cmd_ok(d.virsh('start', 'other'), 'start other'):
+        return
+    pid = d.qemu_pid('other')
+    guid = d.qmp_guid('other')
+    fillers = [fill(saves), fill(statedir)]
+    image = os.path.join(saves, 'other.save')
+    r = d.virsh('save', 'other', image)
+    h.diag('save: ' + ' | '.join(r.err.strip().split('\n')))
+    h.cmd_fails(r, 'save to a full file system fails naming the image and ENOSPC',
+                [image, ENOSPC])
+    mimage = os.path.join(statedir, 'save', 'other.save')
+    r = d.virsh('managedsave', 'other')
+    h.diag('managedsave: ' + ' | '.join(r.err.strip().split('\n')))
+    h.cmd_fails(r, 'managedsave with its directory full fails naming the image and ENOSPC',
+                [mimage, ENOSPC])
+    h.eq(sorted(f for f in os.listdir(saves) if f != 'fill'), [],
+         'no partial save image is left')
+    h.ok(not os.path.exists(mimage), 'no partial managed-save image is left')
+    st = d.domstate('other')
+    h.ok(st is not None and st.startswith('running') and d.qemu_pid('other') == pid,
+         'the domain runs on in the same QEMU (%s)' % st)
+    h.eq(d.qmp_guid('other'), guid, 'with its GUID')
+    for f in fillers:
+        os.unlink(f)
+    # the header fits now, QEMU's stream does not: QEMU's own ENOSPC
+    filler = fill(saves)
+    os.unlink(filler)
+    spare = os.path.join(saves, 'spare')
+    gi.write_file(spare, 'x' * (1024 * 1024 - 64 * 1024))
+    r = d.virsh('save', 'other', image)
+    h.diag('save, stream: ' + ' | '.join(r.err.strip().split('\n')))
+    h.cmd_fails(r, 'save whose stream runs out of space fails naming the image and ENOSPC',
+                [image, ENOSPC])
+    st = d.domstate('other')
+    h.ok(st is not None and st.startswith('running') and d.qemu_pid('other') == pid,
+         'the domain runs on in the same QEMU (%s)' % st)
+    h.eq(sorted(f for f in os.listdir(saves) if f != 'spare'), [],
+         'no partial save image is left')
+    os.unlink(spare)
+    # a 32 MiB guest's stream fits in 1 MiB only because an idle guest's
+    # memory is zero pages
+    h.cmd_ok(d.virsh('save', 'other', image), 'with space back: save works')
+    h.cmd_ok(d.virsh('restore', image), 'and restore')
+    os.unlink(image)
+    h.cmd_ok(d.virsh('destroy', 'other'), 'destroy other')
 
 
 def main(h):
@@ -107,6 +167,7 @@ def main(h):
     h.cmd_ok(d.virsh('snapshot-create-as', 'full', 'second'), 'snapshot-create works')
     img = h.run(['qemu-img', 'snapshot', '-U', '-l', disk])
     h.eq(img.out.count(' second '), 1, 'the image has one snapshot second', img.describe())
+    save_and_managedsave(h, d, root, statedir)
     d.stop()
     if not d.start():
         return
