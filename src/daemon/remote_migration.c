@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gvbuffer.h"
+#include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvnetclient.h"
 #include "gvrpcprotocol.h"
@@ -129,6 +130,8 @@ gvMigrationPeer2Peer(gvDriver *drv, gvDomainObj *obj, const char *dconnuri, GPtr
         }
     }
 
+    /* the destination has an incoming QEMU waiting */
+    GV_CRASH_POINT("migration:src-p2p-prepared");
     /* Perform here; Finish there, cancelled when Perform failed */
     /* the destination daemon going away cancels the transfer at once */
     rc = gvQemuMigrationPerform(drv, obj, uri, dflags, gvMigrationPeerAlive, client, &performErr);
@@ -146,6 +149,8 @@ gvMigrationPeer2Peer(gvDriver *drv, gvDomainObj *obj, const char *dconnuri, GPtr
             gvXdrBufferFree(reply);
         explicit_bzero(args->data, args->len);
     }
+    /* the destination answered Finish (or failed to) */
+    GV_CRASH_POINT("migration:src-p2p-finished");
     gvSecretFree(g_steal_pointer(&xml));
     {
         g_autoptr(GError) closeErr = NULL;

@@ -29,6 +29,7 @@
 #include "qemu_interface.h"
 #include "qemu_process_devices.h"
 #include "qemu_migration.h"
+#include "gvcrashpoint.h"
 #include "snapshot_conf.h"
 
 #define GV_QEMU_MONITOR_TIMEOUT_MS 30000
@@ -964,6 +965,8 @@ gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
             gvDomainObjLock(obj);
             goto error;
         }
+        /* the incoming QEMU listens; no status file names it yet */
+        GV_CRASH_POINT("migration:dst-prepare-qemu-up");
     }
     if (opts->beforeRun && opts->beforeRun(opts->opaque, error) < 0) {
         gvDomainObjLock(obj);
