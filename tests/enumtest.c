@@ -5,6 +5,7 @@
 
 #include "domain_conf.h"
 #include "qemu_command.h"
+#include "qemu_process.h"
 #include "testutils.h"
 
 typedef struct {
@@ -75,6 +76,7 @@ main(int argc, char **argv)
     DO_TEST(gvDomainChrConsoleTarget);
     DO_TEST(gvDomainGraphicsType);
     DO_TEST(gvQemuAccel);
+    DO_TEST(gvQemuMigrationOutPhase);
 
     return g_test_run();
 }

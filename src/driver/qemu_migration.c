@@ -275,6 +275,8 @@ gvQemuMigrationPrepare(gvDriver *drv, const char *xml, const char *uriIn, unsign
     }
     if (flags & GV_MIGRATE_TLS)
         startFlags |= GV_DOMAIN_START_INCOMING_TLS;
+    /* recorded with the incoming QEMU: a restart after Finish resumed it honours them */
+    gvQemuDomainGetPriv(obj)->migrationFlags = flags;
     if (gvQemuProcessStart(drv, obj, startFlags, NULL, incoming, error) < 0) {
         if (!created && obj->newDef) {
             gvDomainDefFree(obj->def);
@@ -375,8 +377,9 @@ gvQemuMigrationWait(gvDomainObj *obj, gvQemuMonitor *mon, gvQemuMigrationAliveFu
 }
 
 int
-gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigned int flags,
-                       gvQemuMigrationAliveFunc alive, gpointer opaque, GError **error)
+gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, const char *peer,
+                       unsigned int flags, gvQemuMigrationAliveFunc alive, gpointer opaque,
+                       GError **error)
 {
     gvQemuDomainPriv *priv;
     gvQemuMonitor *mon;
@@ -402,6 +405,12 @@ gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigne
     }
     priv->migrating = true;
     priv->abortJob = false;
+    /* before migrate is sent: a restart cancels the stream and resumes the guest */
+    if (gvQemuProcessSetMigrationPhase(drv, obj, GV_QEMU_MIGRATION_OUT_PERFORM, peer, flags,
+                                       error) < 0) {
+        priv->migrating = false;
+        goto cleanup;
+    }
     gvQemuMonitorRef(mon);
     gvDomainObjUnlock(obj);
     GV_CRASH_POINT("migration:src-perform-start");
@@ -435,13 +444,22 @@ gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigne
     gvQemuMonitorUnref(mon);
     gvDomainObjLock(obj);
     if (rc < 0) {
+        g_autoptr(GError) local = NULL;
+
         priv->migrating = false;
         if (obj->state == GV_DOMAIN_PAUSED && obj->reason == GV_DOMAIN_PAUSED_MIGRATION)
             gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_MIGRATION_CANCELED);
+        if (gvQemuProcessSetMigrationPhase(drv, obj, GV_QEMU_MIGRATION_OUT_NONE, NULL, 0, &local) <
+            0)
+            g_warning("domain '%s': %s", obj->def->name, local->message);
     } else {
         /* QEMU has stopped the guest here; Confirm ends it */
         gvDriverSetState(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_MIGRATION);
-        GV_CRASH_POINT("migration:src-perform-done");
+        /* durable before anyone can send Finish: from here a restart asks the destination */
+        rc = gvQemuProcessSetMigrationPhase(drv, obj, GV_QEMU_MIGRATION_OUT_PERFORM_DONE, NULL,
+                                            flags, error);
+        if (rc == 0)
+            GV_CRASH_POINT("migration:src-perform-done");
     }
 cleanup:
     gvDomainObjEndJob(obj);
@@ -599,6 +617,35 @@ gvQemuMigrationConfirm(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool
     }
     priv = gvQemuDomainGetPriv(obj);
     priv->migrating = false;
+    if (cancelled && priv->migrationPhase == GV_QEMU_MIGRATION_OUT_PERFORM_DONE &&
+        priv->migrationPeer && drv->migrationAskPeer) {
+        g_autofree char *peer = g_strdup(priv->migrationPeer);
+        unsigned char uuid[GV_UUID_BUFLEN];
+        int there;
+
+        /*
+         * The stream was complete: Finish may have resumed the guest there
+         * and then failed to answer (its daemon died).  Only the
+         * destination can tell; the guest must never run on both.
+         */
+        memcpy(uuid, obj->def->uuid, GV_UUID_BUFLEN);
+        gvDomainObjUnlock(obj);
+        there = drv->migrationAskPeer(drv, peer, uuid);
+        gvDomainObjLock(obj);
+        if (there > 0) {
+            g_message("domain '%s': the destination runs it although its Finish failed: the "
+                      "migration is complete",
+                      obj->def->name);
+            cancelled = false;
+        } else if (there < 0) {
+            gvReportError(error, GV_ERR_OPERATION_FAILED,
+                          "domain '%s' stays paused: the destination cannot tell whether it runs "
+                          "the guest",
+                          obj->def->name);
+            rc = -1;
+            goto cleanup;
+        }
+    }
     if (flags & GV_MIGRATE_OFFLINE) {
         if (!cancelled && (flags & GV_MIGRATE_UNDEFINE_SOURCE)) {
             gvDomainObjEndJob(obj);
@@ -623,6 +670,20 @@ gvQemuMigrationConfirm(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool
             if (rc == 0)
                 gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_MIGRATION_CANCELED);
         }
+        if (gvDomainObjIsActive(obj)) {
+            g_autoptr(GError) local = NULL;
+
+            if (gvQemuProcessSetMigrationPhase(drv, obj, GV_QEMU_MIGRATION_OUT_NONE, NULL, 0,
+                                               &local) < 0)
+                g_warning("domain '%s': %s", obj->def->name, local->message);
+        }
+        goto cleanup;
+    }
+    /* the destination runs it: a restart from here ends this side */
+    if (gvDomainObjIsActive(obj) &&
+        gvQemuProcessSetMigrationPhase(drv, obj, GV_QEMU_MIGRATION_OUT_CONFIRM, NULL, flags,
+                                       error) < 0) {
+        rc = -1;
         goto cleanup;
     }
     GV_CRASH_POINT("migration:src-confirm-start");
