@@ -1637,6 +1637,7 @@ gvQemuProcessReconnectThread(gpointer opaque)
         g_autoptr(GError) error = NULL;
 
         priv->mon = mon;
+        /* ours until the end: the monitor outlives an exit noticed meanwhile */
         gvQemuMonitorRef(mon);
         gvDomainObjUnlock(obj);
         if (obj->def->genid && gvQemuMonitorQueryGenid(mon, guid, &error) == 0 &&
@@ -1644,13 +1645,10 @@ gvQemuProcessReconnectThread(gpointer opaque)
             g_warning(
                 "domain '%s': QEMU reports another genid than its status file: QEMU's is used",
                 name);
-        gvQemuMonitorUnref(mon);
         gvDomainObjLock(obj);
         if (obj->def->genid && !error)
             memcpy(obj->def->genid->guid, guid, GV_UUID_BUFLEN);
         g_message("domain '%s': reconnected to QEMU pid %d", name, (int)priv->pid);
-        /* the monitor outlives an exit noticed meanwhile */
-        gvQemuMonitorRef(mon);
         if (!priv->exited && priv->incoming)
             gvQemuProcessRecoverMigrationIn(drv, obj, mon);
         else if (!priv->exited && priv->migrationPhase != GV_QEMU_MIGRATION_OUT_NONE)
