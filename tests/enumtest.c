@@ -5,6 +5,7 @@
 
 #include "domain_conf.h"
 #include "qemu_command.h"
+#include "qemu_process.h"
 #include "storage_conf.h"
 #include "testutils.h"
 
@@ -79,6 +80,7 @@ main(int argc, char **argv)
     DO_TEST(gvDomainChrConsoleTarget);
     DO_TEST(gvDomainGraphicsType);
     DO_TEST(gvQemuAccel);
+    DO_TEST(gvQemuMigrationOutPhase);
 
     return g_test_run();
 }

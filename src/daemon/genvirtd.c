@@ -27,6 +27,7 @@
 #include "qemu_driver.h"
 #include "remote_dispatch.h"
 #include "remote_event.h"
+#include "remote_migration.h"
 #include "remote_stream.h"
 
 static bool gvVerbose;
@@ -397,6 +398,8 @@ main(int argc, char **argv)
     daemon.streams = gvStreamRegistryNew();
     drv->eventFunc = gvEventDeliver;
     drv->eventOpaque = &daemon;
+    /* a source restarted mid-migration asks the destination daemon */
+    drv->migrationAskPeer = gvMigrationAskPeer;
     srv = gvNetServerNew(gvDispatchCall, gvDispatchIsInline, gvDispatchClientNew,
                          gvDispatchClientFree, &daemon, (unsigned int)workers, &error);
     rw = g_build_filename(drv->runDir, "genvirt-sock", NULL);

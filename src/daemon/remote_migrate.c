@@ -9,26 +9,87 @@
 
 #include "gverror.h"
 #include "gvrpcprotocol.h"
+#include "gvxml.h"
 #include "qemu_migration.h"
 #include "remote_migration.h"
 #include "remote_procs-gen.h"
 
 #define GV_MIGRATE_PEER2PEER (1 << 1)
 
-/* A cookie libvirt's peers accept: XML with a trailing NUL.  Ours carry no state. */
+/* This daemon's read-write socket, as a URI a source on this host can open */
+static char *
+gvMigratePeerURI(gvDriver *drv)
+{
+    g_autofree char *sock = g_build_filename(drv->runDir, "genvirt-sock", NULL);
+
+    return g_strdup_printf("genvirt+unix:///system?socket=%s", sock);
+}
+
+/*
+ * A cookie libvirt's peers accept: XML with a trailing NUL.  A destination's
+ * (Prepare) also names its daemon (<genvirt-peer>), which a source restarted
+ * after the stream completed asks whether it runs the guest; libvirt's peers
+ * ignore the element.
+ */
 static void
-gvSetCookie(gvXdrOpaque *out, gvDomainObj *obj)
+gvSetCookieFull(gvXdrOpaque *out, gvDomainObj *obj, const char *peer)
 {
     g_autofree char *cookie = NULL;
+    g_autofree char *peerElem = NULL;
     char uuidstr[GV_UUID_STRING_BUFLEN];
 
+    if (peer)
+        peerElem = g_markup_printf_escaped("  <genvirt-peer>%s</genvirt-peer>\n", peer);
     gvDomainObjLock(obj);
     cookie = g_markup_printf_escaped("<qemu-migration>\n  <name>%s</name>\n  <uuid>%s</uuid>\n"
-                                     "  <hostname>%s</hostname>\n</qemu-migration>\n",
+                                     "  <hostname>%s</hostname>\n",
                                      obj->def->name, gvUUIDFormat(obj->def->uuid, uuidstr),
                                      g_get_host_name());
     gvDomainObjUnlock(obj);
-    gvXdrOpaqueSet(out, cookie, strlen(cookie) + 1);
+    {
+        g_autofree char *all =
+            g_strconcat(cookie, peerElem ? peerElem : "", "</qemu-migration>\n", NULL);
+
+        gvXdrOpaqueSet(out, all, strlen(all) + 1);
+    }
+}
+
+static void
+gvSetCookie(gvXdrOpaque *out, gvDomainObj *obj)
+{
+    gvSetCookieFull(out, obj, NULL);
+}
+
+/*
+ * The destination daemon named in a Prepare cookie the client passed to
+ * Perform, when a source on this host can reach it: the same host name,
+ * and a socket that is not this daemon's own.  NULL otherwise.
+ */
+static char *
+gvMigrateCookiePeer(gvDriver *drv, const gvXdrOpaque *cookie)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autofree char *peer = NULL;
+    g_autofree char *host = NULL;
+    g_autofree char *mine = gvMigratePeerURI(drv);
+    xmlNodePtr root;
+    xmlNodePtr n;
+
+    if (!cookie->data || cookie->len == 0 || cookie->len > GV_REMOTE_MIGRATE_COOKIE_MAX)
+        return NULL;
+    if (!(doc = gvXMLParseString((const char *)cookie->data,
+                                 (gssize)strnlen((const char *)cookie->data, cookie->len),
+                                 "migration cookie", NULL)))
+        return NULL;
+    root = xmlDocGetRootElement(doc);
+    if ((n = gvXMLNodeGetChild(root, "hostname")))
+        host = gvXMLNodeContent(n, true);
+    if ((n = gvXMLNodeGetChild(root, "genvirt-peer")))
+        peer = gvXMLNodeContent(n, true);
+    if (!peer || !host || !g_str_equal(host, g_get_host_name()) || g_str_equal(peer, mine) ||
+        !g_str_has_prefix(peer, "genvirt+unix:///system?socket="))
+        return NULL;
+    return g_steal_pointer(&peer);
 }
 
 /* An incoming migration a connection prepared: which domain, and which run of it */
@@ -148,7 +209,11 @@ gvProcDomainMigratePrepare3Params(gvCall *call, const gvMigratePrepare3ParamsArg
                                        args->flags, &ret->uriOut, error)))
         return -1;
     gvMigratePrepared(call, obj);
-    gvSetCookie(&ret->cookieOut, obj);
+    {
+        g_autofree char *peer = gvMigratePeerURI(call->daemon->drv);
+
+        gvSetCookieFull(&ret->cookieOut, obj, peer);
+    }
     return 0;
 }
 
@@ -165,10 +230,14 @@ gvProcDomainMigratePerform3Params(gvCall *call, const gvMigratePerform3ParamsArg
         return gvMigrationPeer2Peer(call->daemon->drv, obj, args->dconnuri, args->params,
                                     args->flags, error);
     }
-    if (gvQemuMigrationPerform(call->daemon->drv, obj,
-                               gvTypedParamsGetString(args->params, "migrate_uri"), args->flags,
-                               NULL, NULL, error) < 0)
-        return -1;
+    {
+        g_autofree char *peer = gvMigrateCookiePeer(call->daemon->drv, &args->cookieIn);
+
+        if (gvQemuMigrationPerform(call->daemon->drv, obj,
+                                   gvTypedParamsGetString(args->params, "migrate_uri"), peer,
+                                   args->flags, NULL, NULL, error) < 0)
+            return -1;
+    }
     gvSetCookie(&ret->cookieOut, obj);
     return 0;
 }
@@ -257,7 +326,11 @@ gvProcDomainMigratePrepare3(gvCall *call, const gvMigratePrepare3Args *args,
                                        (unsigned int)args->flags, &ret->uriOut, error)))
         return -1;
     gvMigratePrepared(call, obj);
-    gvSetCookie(&ret->cookieOut, obj);
+    {
+        g_autofree char *peer = gvMigratePeerURI(call->daemon->drv);
+
+        gvSetCookieFull(&ret->cookieOut, obj, peer);
+    }
     return 0;
 }
 
@@ -277,9 +350,13 @@ gvProcDomainMigratePerform3(gvCall *call, const gvMigratePerform3Args *args, gvC
         return gvMigrationPeer2Peer(call->daemon->drv, obj, args->dconnuri, params,
                                     (unsigned int)args->flags, error);
     }
-    if (gvQemuMigrationPerform(call->daemon->drv, obj, args->uri, (unsigned int)args->flags, NULL,
-                               NULL, error) < 0)
-        return -1;
+    {
+        g_autofree char *peer = gvMigrateCookiePeer(call->daemon->drv, &args->cookieIn);
+
+        if (gvQemuMigrationPerform(call->daemon->drv, obj, args->uri, peer,
+                                   (unsigned int)args->flags, NULL, NULL, error) < 0)
+            return -1;
+    }
     gvSetCookie(&ret->cookieOut, obj);
     return 0;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gvbuffer.h"
+#include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvnetclient.h"
 #include "gvrpcprotocol.h"
@@ -67,6 +68,115 @@ gvMigrationConnect(gvDriver *drv, const char *dconnuri, GError **error)
     return client;
 }
 
+/* Opens @uri as a read-write client (libvirt's AUTH_LIST and CONNECT_OPEN) */
+static gvNetClient *
+gvMigrationOpenPeer(gvDriver *drv, const char *uri, GError **error)
+{
+    g_autoptr(gvNetClient) client = NULL;
+    g_autoptr(GByteArray) args = g_byte_array_new();
+
+    if (!(client = gvMigrationConnect(drv, uri, error)) ||
+        gvMigrationCall(client, GV_PROC_AUTH_LIST, NULL, NULL, error) < 0)
+        return NULL;
+    gvXdrEncodeOptString(args, "qemu:///system");
+    gvXdrEncodeU32(args, 0);
+    if (gvMigrationCall(client, GV_PROC_CONNECT_OPEN, args, NULL, error) < 0)
+        return NULL;
+    return g_steal_pointer(&client);
+}
+
+/* 1: @client's daemon runs domain @uuid, 0: it does not, 2: not yet known, -1: error */
+static int
+gvMigrationPeerRuns(gvNetClient *client, const unsigned char *uuid, GError **error)
+{
+    g_autoptr(GByteArray) args = g_byte_array_new();
+    GByteArray *reply = NULL;
+    g_autofree char *name = NULL;
+    unsigned char got[GV_UUID_BUFLEN];
+    gint32 id = -1;
+    gint32 state = 0;
+    gint32 reason = 0;
+    bool ok;
+
+    gvXdrEncodeOpaqueFixed(args, uuid, GV_UUID_BUFLEN);
+    if (gvMigrationCall(client, GV_PROC_DOMAIN_LOOKUP_BY_UUID, args, &reply, error) < 0) {
+        if (error && *error && (*error)->code == GV_ERR_NO_DOMAIN)
+            return 0;
+        return -1;
+    }
+    {
+        gvXdrDecoder d = GV_XDR_DECODER_INIT(reply->data, reply->len);
+
+        ok = gvXdrDecodeString(&d, 1024, &name) &&
+             gvXdrDecodeOpaqueFixed(&d, got, GV_UUID_BUFLEN) && gvXdrDecodeI32(&d, &id);
+    }
+    gvXdrBufferFree(reply);
+    if (!ok) {
+        gvReportError(error, GV_ERR_RPC, "Unable to decode message payload");
+        return -1;
+    }
+    g_byte_array_set_size(args, 0);
+    gvXdrEncodeString(args, name);
+    gvXdrEncodeOpaqueFixed(args, got, GV_UUID_BUFLEN);
+    gvXdrEncodeI32(args, id);
+    gvXdrEncodeU32(args, 0);
+    if (gvMigrationCall(client, GV_PROC_DOMAIN_GET_STATE, args, &reply, error) < 0)
+        return -1;
+    {
+        gvXdrDecoder d = GV_XDR_DECODER_INIT(reply->data, reply->len);
+
+        ok = gvXdrDecodeI32(&d, &state) && gvXdrDecodeI32(&d, &reason);
+    }
+    gvXdrBufferFree(reply);
+    if (!ok) {
+        gvReportError(error, GV_ERR_RPC, "Unable to decode message payload");
+        return -1;
+    }
+    if (state == GV_DOMAIN_SHUTOFF || state == GV_DOMAIN_NOSTATE)
+        return 0;
+    /* still waiting for the stream or for Finish: it ends one way or the other */
+    if (state == GV_DOMAIN_PAUSED && reason == GV_DOMAIN_PAUSED_MIGRATION)
+        return 2;
+    return 1;
+}
+
+#define GV_MIGRATION_ASK_PEER_MS (60 * 1000)
+
+int
+gvMigrationAskPeer(gvDriver *drv, const char *uri, const unsigned char *uuid)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)GV_MIGRATION_ASK_PEER_MS * 1000;
+    g_autofree char *last = NULL;
+    char uuidstr[GV_UUID_STRING_BUFLEN];
+
+    gvUUIDFormat(uuid, uuidstr);
+    /* the destination daemon may be restarting, or still finishing: ask until it knows */
+    while (g_get_monotonic_time() < deadline && !g_atomic_int_get(&drv->shuttingDown)) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(gvNetClient) client = gvMigrationOpenPeer(drv, uri, &error);
+        int rc = client ? gvMigrationPeerRuns(client, uuid, &error) : -1;
+
+        if (client) {
+            g_autoptr(GError) closeErr = NULL;
+
+            (void)gvMigrationCall(client, GV_PROC_CONNECT_CLOSE, NULL, NULL, &closeErr);
+        }
+        if (rc == 0 || rc == 1) {
+            g_message("migration destination %s %s domain %s", uri,
+                      rc == 1 ? "runs" : "does not run", uuidstr);
+            return rc;
+        }
+        if (error) {
+            g_free(last);
+            last = g_strdup(error->message);
+        }
+        g_usleep(200 * 1000);
+    }
+    g_warning("migration destination %s cannot tell whether it runs domain %s%s%s", uri, uuidstr,
+              last ? ": " : "", last ? last : "");
+    return -1;
+}
+
 int
 gvMigrationPeer2Peer(gvDriver *drv, gvDomainObj *obj, const char *dconnuri, GPtrArray *params,
                      unsigned int flags, GError **error)
@@ -92,14 +202,8 @@ gvMigrationPeer2Peer(gvDriver *drv, gvDomainObj *obj, const char *dconnuri, GPtr
         g_autoptr(GByteArray) args = g_byte_array_new();
         GByteArray *reply = NULL;
 
-        if (!(client = gvMigrationConnect(drv, dconnuri, error)) ||
-            gvMigrationCall(client, GV_PROC_AUTH_LIST, NULL, NULL, error) < 0)
+        if (!(client = gvMigrationOpenPeer(drv, dconnuri, error)))
             goto cancel_begin;
-        gvXdrEncodeOptString(args, "qemu:///system");
-        gvXdrEncodeU32(args, 0);
-        if (gvMigrationCall(client, GV_PROC_CONNECT_OPEN, args, NULL, error) < 0)
-            goto cancel_begin;
-        g_byte_array_set_size(args, 0);
         gvTypedParamsAddString(dparams, "destination_xml", xml);
         if (gvTypedParamsGetString(params, "migrate_uri"))
             gvTypedParamsAddString(dparams, "migrate_uri",
@@ -129,9 +233,12 @@ gvMigrationPeer2Peer(gvDriver *drv, gvDomainObj *obj, const char *dconnuri, GPtr
         }
     }
 
+    /* the destination has an incoming QEMU waiting */
+    GV_CRASH_POINT("migration:src-p2p-prepared");
     /* Perform here; Finish there, cancelled when Perform failed */
     /* the destination daemon going away cancels the transfer at once */
-    rc = gvQemuMigrationPerform(drv, obj, uri, dflags, gvMigrationPeerAlive, client, &performErr);
+    rc = gvQemuMigrationPerform(drv, obj, uri, dconnuri, dflags, gvMigrationPeerAlive, client,
+                                &performErr);
     {
         g_autoptr(GByteArray) args = g_byte_array_new();
         GByteArray *reply = NULL;
@@ -146,6 +253,8 @@ gvMigrationPeer2Peer(gvDriver *drv, gvDomainObj *obj, const char *dconnuri, GPtr
             gvXdrBufferFree(reply);
         explicit_bzero(args->data, args->len);
     }
+    /* the destination answered Finish (or failed to) */
+    GV_CRASH_POINT("migration:src-p2p-finished");
     gvSecretFree(g_steal_pointer(&xml));
     {
         g_autoptr(GError) closeErr = NULL;

@@ -78,6 +78,13 @@ struct _gvDriver {
     gvDriverEventFunc eventFunc; /* set once, before any client connects */
     gpointer eventOpaque;
     const gvDriverHooks *hooks; /* set by the hypervisor driver: gvQemuDriverInit */
+    /*
+     * Set by the daemon, once, before any domain is reconnected: whether the
+     * genvirtd at @uri (a migration destination) runs domain @uuid: 1 it
+     * does (active, not waiting for an incoming stream), 0 it does not, -1
+     * it cannot tell (unreachable until a deadline).  Blocks.
+     */
+    int (*migrationAskPeer)(gvDriver *drv, const char *uri, const unsigned char *uuid);
 };
 
 /* virDomainXMLFlags */

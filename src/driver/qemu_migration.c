@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "gvbuffer.h"
+#include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvfile.h"
 #include "qemu_driver.h"
@@ -108,6 +109,7 @@ gvQemuMigrationBegin(gvDriver *drv, gvDomainObj *obj, unsigned int flags, GError
         priv->migrationStart = g_get_monotonic_time();
         priv->migrationTotal = 0;
         priv->migrationDone = 0;
+        GV_CRASH_POINT("migration:src-begin");
     }
 cleanup:
     gvDomainObjEndJob(obj);
@@ -251,6 +253,7 @@ gvQemuMigrationPrepare(gvDriver *drv, const char *xml, const char *uriIn, unsign
         goto error;
     }
     incoming = g_strdup_printf("tcp:%s:%d", drv->migrationListen, port);
+    GV_CRASH_POINT("migration:dst-prepare-start");
 
     if (!obj) {
         obj = gvDomainObjNew(g_steal_pointer(&def));
@@ -272,6 +275,8 @@ gvQemuMigrationPrepare(gvDriver *drv, const char *xml, const char *uriIn, unsign
     }
     if (flags & GV_MIGRATE_TLS)
         startFlags |= GV_DOMAIN_START_INCOMING_TLS;
+    /* recorded with the incoming QEMU: a restart after Finish resumed it honours them */
+    gvQemuDomainGetPriv(obj)->migrationFlags = flags;
     if (gvQemuProcessStart(drv, obj, startFlags, NULL, incoming, error) < 0) {
         if (!created && obj->newDef) {
             gvDomainDefFree(obj->def);
@@ -285,6 +290,7 @@ gvQemuMigrationPrepare(gvDriver *drv, const char *xml, const char *uriIn, unsign
     port = gvQemuDomainGetPriv(obj)->incomingPort;
     gvDomainObjEndJob(obj);
     gvDomainObjUnlock(obj);
+    GV_CRASH_POINT("migration:dst-prepare-done");
     *uriOut = g_strdup_printf("tcp:%s:%d", host, port);
     g_message("domain '%s': waiting for an incoming migration on %s%s", obj->def->name, incoming,
               (flags & GV_MIGRATE_TLS) ? " over TLS" : "");
@@ -304,7 +310,12 @@ gvQemuMigrationWait(gvDomainObj *obj, gvQemuMonitor *mon, gvQemuMigrationAliveFu
                     gpointer opaque, GError **error)
 {
     gint64 deadline = g_get_monotonic_time() + (gint64)GV_MIGRATION_TIMEOUT_MS * 1000;
+    bool saving;
+    bool progressed = false;
 
+    gvDomainObjLock(obj);
+    saving = gvQemuDomainGetPriv(obj)->saving;
+    gvDomainObjUnlock(obj);
     for (;;) {
         g_autoptr(json_object) ret = NULL;
         json_object *v;
@@ -324,20 +335,27 @@ gvQemuMigrationWait(gvDomainObj *obj, gvQemuMonitor *mon, gvQemuMigrationAliveFu
                 priv->migrationTotal = (guint64)json_object_get_int64(v);
             if (json_object_object_get_ex(ram, "transferred", &v))
                 priv->migrationDone = (guint64)json_object_get_int64(v);
+            if (!saving && !progressed && priv->migrationDone > 0) {
+                progressed = true;
+                /* the stream flows: QEMU goes on sending without us */
+                GV_CRASH_POINT("migration:src-perform-progress");
+            }
             gvDomainObjUnlock(obj);
         }
-        if (status && g_str_equal(status, "completed"))
+        if (status && g_str_equal(status, "completed")) {
+            /* the destination QEMU has it all; the source QEMU is paused */
+            if (!saving)
+                GV_CRASH_POINT("migration:src-perform-completed");
             return 0;
+        }
         if (status && (g_str_equal(status, "failed") || g_str_equal(status, "cancelled"))) {
             const char *desc = json_object_object_get_ex(ret, "error-desc", &v)
                                    ? json_object_get_string(v)
                                    : status;
             bool aborted;
-            bool saving;
 
             gvDomainObjLock(obj);
             aborted = gvQemuDomainGetPriv(obj)->abortJob;
-            saving = gvQemuDomainGetPriv(obj)->saving;
             gvDomainObjUnlock(obj);
             if (aborted)
                 gvReportError(error, GV_ERR_OPERATION_ABORTED, "%s job: canceled by client",
@@ -359,8 +377,9 @@ gvQemuMigrationWait(gvDomainObj *obj, gvQemuMonitor *mon, gvQemuMigrationAliveFu
 }
 
 int
-gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigned int flags,
-                       gvQemuMigrationAliveFunc alive, gpointer opaque, GError **error)
+gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, const char *peer,
+                       unsigned int flags, gvQemuMigrationAliveFunc alive, gpointer opaque,
+                       GError **error)
 {
     gvQemuDomainPriv *priv;
     gvQemuMonitor *mon;
@@ -386,8 +405,15 @@ gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigne
     }
     priv->migrating = true;
     priv->abortJob = false;
+    /* before migrate is sent: a restart cancels the stream and resumes the guest */
+    if (gvQemuProcessSetMigrationPhase(drv, obj, GV_QEMU_MIGRATION_OUT_PERFORM, peer, flags,
+                                       error) < 0) {
+        priv->migrating = false;
+        goto cleanup;
+    }
     gvQemuMonitorRef(mon);
     gvDomainObjUnlock(obj);
+    GV_CRASH_POINT("migration:src-perform-start");
     if (flags & GV_MIGRATE_TLS) {
         g_autofree char *host = gvQemuMigrationURIHost(uri);
 
@@ -404,6 +430,8 @@ gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigne
         rc = gvQemuMonitorCommand(mon, "migrate", args, 10000, NULL, error);
     }
     if (rc == 0)
+        GV_CRASH_POINT("migration:src-perform-migrate-sent");
+    if (rc == 0)
         rc = gvQemuMigrationWait(obj, mon, alive, opaque, error);
     if (rc < 0) {
         g_autoptr(GError) local = NULL;
@@ -416,12 +444,22 @@ gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigne
     gvQemuMonitorUnref(mon);
     gvDomainObjLock(obj);
     if (rc < 0) {
+        g_autoptr(GError) local = NULL;
+
         priv->migrating = false;
         if (obj->state == GV_DOMAIN_PAUSED && obj->reason == GV_DOMAIN_PAUSED_MIGRATION)
             gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_MIGRATION_CANCELED);
+        if (gvQemuProcessSetMigrationPhase(drv, obj, GV_QEMU_MIGRATION_OUT_NONE, NULL, 0, &local) <
+            0)
+            g_warning("domain '%s': %s", obj->def->name, local->message);
     } else {
         /* QEMU has stopped the guest here; Confirm ends it */
         gvDriverSetState(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_MIGRATION);
+        /* durable before anyone can send Finish: from here a restart asks the destination */
+        rc = gvQemuProcessSetMigrationPhase(drv, obj, GV_QEMU_MIGRATION_OUT_PERFORM_DONE, NULL,
+                                            flags, error);
+        if (rc == 0)
+            GV_CRASH_POINT("migration:src-perform-done");
     }
 cleanup:
     gvDomainObjEndJob(obj);
@@ -496,6 +534,7 @@ gvQemuMigrationFinish(gvDriver *drv, const char *name, unsigned int flags, bool 
     }
     gvQemuMonitorRef(mon);
     gvDomainObjUnlock(obj);
+    GV_CRASH_POINT("migration:dst-finish-start");
     if (gvQemuMigrationWaitIncoming(mon, error) == 0 &&
         (!obj->def->genid || gvQemuMonitorQueryGenid(mon, guid, error) == 0)) {
         rc = 0;
@@ -509,8 +548,12 @@ gvQemuMigrationFinish(gvDriver *drv, const char *name, unsigned int flags, bool 
                           gvUUIDFormat(guid, got), gvUUIDFormat(obj->def->genid->guid, want));
             rc = -1;
         }
+        if (rc == 0)
+            GV_CRASH_POINT("migration:dst-finish-received");
         if (rc == 0 && !(flags & GV_MIGRATE_PAUSED))
             rc = gvQemuMonitorCont(mon, error);
+        if (rc == 0)
+            GV_CRASH_POINT("migration:dst-finish-cont");
     }
     gvQemuMonitorUnref(mon);
     gvDomainObjLock(obj);
@@ -532,6 +575,7 @@ gvQemuMigrationFinish(gvDriver *drv, const char *name, unsigned int flags, bool 
                 obj->newDef->id = -1; /* the saved definition is not running */
             gvDriverEmitEvent(drv, obj, GV_DOMAIN_EVENT_ID_LIFECYCLE, GV_DOMAIN_EVENT_DEFINED,
                               GV_DOMAIN_EVENT_DEFINED_ADDED);
+            GV_CRASH_POINT("migration:dst-finish-config");
         }
     }
     {
@@ -540,6 +584,7 @@ gvQemuMigrationFinish(gvDriver *drv, const char *name, unsigned int flags, bool 
         if (gvQemuProcessWriteStatus(drv, obj, &local) < 0)
             g_warning("domain '%s': %s", name, local->message);
     }
+    GV_CRASH_POINT("migration:dst-finish-done");
     g_message("domain '%s' migrated in, genid checked", name);
     gvDomainObjEndJob(obj);
     gvDomainObjUnlock(obj);
@@ -572,6 +617,35 @@ gvQemuMigrationConfirm(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool
     }
     priv = gvQemuDomainGetPriv(obj);
     priv->migrating = false;
+    if (cancelled && priv->migrationPhase == GV_QEMU_MIGRATION_OUT_PERFORM_DONE &&
+        priv->migrationPeer && drv->migrationAskPeer) {
+        g_autofree char *peer = g_strdup(priv->migrationPeer);
+        unsigned char uuid[GV_UUID_BUFLEN];
+        int there;
+
+        /*
+         * The stream was complete: Finish may have resumed the guest there
+         * and then failed to answer (its daemon died).  Only the
+         * destination can tell; the guest must never run on both.
+         */
+        memcpy(uuid, obj->def->uuid, GV_UUID_BUFLEN);
+        gvDomainObjUnlock(obj);
+        there = drv->migrationAskPeer(drv, peer, uuid);
+        gvDomainObjLock(obj);
+        if (there > 0) {
+            g_message("domain '%s': the destination runs it although its Finish failed: the "
+                      "migration is complete",
+                      obj->def->name);
+            cancelled = false;
+        } else if (there < 0) {
+            gvReportError(error, GV_ERR_OPERATION_FAILED,
+                          "domain '%s' stays paused: the destination cannot tell whether it runs "
+                          "the guest",
+                          obj->def->name);
+            rc = -1;
+            goto cleanup;
+        }
+    }
     if (flags & GV_MIGRATE_OFFLINE) {
         if (!cancelled && (flags & GV_MIGRATE_UNDEFINE_SOURCE)) {
             gvDomainObjEndJob(obj);
@@ -596,15 +670,35 @@ gvQemuMigrationConfirm(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool
             if (rc == 0)
                 gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_MIGRATION_CANCELED);
         }
+        if (gvDomainObjIsActive(obj)) {
+            g_autoptr(GError) local = NULL;
+
+            if (gvQemuProcessSetMigrationPhase(drv, obj, GV_QEMU_MIGRATION_OUT_NONE, NULL, 0,
+                                               &local) < 0)
+                g_warning("domain '%s': %s", obj->def->name, local->message);
+        }
         goto cleanup;
     }
+    /* the destination runs it: a restart from here ends this side */
+    if (gvDomainObjIsActive(obj) &&
+        gvQemuProcessSetMigrationPhase(drv, obj, GV_QEMU_MIGRATION_OUT_CONFIRM, NULL, flags,
+                                       error) < 0) {
+        rc = -1;
+        goto cleanup;
+    }
+    GV_CRASH_POINT("migration:src-confirm-start");
     if (gvDomainObjIsActive(obj))
         rc = gvQemuProcessStop(drv, obj, GV_DOMAIN_SHUTOFF_MIGRATED, false, error);
+    if (rc == 0)
+        GV_CRASH_POINT("migration:src-confirm-stopped");
     if (rc == 0 && (flags & GV_MIGRATE_UNDEFINE_SOURCE) && obj->persistent) {
         gvDomainObjEndJob(obj);
         gvDomainObjUnlock(obj);
         /* libvirt sends no UNDEFINED event for it: STOPPED MIGRATED says it all */
-        return gvDriverUndefineFull(drv, obj, GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, false, error);
+        rc = gvDriverUndefineFull(drv, obj, GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, false, error);
+        if (rc == 0)
+            GV_CRASH_POINT("migration:src-confirm-undefined");
+        return rc;
     }
 cleanup:
     gvDomainObjEndJob(obj);

@@ -44,13 +44,24 @@ gvDomainObj *gvQemuMigrationPrepare(gvDriver *drv, const char *xml, const char *
 /* @alive, when given, is asked while data flows: false cancels the migration */
 typedef bool (*gvQemuMigrationAliveFunc)(gpointer opaque);
 
-int gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, unsigned int flags,
-                           gvQemuMigrationAliveFunc alive, gpointer opaque, GError **error);
+/*
+ * @peer: the destination daemon's URI, or NULL; recorded with the phase in
+ * the status file, so that a source restarted after the stream completed
+ * asks it whether it runs the guest (drv->migrationAskPeer)
+ */
+int gvQemuMigrationPerform(gvDriver *drv, gvDomainObj *obj, const char *uri, const char *peer,
+                           unsigned int flags, gvQemuMigrationAliveFunc alive, gpointer opaque,
+                           GError **error);
 
 /* NULL when @cancelled (the incoming QEMU is removed) or on failure */
 gvDomainObj *gvQemuMigrationFinish(gvDriver *drv, const char *name, unsigned int flags,
                                    bool cancelled, GError **error);
 
+/*
+ * @cancelled after a Perform that completed: the destination daemon is
+ * asked first (it may have resumed the guest before its Finish failed to
+ * answer); the source resumes only when it does not run it
+ */
 int gvQemuMigrationConfirm(gvDriver *drv, gvDomainObj *obj, unsigned int flags, bool cancelled,
                            GError **error);
 

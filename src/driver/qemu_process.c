@@ -30,6 +30,7 @@
 #include "qemu_interface.h"
 #include "qemu_process_devices.h"
 #include "qemu_migration.h"
+#include "gvcrashpoint.h"
 #include "snapshot_conf.h"
 
 #define GV_QEMU_MONITOR_TIMEOUT_MS 30000
@@ -48,6 +49,7 @@ gvQemuDomainPrivFree(gpointer opaque)
     if (priv->pidfd >= 0)
         close(priv->pidfd);
     g_free(priv->monitorPath);
+    g_free(priv->migrationPeer);
     if (priv->snapshots)
         g_ptr_array_unref(priv->snapshots);
     g_free(priv->currentSnapshot);
@@ -84,6 +86,11 @@ gvQemuWatchCtxFree(gpointer opaque)
 
 /* ---- status files ------------------------------------------------------- */
 
+GV_ENUM_IMPL(gvQemuMigrationOutPhase, GV_QEMU_MIGRATION_OUT_LAST,
+             [GV_QEMU_MIGRATION_OUT_NONE] = "none", [GV_QEMU_MIGRATION_OUT_PERFORM] = "perform",
+             [GV_QEMU_MIGRATION_OUT_PERFORM_DONE] = "perform-done",
+             [GV_QEMU_MIGRATION_OUT_CONFIRM] = "confirm");
+
 /*
  * The status file of @obj running @def.  @starting: a start not yet
  * checked, whose QEMU (pid 0: maybe not spawned yet) a restarted daemon
@@ -108,6 +115,15 @@ gvQemuProcessWriteStatusFull(gvDriver *drv, gvDomainObj *obj, const gvDomainDef 
                      state, reason, (int)priv->pid, priv->startTime, obj->persistent ? "yes" : "no",
                      priv->tainted ? "yes" : "no", priv->incoming ? " migration='incoming'" : "",
                      starting ? " starting='yes'" : "");
+    if (priv->incoming)
+        gvBufferAsprintf(&buf, " migrationFlags='%u'", priv->migrationFlags);
+    if (priv->migrationPhase != GV_QEMU_MIGRATION_OUT_NONE) {
+        gvBufferAsprintf(&buf, " migration='out' phase='%s' migrationFlags='%u'",
+                         gvQemuMigrationOutPhaseTypeToString(priv->migrationPhase),
+                         priv->migrationFlags);
+        if (priv->migrationPeer)
+            gvBufferEscapeString(&buf, " peer='%s'", priv->migrationPeer);
+    }
     gvBufferEscapeString(&buf, " monitor='%s'>\n", priv->monitorPath);
     gvBufferAdjustIndent(&buf, 2);
     {
@@ -136,6 +152,28 @@ gvQemuProcessWriteStatus(gvDriver *drv, gvDomainObj *obj, GError **error)
 {
     return gvQemuProcessWriteStatusFull(drv, obj, obj->def, obj->state, obj->reason, false, true,
                                         error);
+}
+
+int
+gvQemuProcessSetMigrationPhase(gvDriver *drv, gvDomainObj *obj, gvQemuMigrationOutPhase phase,
+                               const char *peer, unsigned int flags, GError **error)
+{
+    gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+
+    priv->migrationPhase = phase;
+    if (phase == GV_QEMU_MIGRATION_OUT_NONE) {
+        g_clear_pointer(&priv->migrationPeer, g_free);
+        priv->migrationFlags = 0;
+    } else {
+        if (peer) {
+            g_free(priv->migrationPeer);
+            priv->migrationPeer = g_strdup(peer);
+        }
+        priv->migrationFlags = flags;
+    }
+    if (!gvDomainObjIsActive(obj))
+        return 0;
+    return gvQemuProcessWriteStatus(drv, obj, error);
 }
 
 static void
@@ -186,6 +224,9 @@ gvQemuProcessExitedLocked(gvDriver *drv, gvDomainObj *obj)
     if (priv->monitorPath)
         (void)unlink(priv->monitorPath);
     gvQemuProcessRemoveStatus(drv, obj->def->name);
+    priv->migrationPhase = GV_QEMU_MIGRATION_OUT_NONE;
+    g_clear_pointer(&priv->migrationPeer, g_free);
+    priv->incoming = false;
     obj->def->id = -1;
     gvQemuGraphicsReleasePorts(drv, obj->def);
     gvDriverSetState(drv, obj, GV_DOMAIN_SHUTOFF, reason);
@@ -1003,6 +1044,8 @@ gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
             gvDomainObjLock(obj);
             goto error;
         }
+        /* the incoming QEMU listens; no status file names it yet */
+        GV_CRASH_POINT("migration:dst-prepare-qemu-up");
     }
     /*
      * Checked and complete: from here a restarted daemon adopts this QEMU
@@ -1252,6 +1295,9 @@ typedef struct {
     bool tainted;
     bool incoming;
     bool starting; /* a start a crash cut short before QEMU was checked */
+    int phase; /* gvQemuMigrationOutPhase of an outgoing migration */
+    char *peer;
+    unsigned int migrationFlags;
     char *monitor;
     gvDomainDef *def;
 } gvQemuStatus;
@@ -1260,6 +1306,7 @@ static void
 gvQemuStatusClear(gvQemuStatus *st)
 {
     g_free(st->monitor);
+    g_free(st->peer);
     gvDomainDefFree(st->def);
 }
 
@@ -1275,6 +1322,8 @@ gvQemuStatusParse(const char *path, gvQemuStatus *st, GError **error)
     g_autofree char *started = NULL;
     g_autofree char *migration = NULL;
     g_autofree char *starting = NULL;
+    g_autofree char *phase = NULL;
+    unsigned int mflags = 0;
     size_t len;
     int pid = 0;
     guint64 t = 0;
@@ -1293,10 +1342,21 @@ gvQemuStatusParse(const char *path, gvQemuStatus *st, GError **error)
         gvXMLPropString(root, "persistent", GV_XML_PROP_REQUIRED, &persistent, error) < 0 ||
         gvXMLPropString(root, "tainted", GV_XML_PROP_NONE, &tainted, error) < 0 ||
         gvXMLPropString(root, "migration", GV_XML_PROP_NONE, &migration, error) < 0 ||
-        gvXMLPropString(root, "starting", GV_XML_PROP_NONE, &starting, error) < 0)
+        gvXMLPropString(root, "starting", GV_XML_PROP_NONE, &starting, error) < 0 ||
+        gvXMLPropString(root, "phase", GV_XML_PROP_NONE, &phase, error) < 0 ||
+        gvXMLPropString(root, "peer", GV_XML_PROP_NONE, &st->peer, error) < 0 ||
+        gvXMLPropUInt(root, "migrationFlags", GV_XML_PROP_NONE, &mflags, error) < 0)
         return -1;
     st->incoming = migration && g_str_equal(migration, "incoming");
     st->starting = starting && g_str_equal(starting, "yes");
+    if (migration && g_str_equal(migration, "out") && phase) {
+        if ((st->phase = gvQemuMigrationOutPhaseTypeFromString(phase)) < 0) {
+            gvReportError(error, GV_ERR_INTERNAL_ERROR,
+                          "unknown migration phase '%s' in status file '%s'", phase, path);
+            return -1;
+        }
+    }
+    st->migrationFlags = mflags;
     if (!(dom = gvXMLNodeGetChild(root, "domain"))) {
         gvReportError(error, GV_ERR_INTERNAL_ERROR, "status file '%s' has no <domain>", path);
         return -1;
@@ -1397,18 +1457,17 @@ gvQemuProcessReconnectLoad(gvDriver *drv, const char *path)
         gvQemuStatusClear(&st);
         return NULL;
     }
-    /* an incoming migration the restart cut short can never finish: end it */
+    /*
+     * an incoming QEMU waits paused until Finish resumes it; one recorded
+     * before its start was over has no domain ID yet: it gets one, and
+     * phase two ends it
+     */
     if (st.incoming) {
-        g_message(
-            "domain '%s': an incoming migration was cut short by the restart; its QEMU (pid %d) is stopped",
-            name, (int)st.pid);
-        (void)kill(st.pid, SIGKILL);
-        (void)unlink(st.monitor);
-        gvQemuProcessRemoveStatus(drv, name);
-        gvQemuStatusClear(&st);
-        return NULL;
+        if (st.def->id <= 0)
+            st.def->id = g_atomic_int_add(&drv->nextID, 1);
+        st.state = GV_DOMAIN_PAUSED;
+        st.reason = GV_DOMAIN_PAUSED_MIGRATION;
     }
-
     /* its display keeps the port it listens on */
     gvQemuGraphicsReservePorts(drv, st.def);
     /* the running domain: the persistent object (if any) takes the live def */
@@ -1430,6 +1489,13 @@ gvQemuProcessReconnectLoad(gvDriver *drv, const char *path)
     priv->pid = st.pid;
     priv->startTime = st.started;
     priv->tainted = st.tainted;
+    /* phase two ends or keeps a migration the restart cut short */
+    priv->incoming = st.incoming;
+    priv->migrating = st.incoming || st.phase != GV_QEMU_MIGRATION_OUT_NONE;
+    priv->migrationPhase = st.phase;
+    g_free(priv->migrationPeer);
+    priv->migrationPeer = g_steal_pointer(&st.peer);
+    priv->migrationFlags = st.migrationFlags;
     g_free(priv->monitorPath);
     priv->monitorPath = g_strdup(st.monitor);
     priv->starting = true; /* exit events wait until we are done */
@@ -1442,6 +1508,185 @@ gvQemuProcessReconnectLoad(gvDriver *drv, const char *path)
     gvDomainObjUnlock(obj);
     gvQemuStatusClear(&st);
     return obj;
+}
+
+/* QEMU's run state ("running", "inmigrate", "postmigrate", ...), with @obj unlocked */
+static char *
+gvQemuProcessRunState(gvQemuMonitor *mon)
+{
+    g_autoptr(GError) error = NULL;
+    char *status = NULL;
+
+    if (gvQemuMonitorQueryStatus(mon, &status, &error) < 0)
+        return NULL;
+    return status;
+}
+
+/*
+ * A destination QEMU whose Finish the restart cut short (@obj locked, its
+ * job held).  Once Finish resumed it the guest runs here, and the source
+ * (which asks this daemon before it resumes its own copy) ends its side:
+ * it is kept.  Before that, it can never finish: it is stopped.
+ */
+static void
+gvQemuProcessRecoverMigrationIn(gvDriver *drv, gvDomainObj *obj, gvQemuMonitor *mon)
+{
+    gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+    g_autofree char *status = NULL;
+    g_autoptr(GError) error = NULL;
+
+    gvDomainObjUnlock(obj);
+    status = gvQemuProcessRunState(mon);
+    gvDomainObjLock(obj);
+    if (priv->exited)
+        return;
+    if (status && g_str_equal(status, "running")) {
+        g_message("domain '%s': its incoming migration was resumed before the restart: it runs "
+                  "here now",
+                  obj->def->name);
+        priv->incoming = false;
+        priv->migrating = false;
+        gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_MIGRATED);
+        /* --persistent: the definition comes with it, as Finish would have written it */
+        if ((priv->migrationFlags & GV_MIGRATE_PERSIST_DEST) && !obj->persistent) {
+            if (gvDriverSaveConfig(drv, obj->def, &error) == 0) {
+                obj->persistent = true;
+                if ((obj->newDef = gvDomainDefCopy(obj->def, NULL)))
+                    obj->newDef->id = -1;
+            } else {
+                g_warning("domain '%s': %s", obj->def->name, error->message);
+                g_clear_error(&error);
+            }
+        }
+        priv->migrationFlags = 0;
+        if (gvQemuProcessWriteStatus(drv, obj, &error) < 0)
+            g_warning("domain '%s': %s", obj->def->name, error->message);
+        return;
+    }
+    g_message("domain '%s': an incoming migration was cut short by the restart (QEMU %s); its "
+              "QEMU (pid %d) is stopped",
+              obj->def->name, status ? status : "does not answer", (int)priv->pid);
+    priv->migrating = false;
+    if (gvQemuProcessStop(drv, obj, GV_DOMAIN_SHUTOFF_FAILED, false, &error) < 0)
+        g_warning("domain '%s': %s", obj->def->name, error->message);
+}
+
+/* The outgoing stream of a cut-short Perform is cancelled; waits (bounded) until it is */
+static void
+gvQemuProcessCancelMigration(gvQemuMonitor *mon)
+{
+    g_autoptr(GError) error = NULL;
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+    (void)gvQemuMonitorCommand(mon, "migrate_cancel", NULL, 10000, NULL, &error);
+    while (g_get_monotonic_time() < deadline) {
+        g_autoptr(json_object) ret = NULL;
+        g_autoptr(GError) local = NULL;
+        json_object *v;
+        const char *st;
+
+        if (gvQemuMonitorCommand(mon, "query-migrate", NULL, 10000, &ret, &local) < 0)
+            return;
+        if (!json_object_object_get_ex(ret, "status", &v))
+            return;
+        st = json_object_get_string(v);
+        if (!g_str_equal(st, "active") && !g_str_equal(st, "setup") &&
+            !g_str_equal(st, "cancelling") && !g_str_equal(st, "device"))
+            return;
+        g_usleep(10000);
+    }
+}
+
+/*
+ * A source QEMU whose outgoing migration the restart cut short (@obj
+ * locked, its job held), by the phase its status file recorded:
+ * - perform: the destination resumes only on a Finish sent after Perform
+ *   succeeded, so it cannot run the guest: the stream is cancelled and the
+ *   guest resumed here;
+ * - perform-done: Finish may have run there: the destination daemon is
+ *   asked (drv->migrationAskPeer) and this side ends or resumes by its
+ *   answer; without one it stays paused (libvirt's "third party decides");
+ * - confirm: the destination runs it: this side ends.
+ * Returns true when the source definition is to be undefined
+ * (--undefinesource).
+ */
+static bool
+gvQemuProcessRecoverMigrationOut(gvDriver *drv, gvDomainObj *obj, gvQemuMonitor *mon)
+{
+    gvQemuDomainPriv *priv = gvQemuDomainGetPriv(obj);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *status = NULL;
+    g_autofree char *peer = g_strdup(priv->migrationPeer);
+    unsigned char uuid[GV_UUID_BUFLEN];
+    int phase = priv->migrationPhase;
+    unsigned int flags = priv->migrationFlags;
+    int decision = 0; /* 1: end here, 0: resume here, -1: stay paused */
+    const char *name = obj->def->name;
+
+    memcpy(uuid, obj->def->uuid, GV_UUID_BUFLEN);
+    gvDomainObjUnlock(obj);
+    switch ((gvQemuMigrationOutPhase)phase) {
+    case GV_QEMU_MIGRATION_OUT_PERFORM:
+        gvQemuProcessCancelMigration(mon);
+        decision = 0;
+        break;
+    case GV_QEMU_MIGRATION_OUT_PERFORM_DONE:
+        decision = -1;
+        if (peer && drv->migrationAskPeer)
+            decision = drv->migrationAskPeer(drv, peer, uuid);
+        break;
+    case GV_QEMU_MIGRATION_OUT_CONFIRM:
+        decision = 1;
+        break;
+    case GV_QEMU_MIGRATION_OUT_NONE:
+    case GV_QEMU_MIGRATION_OUT_LAST:
+        break;
+    }
+    status = gvQemuProcessRunState(mon);
+    gvDomainObjLock(obj);
+    if (priv->exited)
+        return false;
+    priv->migrating = false;
+    priv->migrationPhase = GV_QEMU_MIGRATION_OUT_NONE;
+    g_clear_pointer(&priv->migrationPeer, g_free);
+    if (decision > 0) {
+        g_message("domain '%s': its outgoing migration had completed before the restart: the "
+                  "destination runs it, its QEMU here is stopped",
+                  name);
+        if (gvQemuProcessStop(drv, obj, GV_DOMAIN_SHUTOFF_MIGRATED, false, &error) < 0) {
+            g_warning("domain '%s': %s", name, error->message);
+            return false;
+        }
+        return (flags & GV_MIGRATE_UNDEFINE_SOURCE) && obj->persistent;
+    }
+    if (!status) {
+        g_warning("domain '%s': QEMU does not say whether it runs after a cut-short migration",
+                  name);
+    } else if (g_str_equal(status, "running")) {
+        gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_MIGRATION_CANCELED);
+    } else if (decision < 0) {
+        g_warning("domain '%s': its outgoing migration was cut short after the stream completed "
+                  "and the destination cannot be asked: it stays paused",
+                  name);
+        gvDriverSetState(drv, obj, GV_DOMAIN_PAUSED, GV_DOMAIN_PAUSED_MIGRATION);
+    } else if (g_str_equal(status, "postmigrate") || g_str_equal(status, "paused") ||
+               g_str_equal(status, "finish-migrate")) {
+        gvDomainObjUnlock(obj);
+        if (gvQemuMonitorCont(mon, &error) == 0) {
+            gvDomainObjLock(obj);
+            g_message("domain '%s': its outgoing migration was cut short by the restart: the "
+                      "guest goes on here",
+                      name);
+            gvDriverSetState(drv, obj, GV_DOMAIN_RUNNING, GV_DOMAIN_RUNNING_MIGRATION_CANCELED);
+        } else {
+            gvDomainObjLock(obj);
+            g_warning("domain '%s': cannot resume it: %s", name, error->message);
+            g_clear_error(&error);
+        }
+    }
+    if (gvDomainObjIsActive(obj) && gvQemuProcessWriteStatus(drv, obj, &error) < 0)
+        g_warning("domain '%s': %s", name, error->message);
+    return false;
 }
 
 /*
@@ -1505,6 +1750,8 @@ gvQemuProcessReconnectThread(gpointer opaque)
     g_autofree char *path = NULL;
     bool warned = false;
     GPid pid;
+    bool undefine = false;
+    bool migrating;
 
     gvDomainObjLock(obj);
     priv = gvQemuDomainGetPriv(obj);
@@ -1536,6 +1783,7 @@ gvQemuProcessReconnectThread(gpointer opaque)
         g_autoptr(GError) error = NULL;
 
         priv->mon = mon;
+        /* ours until the end: the monitor outlives an exit noticed meanwhile */
         gvQemuMonitorRef(mon);
         gvDomainObjUnlock(obj);
         if (obj->def->genid && gvQemuMonitorQueryGenid(mon, guid, &error) == 0 &&
@@ -1543,12 +1791,23 @@ gvQemuProcessReconnectThread(gpointer opaque)
             g_warning(
                 "domain '%s': QEMU reports another genid than its status file: QEMU's is used",
                 name);
-        gvQemuProcessReconnectSyncState(drv, obj, mon);
-        gvQemuMonitorUnref(mon);
+        gvDomainObjLock(obj);
+        migrating = priv->incoming || priv->migrationPhase != GV_QEMU_MIGRATION_OUT_NONE;
+        gvDomainObjUnlock(obj);
+        /* a migration cut short is settled below, by its own rules */
+        if (!migrating)
+            gvQemuProcessReconnectSyncState(drv, obj, mon);
         gvDomainObjLock(obj);
         if (obj->def->genid && !error)
             memcpy(obj->def->genid->guid, guid, GV_UUID_BUFLEN);
         g_message("domain '%s': reconnected to QEMU pid %d", name, (int)priv->pid);
+        if (!priv->exited && priv->incoming)
+            gvQemuProcessRecoverMigrationIn(drv, obj, mon);
+        else if (!priv->exited && priv->migrationPhase != GV_QEMU_MIGRATION_OUT_NONE)
+            undefine = gvQemuProcessRecoverMigrationOut(drv, obj, mon);
+        gvDomainObjUnlock(obj);
+        gvQemuMonitorUnref(mon);
+        gvDomainObjLock(obj);
     }
     if (priv->exited) {
         priv->exited = false;
@@ -1556,6 +1815,14 @@ gvQemuProcessReconnectThread(gpointer opaque)
     }
     gvDomainObjEndJob(obj);
     gvDomainObjUnlock(obj);
+    if (undefine) {
+        g_autoptr(GError) error = NULL;
+
+        /* --undefinesource: the definition went with the guest */
+        if (gvDriverUndefineFull(drv, obj, GV_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, false, &error) <
+            0)
+            g_warning("domain '%s': %s", name, error->message);
+    }
     gvQemuWatchCtxFree(job);
     return NULL;
 }

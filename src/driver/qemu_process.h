@@ -44,7 +44,32 @@ typedef struct {
     guint64 migrationTotal; /* bytes, from query-migrate */
     guint64 migrationDone;
     bool noBalloon; /* this QEMU said it has no balloon (stats stop asking) */
+    /* an outgoing migration, recorded in the status file so a restart can end it */
+    int migrationPhase; /* gvQemuMigrationOutPhase */
+    char *migrationPeer; /* the destination daemon's URI (asked after a crash), or NULL */
+    unsigned int migrationFlags;
 } gvQemuDomainPriv;
+
+/*
+ * Where an outgoing migration is, as the status file records it.  What a
+ * restarted source does with its QEMU follows from it (qemu_process.c,
+ * gvQemuProcessRecoverMigrationOut).
+ */
+typedef enum {
+    GV_QEMU_MIGRATION_OUT_NONE = 0,
+    GV_QEMU_MIGRATION_OUT_PERFORM, /* migrate may be sent: the destination cannot have resumed */
+    GV_QEMU_MIGRATION_OUT_PERFORM_DONE, /* the stream is complete: Finish may have run there */
+    GV_QEMU_MIGRATION_OUT_CONFIRM, /* the destination runs the guest: this side ends */
+    GV_QEMU_MIGRATION_OUT_LAST
+} gvQemuMigrationOutPhase;
+GV_ENUM_DECL(gvQemuMigrationOutPhase);
+
+/*
+ * Records @phase (and the destination's URI @peer, when given) in @obj's
+ * status file (@obj locked); durable before it returns
+ */
+int gvQemuProcessSetMigrationPhase(gvDriver *drv, gvDomainObj *obj, gvQemuMigrationOutPhase phase,
+                                   const char *peer, unsigned int flags, GError **error);
 
 gvQemuDomainPriv *gvQemuDomainGetPriv(gvDomainObj *obj);
 
