@@ -811,6 +811,7 @@ gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
 
     if (!(caps = gvDriverGetCaps(drv, live->emulator, error)) ||
         gvQemuProcessFillFirmware(drv, live, caps, error) < 0 ||
+        (opts->resetNvram && gvQemuBootResetNvram(live, error) < 0) ||
         gvQemuProcessCheckDisks(live, error) < 0 || gvQemuBootCheckFiles(live, error) < 0 ||
         gvQemuProcessCheckCurrentMemory(live, error) < 0 ||
         gvQemuPreflight(live, caps, drv->accel, error) < 0 ||

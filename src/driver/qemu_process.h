@@ -70,6 +70,7 @@ typedef struct {
      */
     int restoreFd;
     bool userPaused; /* a restore with START_PAUSED by the user: SUSPENDED PAUSED */
+    bool resetNvram; /* the NVRAM recreated from its template (gvQemuBootResetNvram) */
     gvQemuProcessBeforeRunFunc beforeRun;
     gpointer opaque;
 } gvQemuProcessStartOpts;

@@ -36,11 +36,6 @@ gvQemuSaveCheckFlags(unsigned int flags, unsigned int known, const char *api, GE
                       "exclusive");
         return -1;
     }
-    if (flags & GV_DOMAIN_SAVE_RESET_NVRAM) {
-        gvReportError(error, GV_ERR_ARGUMENT_UNSUPPORTED,
-                      "resetting the NVRAM on restore (--reset-nvram) is not supported");
-        return -1;
-    }
     return 0;
 }
 
@@ -368,6 +363,7 @@ gvQemuRestoreLocked(gvDriver *drv, gvDomainObj *obj, gvDomainDef *def, int fd,
     obj->def->id = -1;
     start.restoreFd = fd;
     start.userPaused = opts->userPaused;
+    start.resetNvram = opts->resetNvram;
     start.beforeRun = opts->beforeRun;
     start.opaque = opts->opaque;
     if (gvQemuProcessStartWith(drv, obj, opts->paused ? GV_DOMAIN_START_PAUSED : 0, &start, error) <
@@ -454,6 +450,7 @@ gvQemuRestore(gvDriver *drv, const char *path, const char *dxml, unsigned int fl
     opts.paused = (flags & GV_DOMAIN_SAVE_PAUSED) ||
                   (state == GV_SAVE_IMAGE_STATE_PAUSED && !(flags & GV_DOMAIN_SAVE_RUNNING));
     opts.dropCache = flags & GV_DOMAIN_SAVE_BYPASS_CACHE;
+    opts.resetNvram = flags & GV_DOMAIN_SAVE_RESET_NVRAM;
 
     g_mutex_lock(&drv->defineLock);
     obj = gvQemuRestoreFindObj(drv, def, &created, error);
