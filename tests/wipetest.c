@@ -14,6 +14,11 @@
  * dispatcher does it; then everything is freed.  The check: none of the
  * freed memory held the GUID.  A control run with gvBuffer's growth done
  * by plain GString appends shows the scan finds what it must.
+ *
+ * The same for the QMP side: the reply of query-vm-generation-id parsed
+ * the way the monitor does (gvJSONTokenerNewSecret, a wipe after each
+ * message, gvJSONPutSecret for the reply's last holder), against a
+ * control parsed by plain json-c, which does leave the GUID behind.
  */
 #include <gvconfig.h>
 
@@ -22,6 +27,7 @@
 
 #include "domain_conf.h"
 #include "gvbuffer.h"
+#include "gvjson.h"
 #include "gvnetmessage.h"
 #include "gvrpcprotocol.h"
 #include "gvxml.h"
@@ -213,6 +219,80 @@ testControl(const void *opaque)
 #endif
 }
 
+#ifdef GV_WIPETEST_INTERPOSE
+/* QEMU's greeting and a reply with the GUID, in two reads as a socket may split them */
+static const char *const gvQmpStream[] = {
+    "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, \"minor\": 2, \"major\": 7}, "
+    "\"package\": \"Debian 1:7.2+dfsg-7+deb12u7 and some more text\"}, \"capabilities\": "
+    "[\"oob\"]}}\r\n",
+    "{\"return\": {\"guid\": \"" GUID_TEXT "\"}, \"id\": \"gv-3\"}\r\n",
+};
+
+/* Parses gvQmpStream; @secret: the monitor's way, else plain json-c */
+static void
+gvQmpPath(bool secret)
+{
+    json_tokener *tok = secret ? gvJSONTokenerNewSecret(64) : json_tokener_new_ex(64);
+    json_object *ret = NULL;
+    size_t i;
+
+    g_assert_nonnull(tok);
+    for (i = 0; i < G_N_ELEMENTS(gvQmpStream); i++) {
+        const char *msg = gvQmpStream[i];
+        size_t half = strlen(msg) / 2;
+        json_object *obj;
+        json_object *v;
+
+        g_assert_null(json_tokener_parse_ex(tok, msg, (int)half));
+        g_assert_cmpint(json_tokener_get_error(tok), ==, json_tokener_continue);
+        obj = json_tokener_parse_ex(tok, msg + half, (int)(strlen(msg) - half));
+        g_assert_nonnull(obj);
+        if (json_object_object_get_ex(obj, "return", &v))
+            ret = json_object_get(v);
+        json_object_put(obj);
+        json_tokener_reset(tok);
+        if (secret)
+            gvJSONTokenerWipe(tok);
+    }
+    g_assert_cmpstr(gvJSONGetString(ret, "guid"), ==, GUID_TEXT);
+    if (secret) {
+        gvJSONPutSecret(ret);
+        gvJSONTokenerFreeSecret(tok);
+    } else {
+        json_object_put(ret);
+        json_tokener_free(tok);
+    }
+}
+#endif
+
+static void
+testQmp(const void *opaque)
+{
+#ifdef GV_WIPETEST_INTERPOSE
+    if (g_getenv("GENVIRT_VALGRIND")) {
+        g_test_skip("valgrind replaces the allocator this test interposes");
+        return;
+    }
+    gvLeaks = 0;
+    gvScan = 1;
+    gvQmpPath(false);
+    gvScan = 0;
+    g_test_message("plain json-c: %u freed blocks held the GUID", gvLeaks);
+    g_assert_cmpuint(gvLeaks, >, 0);
+
+    gvScannedBlocks = 0;
+    gvLeaks = 0;
+    gvScan = 1;
+    gvQmpPath(true);
+    gvScan = 0;
+    g_test_message("%u blocks freed were scanned", gvScannedBlocks);
+    g_assert_cmpuint(gvScannedBlocks, >, 5);
+    g_assert_cmpuint(gvLeaks, ==, 0);
+#else
+    g_test_skip("ASan's allocator cannot be interposed");
+#endif
+}
+
 int
 main(int argc, char **argv)
 {
@@ -220,5 +300,6 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     gvTestRun("/wipe/control", testControl, NULL);
     gvTestRun("/wipe/dumpxml", testDumpxml, NULL);
+    gvTestRun("/wipe/qmp", testQmp, NULL);
     return g_test_run();
 }

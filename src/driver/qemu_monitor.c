@@ -188,7 +188,7 @@ gvQemuMonitorUnref(gvQemuMonitor *mon)
     if (mon->fd >= 0)
         close(mon->fd);
     if (mon->tok)
-        json_tokener_free(mon->tok);
+        gvJSONTokenerFreeSecret(mon->tok);
     gvStringWipe(mon->rawbuf);
     g_string_free(mon->rawbuf, TRUE);
     g_hash_table_unref(mon->pending);
@@ -231,7 +231,7 @@ gvQemuMonitorDispatchMessage(gvQemuMonitor *mon, json_object *obj, const char *r
         p = msg.id ? g_hash_table_lookup(mon->pending, msg.id) : NULL;
         if (p && !p->done) {
             p->reply = json_object_get(obj);
-            p->raw = g_strdup(raw);
+            p->raw = g_strdup(raw); /* may hold the GUID: gvSecretFree */
             p->done = true;
             g_cond_signal(&p->cond);
         }
@@ -304,6 +304,7 @@ gvQemuMonitorFeed(gvQemuMonitor *mon, const char *buf, size_t len)
         json_object_put(obj);
         gvStringWipe(mon->rawbuf);
         json_tokener_reset(mon->tok);
+        gvJSONTokenerWipe(mon->tok);
     }
     return true;
 }
@@ -408,7 +409,7 @@ gvQmpPendingFree(gpointer opaque)
 
     if (p->reply)
         json_object_put(p->reply);
-    g_free(p->raw);
+    gvSecretFree(p->raw);
     g_free(p->id);
     g_free(p->command);
     g_cond_clear(&p->cond);
@@ -452,7 +453,7 @@ gvQemuMonitorOpen(const char *path, GMainContext *ctx, const gvQemuMonitorCallba
     g_mutex_init(&mon->lock);
     mon->fd = fd;
     mon->ctx = g_main_context_ref(ctx);
-    mon->tok = json_tokener_new_ex(64);
+    mon->tok = gvJSONTokenerNewSecret(64);
     mon->rawbuf = g_string_new(NULL);
     mon->cb = *cb;
     mon->opaque = opaque;
@@ -749,7 +750,7 @@ gvQemuMonitorQueryGenid(gvQemuMonitor *mon, unsigned char guid[16], GError **err
     if (gvQemuMonitorCommand(mon, "query-vm-generation-id", NULL, 10000, &ret, error) < 0)
         return -1;
     rc = gvQmpParseGenid(ret, guid, error);
-    json_object_put(ret);
+    gvJSONPutSecret(ret);
     return rc;
 }
 

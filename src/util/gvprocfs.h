@@ -44,10 +44,3 @@ guint64 gvProcPageSize(void);
  * @maplen * 8.  @highest gets the highest CPU listed (-1 for none).
  */
 bool gvParseCpuList(const char *text, guint8 *map, gsize maplen, gint64 *highest);
-
-/*
- * The host's CPUs as virNodeGetCPUMap reports them: @ncpus is the highest
- * present CPU plus one, @online (allocated, (ncpus + 7) / 8 bytes) those
- * online, @nonline how many are.
- */
-int gvHostCpuMap(guint *ncpus, guint8 **online, guint *nonline, GError **error);
