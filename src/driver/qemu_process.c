@@ -19,6 +19,7 @@
 #include "gvbuffer.h"
 #include "gverror.h"
 #include "gvfile.h"
+#include "gvjson.h"
 #include "gvxml.h"
 #include "qemu_boot.h"
 #include "qemu_firmware.h"
@@ -295,6 +296,17 @@ gvQemuMonitorEvent(gvQemuMonitor *mon, gvQemuEvent event, json_object *data, gpo
         /* the guest rebooted, or system_reset: no state change, the reboot event */
         gvDriverEmitEvent(w->drv, obj, GV_DOMAIN_EVENT_ID_REBOOT, 0, 0);
         break;
+    case GV_QEMU_EVENT_MIGRATION: {
+        const char *status = data ? gvJSONGetString(data, "status") : NULL;
+
+        /* the end of a save's stream: its worker waits on jobCond, then asks query-migrate */
+        if (status && (g_str_equal(status, "completed") || g_str_equal(status, "failed") ||
+                       g_str_equal(status, "cancelled"))) {
+            priv->migrationEvents++;
+            g_cond_broadcast(&obj->jobCond);
+        }
+        break;
+    }
     case GV_QEMU_EVENT_POWERDOWN:
     case GV_QEMU_EVENT_LAST:
         break;

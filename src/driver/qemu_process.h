@@ -43,6 +43,7 @@ typedef struct {
     gint64 migrationStart; /* monotonic, for job info */
     guint64 migrationTotal; /* bytes, from query-migrate */
     guint64 migrationDone;
+    guint migrationEvents; /* MIGRATION events that ended one (a save waits on jobCond for it) */
     bool noBalloon; /* this QEMU said it has no balloon (stats stop asking) */
 } gvQemuDomainPriv;
 

@@ -95,6 +95,21 @@ gvQemuSaveSetBandwidth(gvQemuMonitor *mon, gint64 value, gint64 *old, GError **e
     return gvQemuMonitorCommand(mon, "migrate-set-parameters", args, 10000, NULL, error);
 }
 
+/* QEMU's MIGRATION events on: the save's end wakes gvQemuMigrationWait */
+static int
+gvQemuSaveEnableEvents(gvQemuMonitor *mon, GError **error)
+{
+    json_object *args = json_object_new_object();
+    json_object *caps = json_object_new_array();
+    json_object *cap = json_object_new_object();
+
+    json_object_object_add(cap, "capability", json_object_new_string("events"));
+    json_object_object_add(cap, "state", json_object_new_boolean(1));
+    json_object_array_add(caps, cap);
+    json_object_object_add(args, "capabilities", caps);
+    return gvQemuMonitorCommand(mon, "migrate-set-capabilities", args, 10000, NULL, error);
+}
+
 /* QEMU writes its migration stream to @fd (its copy shares our file offset) */
 static int
 gvQemuSaveStream(gvDomainObj *obj, gvQemuMonitor *mon, int fd, GError **error)
@@ -103,7 +118,8 @@ gvQemuSaveStream(gvDomainObj *obj, gvQemuMonitor *mon, int fd, GError **error)
     json_object *args;
     int rc;
 
-    if (gvQemuSaveSetBandwidth(mon, GV_SAVE_BANDWIDTH, &oldBandwidth, error) < 0)
+    if (gvQemuSaveEnableEvents(mon, error) < 0 ||
+        gvQemuSaveSetBandwidth(mon, GV_SAVE_BANDWIDTH, &oldBandwidth, error) < 0)
         return -1;
     args = json_object_new_object();
     json_object_object_add(args, "fdname", json_object_new_string("gv-save"));
