@@ -280,6 +280,18 @@ class QMP:
         if args is not None:
             cmd["arguments"] = args
         self.sock.sendall(json.dumps(cmd).encode() + b"\n")
+        return self.reply(name, cid)
+
+    def command_with_fd(self, name, args, fd):
+        """@name (getfd, add-fd) with @fd passed along (SCM_RIGHTS) with the command."""
+        self.next_id += 1
+        cid = self.next_id
+        cmd = {"execute": name, "id": cid, "arguments": args}
+        socket.send_fds(self.sock, [json.dumps(cmd).encode() + b"\n"], [fd])
+        return self.reply(name, cid)
+
+    def reply(self, name, cid):
+        """The reply to command @name (id @cid); events before it are queued."""
         while True:
             msg = self.read_message()
             if "event" in msg:
@@ -415,9 +427,10 @@ class RawSpawner:
     def command_line(self, extra=()):
         return " ".join(shlex.quote(w) for w in self.argv + list(extra))
 
-    def spawn(self, guid, extra=()):
-        """Spawns QEMU (paused, -S) with @guid and the arguments @extra added; returns a
-        RawQemu after the greeting and qmp_capabilities."""
+    def spawn(self, guid, extra=(), fds=()):
+        """Spawns QEMU (paused, -S) with @guid and the arguments @extra added, and each
+        (fd, target) of @fds (fd >= 10, see high_fd) as the child's descriptor target;
+        returns a RawQemu after the greeting and qmp_capabilities."""
         logfd = os.open(self.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
         null = os.open("/dev/null", os.O_RDONLY | os.O_CLOEXEC)
         memfd = lst = lstfd = mon = None
@@ -447,7 +460,7 @@ class RawSpawner:
                 (os.POSIX_SPAWN_DUP2, logfd, 2),
                 (os.POSIX_SPAWN_DUP2, memfd, 3),
                 (os.POSIX_SPAWN_DUP2, lstfd, 4),
-            ])
+            ] + [(os.POSIX_SPAWN_DUP2, fd, target) for fd, target in fds])
             self.pids.add(pid)
             if self.pid_file:
                 # for the wrapper's cleanup, should this script be killed outright

@@ -26,6 +26,8 @@ packages=(
     ansible libvirt-dbus dbus-daemon dbus-bin python3-dbus
     # test scripts
     python3 git strace iproute2
+    # a reflink file system on a loop file for `genvirsh clone --reflink` (tests/snapmig/clone.py)
+    xfsprogs
     # remote transports: packet captures of migrations, ssh with `nc -U` on the remote end
     tcpdump openssh-server openssh-client netcat-openbsd
     # the guest of tests/guest/: its initramfs is built from these in the test run

@@ -509,6 +509,7 @@ testParsers(const void *opaque)
     g_assert_cmpint(gvQmpParseStatus(badguid, &status, &error), ==, -1);
     g_assert_null(status);
     g_assert_cmpint(gvQemuEventFromName("NOSUCH"), ==, -1);
+    g_assert_cmpint(gvQemuEventFromName("MIGRATION"), ==, GV_QEMU_EVENT_MIGRATION);
 }
 
 /* query-chardev: the pty path of one chardev */

@@ -6,9 +6,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "gvbuffer.h"
 #include "gvcommand.h"
 #include "gverror.h"
+#include "gvreflink.h"
 #include "gvuuid.h"
 #include "gvxml.h"
 #include "testutils.h"
@@ -218,6 +221,61 @@ testErrorPrefix(const void *opaque)
     gvErrorPrefix(NULL, "ignored");
 }
 
+/* FICLONE refused on tmpfs and across file systems: an error naming both, no file left */
+static void
+testReflinkRefused(const void *opaque)
+{
+    g_autofree char *dir = g_strdup("/dev/shm/gvtest-reflink-XXXXXX");
+    g_autofree char *fs = NULL;
+    g_autofree char *tmpFs = NULL;
+    g_autofree char *src = NULL;
+    g_autofree char *dst = NULL;
+    g_autofree char *other = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (!g_mkdtemp(dir)) {
+        g_test_skip("no /dev/shm");
+        return;
+    }
+    fs = gvFileSystemName(dir);
+    if (!fs || !g_str_equal(fs, "tmpfs")) {
+        g_test_skip("/dev/shm is not tmpfs here");
+        (void)g_rmdir(dir);
+        return;
+    }
+    src = g_build_filename(dir, "src", NULL);
+    dst = g_build_filename(dir, "dst", NULL);
+    g_assert_true(g_file_set_contents(src, "data", 4, NULL));
+    g_assert_cmpint(gvFileReflink(src, dst, 0600, &error), ==, -1);
+    g_assert_cmpint(error->code, ==, GV_ERR_OPERATION_UNSUPPORTED);
+    g_assert_nonnull(strstr(error->message, dst));
+    g_assert_nonnull(strstr(error->message, "the tmpfs file system of"));
+    g_assert_nonnull(strstr(error->message, "does not support reflinks"));
+    g_assert_false(g_file_test(dst, G_FILE_TEST_EXISTS));
+    g_clear_error(&error);
+
+    /* an existing destination is never overwritten */
+    g_assert_true(g_file_set_contents(dst, "mine", 4, NULL));
+    g_assert_cmpint(gvFileReflink(src, dst, 0600, &error), ==, -1);
+    g_assert_nonnull(strstr(error->message, "cannot create"));
+    g_clear_error(&error);
+    (void)g_unlink(dst);
+
+    /* another file system: EXDEV, both named */
+    tmpFs = gvFileSystemName(g_get_tmp_dir());
+    if (tmpFs && !g_str_equal(tmpFs, "tmpfs")) {
+        other = g_build_filename(g_get_tmp_dir(), "gvtest-reflink-other", NULL);
+        (void)g_unlink(other);
+        g_assert_cmpint(gvFileReflink(src, other, 0600, &error), ==, -1);
+        g_assert_cmpint(error->code, ==, GV_ERR_OPERATION_UNSUPPORTED);
+        g_assert_nonnull(strstr(error->message, "two file systems"));
+        g_assert_nonnull(strstr(error->message, tmpFs));
+        g_assert_false(g_file_test(other, G_FILE_TEST_EXISTS));
+    }
+    (void)g_unlink(src);
+    (void)g_rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -232,6 +290,7 @@ main(int argc, char **argv)
     gvTestRun("/util/buffer-long", testBufferLong, NULL);
     gvTestRun("/util/shell-quote", testShellQuote, NULL);
     gvTestRun("/util/error-prefix", testErrorPrefix, NULL);
+    gvTestRun("/util/reflink-refused", testReflinkRefused, NULL);
 
     return g_test_run();
 }

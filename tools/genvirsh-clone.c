@@ -1,11 +1,11 @@
 /*
  * genvirsh-clone.c: clone, through genvirt's own program
  *
- *   genvirsh clone SRC NEW [--file TARGET=PATH ...] [--copy | --overlay]
+ *   genvirsh clone SRC NEW [--file TARGET=PATH ...] [--copy | --reflink | --overlay]
  *
  * The daemon gives the clone a new name, UUID, MAC addresses and genid GUID,
  * and disks of its own (qemu_clone.h): overlays by default, full copies
- * with --copy.  Stock clients never see this procedure, so virt-clone's
+ * with --copy, reflinks of the whole files with --reflink.  Stock clients never see this procedure, so virt-clone's
  * copies are caught at define instead (a copied GUID gets a new one).
  */
 #include <gvconfig.h>
@@ -31,8 +31,10 @@ gvShCmdClone(const gvShCmdCall *call)
     guint i;
     bool ok;
 
-    if (gvShCmdGetBool(call, "copy") && gvShCmdGetBool(call, "overlay")) {
-        fprintf(stderr, "error: --copy and --overlay are mutually exclusive\n");
+    if (gvShCmdGetBool(call, "copy") + gvShCmdGetBool(call, "reflink") +
+            gvShCmdGetBool(call, "overlay") >
+        1) {
+        fprintf(stderr, "error: --copy, --reflink and --overlay are mutually exclusive\n");
         return false;
     }
     list = files ? g_strsplit(files, "\n", -1) : g_new0(char *, 1);
@@ -53,8 +55,8 @@ gvShCmdClone(const gvShCmdCall *call)
     args.name = (char *)newname;
     args.files.n = i;
     args.files.v = list;
-    /* gvDomainCloneFlags: 1 = COPY */
-    args.flags = gvShCmdGetBool(call, "copy") ? 1 : 0;
+    /* gvDomainCloneFlags: 1 = COPY, 2 = REFLINK */
+    args.flags = (gvShCmdGetBool(call, "copy") ? 1 : 0) | (gvShCmdGetBool(call, "reflink") ? 2 : 0);
     ok = gvNetClientCallLayout(conn->client, GV_PROGRAM_GENVIRT, GV_GENVIRT_PROC_DOMAIN_CLONE,
                                &gvDomainCloneArgsLayout, &args, &gvDomainRetLayout, &ret,
                                &error) == 0;
@@ -77,6 +79,9 @@ static const gvShOpt gvShOptsClone[] = {
     { "overlay", GV_SH_OPT_BOOL, 0,
       "qcow2 overlays on the current images, for the clone and the source (the default)" },
     { "copy", GV_SH_OPT_BOOL, 0, "full copies of the disks (without internal snapshots)" },
+    { "reflink", GV_SH_OPT_BOOL, 0,
+      "reflinks of the whole disk files (FICLONE; without internal snapshots): refused on a file "
+      "system without reflinks" },
     { NULL, 0, 0, NULL }
 };
 

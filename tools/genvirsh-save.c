@@ -19,6 +19,7 @@
 #define GV_SH_SAVE_BYPASS_CACHE (1 << 0)
 #define GV_SH_SAVE_RUNNING (1 << 1)
 #define GV_SH_SAVE_PAUSED (1 << 2)
+#define GV_SH_SAVE_RESET_NVRAM (1 << 3)
 
 static guint32
 gvShSaveFlags(const gvShCmdCall *call)
@@ -31,6 +32,8 @@ gvShSaveFlags(const gvShCmdCall *call)
         flags |= GV_SH_SAVE_RUNNING;
     if (gvShCmdGetBool(call, "paused"))
         flags |= GV_SH_SAVE_PAUSED;
+    if (gvShCmdGetBool(call, "reset-nvram"))
+        flags |= GV_SH_SAVE_RESET_NVRAM;
     return flags;
 }
 
@@ -140,6 +143,7 @@ static const gvShOpt gvShOptsRestore[] = {
     { "bypass-cache", GV_SH_OPT_BOOL, 0, "avoid file system cache when restoring" },
     { "running", GV_SH_OPT_BOOL, 0, "restore domain into running state" },
     { "paused", GV_SH_OPT_BOOL, 0, "restore domain into paused state" },
+    { "reset-nvram", GV_SH_OPT_BOOL, 0, "re-initialize NVRAM from its pristine template" },
     { NULL, 0, 0, NULL }
 };
 

@@ -123,6 +123,26 @@ gvQemuBootCheckTimezone(const gvDomainDef *def, GError **error)
     return 0;
 }
 
+/* The NVRAM @os->nvram (re)written from its template, 0600 in a 0700 directory */
+static int
+gvQemuBootCreateNvram(const gvDomainOSDef *os, GError **error)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *data = NULL;
+    size_t len = 0;
+
+    if (gvQemuBootOpenFileIn(os->nvramTemplate, "nvram template", "<os>/<nvram>", NULL, &len,
+                             error) < 0 ||
+        gvFileReadBounded(os->nvramTemplate, GV_QEMU_NVRAM_MAX_LEN, &data, &len, error) < 0)
+        return -1;
+    dir = g_path_get_dirname(os->nvram);
+    if (gvDirEnsure(dir, 0700, error) < 0 ||
+        gvFileWriteAtomic(os->nvram, data, len, 0600, error) < 0)
+        return -1;
+    g_debug("created NVRAM '%s' from '%s'", os->nvram, os->nvramTemplate);
+    return 0;
+}
+
 /*
  * The firmware: the loader must be a readable, non-empty regular file; the
  * NVRAM is the guest's own (created from its template the first time, 0600
@@ -132,8 +152,6 @@ static int
 gvQemuBootCheckFirmware(const gvDomainDef *def, GError **error)
 {
     const gvDomainOSDef *os = &def->os;
-    g_autofree char *dir = NULL;
-    g_autofree char *data = NULL;
     size_t len = 0;
     struct stat sb;
 
@@ -161,16 +179,24 @@ gvQemuBootCheckFirmware(const gvDomainDef *def, GError **error)
             os->nvram);
         return -1;
     }
-    if (gvQemuBootOpenFileIn(os->nvramTemplate, "nvram template", "<os>/<nvram>", NULL, &len,
-                             error) < 0 ||
-        gvFileReadBounded(os->nvramTemplate, GV_QEMU_NVRAM_MAX_LEN, &data, &len, error) < 0)
+    return gvQemuBootCreateNvram(os, error);
+}
+
+int
+gvQemuBootResetNvram(const gvDomainDef *def, GError **error)
+{
+    const gvDomainOSDef *os = &def->os;
+
+    if (!os->nvram)
+        return 0;
+    if (!os->nvramTemplate) {
+        gvReportError(
+            error, GV_ERR_CONFIG_UNSUPPORTED,
+            "cannot reset the nvram '%s' of <os>/<nvram> (--reset-nvram): there is no template to recreate it from (<nvram template='...'>)",
+            os->nvram);
         return -1;
-    dir = g_path_get_dirname(os->nvram);
-    if (gvDirEnsure(dir, 0700, error) < 0 ||
-        gvFileWriteAtomic(os->nvram, data, len, 0600, error) < 0)
-        return -1;
-    g_debug("created NVRAM '%s' from '%s'", os->nvram, os->nvramTemplate);
-    return 0;
+    }
+    return gvQemuBootCreateNvram(os, error);
 }
 
 int

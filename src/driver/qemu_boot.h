@@ -29,3 +29,11 @@ const char *gvQemuKernelImageKind(const unsigned char *header, size_t len);
  * that the timezone of <clock offset='timezone'> exists on this host.
  */
 int gvQemuBootCheckFiles(const gvDomainDef *def, GError **error);
+
+/*
+ * --reset-nvram (VIR_DOMAIN_SAVE_RESET_NVRAM at restore): the NVRAM of @def
+ * recreated from its template, whether it exists or not, as libvirt does.
+ * A domain without an NVRAM (no UEFI varstore) is left alone: the flag is a
+ * no-op there, as in libvirt; an NVRAM without a template is an error.
+ */
+int gvQemuBootResetNvram(const gvDomainDef *def, GError **error);

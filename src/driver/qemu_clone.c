@@ -12,10 +12,35 @@
 #include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvfile.h"
+#include "gvreflink.h"
 #include "qemu_clone.h"
 #include "qemu_driver.h"
 #include "qemu_img.h"
 #include "qemu_process.h"
+
+/* How the clone's disks are made (from the GV_DOMAIN_CLONE_* flags) */
+typedef enum {
+    GV_CLONE_MODE_OVERLAY = 0, /* qcow2 overlays of the source's images (default) */
+    GV_CLONE_MODE_COPY, /* qemu-img convert: the active layer */
+    GV_CLONE_MODE_REFLINK, /* FICLONE of each whole file, then its snapshots dropped */
+    GV_CLONE_MODE_LAST
+} gvCloneMode;
+
+static const char *
+gvCloneModeMade(gvCloneMode mode)
+{
+    switch (mode) {
+    case GV_CLONE_MODE_OVERLAY:
+        return "overlays";
+    case GV_CLONE_MODE_COPY:
+        return "copies";
+    case GV_CLONE_MODE_REFLINK:
+        return "reflinks";
+    case GV_CLONE_MODE_LAST:
+        break;
+    }
+    return "?";
+}
 
 /* One disk to give the clone: its new file, and the source's new top (overlay mode) */
 typedef struct {
@@ -90,6 +115,44 @@ gvCloneCopy(const char *src, gvDomainDiskFormat fmt, const char *path, bool shar
     return gvCloneSeal(path, error);
 }
 
+/* Deletes every internal snapshot of the qcow2 image @path */
+static int
+gvCloneDropSnapshots(const char *path, GError **error)
+{
+    g_auto(GStrv) names = NULL;
+    guint i;
+
+    if (!(names = gvQemuImgSnapshotNames(path, error)))
+        return -1;
+    for (i = 0; names[i]; i++) {
+        const char *argv[] = { GV_QEMU_IMG, "snapshot", "-q", "-d", names[i], path, NULL };
+        g_autofree char *what =
+            g_strdup_printf("qemu-img snapshot -d '%s' of the reflink '%s'", names[i], path);
+
+        if (gvQemuImgRun(argv, what, error) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/*
+ * A reflink of the whole file @src (FICLONE: no data copied, refused on a
+ * file system without reflinks, never a silent copy), then without the
+ * internal snapshots a qcow2 carries: the clone's snapshots are not copied
+ */
+static int
+gvCloneReflink(const char *src, gvDomainDiskFormat fmt, const char *path, GError **error)
+{
+    if (gvFileReflink(src, path, 0600, error) < 0)
+        return -1;
+    if ((fmt == GV_DOMAIN_DISK_FORMAT_QCOW2 && gvCloneDropSnapshots(path, error) < 0) ||
+        gvCloneSeal(path, error) < 0) {
+        (void)unlink(path);
+        return -1;
+    }
+    return 0;
+}
+
 /* --file TARGET=PATH for @dst, or NULL */
 static const char *
 gvCloneFileFor(const char *const *files, const char *dst)
@@ -139,7 +202,7 @@ gvCloneCheckFiles(const gvDomainDef *def, const char *const *files, GError **err
 /* The disks to give the clone, planned; nothing made yet */
 static GArray *
 gvClonePlan(const char *srcName, gvDomainDef *clone, gvDomainDef *source, const char *const *files,
-            bool copy, GError **error)
+            gvCloneMode mode, GError **error)
 {
     g_autoptr(GArray) plan = g_array_new(FALSE, TRUE, sizeof(gvCloneDisk));
     g_autofree char *stamp = NULL;
@@ -172,8 +235,10 @@ gvClonePlan(const char *srcName, gvDomainDef *clone, gvDomainDef *source, const 
         d.base = g_strdup(disk->src);
         d.path = given ? g_strdup(given)
                        : g_strdup_printf("%s/%s-%s.%s", dir, clone->name, disk->dst,
-                                         copy ? gvCloneFormatName(disk->format) : "qcow2");
-        if (!copy)
+                                         mode == GV_CLONE_MODE_OVERLAY
+                                             ? "qcow2"
+                                             : gvCloneFormatName(disk->format));
+        if (mode == GV_CLONE_MODE_OVERLAY)
             d.top = g_strdup_printf("%s/%s-%s-%s.qcow2", dir, srcName, disk->dst, stamp);
         g_array_append_val(plan, d);
         if (g_file_test(d.path, G_FILE_TEST_EXISTS) ||
@@ -191,7 +256,26 @@ gvClonePlan(const char *srcName, gvDomainDef *clone, gvDomainDef *source, const 
 
 /* Makes every file of @plan, or none (what was made goes again) */
 static int
-gvCloneMake(GArray *plan, bool copy, bool shared, GError **error)
+gvCloneMakeOne(const gvCloneDisk *d, gvCloneMode mode, bool shared, GError **error)
+{
+    gvDomainDiskFormat fmt = d->clone->format;
+
+    switch (mode) {
+    case GV_CLONE_MODE_OVERLAY:
+        return gvCloneOverlay(d->base, fmt, d->path, error);
+    case GV_CLONE_MODE_COPY:
+        return gvCloneCopy(d->base, fmt, d->path, shared, error);
+    case GV_CLONE_MODE_REFLINK:
+        return gvCloneReflink(d->base, fmt, d->path, error);
+    case GV_CLONE_MODE_LAST:
+        break;
+    }
+    gvReportError(error, GV_ERR_INTERNAL_ERROR, "unknown clone mode %d", (int)mode);
+    return -1;
+}
+
+static int
+gvCloneMake(GArray *plan, gvCloneMode mode, bool shared, GError **error)
 {
     guint i;
 
@@ -200,8 +284,7 @@ gvCloneMake(GArray *plan, bool copy, bool shared, GError **error)
         gvDomainDiskFormat fmt = d->clone->format;
         int rc;
 
-        rc = copy ? gvCloneCopy(d->base, fmt, d->path, shared, error)
-                  : gvCloneOverlay(d->base, fmt, d->path, error);
+        rc = gvCloneMakeOne(d, mode, shared, error);
         if (rc == 0 && d->top)
             rc = gvCloneOverlay(d->base, fmt, d->top, error);
         if (rc < 0) {
@@ -220,7 +303,7 @@ gvCloneMake(GArray *plan, bool copy, bool shared, GError **error)
 
         g_free(d->clone->src);
         d->clone->src = g_strdup(d->path);
-        if (!copy) {
+        if (mode == GV_CLONE_MODE_OVERLAY) {
             d->clone->format = GV_DOMAIN_DISK_FORMAT_QCOW2;
             g_free(d->source->src);
             d->source->src = g_strdup(d->top);
@@ -271,8 +354,10 @@ gvCloneIdentity(gvDomainDef *clone, const char *name, GError **error)
 
 /* Refusals (@obj locked) */
 static int
-gvCloneCheck(gvDriver *drv, gvDomainObj *obj, const char *name, bool copy, GError **error)
+gvCloneCheck(gvDriver *drv, gvDomainObj *obj, const char *name, gvCloneMode mode, GError **error)
 {
+    bool copy = mode != GV_CLONE_MODE_OVERLAY;
+
     const gvDomainDef *config = gvDomainObjGetPersistentDef(obj);
     g_autoptr(gvDomainObj) taken = gvDomainObjListFindByName(drv->domains, name);
 
@@ -292,21 +377,21 @@ gvCloneCheck(gvDriver *drv, gvDomainObj *obj, const char *name, bool copy, GErro
     if (obj->state == GV_DOMAIN_RUNNING || obj->state == GV_DOMAIN_BLOCKED) {
         gvReportError(error, GV_ERR_OPERATION_INVALID,
                       "domain '%s' is running: its disks change under a copy; shut it off, or "
-                      "pause it and clone with --copy",
+                      "pause it and clone with --copy or --reflink",
                       obj->def->name);
         return -1;
     }
     if (gvDomainObjIsActive(obj) && !copy) {
         gvReportError(error, GV_ERR_OPERATION_INVALID,
                       "domain '%s' is paused: an overlay clone moves its disks onto new "
-                      "overlays, which needs it shut off; use --copy",
+                      "overlays, which needs it shut off; use --copy or --reflink",
                       obj->def->name);
         return -1;
     }
     if (!copy && gvQemuDomainGetPriv(obj)->snapshots->len > 0) {
         gvReportError(error, GV_ERR_OPERATION_INVALID,
                       "domain '%s' has %u snapshots, kept in its disk images: an overlay clone "
-                      "would hide them from it; use --copy",
+                      "would hide them from it; use --copy or --reflink",
                       obj->def->name, gvQemuDomainGetPriv(obj)->snapshots->len);
         return -1;
     }
@@ -325,7 +410,7 @@ gvDomainObj *
 gvQemuDomainClone(gvDriver *drv, gvDomainObj *obj, const char *name, const char *const *files,
                   unsigned int flags, GError **error)
 {
-    bool copy = flags & GV_DOMAIN_CLONE_COPY;
+    gvCloneMode mode = GV_CLONE_MODE_OVERLAY;
     g_autoptr(gvDomainDef) clone = NULL;
     g_autoptr(gvDomainDef) source = NULL;
     g_autoptr(GArray) plan = NULL;
@@ -334,11 +419,20 @@ gvQemuDomainClone(gvDriver *drv, gvDomainObj *obj, const char *name, const char 
     char *xml = NULL;
     bool shared;
 
-    if (flags & ~GV_DOMAIN_CLONE_COPY) {
+    if (flags & ~(GV_DOMAIN_CLONE_COPY | GV_DOMAIN_CLONE_REFLINK)) {
         gvReportError(error, GV_ERR_INVALID_ARG, "unsupported flags (0x%x) in function %s",
-                      flags & ~GV_DOMAIN_CLONE_COPY, "gvDomainClone");
+                      flags & ~(GV_DOMAIN_CLONE_COPY | GV_DOMAIN_CLONE_REFLINK), "gvDomainClone");
         return NULL;
     }
+    if ((flags & GV_DOMAIN_CLONE_COPY) && (flags & GV_DOMAIN_CLONE_REFLINK)) {
+        gvReportError(error, GV_ERR_INVALID_ARG,
+                      "clone: --copy and --reflink are mutually exclusive");
+        return NULL;
+    }
+    if (flags & GV_DOMAIN_CLONE_COPY)
+        mode = GV_CLONE_MODE_COPY;
+    else if (flags & GV_DOMAIN_CLONE_REFLINK)
+        mode = GV_CLONE_MODE_REFLINK;
     gvDomainObjLock(obj);
     if (gvDomainObjBeginJob(obj, "clone", GV_JOB_TIMEOUT_MS, error) < 0) {
         gvDomainObjUnlock(obj);
@@ -346,7 +440,7 @@ gvQemuDomainClone(gvDriver *drv, gvDomainObj *obj, const char *name, const char 
     }
     srcName = g_strdup(obj->def->name);
     shared = gvDomainObjIsActive(obj);
-    if (gvCloneCheck(drv, obj, name, copy, error) < 0 ||
+    if (gvCloneCheck(drv, obj, name, mode, error) < 0 ||
         gvCloneCheckFiles(gvDomainObjGetPersistentDef(obj), files, error) < 0 ||
         !(clone = gvDomainDefCopy(gvDomainObjGetPersistentDef(obj), error)) ||
         !(source = gvDomainDefCopy(gvDomainObjGetPersistentDef(obj), error))) {
@@ -358,13 +452,13 @@ gvQemuDomainClone(gvDriver *drv, gvDomainObj *obj, const char *name, const char 
     gvDomainObjUnlock(obj);
 
     if (gvCloneIdentity(clone, name, error) < 0 ||
-        !(plan = gvClonePlan(srcName, clone, source, files, copy, error)) ||
-        gvCloneMake(plan, copy, shared, error) < 0)
+        !(plan = gvClonePlan(srcName, clone, source, files, mode, error)) ||
+        gvCloneMake(plan, mode, shared, error) < 0)
         goto endjob;
     /* the clone's disks exist; no config names them yet */
     GV_CRASH_POINT("clone:disks-made");
     /* overlay mode: the source moves onto its own overlay before anyone uses the base */
-    if (!copy && plan->len > 0) {
+    if (mode == GV_CLONE_MODE_OVERLAY && plan->len > 0) {
         g_mutex_lock(&drv->defineLock);
         gvDomainObjLock(obj);
         if (gvDriverSaveConfig(drv, source, error) < 0) {
@@ -397,7 +491,7 @@ gvQemuDomainClone(gvDriver *drv, gvDomainObj *obj, const char *name, const char 
     gvDriverEmitEvent(drv, ret, GV_DOMAIN_EVENT_ID_GENID_CHANGED, 0, GV_DOMAIN_GENID_CHANGED_CLONE);
     gvDomainObjUnlock(ret);
     g_message("domain '%s' cloned to '%s' (%s, %u disk(s)), with a new genid guid", srcName, name,
-              copy ? "copies" : "overlays", plan->len);
+              gvCloneModeMade(mode), plan->len);
 
 endjob:
     gvDomainObjLock(obj);

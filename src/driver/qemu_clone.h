@@ -9,7 +9,12 @@
  * without snapshots (they live in the base).  GV_DOMAIN_CLONE_COPY makes
  * full copies instead (qemu-img convert: the active layer only, so the
  * source's internal snapshots are not copied), of a shut-off or paused
- * source.  Read-only and shareable disks (CD-ROMs) are shared.  Every new
+ * source.  GV_DOMAIN_CLONE_REFLINK makes each new file a reflink of the
+ * whole source file (FICLONE; its blocks shared until written, the same
+ * format and backing file), then deletes the internal snapshots a qcow2
+ * carries; on a file system without reflinks it fails naming the file and
+ * the file system, never falling back to a copy; the same sources as for
+ * a copy.  Read-only and shareable disks (CD-ROMs) are shared.  Every new
  * file is 0600 and fsync'ed, and the clone's config is written durably,
  * before the call returns; on failure the files made are removed.
  */
@@ -19,6 +24,7 @@
 
 /* gvDomainCloneFlags */
 #define GV_DOMAIN_CLONE_COPY (1 << 0)
+#define GV_DOMAIN_CLONE_REFLINK (1 << 1)
 
 /*
  * @files: "TARGET=PATH" strings (the new file of the disk with <target

@@ -12,3 +12,9 @@
  * is "@what failed: STDERR".
  */
 int gvQemuImgRun(const char *const *argv, const char *what, GError **error);
+
+/*
+ * The names of the internal snapshots of the qcow2 image @path (qemu-img
+ * info --output=json, -U: QEMU may hold it), NULL-terminated; NULL on error.
+ */
+char **gvQemuImgSnapshotNames(const char *path, GError **error);

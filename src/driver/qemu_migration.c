@@ -312,9 +312,19 @@ gvQemuMigrationWait(gvDomainObj *obj, gvQemuMonitor *mon, gvQemuMigrationAliveFu
     gint64 deadline = g_get_monotonic_time() + (gint64)GV_MIGRATION_TIMEOUT_MS * 1000;
     bool saving;
     bool progressed = false;
+    guint events;
 
+    /*
+     * A save (gvQemuSaveStream turned QEMU's MIGRATION events on) sleeps
+     * after each query-migrate until an event that ends a migration comes
+     * (gvQemuMonitorEvent counts them), or 50 ms for the progress figures:
+     * no 1-5 ms polling that competes with QEMU for the CPUs and adds its
+     * interval to the save.  An event before the first wait is no loss: each
+     * query-migrate comes before a wait.  A migration polls every 5 ms.
+     */
     gvDomainObjLock(obj);
     saving = gvQemuDomainGetPriv(obj)->saving;
+    events = gvQemuDomainGetPriv(obj)->migrationEvents;
     gvDomainObjUnlock(obj);
     for (;;) {
         g_autoptr(json_object) ret = NULL;
@@ -372,7 +382,19 @@ gvQemuMigrationWait(gvDomainObj *obj, gvQemuMonitor *mon, gvQemuMigrationAliveFu
             gvReportError(error, GV_ERR_OPERATION_FAILED, "Lost connection to destination host");
             return -1;
         }
-        g_usleep(5000);
+        if (saving) {
+            gint64 until = g_get_monotonic_time() + 50 * G_TIME_SPAN_MILLISECOND;
+
+            gvDomainObjLock(obj);
+            while (gvQemuDomainGetPriv(obj)->migrationEvents == events) {
+                if (!g_cond_wait_until(&obj->jobCond, &obj->lock, until))
+                    break;
+            }
+            events = gvQemuDomainGetPriv(obj)->migrationEvents;
+            gvDomainObjUnlock(obj);
+        } else {
+            g_usleep(5000);
+        }
     }
 }
 

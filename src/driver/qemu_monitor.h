@@ -23,6 +23,7 @@ typedef enum {
     GV_QEMU_EVENT_STOP,
     GV_QEMU_EVENT_RESUME,
     GV_QEMU_EVENT_RESET,
+    GV_QEMU_EVENT_MIGRATION, /* with the "events" migration capability on */
     GV_QEMU_EVENT_LAST
 } gvQemuEvent;
 

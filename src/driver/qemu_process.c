@@ -20,6 +20,7 @@
 #include "gvcrashpoint.h"
 #include "gverror.h"
 #include "gvfile.h"
+#include "gvjson.h"
 #include "gvxml.h"
 #include "qemu_boot.h"
 #include "qemu_firmware.h"
@@ -350,6 +351,17 @@ gvQemuMonitorEvent(gvQemuMonitor *mon, gvQemuEvent event, json_object *data, gpo
         /* the guest rebooted, or system_reset: no state change, the reboot event */
         gvDriverEmitEvent(w->drv, obj, GV_DOMAIN_EVENT_ID_REBOOT, 0, 0);
         break;
+    case GV_QEMU_EVENT_MIGRATION: {
+        const char *status = data ? gvJSONGetString(data, "status") : NULL;
+
+        /* the end of a save's stream: its worker waits on jobCond, then asks query-migrate */
+        if (status && (g_str_equal(status, "completed") || g_str_equal(status, "failed") ||
+                       g_str_equal(status, "cancelled"))) {
+            priv->migrationEvents++;
+            g_cond_broadcast(&obj->jobCond);
+        }
+        break;
+    }
     case GV_QEMU_EVENT_POWERDOWN:
     case GV_QEMU_EVENT_LAST:
         break;
@@ -867,6 +879,7 @@ gvQemuProcessStartWith(gvDriver *drv, gvDomainObj *obj, unsigned int flags,
 
     if (!(caps = gvDriverGetCaps(drv, live->emulator, error)) ||
         gvQemuProcessFillFirmware(drv, live, caps, error) < 0 ||
+        (opts->resetNvram && gvQemuBootResetNvram(live, error) < 0) ||
         gvQemuProcessCheckDisks(live, error) < 0 || gvQemuBootCheckFiles(live, error) < 0 ||
         gvQemuProcessCheckCurrentMemory(live, error) < 0 ||
         gvQemuPreflight(live, caps, drv->accel, error) < 0 ||

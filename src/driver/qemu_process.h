@@ -43,6 +43,7 @@ typedef struct {
     gint64 migrationStart; /* monotonic, for job info */
     guint64 migrationTotal; /* bytes, from query-migrate */
     guint64 migrationDone;
+    guint migrationEvents; /* MIGRATION events that ended one (a save waits on jobCond for it) */
     bool noBalloon; /* this QEMU said it has no balloon (stats stop asking) */
     /* an outgoing migration, recorded in the status file so a restart can end it */
     int migrationPhase; /* gvQemuMigrationOutPhase */
@@ -95,6 +96,7 @@ typedef struct {
      */
     int restoreFd;
     bool userPaused; /* a restore with START_PAUSED by the user: SUSPENDED PAUSED */
+    bool resetNvram; /* the NVRAM recreated from its template (gvQemuBootResetNvram) */
     gvQemuProcessBeforeRunFunc beforeRun;
     gpointer opaque;
 } gvQemuProcessStartOpts;

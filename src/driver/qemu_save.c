@@ -37,11 +37,6 @@ gvQemuSaveCheckFlags(unsigned int flags, unsigned int known, const char *api, GE
                       "exclusive");
         return -1;
     }
-    if (flags & GV_DOMAIN_SAVE_RESET_NVRAM) {
-        gvReportError(error, GV_ERR_ARGUMENT_UNSUPPORTED,
-                      "resetting the NVRAM on restore (--reset-nvram) is not supported");
-        return -1;
-    }
     return 0;
 }
 
@@ -101,6 +96,21 @@ gvQemuSaveSetBandwidth(gvQemuMonitor *mon, gint64 value, gint64 *old, GError **e
     return gvQemuMonitorCommand(mon, "migrate-set-parameters", args, 10000, NULL, error);
 }
 
+/* QEMU's MIGRATION events on: the save's end wakes gvQemuMigrationWait */
+static int
+gvQemuSaveEnableEvents(gvQemuMonitor *mon, GError **error)
+{
+    json_object *args = json_object_new_object();
+    json_object *caps = json_object_new_array();
+    json_object *cap = json_object_new_object();
+
+    json_object_object_add(cap, "capability", json_object_new_string("events"));
+    json_object_object_add(cap, "state", json_object_new_boolean(1));
+    json_object_array_add(caps, cap);
+    json_object_object_add(args, "capabilities", caps);
+    return gvQemuMonitorCommand(mon, "migrate-set-capabilities", args, 10000, NULL, error);
+}
+
 /*
  * QEMU writes its migration stream to @fd (its copy shares our file offset),
  * the image @path
@@ -112,7 +122,8 @@ gvQemuSaveStream(gvDomainObj *obj, gvQemuMonitor *mon, int fd, const char *path,
     json_object *args;
     int rc;
 
-    if (gvQemuSaveSetBandwidth(mon, GV_SAVE_BANDWIDTH, &oldBandwidth, error) < 0)
+    if (gvQemuSaveEnableEvents(mon, error) < 0 ||
+        gvQemuSaveSetBandwidth(mon, GV_SAVE_BANDWIDTH, &oldBandwidth, error) < 0)
         return -1;
     args = json_object_new_object();
     json_object_object_add(args, "fdname", json_object_new_string("gv-save"));
@@ -400,6 +411,7 @@ gvQemuRestoreLocked(gvDriver *drv, gvDomainObj *obj, gvDomainDef *def, int fd,
     obj->def->id = -1;
     start.restoreFd = fd;
     start.userPaused = opts->userPaused;
+    start.resetNvram = opts->resetNvram;
     start.beforeRun = opts->beforeRun;
     start.opaque = opts->opaque;
     if (gvQemuProcessStartWith(drv, obj, opts->paused ? GV_DOMAIN_START_PAUSED : 0, &start, error) <
@@ -487,6 +499,7 @@ gvQemuRestore(gvDriver *drv, const char *path, const char *dxml, unsigned int fl
     opts.paused = (flags & GV_DOMAIN_SAVE_PAUSED) ||
                   (state == GV_SAVE_IMAGE_STATE_PAUSED && !(flags & GV_DOMAIN_SAVE_RUNNING));
     opts.dropCache = flags & GV_DOMAIN_SAVE_BYPASS_CACHE;
+    opts.resetNvram = flags & GV_DOMAIN_SAVE_RESET_NVRAM;
 
     g_mutex_lock(&drv->defineLock);
     obj = gvQemuRestoreFindObj(drv, def, &created, error);

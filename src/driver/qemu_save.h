@@ -58,6 +58,7 @@ typedef struct {
     bool paused; /* restore into the paused state */
     bool userPaused; /* ... because the user started it --paused (SUSPENDED PAUSED) */
     bool dropCache; /* BYPASS_CACHE: the image's pages leave the page cache */
+    bool resetNvram; /* RESET_NVRAM: the NVRAM recreated from its template first */
     int genidReason; /* a new GUID (gvDomainGenidChangedReason), or -1: the image's */
     gvQemuProcessBeforeRunFunc beforeRun; /* before the guest runs (unlocked) */
     gpointer opaque;

@@ -6,7 +6,11 @@
   creates the guest's NVRAM from the descriptor's template (0600, in a 0700
   directory under its state directory), and the guest runs; the live XML
   shows the loader and the NVRAM, the persistent config stays firmware='efi';
-  the NVRAM is kept (not copied again) on the next start.
+  the NVRAM is kept (not copied again) on the next start, and across a save
+  and restore; restore --reset-nvram writes it again from its template before
+  the restored QEMU starts (QEMU's pflash then writes the flash contents of the
+  stream back once the guest runs); with an NVRAM that has no template it fails
+  naming it, before any QEMU starts, and the image restores without the flag.
 - OVMF runs under TCG here (a nested KVM may fail to emulate code run from
   flash), and writes its variables into the NVRAM: the firmware really ran.
 - firmware='efi' on q35 picks Secure Boot (SMM) and runs; under KVM it
@@ -19,6 +23,7 @@
 """
 
 import os
+import shutil
 import stat
 import sys
 
@@ -49,6 +54,63 @@ def xml(name, uid, machine='pc', osattr=" firmware='efi'", os_inner='', features
 def define(h, d, name, text):
     path = gi.write_file(os.path.join(h.workdir, name + '.xml'), text)
     h.cmd_ok(d.virsh('define', path), 'define %s' % name)
+
+
+def reset_nvram(h, d, name, nvram, template):
+    """restore --reset-nvram (VIR_DOMAIN_SAVE_RESET_NVRAM) of the running @name,
+    whose NVRAM starts with b'GV' (not the template's bytes): restore keeps the
+    NVRAM; restore --reset-nvram writes it again from its template before QEMU
+    starts (a new file: a new inode), as libvirt does.  QEMU's pflash writes the
+    flash contents of the migration stream back to the file once the guest runs
+    (pflash_cfi01 post-load), so the check is made paused, and the write-back
+    after resume is shown too."""
+    image = os.path.join(h.workdir, name + '.save')
+    h.cmd_ok(d.virsh('save', name, image, timeout=120), '%s: save' % name)
+    h.cmd_ok(d.virsh('restore', image, timeout=120), '%s: restore' % name)
+    h.eq(gi.read_bytes(nvram)[:2], b'GV', '%s: restore without --reset-nvram keeps the NVRAM'
+         % name)
+    inode = os.stat(nvram).st_ino
+    h.cmd_ok(d.virsh('save', name, image, timeout=120), '%s: save again' % name)
+    h.cmd_ok(d.virsh('restore', '--reset-nvram', '--paused', image, timeout=120),
+             '%s: restore --reset-nvram --paused' % name)
+    head = gi.read_bytes(nvram)[:16]
+    h.eq(head, template[:16], '%s: --reset-nvram wrote the template into the NVRAM' % name)
+    h.ok(os.stat(nvram).st_ino != inode, '%s: ... as a new file (written before QEMU started)'
+         % name)
+    h.eq(gi.file_mode(nvram), 0o600, '%s: the new NVRAM is 0600' % name)
+    h.cmd_ok(d.virsh('resume', name), '%s: resume' % name)
+    h.eq(d.qmp_status(name), 'running', '%s: the restored guest runs' % name)
+    back, _ = gi.wait_until(lambda: gi.read_bytes(nvram)[:2] == b'GV', 30, interval=0.2)
+    h.ok(back, "%s: once running, QEMU writes the stream's flash contents back (QEMU's pflash)"
+         % name)
+    os.unlink(image)
+
+
+def reset_nvram_no_template(h, d):
+    """An NVRAM without a template: restore --reset-nvram fails naming it, before
+    any QEMU starts; the image stays and restores without the flag."""
+    name = 'efi-notpl'
+    vars_path = os.path.join(h.workdir, name + '_VARS.fd')
+    shutil.copyfile('/usr/share/OVMF/OVMF_VARS_4M.fd', vars_path)
+    os.chmod(vars_path, 0o600)
+    uid = h.new_uuid()
+    define(h, d, name, xml(name, uid, osattr='', os_inner=(
+        "    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>\n"
+        "    <nvram>%s</nvram>\n" % vars_path)))
+    if not h.cmd_ok(d.virsh('start', name), '%s: start (an NVRAM without a template)' % name):
+        return
+    image = os.path.join(h.workdir, name + '.save')
+    h.cmd_ok(d.virsh('save', name, image, timeout=120), '%s: save' % name)
+    before = gi.read_bytes(vars_path)
+    h.cmd_fails(d.virsh('restore', '--reset-nvram', image, timeout=120),
+                '%s: restore --reset-nvram fails naming the NVRAM and its missing template'
+                % name, (vars_path, 'no template', '--reset-nvram'))
+    h.eq(gi.qemu_pids_by_uuid(uid), [], '%s: no QEMU runs' % name)
+    h.ok(gi.read_bytes(vars_path) == before, '%s: the NVRAM is untouched' % name)
+    h.cmd_ok(d.virsh('restore', image, timeout=120), '%s: the image restores without the flag'
+             % name)
+    h.eq(d.qmp_status(name), 'running', '%s: the restored guest runs' % name)
+    h.cmd_ok(d.virsh('destroy', name), '%s: destroy' % name)
 
 
 def main(h):
@@ -91,7 +153,10 @@ def main(h):
             f.write(b'GV')
         h.cmd_ok(d.virsh('start', 'efi-pc'), 'start efi-pc again')
         h.eq(gi.read_bytes(nvram)[:2], b'GV', 'efi-pc: the NVRAM is kept across starts')
+        reset_nvram(h, d, 'efi-pc', nvram, template)
         h.cmd_ok(d.virsh('destroy', 'efi-pc'), 'destroy efi-pc')
+
+    reset_nvram_no_template(h, d)
 
     # q35: Secure Boot with SMM (TCG has SMM)
     define(h, d, 'efi-q35', xml('efi-q35', h.new_uuid(), machine='q35'))

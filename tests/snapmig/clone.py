@@ -20,13 +20,24 @@
   refused while running, an overlay clone of a paused domain or of one
   with snapshots, a taken name, a --file for no disk or that exists, a
   fixed GUID, a read-only connection.  GENID_CHANGED says 'clone'.
+- genvirsh clone --reflink: on xfs with reflink=1 (a loop file made here with
+  mkfs.xfs from xfsprogs; skipped, saying why, where no loop device can be
+  mounted) each disk is a reflink of the whole source file (its extents
+  shared: filefrag), 0600, the same guest data (qemu-img compare), without
+  the source's internal snapshots, and the clone runs with a new GUID; on a
+  file system without reflinks (ext4 and tmpfs) and across two file systems
+  it is refused with an error naming the file and the file system(s), no
+  file is left and nothing is defined (never a silent copy).
 """
 
 import json
 import os
 import re
+import shutil
 import stat
+import subprocess
 import sys
+import tempfile
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -329,6 +340,106 @@ def clone(h, d, seen):
     h.ok(d.serving(), 'the daemon serves on')
 
 
+def fs_type(path):
+    """The file system type `stat -f` names for @path ('ext2/ext3' for ext4, 'tmpfs', 'xfs')."""
+    r = subprocess.run(['stat', '-f', '-c', '%T', path], capture_output=True, text=True)
+    return r.stdout.strip()
+
+
+def make_xfs(h):
+    """A 320 MiB xfs with reflink=1 on a loop file in the work directory, mounted;
+    (mount point, None), or (None, why not)."""
+    if not shutil.which('mkfs.xfs'):
+        return None, 'no mkfs.xfs (xfsprogs: scripts/install-deps.sh)'
+    img = os.path.join(h.workdir, 'reflink-xfs.img')
+    mnt = os.path.join(h.workdir, 'reflink-xfs')
+    os.makedirs(mnt)
+    with open(img, 'wb') as f:
+        f.truncate(320 << 20)
+    for argv in (['mkfs.xfs', '-q', '-m', 'reflink=1', img], ['mount', '-o', 'loop', img, mnt]):
+        r = h.run(argv, timeout=60)
+        if r.rc != 0:
+            return None, '%s failed: %s' % (' '.join(argv[:2]), (r.err or r.out).strip())
+    return mnt, None
+
+
+def reflink_refusals(h, d, name, disk):
+    """--reflink of @name (its disk @disk on a file system without reflinks)"""
+    fs = {'ext2/ext3': 'ext4'}.get(fs_type(disk), fs_type(disk))
+    new = os.path.join(os.path.dirname(disk), 'rl-x-vda.qcow2')
+    h.cmd_fails(d.genvirsh('clone', name, 'rl-x', '--reflink'),
+                'clone --reflink on %s is refused naming the file and the file system' % fs,
+                [new, "the %s file system of '%s' does not support reflinks" % (fs, new)])
+    h.ok(not os.path.exists(new), 'no file is left behind (%s)' % fs)
+    h.ok('rl-x' not in (d.names('--all') or []), 'nothing was defined (%s)' % fs)
+
+
+def reflink(h, d, seen):
+    # refused where there are no reflinks: ext4 (the work directory here) and tmpfs
+    ext_fs = fs_type(h.workdir)
+    if ext_fs not in ('ext2/ext3', 'tmpfs'):
+        h.skip('clone --reflink refused on ext4', 'the work directory is on %s' % ext_fs)
+    else:
+        path, _ = h.write_domain('rl-ext')
+        h.cmd_ok(d.virsh('define', path), 'define rl-ext (a qcow2 disk on %s)' % ext_fs)
+        reflink_refusals(h, d, 'rl-ext', disk_of(d.config_text('rl-ext')))
+        # across two file systems: EXDEV
+        other = '/dev/shm/gv-clone-%d.qcow2' % os.getpid()
+        h.cmd_fails(d.genvirsh('clone', 'rl-ext', 'rl-x', '--reflink', '--file', 'vda=' + other),
+                    'clone --reflink onto another file system is refused naming both',
+                    [other, 'two file systems', 'tmpfs'])
+        h.ok(not os.path.exists(other), 'no file is left on the other file system')
+    shm = tempfile.mkdtemp(prefix='gv-clone-', dir='/dev/shm')
+    try:
+        img = h.image('rl-shm', dirpath=shm)
+        path, _ = h.write_domain('rl-shm', disks=[('qcow2', img)])
+        h.cmd_ok(d.virsh('define', path), 'define rl-shm (a qcow2 disk on tmpfs)')
+        reflink_refusals(h, d, 'rl-shm', img)
+        h.cmd_ok(d.virsh('undefine', 'rl-shm'), 'undefine rl-shm')
+    finally:
+        shutil.rmtree(shm, ignore_errors=True)
+
+    mnt, why = make_xfs(h)
+    if not mnt:
+        h.skip('clone --reflink on xfs with reflink=1', why)
+        return
+    try:
+        img = h.image('rl-src', dirpath=mnt)
+        # some data of its own, so that there are extents to share
+        r = h.run(['/usr/bin/qemu-io', '-f', 'qcow2', '-c', 'write -P 0x5a 0 4M', img], timeout=60)
+        h.cmd_ok(r, 'qemu-io writes 4 MiB into the source image')
+        path, _ = h.write_domain('rl-src', disks=[('qcow2', img)])
+        h.cmd_ok(d.virsh('define', path), 'define rl-src (a qcow2 disk on xfs, reflink=1)')
+        g0 = d.config_guid('rl-src')
+        h.cmd_ok(d.virsh('snapshot-create-as', 'rl-src', 'rs1'), 'snapshot-create-as rs1')
+        r = d.genvirsh('clone', 'rl-src', 'rl-c', '--reflink', timeout=120)
+        h.cmd_ok(r, 'genvirsh clone --reflink on xfs')
+        cdisk = disk_of(d.config_text('rl-c') or '')
+        h.eq(cdisk, os.path.join(mnt, 'rl-c-vda.qcow2'), "the clone's disk, beside the source's")
+        h.eq(disk_of(d.config_text('rl-src')), img, 'the source keeps its disk')
+        if cdisk and os.path.exists(cdisk):
+            h.eq(stat.S_IMODE(os.stat(cdisk).st_mode), 0o600, "the clone's file is 0600")
+            fr = h.run(['filefrag', '-v', cdisk], timeout=30)
+            h.ok(fr.rc == 0 and 'shared' in fr.out, "the clone's extents are shared (a reflink)",
+                 fr.out)
+            cmp = h.run([gvsm.QEMU_IMG, 'compare', '-q', img, cdisk], timeout=60)
+            h.eq(cmp.rc, 0, 'the clone holds the same guest data (qemu-img compare)')
+            h.eq(h.img_snapshots(cdisk), [], "the reflink has none of the source's snapshots")
+            h.eq(h.img_snapshots(img), ['rs1'], 'the source keeps its snapshot')
+            h.ok('backing-filename' not in img_info(h, cdisk), 'the clone has no backing file')
+        gc = d.config_guid('rl-c')
+        h.ok(gc and gc != g0 and gc not in seen, 'the clone has a GUID never seen before', gc)
+        seen.add(gc)
+        h.cmd_ok(d.virsh('start', 'rl-c'), 'start the reflinked clone')
+        check_guid(h, d, 'rl-c', gc, 'the reflinked clone runs with its GUID')
+        h.cmd_ok(d.virsh('destroy', 'rl-c'), 'destroy rl-c')
+        h.cmd_ok(d.virsh('undefine', 'rl-c'), 'undefine rl-c')
+        h.cmd_ok(d.virsh('undefine', '--snapshots-metadata', 'rl-src'), 'undefine rl-src')
+    finally:
+        r = h.run(['umount', mnt], timeout=60)
+        h.ok(r.rc == 0, 'the xfs loop mount goes away', r.describe())
+
+
 def main(h):
     d = gvsm.Daemon(h, label='clone')
     if not d.start():
@@ -337,6 +448,7 @@ def main(h):
     duplicates(h, d, seen)
     renew(h, d, seen)
     clone(h, d, seen)
+    reflink(h, d, seen)
     h.check_no_qemus()
 
 
