@@ -477,16 +477,14 @@ gvSaveImageWriterFinish(gvSaveImageWriter *w, bool dropCache, GError **error)
     w->hdr.dataLen = (guint64)sb.st_size - w->hdr.dataOffset;
     gvSaveImageTrailerFormat(w->hdr.dataLen, trailer);
     gvSaveImageHeaderFormat(&w->hdr, w->xml, raw);
-    /* the stream and trailer are on disk before the header says they are */
-    if (gvPwriteFull(w->fd, trailer, sizeof(trailer), (guint64)sb.st_size, w->path, error) < 0)
+    /*
+     * One sync for the stream, the trailer and the final header: the file
+     * has its temporary name until the rename, which is the commit (a crash
+     * before it leaves a temporary file that is never loaded)
+     */
+    if (gvPwriteFull(w->fd, trailer, sizeof(trailer), (guint64)sb.st_size, w->path, error) < 0 ||
+        gvPwriteFull(w->fd, raw, sizeof(raw), 0, w->path, error) < 0)
         return -1;
-    if (fdatasync(w->fd) < 0) {
-        gvReportSystemError(error, errno, "cannot sync save image '%s'", w->path);
-        return -1;
-    }
-    if (gvPwriteFull(w->fd, raw, sizeof(raw), 0, w->path, error) < 0)
-        return -1;
-    /* the size is the same: the header's block is all that is left to flush */
     if (fdatasync(w->fd) < 0) {
         gvReportSystemError(error, errno, "cannot sync save image '%s'", w->path);
         return -1;
