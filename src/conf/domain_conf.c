@@ -58,28 +58,6 @@ gvDomainDefFree(gvDomainDef *def)
 
 /* ---- <memory>, <currentMemory> ---------------------------------------- */
 
-typedef struct {
-    const char *unit;
-    unsigned long long bytes;
-} gvMemoryUnit;
-
-static const gvMemoryUnit gvMemoryUnits[] = {
-    { "b", 1 },
-    { "bytes", 1 },
-    { "KB", 1000ULL },
-    { "k", 1024ULL },
-    { "KiB", 1024ULL },
-    { "MB", 1000ULL * 1000 },
-    { "M", 1024ULL * 1024 },
-    { "MiB", 1024ULL * 1024 },
-    { "GB", 1000ULL * 1000 * 1000 },
-    { "G", 1024ULL * 1024 * 1024 },
-    { "GiB", 1024ULL * 1024 * 1024 },
-    { "TB", 1000ULL * 1000 * 1000 * 1000 },
-    { "T", 1024ULL * 1024 * 1024 * 1024 },
-    { "TiB", 1024ULL * 1024 * 1024 * 1024 },
-};
-
 /* Parses <memory unit='...'>N</memory> into KiB, rounding bytes up. */
 static int
 gvDomainMemoryParseXML(xmlNodePtr node, unsigned long long *kib, GError **error)
@@ -89,32 +67,13 @@ gvDomainMemoryParseXML(xmlNodePtr node, unsigned long long *kib, GError **error)
     unsigned long long scale = 1024;
     unsigned long long value;
     unsigned long long maxValue;
-    size_t i;
 
     if (gvXMLCheckNode(node, attrs, NULL, true, error) < 0)
         return -1;
     if (gvXMLPropString(node, "unit", GV_XML_PROP_NONE, &unit, error) < 0)
         return -1;
-    if (unit) {
-        bool found = false;
-
-        for (i = 0; i < G_N_ELEMENTS(gvMemoryUnits); i++) {
-            if (g_str_equal(gvMemoryUnits[i].unit, unit)) {
-                scale = gvMemoryUnits[i].bytes;
-                found = true;
-                break;
-            }
-        }
-        if (!found) {
-            g_autofree char *path = gvXMLNodePath(node);
-
-            gvReportError(
-                error, GV_ERR_XML_ERROR,
-                "unknown value '%s' for attribute 'unit' of %s: expected b, bytes, k, KiB, M, MiB, G, GiB, T, TiB, KB, MB, GB or TB",
-                unit, path);
-            return -1;
-        }
-    }
+    if (unit && gvXMLUnitScale(node, unit, 4, &scale, error) < 0)
+        return -1;
     /* bound the value so that value * scale cannot overflow */
     maxValue = GV_DOMAIN_MEMORY_MAX_KIB * 1024 / scale;
     if (gvXMLNodeContentULongLong(node, maxValue, &value, error) < 0)

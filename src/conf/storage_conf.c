@@ -160,34 +160,6 @@ gvStoragePermsFormat(gvBuffer *buf, const gvStoragePerms *perms)
 
 /* ---- sizes: <capacity unit='G'>1</capacity> ------------------------------ */
 
-typedef struct {
-    const char *unit;
-    unsigned long long bytes;
-} gvStorageUnit;
-
-static const gvStorageUnit gvStorageUnits[] = {
-    { "b", 1 },
-    { "bytes", 1 },
-    { "KB", 1000ULL },
-    { "k", 1024ULL },
-    { "KiB", 1024ULL },
-    { "MB", 1000ULL * 1000 },
-    { "M", 1024ULL * 1024 },
-    { "MiB", 1024ULL * 1024 },
-    { "GB", 1000ULL * 1000 * 1000 },
-    { "G", 1024ULL * 1024 * 1024 },
-    { "GiB", 1024ULL * 1024 * 1024 },
-    { "TB", 1000ULL * 1000 * 1000 * 1000 },
-    { "T", 1024ULL * 1024 * 1024 * 1024 },
-    { "TiB", 1024ULL * 1024 * 1024 * 1024 },
-    { "PB", 1000ULL * 1000 * 1000 * 1000 * 1000 },
-    { "P", 1024ULL * 1024 * 1024 * 1024 * 1024 },
-    { "PiB", 1024ULL * 1024 * 1024 * 1024 * 1024 },
-    { "EB", 1000ULL * 1000 * 1000 * 1000 * 1000 * 1000 },
-    { "E", 1024ULL * 1024 * 1024 * 1024 * 1024 * 1024 },
-    { "EiB", 1024ULL * 1024 * 1024 * 1024 * 1024 * 1024 },
-};
-
 /* A size in bytes (default unit); bounded so that value * unit fits */
 static int
 gvStorageSizeParseXML(xmlNodePtr node, bool *has, unsigned long long *bytes, GError **error)
@@ -196,33 +168,14 @@ gvStorageSizeParseXML(xmlNodePtr node, bool *has, unsigned long long *bytes, GEr
     g_autofree char *unit = NULL;
     unsigned long long scale = 1;
     unsigned long long value;
-    size_t i;
 
     if (!node)
         return 0;
     if (gvXMLCheckNode(node, attrs, NULL, true, error) < 0 ||
         gvXMLPropString(node, "unit", GV_XML_PROP_NONE, &unit, error) < 0)
         return -1;
-    if (unit) {
-        bool found = false;
-
-        for (i = 0; i < G_N_ELEMENTS(gvStorageUnits); i++) {
-            if (g_str_equal(gvStorageUnits[i].unit, unit)) {
-                scale = gvStorageUnits[i].bytes;
-                found = true;
-                break;
-            }
-        }
-        if (!found) {
-            g_autofree char *path = gvXMLNodePath(node);
-
-            gvReportError(
-                error, GV_ERR_XML_ERROR,
-                "unknown value '%s' for attribute 'unit' of %s: expected b, bytes, k, KiB, M, MiB, G, GiB, T, TiB, P, PiB, E, EiB, KB, MB, GB, TB, PB or EB",
-                unit, path);
-            return -1;
-        }
-    }
+    if (unit && gvXMLUnitScale(node, unit, 6, &scale, error) < 0)
+        return -1;
     if (gvXMLNodeContentULongLong(node, G_MAXUINT64 / scale, &value, error) < 0)
         return -1;
     *has = true;

@@ -579,3 +579,46 @@ cleanup:
     g_string_free(errs.msg, TRUE);
     return ret;
 }
+
+typedef struct {
+    const char *unit;
+    unsigned int power; /* of 1024 or of 1000 */
+    bool decimal;
+} gvXMLSizeUnit;
+
+static const gvXMLSizeUnit gvXMLSizeUnits[] = {
+    { "b", 0, false },   { "bytes", 0, false }, { "KB", 1, true },   { "k", 1, false },
+    { "KiB", 1, false }, { "MB", 2, true },     { "M", 2, false },   { "MiB", 2, false },
+    { "GB", 3, true },   { "G", 3, false },     { "GiB", 3, false }, { "TB", 4, true },
+    { "T", 4, false },   { "TiB", 4, false },   { "PB", 5, true },   { "P", 5, false },
+    { "PiB", 5, false }, { "EB", 6, true },     { "E", 6, false },   { "EiB", 6, false },
+};
+
+int
+gvXMLUnitScale(xmlNodePtr node, const char *unit, unsigned int maxPower, unsigned long long *scale,
+               GError **error)
+{
+    g_autofree char *path = NULL;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(gvXMLSizeUnits); i++) {
+        const gvXMLSizeUnit *u = &gvXMLSizeUnits[i];
+
+        if (u->power <= maxPower && g_str_equal(u->unit, unit)) {
+            unsigned long long base = u->decimal ? 1000 : 1024;
+            unsigned int p;
+
+            *scale = 1;
+            for (p = 0; p < u->power; p++)
+                *scale *= base;
+            return 0;
+        }
+    }
+    path = gvXMLNodePath(node);
+    gvReportError(error, GV_ERR_XML_ERROR,
+                  "unknown value '%s' for attribute 'unit' of %s: expected %s", unit, path,
+                  maxPower >= 6 ? "b, bytes, k, KiB, M, MiB, G, GiB, T, TiB, P, PiB, E, EiB, KB, "
+                                  "MB, GB, TB, PB or EB"
+                                : "b, bytes, k, KiB, M, MiB, G, GiB, T, TiB, KB, MB, GB or TB");
+    return -1;
+}

@@ -85,6 +85,14 @@ int gvXMLPropLongLong(xmlNodePtr node, const char *name, unsigned int flags, lon
 char *gvXMLNodeContent(xmlNodePtr node, bool trim);
 
 /* Parses the text of @node as an unsigned decimal, bounded by @max. */
+/*
+ * The scale of libvirt's size unit @unit (b, bytes, k, KiB, KB, ... up to
+ * powers of @maxPower: 4 for TiB, 6 for EiB), for the attribute 'unit' of
+ * @node; an unknown unit is an error naming it, the node and the choices.
+ */
+int gvXMLUnitScale(xmlNodePtr node, const char *unit, unsigned int maxPower,
+                   unsigned long long *scale, GError **error);
+
 int gvXMLNodeContentULongLong(xmlNodePtr node, unsigned long long max, unsigned long long *out,
                               GError **error);
 
