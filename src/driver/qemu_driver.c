@@ -217,14 +217,8 @@ gvDriverDomainSetAutostart(gvDriver *drv, gvDomainObj *obj, bool autostart, GErr
     link = gvDriverAutostartPath(drv, obj->def->name);
     target = gvDriverConfigPath(drv, obj->def->name);
     if (autostart) {
-        if (gvDirEnsure(dir, 0700, error) < 0)
+        if (gvFileReplaceSymlink(dir, link, target, error) < 0)
             goto cleanup;
-        (void)unlink(link);
-        if (symlink(target, link) < 0) {
-            gvReportSystemError(error, errno, "failed to create symlink '%s' to '%s'", link,
-                                target);
-            goto cleanup;
-        }
     } else if (unlink(link) < 0 && errno != ENOENT) {
         gvReportSystemError(error, errno, "failed to delete symlink '%s'", link);
         goto cleanup;

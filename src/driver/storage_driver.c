@@ -890,14 +890,8 @@ gvStoragePoolSetAutostart(gvStorageDriver *sd, const gvStoragePoolRef *ref, bool
     if (autostart) {
         link = gvStorageAutostartPath(sd, obj->def->name);
         target = gvStorageConfigPath(sd, obj->def->name);
-        if (gvDirEnsure(sd->autostartDir, 0700, error) < 0)
+        if (gvFileReplaceSymlink(sd->autostartDir, link, target, error) < 0)
             goto cleanup;
-        (void)unlink(link);
-        if (symlink(target, link) < 0) {
-            gvReportSystemError(error, errno, "failed to create symlink '%s' to '%s'", link,
-                                target);
-            goto cleanup;
-        }
         if (gvFsyncDir(sd->autostartDir, error) < 0)
             goto cleanup;
     } else if (gvStorageRemoveAutostart(sd, obj->def->name, error) < 0) {

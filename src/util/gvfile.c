@@ -434,3 +434,16 @@ gvFileIsAtomicTemp(const char *name)
 
     return name[0] == '.' && dot && dot != name && strlen(dot) == 7;
 }
+
+int
+gvFileReplaceSymlink(const char *dir, const char *link, const char *target, GError **error)
+{
+    if (gvDirEnsure(dir, 0700, error) < 0)
+        return -1;
+    (void)unlink(link);
+    if (symlink(target, link) < 0) {
+        gvReportSystemError(error, errno, "failed to create symlink '%s' to '%s'", link, target);
+        return -1;
+    }
+    return 0;
+}

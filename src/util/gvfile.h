@@ -48,6 +48,12 @@ void gvFileDropAllSpares(void);
 /* Removes @path and makes that durable (fsync of its directory) */
 int gvFileRemoveDurable(const char *path, GError **error);
 
+/*
+ * Makes @link (in @dir, created 0700 if missing) a symlink to @target,
+ * replacing what was there (autostart links); not synced
+ */
+int gvFileReplaceSymlink(const char *dir, const char *link, const char *target, GError **error);
+
 /* Creates @path and its parents with @mode; existing dirs are chmod'ed */
 int gvDirEnsure(const char *path, unsigned int mode, GError **error);
 
